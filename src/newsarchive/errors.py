@@ -1,0 +1,45 @@
+"""The errors newsarchive reports to people: each says what went wrong and what to do next.
+
+The CLI turns any of these into one `Error: ...` line and exit status 1; anything else that
+escapes is a bug, reported as one line too (with the trace behind `--traceback`).
+"""
+
+from __future__ import annotations
+
+
+class NewsArchiveError(Exception):
+    """Base of every error meant for the user. The message is one line, ending in the next step."""
+
+
+class NotAnArticleError(NewsArchiveError):
+    """A file's bytes are not an article (empty, binary, undecodable). The message is the
+    reason only: the caller knows the file."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class ParseError(NotAnArticleError):
+    """Decoded text has no article shape. Carries the source and the 1-based line, if known."""
+
+    def __init__(self, reason: str, *, source: str | None = None, line: int | None = None):
+        super().__init__(reason)
+        self.source = source
+        self.line = line
+        where = source or "<text>"
+        if line is not None:
+            where = f"{where}:{line}"
+        self.args = (f"{where}: {reason}",)
+
+
+class ArchiveError(NewsArchiveError):
+    """The archive cannot be opened or used as asked."""
+
+
+class ArchiveNotFoundError(ArchiveError):
+    """A read command was pointed at an archive that does not exist yet."""
+
+
+class ArticleNotFoundError(NewsArchiveError):
+    """No article has the requested id."""

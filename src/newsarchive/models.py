@@ -1,0 +1,106 @@
+"""The domain: what an article is, independent of how it was read or where it is kept.
+
+Everything here is an immutable pydantic model, so a parsed article can be compared,
+hashed and serialised to the `--json` contract without further glue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+
+WORDS_PER_MINUTE = 230
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BlockKind(StrEnum):
+    PARAGRAPH = "paragraph"
+    SUBHEADING = "subheading"
+    READ_MORE = "read_more"
+
+
+class Block(_Model):
+    """One piece of the body, in reading order."""
+
+    kind: BlockKind
+    text: str
+    # For READ MORE lines: the label as written ("READ MORE", "RELATED VIDEO", ...).
+    label: str | None = None
+    # For READ MORE lines whose target is a link rather than a title.
+    url: str | None = None
+
+
+class DateSource(StrEnum):
+    """Where a publication date was read from."""
+
+    HEADER = "header"  # a metadata line near the top: "Published On 21 Jan 2022", an ISO stamp
+    BYLINE = "byline"  # a byline's date: "By Jane Doe | March 3, 2021"
+    URL = "url"  # the article's source URL path: /2022/1/21/slug
+
+
+class Article(_Model):
+    """A parsed article: what the text says, nothing about storage."""
+
+    headline: str
+    dek: str | None = None
+    byline: str | None = None
+    source_url: str | None = None
+    # The publication date, only when the text states it; with where and from what text.
+    published: dt.date | None = None
+    date_source: DateSource | None = None
+    date_evidence: str | None = None
+    blocks: tuple[Block, ...] = ()
+
+    @model_validator(mode="after")
+    def _date_has_provenance(self) -> Article:
+        if (self.published is None) != (self.date_source is None):
+            raise ValueError("a published date needs a date_source, and only a date has one")
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def word_count(self) -> int:
+        """Words a reader reads: headline, dek and body text (READ MORE titles excluded)."""
+        texts = [self.headline, self.dek or ""]
+        texts += [b.text for b in self.blocks if b.kind is not BlockKind.READ_MORE]
+        return sum(len(t.split()) for t in texts)
+
+
+class Decoded(_Model):
+    """Text decoded from a file's bytes, with the encoding that was detected."""
+
+    text: str
+    encoding: str
+    newline: str  # "\n", "\r\n", "\r" or "mixed": what the file used before normalisation
+
+
+class ArticleSummary(_Model):
+    """A row of `list`: enough to choose an article, without its body."""
+
+    id: int
+    headline: str
+    published: dt.date | None
+    date_source: DateSource | None
+    source: str | None
+    word_count: int
+
+
+class StoredArticle(Article):
+    """An article as the archive holds it."""
+
+    id: int
+    sha256: str
+    encoding: str
+    byte_size: int
+    ingested_at: dt.datetime
+    sources: tuple[str, ...]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
