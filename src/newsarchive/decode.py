@@ -1,0 +1,109 @@
+"""Bytes to text, in one place, recording what was detected.
+
+Order of decisions, first match wins:
+
+1. Empty, or only whitespace once decoded: not an article.
+2. A byte-order mark names the encoding: UTF-8 (BOM dropped), UTF-16 or UTF-32, either endian.
+3. NUL bytes without such a BOM: binary, not an article.
+4. Valid UTF-8: UTF-8. This is nearly every file, so it is tried before any detector runs.
+5. Otherwise a legacy 8-bit file: charset-normalizer picks among single-byte encodings. Its
+   verdict on near-ASCII text is weak (it reads a lone 0xA3, the BBC's pound sign, as Polish
+   cp1250), so when it considers cp1252 plausible at all, cp1252 wins, as browsers do for
+   unlabelled Western text; otherwise its best match stands. No plausible match: undecodable.
+6. Text whose share of control characters is high is binary whatever its encoding.
+
+Line ends (CRLF, CR) are normalised to LF and the original style is recorded, so the parser
+sees one shape while the stored raw bytes keep the original.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from newsarchive.errors import NotAnArticleError
+from newsarchive.models import Decoded
+
+_BOMS = (
+    # UTF-32 first: its little-endian BOM starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Single-byte encodings news text is found in; the detector chooses only among these.
+LEGACY_ENCODINGS = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "iso8859_15",
+    "koi8_r",
+    "mac_roman",
+)
+PREFERRED_LEGACY = "cp1252"
+
+# C0 controls other than tab, LF, FF and CR; DEL; the C1 range.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+MAX_CONTROL_SHARE = 0.01
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a file's bytes; raise NotAnArticleError with the reason when they are not text."""
+    if not data:
+        raise NotAnArticleError("empty file")
+    text, encoding = _decode(data)
+    if not text.strip():
+        raise NotAnArticleError("no text: the file holds only whitespace")
+    controls = len(_CONTROL.findall(text))
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise NotAnArticleError(f"binary: {controls} control characters in {len(text)}")
+    newline = _newline_style(text)
+    if newline != "\n":
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Decoded(text=text, encoding=encoding, newline=newline)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise NotAnArticleError(
+                    f"undecodable: starts with a {encoding} byte-order mark but is not "
+                    f"valid {encoding} (byte {exc.start})"
+                ) from None
+    if b"\x00" in data:
+        raise NotAnArticleError("binary: contains NUL bytes (UTF-16 text needs a byte-order mark)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _decode_legacy(data)
+
+
+def _decode_legacy(data: bytes) -> tuple[str, str]:
+    # Imported here: it costs start-up time and only legacy files need it.
+    import charset_normalizer
+
+    matches = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
+    plausible = [m.encoding for m in matches]
+    if not plausible:
+        raise NotAnArticleError("undecodable: not UTF-8, and no legacy 8-bit encoding fits")
+    encoding = PREFERRED_LEGACY if PREFERRED_LEGACY in plausible else plausible[0]
+    return data.decode(encoding), encoding
+
+
+def _newline_style(text: str) -> str:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    styles = [s for s, n in (("\r\n", crlf), ("\r", cr), ("\n", lf)) if n]
+    if len(styles) > 1:
+        return "mixed"
+    return styles[0] if styles else "\n"

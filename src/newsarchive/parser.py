@@ -1,0 +1,260 @@
+"""Plain text to `Article`: pure and total.
+
+`parse_article` returns an Article or raises ParseError naming the source and line; no other
+exception escapes. It does no I/O: decoding bytes is `decode.py`'s job, done before.
+
+The grammar, as found in real scrapes (the seed, the BBC and Pérez-Rosas corpora):
+
+    document  := blank* [url] headline head-meta* body
+    blank     := a line that is empty or only whitespace (NBSP included)
+    url       := a line that is one http(s):// or www. address: the article's source URL
+    headline  := the first other non-blank line
+    head-meta := up to three lines right after the headline, each one of
+                   url (if none came before), byline ("By Jane Doe", maybe "| March 3, 2021"),
+                   date line ("Published On 21 Jan 2022", "2017-11-07T01:52:40+0000")
+    body      := [dek] block*
+
+Layout decides the dek. Body lines are *compact* when (almost) no blank lines separate them:
+one paragraph per line, as in the seed. There the line right under the headline, with no
+blank line between, is the dek (standfirst). Body lines are *loose* when blank lines separate
+them, as in the BBC and most web scrapes: there the first paragraph is body text and there
+is no dek, even when it directly follows the headline. Loose means at least a third of the
+gaps between body lines are blank; with three or fewer body lines, any blank gap.
+
+Each non-blank body line is one block. Lines are joined only in hard-wrapped text (loose,
+every line at most 100 characters, and most lines inside multi-line groups at least 50),
+where a blank-line-separated group is one paragraph. Each block is:
+
+    read_more  := LABEL sep title-or-url, where LABEL is READ MORE, READ NEXT, RELATED
+                  (VIDEO|GALLERY|STORY|ARTICLE)?, MORE, ALSO READ, READ ALSO or SEE ALSO,
+                  in capitals or in sentence/title case, and sep is ":" or a spaced dash.
+                  A label alone on its line takes the next line as its title; a line that
+                  repeats that title right after it (a link card) belongs to the link.
+    subheading := a short line between blocks (1 to 12 words, at most 80 characters) that
+                  starts with a capital or digit and does not end in . , ; : (a ? is fine:
+                  "Unity in tatters?"); never the first or last block.
+    paragraph  := anything else.
+
+A file that is one long line has no layout to read: its first sentence (up to 300
+characters) is the headline and the rest one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from newsarchive import dates
+from newsarchive.errors import ParseError
+from newsarchive.models import Article, Block, BlockKind
+
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_RELATED_LABEL = (
+    r"read\s+more|read\s+next|read\s+also|also\s+read|see\s+also|more"
+    r"|related(?:\s+(?:video|gallery|story|stories|article|articles|content|coverage))?"
+)
+_RELATED = re.compile(rf"^(?P<label>{_RELATED_LABEL})(?:\s*:|\s+[-–—])\s*(?P<rest>\S.*)$", re.I)
+_RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?$", re.IGNORECASE)
+# "By Jane Doe", "BY JANE DOE", "By Jane Doe and John Smith, Reuters | March 3, 2021".
+_NAME_WORD = r"(?:[A-Z][\w.'’\-]*|and|&|de|del|da|van|von|der|la|le|al|bin)"
+_BYLINE = re.compile(
+    rf"^(?:By|BY)\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+{_NAME_WORD}){{0,5}})"
+    r"(?:\s*(?:,|\||·|•|—|–|\s-)\s*(?P<rest>.*))?$"
+)
+_SUBHEAD_END = re.compile(r"[.,;:](?:[\"'”’)\]]*)$")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+
+MAX_HEAD_META = 3
+MAX_SUBHEAD_WORDS = 12
+MAX_SUBHEAD_CHARS = 80
+MAX_GIANT_HEADLINE = 300
+WRAP_MAX_LINE = 100
+WRAP_MIN_LINE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based, in the decoded text
+    text: str  # stripped
+    gap_before: bool  # a blank line separates it from the previous non-blank line
+
+
+def parse_article(text: str, *, source: str | None = None) -> Article:
+    """Parse decoded article text (LF line ends) into an Article, or raise ParseError."""
+    try:
+        return _parse(text, source)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "article"
+        raise ParseError(f"not a valid article ({where}: {first['msg']})", source=source) from None
+
+
+def _parse(text: str, source: str | None) -> Article:
+    lines = _non_blank_lines(text)
+    if not lines:
+        raise ParseError("no text: the file holds only whitespace", source=source)
+    fields: dict[str, object] = {}
+    pos = 0
+    if _URL.match(lines[0].text):
+        fields["source_url"] = lines[0].text
+        pos = 1
+    if pos == len(lines):
+        raise ParseError("no headline: the file holds only a URL", source=source, line=1)
+    if pos == len(lines) - 1:
+        fields["headline"], fields["blocks"] = _split_one_line(lines[pos].text)
+    else:
+        fields["headline"] = lines[pos].text
+        body = lines[_read_head_meta(lines, pos + 1, fields) :]
+        if _has_dek(body):
+            fields["dek"] = body[0].text
+            body = body[1:]
+        fields["blocks"] = tuple(_blocks(_paragraph_texts(body)))
+
+    if isinstance(url := fields.get("source_url"), str):
+        _set_date(fields, dates.date_from_url(url))
+    return Article.model_validate(fields)
+
+
+def _non_blank_lines(text: str) -> list[_Line]:
+    text = text.removeprefix("\ufeff")
+    out: list[_Line] = []
+    gap = False
+    for number, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.strip()
+        if not stripped:
+            gap = True
+            continue
+        out.append(_Line(number, stripped, gap and bool(out)))
+        gap = False
+    return out
+
+
+def _read_head_meta(lines: Sequence[_Line], pos: int, fields: dict[str, object]) -> int:
+    """Consume the URL, byline and date lines right under the headline; return where the
+    body starts."""
+    for _ in range(MAX_HEAD_META):
+        if pos >= len(lines) - 1:  # the last line is body, whatever it looks like
+            break
+        text = lines[pos].text
+        if "source_url" not in fields and _URL.match(text):
+            fields["source_url"] = text
+        elif "byline" not in fields and (byline := _byline(text)):
+            fields["byline"] = byline
+            _set_date(fields, dates.date_from_byline(text))
+        elif found := dates.date_from_header_line(text):
+            _set_date(fields, found)
+        else:
+            break
+        pos += 1
+    return pos
+
+
+def _byline(text: str) -> str | None:
+    match = _BYLINE.match(text) if len(text) <= 120 else None
+    return match["name"] if match else None
+
+
+def _set_date(fields: dict[str, object], found: dates.ExplicitDate | None) -> None:
+    if found and "published" not in fields:
+        fields.update(published=found.value, date_source=found.source)
+        fields["date_evidence"] = found.evidence
+
+
+def _has_dek(body: Sequence[_Line]) -> bool:
+    """The seed's layout: compact body, first line flush under the headline, prose."""
+    if len(body) < 2 or body[0].gap_before or _is_loose(body):
+        return False
+    first = body[0].text
+    return len(first.split()) >= 3 and not (_RELATED.match(first) or _RELATED_BARE.match(first))
+
+
+def _is_loose(body: Sequence[_Line]) -> bool:
+    gaps = sum(line.gap_before for line in body[1:])
+    if len(body) <= 3:
+        return gaps > 0
+    return gaps * 3 >= len(body) - 1
+
+
+def _paragraph_texts(body: Sequence[_Line]) -> list[str]:
+    """One text per block: a line each, or a blank-separated group each in wrapped text."""
+    if not body:
+        return []
+    groups: list[list[str]] = []
+    for line in body:
+        if line.gap_before or not groups:
+            groups.append([])
+        groups[-1].append(line.text)
+    if _is_hard_wrapped(groups):
+        return [" ".join(group) for group in groups]
+    return [line.text for line in body]
+
+
+def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
+    multi = [g for g in groups if len(g) > 1]
+    if len(multi) * 2 < len(groups) or len(groups) < 2:
+        return False
+    if any(len(t) > WRAP_MAX_LINE for g in groups for t in g):
+        return False
+    inner = [t for g in multi for t in g[:-1]]
+    return sum(len(t) >= WRAP_MIN_LINE for t in inner) * 4 >= len(inner) * 3
+
+
+def _blocks(texts: Sequence[str]) -> list[Block]:
+    blocks: list[Block] = []
+    i = 0
+    while i < len(texts):
+        text = texts[i]
+        i += 1
+        if (match := _RELATED.match(text)) and _is_label_cased(match["label"]):
+            blocks.append(_read_more(match["label"], match["rest"]))
+        elif (
+            (bare := _RELATED_BARE.match(text))
+            and _is_label_cased(bare["label"])
+            and (i < len(texts) and bare["label"].lower() != "more")
+        ):
+            blocks.append(_read_more(bare["label"], texts[i]))
+            i += 1
+        elif _is_subheading(text, first=not blocks, last=i == len(texts)):
+            blocks.append(Block(kind=BlockKind.SUBHEADING, text=text))
+            continue
+        else:
+            blocks.append(Block(kind=BlockKind.PARAGRAPH, text=text))
+            continue
+        # A link card often repeats its title on the next line: it is part of the link.
+        if i < len(texts) and texts[i] == blocks[-1].text:
+            i += 1
+    return blocks
+
+
+def _is_label_cased(label: str) -> bool:
+    """`MORE:` and `More:` introduce links; `more:` inside a sentence does not."""
+    return label.isupper() or label[0].isupper()
+
+
+def _read_more(label: str, rest: str) -> Block:
+    label = " ".join(label.split())
+    url = rest if _URL.match(rest) else None
+    return Block(kind=BlockKind.READ_MORE, text=rest, label=label, url=url)
+
+
+def _is_subheading(text: str, *, first: bool, last: bool) -> bool:
+    if first or last or len(text) > MAX_SUBHEAD_CHARS:
+        return False
+    words = text.split()
+    if len(words) > MAX_SUBHEAD_WORDS or _SUBHEAD_END.search(text):
+        return False
+    if not (text[0].isupper() or text[0].isdigit()):
+        return False
+    return not (_BYLINE.match(text) or _URL.match(text))
+
+
+def _split_one_line(text: str) -> tuple[str, tuple[Block, ...]]:
+    """Headline and body of a file that is one long line: its first sentence heads it."""
+    match = _SENTENCE_END.search(text, 0, MAX_GIANT_HEADLINE + 1)
+    if match is None:
+        return text, ()
+    rest = text[match.end() :]
+    return text[: match.start()].strip(), (Block(kind=BlockKind.PARAGRAPH, text=rest),)
