@@ -1,0 +1,47 @@
+"""Alembic's entry point, for newsarchive's own upgrades and for `alembic` run by hand.
+
+newsarchive hands in an open connection (config.attributes["connection"]) inside its own
+transaction. Run by hand, the archive is `-x db=...`, else NEWSARCHIVE_DB, else the default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import context
+from sqlalchemy import Connection
+
+from newsarchive import config as archive_config
+from newsarchive.db import Base, make_engine
+
+target_metadata = Base.metadata
+
+
+def _configure(connection: Connection) -> None:
+    # Batch mode: SQLite alters a table by copying it; constraint names make that work.
+    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        context.run_migrations()
+        return
+    value = context.get_x_argument(as_dictionary=True).get("db")
+    if value is None:
+        import os
+
+        value = os.environ.get(archive_config.ENV_VAR)
+    location = archive_config.resolve(value, Path(click.get_app_dir(archive_config.APP_NAME)))
+    engine = make_engine(location.url)
+    with engine.connect().execution_options(writes=True) as connection:
+        _configure(connection)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("newsarchive migrations run online only; give an archive with -x db=PATH")
+run_migrations_online()

@@ -1,0 +1,61 @@
+"""Where the archive lives: `--db`, else `NEWSARCHIVE_DB`, else the user's data directory.
+
+The value is a path to an SQLite file or a SQLAlchemy URL (`sqlite:///...`, later
+`postgresql://...`), so the rest of the code only ever sees a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsarchive.errors import ArchiveError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+APP_NAME = "newsarchive"
+ENV_VAR = "NEWSARCHIVE_DB"
+DEFAULT_FILENAME = "archive.db"
+
+
+@dataclass(frozen=True)
+class ArchiveLocation:
+    url: URL
+    # The SQLite file, when the archive is one; None for other engines and in-memory SQLite.
+    path: Path | None
+
+    def describe(self) -> str:
+        """What to show a person: the file path, or the URL without its password."""
+        if self.path is not None:
+            return str(self.path)
+        return self.url.render_as_string(hide_password=True)
+
+
+def resolve(value: str | None, data_dir: Path) -> ArchiveLocation:
+    """Turn the `--db` value (None: the default file in `data_dir`) into a location."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not value:
+        return _sqlite_file(data_dir / DEFAULT_FILENAME)
+    if "://" not in value:
+        return _sqlite_file(Path(value))
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        raise ArchiveError(
+            f"--db {value!r} is not a database URL; give a file path or a URL such as "
+            "sqlite:///archive.db"
+        ) from None
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return _sqlite_file(Path(url.database))
+    return ArchiveLocation(url, None)
+
+
+def _sqlite_file(path: Path) -> ArchiveLocation:
+    from sqlalchemy.engine import URL
+
+    path = path.expanduser().absolute()
+    return ArchiveLocation(URL.create("sqlite", database=str(path)), path)

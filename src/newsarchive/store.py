@@ -1,0 +1,230 @@
+"""The archive's queries: add, get, list. Nothing here commits: the caller owns the transaction.
+
+ORM rows stay in this module; callers get pydantic models. Writes are batched Core inserts
+(one statement for many rows), because per-object ORM adds are several times slower.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Insert, Row, Table, func, select
+from sqlalchemy.orm import Session
+
+from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
+from newsarchive.errors import ArchiveError, ArticleNotFoundError
+from newsarchive.models import (
+    Article,
+    ArticleSummary,
+    Block,
+    DateSource,
+    StoredArticle,
+)
+
+# SQLite allows 32766 bound parameters per statement; stay well below for IN (...) lists.
+_IN_CHUNK = 900
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A parsed article ready to store, with what it was parsed from."""
+
+    sha256: str
+    article: Article
+    raw: bytes
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    articles: list[ArticleSummary]
+    # Undated articles a date filter left out; 0 when no filter was given.
+    undated_left_out: int
+
+
+class Store:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- writing ------------------------------------------------------------------------
+
+    def known_ids(self, hashes: Collection[str]) -> dict[str, int]:
+        """Map each stored hash among `hashes` to its article id."""
+        found: dict[str, int] = {}
+        ordered = list(hashes)
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start : start + _IN_CHUNK]
+            rows = self._session.execute(
+                select(ArticleRow.sha256, ArticleRow.id).where(ArticleRow.sha256.in_(chunk))
+            )
+            found.update((sha, id_) for sha, id_ in rows)
+        return found
+
+    def add_articles(self, items: Sequence[NewArticle], now: dt.datetime) -> dict[str, int]:
+        """Insert articles whose hash is not stored yet; return hash -> id of those inserted.
+
+        An article another writer stored meanwhile is skipped, not an error.
+        """
+        if not items:
+            return {}
+        statement = self._insert_or_skip(ArticleRow.__table__).returning(
+            ArticleRow.sha256, ArticleRow.id
+        )
+        rows = [_article_values(item, now) for item in items]
+        inserted = {sha: id_ for sha, id_ in self._session.execute(statement, rows)}
+        raws = [
+            {"article_id": inserted[item.sha256], "data": item.raw}
+            for item in items
+            if item.sha256 in inserted
+        ]
+        if raws:
+            self._session.execute(self._insert_or_skip(ArticleRawRow.__table__), raws)
+        return inserted
+
+    def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
+        """Record (article id, path) pairs not yet recorded; return how many were new."""
+        rows = [{"article_id": a, "path": p, "first_seen": now} for a, p in dict.fromkeys(sources)]
+        if not rows:
+            return 0
+        result = self._session.execute(
+            self._insert_or_skip(ArticleSourceRow.__table__).returning(ArticleSourceRow.id), rows
+        )
+        return len(result.all())
+
+    def _insert_or_skip(self, table: Any) -> Insert:
+        """INSERT ... ON CONFLICT DO NOTHING, in the archive's own dialect."""
+        assert isinstance(table, Table)
+        dialect = self._session.get_bind().dialect.name
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            return sqlite_insert(table).on_conflict_do_nothing()
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(table).on_conflict_do_nothing()
+        raise ArchiveError(f"archives on {dialect} are not supported yet; use SQLite")
+
+    # -- reading ------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+
+    def get(self, article_id: int) -> StoredArticle:
+        row = self._session.get(ArticleRow, article_id)
+        if row is None:
+            raise ArticleNotFoundError(
+                f"no article has id {article_id}; 'newsarchive list' shows the ids"
+            )
+        sources = self._session.scalars(
+            select(ArticleSourceRow.path)
+            .where(ArticleSourceRow.article_id == article_id)
+            .order_by(ArticleSourceRow.id)
+        ).all()
+        return StoredArticle(
+            id=row.id,
+            sha256=row.sha256,
+            headline=row.headline,
+            dek=row.dek,
+            byline=row.byline,
+            source_url=row.source_url,
+            published=row.published,
+            date_source=DateSource(row.date_source) if row.date_source else None,
+            date_evidence=row.date_evidence,
+            blocks=tuple(Block.model_validate(b) for b in row.blocks),
+            encoding=row.encoding,
+            byte_size=row.byte_size,
+            ingested_at=_as_utc(row.ingested_at),
+            sources=tuple(sources),
+        )
+
+    def raw(self, article_id: int) -> bytes:
+        data = self._session.scalar(
+            select(ArticleRawRow.data).where(ArticleRawRow.article_id == article_id)
+        )
+        if data is None:
+            raise ArticleNotFoundError(
+                f"no article has id {article_id}; 'newsarchive list' shows the ids"
+            )
+        return data
+
+    def list(
+        self,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int | None = None,
+    ) -> Listing:
+        """Articles newest first (undated last, newest ingested first), with date filters."""
+        first_source = (
+            select(ArticleSourceRow.path)
+            .where(ArticleSourceRow.article_id == ArticleRow.id)
+            .order_by(ArticleSourceRow.id)
+            .limit(1)
+            .scalar_subquery()
+            .label("source")
+        )
+        query = select(
+            ArticleRow.id,
+            ArticleRow.headline,
+            ArticleRow.published,
+            ArticleRow.date_source,
+            first_source,
+            ArticleRow.word_count,
+        ).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
+        undated_left_out = 0
+        if since is not None or until is not None:
+            if since is not None:
+                query = query.where(ArticleRow.published >= since)
+            if until is not None:
+                query = query.where(ArticleRow.published <= until)
+            undated_left_out = (
+                self._session.scalar(
+                    select(func.count())
+                    .select_from(ArticleRow)
+                    .where(ArticleRow.published.is_(None))
+                )
+                or 0
+            )
+        if limit is not None:
+            query = query.limit(limit)
+        articles = [_summary(row) for row in self._session.execute(query)]
+        return Listing(articles, undated_left_out)
+
+
+def _article_values(item: NewArticle, now: dt.datetime) -> dict[str, Any]:
+    article = item.article
+    return {
+        "sha256": item.sha256,
+        "headline": article.headline,
+        "dek": article.dek,
+        "byline": article.byline,
+        "source_url": article.source_url,
+        "published": article.published,
+        "date_source": article.date_source.value if article.date_source else None,
+        "date_evidence": article.date_evidence,
+        "blocks": [b.model_dump(mode="json", exclude_none=True) for b in article.blocks],
+        "word_count": article.word_count,
+        "encoding": item.encoding,
+        "byte_size": len(item.raw),
+        "ingested_at": now,
+    }
+
+
+def _summary(row: Row[Any]) -> ArticleSummary:
+    return ArticleSummary(
+        id=row.id,
+        headline=row.headline,
+        published=row.published,
+        date_source=DateSource(row.date_source) if row.date_source else None,
+        source=row.source,
+        word_count=row.word_count,
+    )
+
+
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes; the archive writes only UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
