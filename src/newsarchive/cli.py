@@ -1,0 +1,336 @@
+"""The `newsarchive` command: options in, one call down, a renderable or JSON out.
+
+Heavy libraries (SQLAlchemy, pydantic, rich) are imported inside commands, so `--help` and
+usage errors answer at once. Errors meant for people become one `Error:` line here and
+nowhere else (ArchiveGroup.invoke).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from newsarchive import config
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from sqlalchemy import Engine
+
+    from newsarchive.ingest import IngestReport, Refusal
+    from newsarchive.store import Store
+
+EXIT_REFUSED = 3
+EXIT_INTERRUPTED = 130
+DEBUG_ENV_VAR = "NEWSARCHIVE_DEBUG"
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class ArchiveGroup(click.Group):
+    """The one error boundary: domain errors become `Error: ...`, exit 1; so does anything
+    unexpected, as one line unless --traceback or NEWSARCHIVE_DEBUG=1 asks for the trace."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from newsarchive.errors import NewsArchiveError
+
+        try:
+            return super().invoke(ctx)
+        except NewsArchiveError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            raise click.ClickException(
+                f"unexpected {type(exc).__name__}: {exc}; run again with --traceback "
+                "for details, and please report it"
+            ) from exc
+
+
+def _debug(ctx: click.Context) -> bool:
+    app = ctx.find_object(App)
+    return bool(app and app.traceback) or os.environ.get(DEBUG_ENV_VAR, "") not in ("", "0")
+
+
+class App:
+    """What every command shares: where the archive is, opened at most once, on demand."""
+
+    def __init__(self, db: str | None, traceback: bool) -> None:
+        self.db = db
+        self.traceback = traceback
+
+    @cached_property
+    def location(self) -> config.ArchiveLocation:
+        return config.resolve(self.db, Path(click.get_app_dir(config.APP_NAME)))
+
+    def engine(self, *, create: bool = False) -> Engine:
+        from newsarchive.migrate import open_archive
+
+        return open_archive(self.location, create=create)
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        from sqlalchemy.orm import Session
+
+        from newsarchive.store import Store
+
+        with Session(self.engine()) as session, session.begin():
+            yield Store(session)
+
+
+class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """A calendar period for --since/--until: 2022, 2022-01, 2022-01-21, 30d, 2w, 6m, 1y."""
+
+    name = "DATE"
+
+    def __init__(self, *, end: bool) -> None:
+        self.end = end  # --until takes the period's last day, --since its first
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        from newsarchive.dates import PERIOD_FORMS, parse_period
+
+        try:
+            first, last = parse_period(str(value), today=dt.date.today())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use {PERIOD_FORMS}.", param, ctx)
+        return last if self.end else first
+
+
+SINCE = click.option(
+    "--since", type=PeriodType(end=False), help="Only articles published on or after this."
+)
+UNTIL = click.option(
+    "--until", type=PeriodType(end=True), help="Only articles published on or before this."
+)
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead.")
+
+
+@click.group(cls=ArchiveGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="newsarchive")
+@click.option(
+    "--db",
+    envvar=config.ENV_VAR,
+    metavar="PATH|URL",
+    help=f"The archive: an SQLite file or a SQLAlchemy URL [env: {config.ENV_VAR}; "
+    "default: archive.db in your user data folder].",
+)
+@click.option("--traceback", is_flag=True, help="On an unexpected error, show the Python trace.")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
+    """Keep news articles from plain-text files, exactly, and read them back.
+
+    \b
+    Examples:
+      newsarchive ingest seeds/            # parse and store every file in a folder
+      newsarchive list --since 2022-01     # what was published since January 2022
+      newsarchive show 1                   # read one article
+      newsarchive --db team.db list --json # another archive, as JSON
+
+    \b
+    Exit codes: 0 done; 1 error; 2 bad usage; 3 ingest refused some files
+    (the rest were stored); 130 interrupted.
+    """
+    ctx.obj = App(db, traceback)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--pattern",
+    default="*",
+    show_default=True,
+    help="Only files whose names match this, inside folders (files named outright always go).",
+)
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=16 * 1024 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="Refuse files larger than this.",
+)
+@click.pass_obj
+def ingest(app: App, paths: tuple[Path, ...], pattern: str, max_size: int) -> None:
+    """Parse article text files and store them; folders are read recursively.
+
+    Each file is stored once, by the SHA-256 of its bytes: ingesting again adds nothing, and
+    identical files under other names become one article with every path recorded. A file
+    that is not an article (empty, binary, undecodable) is refused with its reason on
+    stderr; every other file still lands.
+
+    \b
+    Examples:
+      newsarchive ingest seeds/
+      newsarchive ingest ~/scrapes/2022 one-more-article.txt
+      newsarchive ingest --pattern '*.txt' ~/corpora/bbc
+    """
+    from newsarchive.ingest import Ingester
+
+    err = _console(stderr=True)
+    with _progress(err) as on_progress:
+        ingester = Ingester(
+            app.engine(create=True),
+            pattern=pattern,
+            max_bytes=max_size,
+            on_progress=on_progress,
+            on_refusal=lambda refusal: _print_refusal(err, refusal),
+        )
+        try:
+            report = ingester.run(paths)
+        except KeyboardInterrupt:
+            err.print(_summary(ingester.report, interrupted=True), highlight=False)
+            sys.exit(EXIT_INTERRUPTED)
+    err.print(_summary(report), highlight=False)
+    if report.refused:
+        sys.exit(EXIT_REFUSED)
+
+
+def _print_refusal(console: Console, refusal: Refusal) -> None:
+    from newsarchive.render import clean
+
+    console.print(
+        f"refused {clean(refusal.path)}: {clean(refusal.reason)}",
+        markup=False,
+        highlight=False,
+        style="yellow",
+    )
+
+
+def _summary(report: IngestReport, *, interrupted: bool = False) -> str:
+    parts = [f"added {report.added:,}", f"already present {report.already_present:,}"]
+    if report.new_paths:
+        parts[-1] += f" ({report.new_paths:,} under new paths)"
+    parts.append(f"refused {len(report.refused):,}")
+    files = f"{report.seen:,} file{'' if report.seen == 1 else 's'}"
+    head = "Interrupted; stored so far" if interrupted else f"Read {files}"
+    return f"{head}: {', '.join(parts)}."
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Any]:
+    """A live count on stderr when it is a terminal; nothing otherwise."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.completed:,} files"),
+        TextColumn("[dim]{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, detail="")
+
+        def update(report: IngestReport) -> None:
+            detail = f"{report.added:,} added, {len(report.refused):,} refused"
+            progress.update(task, completed=report.seen, detail=detail)
+
+        yield update
+
+
+@cli.command(name="list")
+@SINCE
+@UNTIL
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@JSON
+@click.pass_obj
+def list_(
+    app: App, since: dt.date | None, until: dt.date | None, limit: int | None, as_json: bool
+) -> None:
+    """List stored articles, newest first (undated ones last).
+
+    A date filter leaves undated articles out and says how many on stderr.
+
+    \b
+    Examples:
+      newsarchive list
+      newsarchive list --since 2022-01 --until 2022-03
+      newsarchive list --limit 20 --json
+    """
+    from newsarchive import render
+
+    with app.reading() as store:
+        listing = store.list(since=since, until=until, limit=limit)
+    footer = render.listing_footer(len(listing.articles), listing.undated_left_out)
+    if as_json:
+        click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
+    elif listing.articles:
+        _print(render.article_table(listing.articles))
+    _console(stderr=True).print(footer)
+
+
+@cli.command()
+@click.argument("article_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--raw", is_flag=True, help="Write the original file's bytes, exactly.")
+@JSON
+@click.pass_obj
+def show(app: App, article_id: int, raw: bool, as_json: bool) -> None:
+    """Show one article for reading.
+
+    \b
+    Examples:
+      newsarchive show 1
+      newsarchive show 1 --json
+      newsarchive show 1 --raw > original.txt   # the bytes as they were ingested
+    """
+    from newsarchive import render
+
+    if raw and as_json:
+        raise click.UsageError("--raw and --json do not go together; choose one.")
+    with app.reading() as store:
+        if raw:
+            data = store.raw(article_id)
+        else:
+            article = store.get(article_id)
+    if raw:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    elif as_json:
+        click.echo(render.to_json({"id": article.id, **article.model_dump(mode="json")}))
+    else:
+        _print(render.article_view(article))
+
+
+@cli.group()
+def db() -> None:
+    """Where the archive is and what state it is in."""
+
+
+@db.command(name="path")
+@click.pass_obj
+def db_path(app: App) -> None:
+    """Print where the archive lives (a file path, or a URL without its password).
+
+    \b
+    Example:
+      newsarchive db path
+      NEWSARCHIVE_DB=/tmp/test.db newsarchive db path
+    """
+    click.echo(app.location.describe())
+
+
+def _console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+
+
+def _print(renderable: RenderableType) -> None:
+    _console().print(renderable)
+
+
+def main() -> None:
+    cli(prog_name="newsarchive")
