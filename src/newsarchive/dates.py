@@ -45,7 +45,7 @@ _HEADER_LINE = re.compile(
     rf"^(?:{_LABEL})?{_DATE}\s*(?:[,;|(]\s*(?:last\s+)?(?:updated|modified)\b.*)?\)?$",
     re.IGNORECASE,
 )
-_BYLINE_DATE = re.compile(rf"(?:\||·|•|—|–|-|,)\s*{_DATE}\s*$", re.IGNORECASE)
+BYLINE_DATE = re.compile(rf"(?:\||·|•|—|–|-|,)\s*{_DATE}\s*$", re.IGNORECASE)
 _URL_DATE = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|$|-|\.)"
 )
@@ -68,7 +68,7 @@ def date_from_header_line(line: str) -> ExplicitDate | None:
 
 def date_from_byline(line: str) -> ExplicitDate | None:
     """The date at the end of a byline such as `By Jane Doe | March 3, 2021`."""
-    match = _BYLINE_DATE.search(line)
+    match = BYLINE_DATE.search(line)
     if match is None:
         return None
     value = _to_date(match)

@@ -61,11 +61,10 @@ _RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?$", re.IGNORECASE
 # "By Jane Doe", "BY JANE DOE", "By Jane Doe and John Smith, Reuters | March 3, 2021".
 _NAME_WORD = r"(?:[A-Z][\w.'’\-]*|and|&|de|del|da|van|von|der|la|le|al|bin)"
 _BYLINE = re.compile(
-    rf"^(?:By|BY)\s+(?P<name>[A-Z][\w.'’\-]*(?:\s+{_NAME_WORD}){{0,5}})"
-    r"(?:\s*(?:,|\||·|•|—|–|\s-)\s*(?P<rest>.*))?$"
+    rf"^(?:By|BY)\s+[A-Z][\w.'’\-]*(?:\s+{_NAME_WORD}){{0,5}}(?:\s*(?:,|\||·|•|—|–|\s-)\s*.*)?$"
 )
 _SUBHEAD_END = re.compile(r"[.,;:](?:[\"'”’)\]]*)$")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+(?=[\"'“‘(]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s+[\"'“‘(]?[A-Z0-9])")
 
 MAX_HEAD_META = 3
 MAX_SUBHEAD_WORDS = 12
@@ -144,7 +143,7 @@ def _read_head_meta(lines: Sequence[_Line], pos: int, fields: dict[str, object])
         elif "byline" not in fields and (byline := _byline(text)):
             fields["byline"] = byline
             _set_date(fields, dates.date_from_byline(text))
-        elif found := dates.date_from_header_line(text):
+        elif "published" not in fields and (found := dates.date_from_header_line(text)):
             _set_date(fields, found)
         else:
             break
@@ -153,8 +152,13 @@ def _read_head_meta(lines: Sequence[_Line], pos: int, fields: dict[str, object])
 
 
 def _byline(text: str) -> str | None:
-    match = _BYLINE.match(text) if len(text) <= 120 else None
-    return match["name"] if match else None
+    """The byline's names and affiliation, without "By" and without a trailing date."""
+    if len(text) > 120 or not _BYLINE.match(text):
+        return None
+    names = text[2:]
+    if dated := dates.BYLINE_DATE.search(names):
+        names = names[: dated.start()]
+    return names.strip(" \t,|·•—–-") or None
 
 
 def _set_date(fields: dict[str, object], found: dates.ExplicitDate | None) -> None:
@@ -256,5 +260,5 @@ def _split_one_line(text: str) -> tuple[str, tuple[Block, ...]]:
     match = _SENTENCE_END.search(text, 0, MAX_GIANT_HEADLINE + 1)
     if match is None:
         return text, ()
-    rest = text[match.end() :]
-    return text[: match.start()].strip(), (Block(kind=BlockKind.PARAGRAPH, text=rest),)
+    rest = text[match.end() :].strip()
+    return text[: match.end()], (Block(kind=BlockKind.PARAGRAPH, text=rest),)
