@@ -173,7 +173,9 @@ def _walk(root: Path, pattern: str, refuse: Callable[[Path | str, str], None]) -
             path = Path(folder, name)
             if path.is_file():
                 yield path
-            elif not path.exists():
+            elif path.exists():
+                refuse(path, "not a regular file")
+            else:
                 refuse(path, "broken link")
 
 
