@@ -188,9 +188,9 @@ def ingest(app: App, paths: tuple[Path, ...], pattern: str, max_size: int) -> No
         try:
             report = ingester.run(paths)
         except KeyboardInterrupt:
-            err.print(_summary(ingester.report, interrupted=True), highlight=False)
+            err.print(_summary(ingester.report, interrupted=True), soft_wrap=True)
             sys.exit(EXIT_INTERRUPTED)
-    err.print(_summary(report), highlight=False)
+    err.print(_summary(report), soft_wrap=True)
     if report.refused:
         sys.exit(EXIT_REFUSED)
 
@@ -203,6 +203,7 @@ def _print_refusal(console: Console, refusal: Refusal) -> None:
         markup=False,
         highlight=False,
         style="yellow",
+        soft_wrap=True,
     )
 
 
@@ -269,7 +270,7 @@ def list_(
         click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
     elif listing.articles:
         _print(render.article_table(listing.articles))
-    _console(stderr=True).print(footer)
+    _console(stderr=True).print(footer, soft_wrap=True)
 
 
 @cli.command()

@@ -16,7 +16,6 @@ from typing import Any
 from rich import box
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
-from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -63,7 +62,7 @@ def article_table(articles: Sequence[ArticleSummary]) -> Table:
     table.add_column("ID", justify="right", style="cyan", no_wrap=True)
     table.add_column("Date", no_wrap=True)
     table.add_column("Headline", ratio=1, min_width=20)
-    table.add_column("Source", style="dim", overflow="fold", max_width=32)
+    table.add_column("Source", style="dim", overflow="fold", max_width=24)
     table.add_column("Words", justify="right", no_wrap=True)
     for article in articles:
         date = (
@@ -102,18 +101,24 @@ def article_view(article: StoredArticle) -> RenderableType:
     parts.append(Rule(style="dim"))
     for block in article.blocks:
         if block.kind is BlockKind.SUBHEADING:
-            parts.append(Padding(safe_text(block.text, "bold underline"), (1, 0, 0, 0)))
+            parts.append(_spaced(safe_text(block.text, "bold underline")))
         elif block.kind is BlockKind.READ_MORE:
             link = Text("▸ ", style="cyan")
             link.append(clean(block.label or "Read more").upper(), style="cyan bold")
             link.append("  ")
             link.append(clean(block.text), style="cyan")
-            parts.append(Padding(link, (1, 0, 0, 2)))
+            parts.append(_spaced(link, indent=2))
         else:
-            parts.append(Padding(safe_text(block.text), (1, 0, 0, 0)))
+            parts.append(_spaced(safe_text(block.text)))
     parts.append(Rule(style="dim"))
     parts.append(_provenance(article))
     return Constrain(Group(*parts), width=READING_WIDTH)
+
+
+def _spaced(text: Text, indent: int = 0) -> Group:
+    """A block with a blank line above it. (Not rich's Padding: it pads every line with
+    trailing spaces to the full width, which litters copied and redirected text.)"""
+    return Group(Text(), Text(" " * indent) + text if indent else text)
 
 
 def _metadata_line(article: StoredArticle) -> Text:
