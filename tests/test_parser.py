@@ -69,7 +69,10 @@ def test_first_paragraph_is_no_dek_when_blank_lines_separate_the_body() -> None:
 
 
 def test_read_more_inside_prose_is_a_paragraph() -> None:
-    text = "Headline\n\nThe minister said more: much more must be done.\n\nMore than 100 people came.\n"
+    text = (
+        "Headline\n\nThe minister said more: much more must be done.\n\n"
+        "More than 100 people came.\n"
+    )
     kinds = {b.kind for b in parse_article(text).blocks}
     assert kinds == {BlockKind.PARAGRAPH}
 
@@ -87,7 +90,10 @@ def test_related_with_url_keeps_the_url() -> None:
 
 
 def test_a_date_in_the_headline_or_prose_is_not_a_publication_date() -> None:
-    text = "9 November 1989: the night the Wall fell\n\nOn 9 November 1989 crowds gathered.\n\nPublished 2019-11-08 in print.\n"
+    text = (
+        "9 November 1989: the night the Wall fell\n\n"
+        "On 9 November 1989 crowds gathered.\n\nPublished 2019-11-08 in print.\n"
+    )
     assert parse_article(text).published is None
 
 
@@ -120,11 +126,9 @@ def test_any_text_parses_or_raises_parse_error_deterministically(text: str) -> N
 LINE = st.one_of(
     st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\n\r"), max_size=120),
     st.sampled_from(
-        ["", " ", "READ MORE: x", "SEE ALSO", "By Jane Doe", "https://a.example/2020/1/2/x"]
-        + [
-            "Unity in tatters?",
-            "2021-03-04",
-            "Published On 21 Jan 2022",
+        [
+            *("", " ", "READ MORE: x", "SEE ALSO", "By Jane Doe", "https://a.example/2020/1/2/x"),
+            *("Unity in tatters?", "2021-03-04", "Published On 21 Jan 2022"),
             'He said "no." Then left.',
         ]
     ),

@@ -1,0 +1,206 @@
+"""The real `newsarchive` command in a subprocess: exit code, then stdout, then stderr."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, SEEDS, Run
+
+SEED = SEEDS / "000_d4b32e967d5dce44.txt"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8")
+
+
+def test_help_lists_commands_with_examples(run: Run) -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    out = _text(result.stdout)
+    for word in ("ingest", "list", "show", "db", "Examples:", "Exit codes"):
+        assert word in out
+    for command in ("ingest", "list", "show", "db path"):
+        sub = run(*command.split(), "--help")
+        assert sub.returncode == 0, command
+        assert "Example" in _text(sub.stdout), command
+
+
+def test_ingest_list_show_on_the_seed(run: Run) -> None:
+    first = run("ingest", SEEDS)
+    assert first.returncode == 0
+    assert first.stdout == b""
+    assert _text(first.stderr) == "Read 1 file: added 1, already present 0, refused 0.\n"
+    again = run("ingest", SEEDS)
+    assert again.returncode == 0
+    assert _text(again.stderr) == "Read 1 file: added 0, already present 1, refused 0.\n"
+
+    listed = run("list")
+    assert listed.returncode == 0
+    assert "Top US, Russia diplomats" in _text(listed.stdout)
+    assert _text(listed.stderr) == "1 article\n"
+
+    shown = run("show", "1")
+    assert shown.returncode == 0
+    out = _text(shown.stdout)
+    assert out.index("Top US, Russia") < out.index("US Secretary of State") < out.index("Unity in")
+    assert "READ MORE" in out and "485 words" in out and "utf-8" in out
+
+
+def test_list_json_contract(run: Run) -> None:
+    run("ingest", SEEDS, FIXTURES / "url_date_path.txt")
+    result = run("list", "--json")
+    assert result.returncode == 0
+    rows = json.loads(result.stdout)
+    assert [(r["id"], r["published"]) for r in rows] == [(2, "2022-01-21"), (1, None)]
+    assert (
+        rows[1]["headline"]
+        == "Top US, Russia diplomats hold last-ditch talks amid Ukraine war fears"
+    )
+    assert all(isinstance(r["id"], int) for r in rows)
+
+
+def test_show_json_contract(run: Run) -> None:
+    run("ingest", SEED)
+    result = run("show", "1", "--json")
+    assert result.returncode == 0
+    article = json.loads(result.stdout)
+    assert article["id"] == 1
+    assert article["dek"].startswith("US Secretary of State Blinken")
+    assert article["published"] is None and article["source_url"] is None
+    kinds = [b["kind"] for b in article["blocks"]]
+    assert (kinds.count("paragraph"), kinds.count("subheading"), kinds.count("read_more")) == (
+        14,
+        1,
+        2,
+    )
+    assert all(set(b) >= {"kind", "text"} for b in article["blocks"])
+
+
+def test_show_raw_writes_the_original_bytes(run: Run) -> None:
+    run("ingest", FIXTURES, "--pattern", "*.txt")
+    listed = json.loads(run("list", "--json").stdout)
+    for row in listed:
+        shown = json.loads(run("show", str(row["id"]), "--json").stdout)
+        raw = run("show", str(row["id"]), "--raw")
+        assert raw.returncode == 0
+        assert raw.stdout == Path(shown["sources"][0]).read_bytes()
+
+
+def test_since_and_until_filter_and_count_undated(run: Run) -> None:
+    run(
+        "ingest",
+        SEED,
+        FIXTURES / "url_date_path.txt",
+        FIXTURES / "url_then_headline_with_timestamp.txt",
+    )
+    result = run("list", "--since", "2022-01", "--json")
+    assert result.returncode == 0
+    assert [r["published"] for r in json.loads(result.stdout)] == ["2022-01-21"]
+    assert _text(result.stderr) == "1 article; 1 undated article left out by the date filter\n"
+    result = run("list", "--until", "2017", "--json")
+    assert [r["published"] for r in json.loads(result.stdout)] == ["2017-11-07"]
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2022-13", "2022/01"])
+def test_bad_date_is_a_usage_error(run: Run, value: str) -> None:
+    result = run("list", "--since", value)
+    assert result.returncode == 2
+    err = _text(result.stderr)
+    assert f"Invalid value for '--since': {value!r} is not a date; use YYYY, YYYY-MM" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_id_is_one_line_exit_1(run: Run) -> None:
+    run("ingest", SEED)
+    result = run("show", "99")
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert _text(result.stderr) == "Error: no article has id 99; 'newsarchive list' shows the ids\n"
+
+
+def test_reading_before_any_ingest_says_what_to_do(run: Run, archive_path: Path) -> None:
+    result = run("list")
+    assert result.returncode == 1
+    assert _text(result.stderr) == (
+        f"Error: no archive at {archive_path} yet; add articles with 'newsarchive ingest PATH'\n"
+    )
+    assert not archive_path.exists()
+
+
+def test_missing_path_is_a_usage_error(run: Run, tmp_path: Path) -> None:
+    result = run("ingest", tmp_path / "nope")
+    assert result.returncode == 2
+    assert "does not exist" in _text(result.stderr)
+    assert "Traceback" not in _text(result.stderr)
+
+
+def test_refused_files_are_named_and_the_rest_land(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(SEED.read_bytes())
+    (folder / "b.bin").write_bytes(b"\x00\x01\x02binary")
+    (folder / "c.txt").write_bytes(b"")
+    result = run("ingest", folder)
+    assert result.returncode == 3
+    assert _text(result.stderr).splitlines() == [
+        f"refused {folder / 'b.bin'}: binary: contains NUL bytes "
+        "(UTF-16 text needs a byte-order mark)",
+        f"refused {folder / 'c.txt'}: empty file",
+        "Read 3 files: added 1, already present 0, refused 2.",
+    ]
+    assert json.loads(run("list", "--json").stdout)[0]["headline"].startswith("Top US")
+
+
+def test_db_option_env_and_url(run: Run, tmp_path: Path, archive_path: Path) -> None:
+    assert _text(run("db", "path").stdout) == f"{archive_path}\n"
+    other = tmp_path / "other.db"
+    assert _text(run("--db", other, "db", "path").stdout) == f"{other}\n"
+    assert _text(run("--db", f"sqlite:///{other}", "db", "path").stdout) == f"{other}\n"
+    url = "postgresql://me:secret@localhost/news"
+    assert _text(run("--db", url, "db", "path").stdout) == "postgresql://me:***@localhost/news\n"
+    assert run("--db", f"sqlite:///{other}", "ingest", SEED).returncode == 0
+    assert sqlite3.connect(other).execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    assert not archive_path.exists()
+
+
+def test_default_archive_is_in_the_user_data_folder(run: Run, tmp_path: Path) -> None:
+    result = run("db", "path", NEWSARCHIVE_DB="")
+    assert result.returncode == 0
+    path = Path(_text(result.stdout).strip())
+    assert path.name == "archive.db"
+    assert path.is_relative_to(tmp_path / "home")
+
+
+def test_db_that_is_not_an_archive_is_one_line(run: Run, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n" * 100)
+    result = run("--db", notes, "list")
+    assert result.returncode == 1
+    err = _text(result.stderr)
+    assert err.startswith(f"Error: cannot open the archive at {notes}: file is not a database")
+    assert err.count("\n") == 1
+
+
+def test_raw_and_json_together_is_a_usage_error(run: Run) -> None:
+    run("ingest", SEED)
+    result = run("show", "1", "--raw", "--json")
+    assert result.returncode == 2
+    assert "--raw and --json do not go together" in _text(result.stderr)
+
+
+def test_hostile_text_reaches_the_terminal_harmlessly(run: Run) -> None:
+    run("ingest", FIXTURES / "hostile_markup_and_escapes.txt")
+    for args in (("list",), ("show", "1")):
+        result = run(*args, FORCE_COLOR="1", TERM="xterm-256color", NO_COLOR="")
+        assert result.returncode == 0
+        out = _text(result.stdout)
+        assert "\x07" not in out and "\x1b]" not in out and "\x1b[2J" not in out
+        assert "[bold red]Breaking[/bold red]" in out
+        assert "\x1b[31mred" not in out
+        assert "␛[31mred" in out
+    shown = json.loads(run("show", "1", "--json").stdout)
+    assert shown["headline"].startswith("[bold red]Breaking[/bold red] \x1b[31mred")

@@ -1,0 +1,151 @@
+"""Ingest and store against a real SQLite archive: idempotency, duplicates, refusals, listing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from newsarchive import config, migrate
+from newsarchive.ingest import Ingester
+from newsarchive.store import Store
+
+from .conftest import FIXTURES, SEEDS
+
+
+@pytest.fixture
+def engine(archive_path: Path) -> Engine:
+    return migrate.open_archive(config.resolve(str(archive_path), archive_path.parent), create=True)
+
+
+def _store(engine: Engine) -> Session:
+    return Session(engine)
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_ingesting_twice_stores_nothing_new(engine: Engine) -> None:
+    first = Ingester(engine, pattern="*.txt").run([FIXTURES])
+    assert first.refused == []
+    assert first.added == len(list(FIXTURES.glob("*.txt")))
+    second = Ingester(engine, pattern="*.txt").run([FIXTURES])
+    assert (second.added, second.already_present, second.new_paths) == (0, first.added, 0)
+    with _store(engine) as session:
+        assert Store(session).count() == first.added
+
+
+def test_identical_files_are_one_article_with_every_path(engine: Engine, tmp_path: Path) -> None:
+    data = (SEEDS / "000_d4b32e967d5dce44.txt").read_bytes()
+    a = _write(tmp_path / "in", "a/one.txt", data)
+    b = _write(tmp_path / "in", "b/two.txt", data)
+    report = Ingester(engine, batch_size=1).run([tmp_path / "in"])
+    assert (report.added, report.already_present, report.new_paths) == (1, 1, 1)
+    with _store(engine) as session:
+        store = Store(session)
+        (summary,) = store.list().articles
+        article = store.get(summary.id)
+    assert article.sources == (str(a), str(b))
+    assert summary.source == str(a)
+
+
+def test_duplicates_within_one_batch(engine: Engine, tmp_path: Path) -> None:
+    for i in range(3):
+        _write(tmp_path / "in", f"{i}.txt", b"Same headline\n\nSame body.\n")
+    report = Ingester(engine).run([tmp_path / "in"])
+    assert (report.added, report.already_present, report.new_paths) == (1, 2, 2)
+
+
+def test_bad_files_are_refused_and_good_files_beside_them_land(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    _write(folder, "good1.txt", b"Good one\n\nBody one.\n")
+    _write(folder, "empty.txt", b"")
+    _write(folder, "blank.txt", b"  \n\n\t\n")
+    _write(folder, "image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    _write(folder, "url-only.txt", b"https://example.com/story\n")
+    _write(folder, "z/good2.txt", b"Good two\n\nBody two.\n")
+    _write(folder, ".hidden.txt", b"Hidden\n\nNot read.\n")
+    refused: list[str] = []
+    report = Ingester(engine, on_refusal=lambda r: refused.append(Path(r.path).name)).run([folder])
+    assert report.added == 2
+    assert sorted(refused) == ["blank.txt", "empty.txt", "image.png", "url-only.txt"]
+    reasons = {Path(r.path).name: r.reason for r in report.refused}
+    assert reasons["empty.txt"] == "empty file"
+    assert "NUL" in reasons["image.png"]
+    assert report.seen == 6
+
+
+def test_pattern_filters_files_found_in_folders_only(engine: Engine, tmp_path: Path) -> None:
+    _write(tmp_path / "in", "a.txt", b"A\n\nBody.\n")
+    other = _write(tmp_path / "in", "b.md", b"B\n\nBody.\n")
+    report = Ingester(engine, pattern="*.txt").run([tmp_path / "in", other])
+    assert report.added == 2
+    report = Ingester(engine, pattern="*.txt").run([tmp_path / "in"])
+    assert report.seen == 1
+
+
+def test_size_limit_refuses_big_files(engine: Engine, tmp_path: Path) -> None:
+    big = _write(tmp_path, "big.txt", b"Big\n\n" + b"word " * 1000)
+    report = Ingester(engine, max_bytes=1000).run([big])
+    assert report.added == 0
+    assert "too large" in report.refused[0].reason
+
+
+def test_raw_bytes_round_trip_exactly(engine: Engine) -> None:
+    Ingester(engine, pattern="*.txt").run([FIXTURES])
+    with _store(engine) as session:
+        store = Store(session)
+        for summary in store.list().articles:
+            article = store.get(summary.id)
+            assert store.raw(summary.id) == Path(article.sources[0]).read_bytes()
+
+
+def test_list_is_newest_first_with_undated_last_and_filters(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "dated"
+    _write(folder, "a.txt", b"Old\nDate: 2019-11-08\nBody.\n\nMore body.\n")
+    _write(folder, "b.txt", b"New\nDate: 2022-01-21\nBody.\n\nMore body.\n")
+    _write(folder, "c.txt", b"Undated\n\nBody.\n")
+    _write(folder, "d.txt", b"Mid\nDate: 2021-06-30\nBody.\n\nMore body.\n")
+    Ingester(engine).run([folder])
+    with _store(engine) as session:
+        store = Store(session)
+        assert [a.headline for a in store.list().articles] == ["New", "Mid", "Old", "Undated"]
+        since = store.list(since=dt.date(2021, 6, 30))
+        assert [a.headline for a in since.articles] == ["New", "Mid"]
+        assert since.undated_left_out == 1
+        until = store.list(until=dt.date(2021, 6, 29))
+        assert [a.headline for a in until.articles] == ["Old"]
+        assert [a.headline for a in store.list(limit=2).articles] == ["New", "Mid"]
+        assert store.list().undated_left_out == 0
+
+
+def test_special_files_are_refused_not_read(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    _write(folder, "good.txt", b"Good\n\nBody.\n")
+    os.mkfifo(folder / "pipe.txt")  # reading it would block forever
+    report = Ingester(engine).run([folder, folder / "pipe.txt"])
+    assert report.added == 1
+    assert [(Path(r.path).name, r.reason) for r in report.refused] == [
+        ("pipe.txt", "not a regular file"),
+        ("pipe.txt", "not a regular file"),
+    ]
+
+
+def test_folder_copy_under_new_name_adds_paths_not_articles(engine: Engine, tmp_path: Path) -> None:
+    Ingester(engine, pattern="*.txt").run([FIXTURES])
+    copy = tmp_path / "copy"
+    shutil.copytree(FIXTURES, copy)
+    report = Ingester(engine, pattern="*.txt").run([copy])
+    assert report.added == 0
+    assert report.new_paths == report.already_present == len(list(copy.glob("*.txt")))

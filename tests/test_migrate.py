@@ -1,0 +1,88 @@
+"""Alembic owns the schema: empty archive to head, model in step, newer archives refused."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from newsarchive import config, migrate
+from newsarchive.errors import ArchiveError, ArchiveNotFoundError
+
+from .conftest import REPO
+
+
+def _alembic(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"db={db}", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
+
+
+def test_empty_database_upgrades_to_head_and_alembic_check_is_clean(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    upgraded = _alembic("upgrade", "head", db=db)
+    assert upgraded.returncode == 0, upgraded.stderr
+    checked = _alembic("check", db=db)
+    assert checked.returncode == 0, checked.stderr
+    assert "No new upgrade operations detected" in checked.stdout + checked.stderr
+    tables = {r[0] for r in sqlite3.connect(db).execute("SELECT name FROM sqlite_master")}
+    assert {"articles", "article_raw", "article_sources", "alembic_version"} <= tables
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    assert script.get_current_head() == migrate.HEAD_REVISION
+
+
+def test_open_creates_upgrades_and_is_idempotent(tmp_path: Path) -> None:
+    location = config.resolve(str(tmp_path / "new" / "deeper" / "a.db"), tmp_path)
+    migrate.open_archive(location, create=True).dispose()
+    migrate.open_archive(location, create=True).dispose()
+    con = sqlite3.connect(location.path)  # type: ignore[arg-type]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_reading_a_missing_archive_creates_nothing(tmp_path: Path) -> None:
+    location = config.resolve(str(tmp_path / "none.db"), tmp_path)
+    with pytest.raises(ArchiveNotFoundError, match="newsarchive ingest"):
+        migrate.open_archive(location, create=False)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_an_archive_from_a_newer_version_is_refused_and_untouched(tmp_path: Path) -> None:
+    location = config.resolve(str(tmp_path / "a.db"), tmp_path)
+    migrate.open_archive(location, create=True).dispose()
+    con = sqlite3.connect(tmp_path / "a.db")
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    before = (tmp_path / "a.db").read_bytes()
+    with pytest.raises(ArchiveError, match="newer newsarchive"):
+        migrate.open_archive(location, create=True)
+    assert (tmp_path / "a.db").read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("these are my notes, not a database\n" * 50)
+    before = path.read_bytes()
+    with pytest.raises(ArchiveError, match="cannot open the archive"):
+        migrate.open_archive(config.resolve(str(path), tmp_path), create=True)
+    assert path.read_bytes() == before
+
+
+def test_script_location_prefers_the_packaged_copy_then_the_checkout() -> None:
+    location = migrate.script_location()
+    assert (location / "env.py").is_file()
+    assert (location / "versions").is_dir()
