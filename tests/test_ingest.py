@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from newsarchive import config, migrate
-from newsarchive.ingest import Ingester
+from newsarchive.ingest import POOL_MIN_ARTICLES, Ingester
 from newsarchive.store import Store
 
 from .conftest import FIXTURES, SEEDS
@@ -149,3 +149,27 @@ def test_folder_copy_under_new_name_adds_paths_not_articles(engine: Engine, tmp_
     report = Ingester(engine, pattern="*.txt").run([copy])
     assert report.added == 0
     assert report.new_paths == report.already_present == len(list(copy.glob("*.txt")))
+
+
+def test_worker_processes_store_exactly_what_inline_parsing_stores(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    seed = (SEEDS / "000_d4b32e967d5dce44.txt").read_bytes()
+    for i in range(POOL_MIN_ARTICLES + 50):
+        _write(folder, f"{i:04}.txt", seed + f"\nREAD MORE: part {i}\n".encode())
+    _write(folder, "dup.txt", seed + b"\nREAD MORE: part 7\n")
+    _write(folder, "bad.txt", b"\x00\x01")
+    _write(folder, "bad-twin.txt", b"\x00\x01")
+    tables = {}
+    for jobs in (0, 2):
+        db = tmp_path / f"jobs{jobs}.db"
+        engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=True)
+        ingester = Ingester(engine, jobs=jobs, batch_size=POOL_MIN_ARTICLES + 30)
+        report = ingester.run([folder])
+        assert (ingester._pool is not None) == (jobs > 0)  # the first batch went to workers
+        assert (report.added, report.already_present, len(report.refused)) == (250, 1, 2)
+        with Session(engine) as session:
+            store = Store(session)
+            tables[jobs] = [
+                store.get(a.id).model_dump(exclude={"ingested_at"}) for a in store.list().articles
+            ]
+    assert tables[0] == tables[2]

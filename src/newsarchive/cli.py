@@ -159,8 +159,16 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
     metavar="BYTES",
     help="Refuse files larger than this.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes that parse in parallel [default: one per core but one; 0: parse inline].",
+)
 @click.pass_obj
-def ingest(app: App, paths: tuple[Path, ...], pattern: str, max_size: int) -> None:
+def ingest(
+    app: App, paths: tuple[Path, ...], pattern: str, max_size: int, jobs: int | None
+) -> None:
     """Parse article text files and store them; folders are read recursively.
 
     Each file is stored once, by the SHA-256 of its bytes: ingesting again adds nothing, and
@@ -182,6 +190,7 @@ def ingest(app: App, paths: tuple[Path, ...], pattern: str, max_size: int) -> No
             app.engine(create=True),
             pattern=pattern,
             max_bytes=max_size,
+            jobs=jobs,
             on_progress=on_progress,
             on_refusal=lambda refusal: _print_refusal(err, refusal),
         )

@@ -61,7 +61,7 @@ def decode(data: bytes) -> Decoded:
     text, encoding = _decode(data)
     if not text.strip():
         raise NotAnArticleError("no text: the file holds only whitespace")
-    controls = len(_CONTROL.findall(text))
+    controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
     if controls > MAX_CONTROL_SHARE * len(text):
         raise NotAnArticleError(f"binary: {controls} control characters in {len(text)}")
     newline = _newline_style(text)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import hashlib
+import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -23,9 +26,11 @@ from sqlalchemy.orm import Session
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
 from newsarchive.parser import parse_article
-from newsarchive.store import NewArticle, Store
+from newsarchive.store import ArticleValues, NewArticle, Store, article_values
 
 BATCH_SIZE = 1000
+# Below this many new articles in a batch, starting worker processes costs more than it saves.
+POOL_MIN_ARTICLES = 200
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -56,8 +61,33 @@ class _Read:
     sha256: str
 
 
+# What parsing hands back for one file: the article's row, or why it is not an article.
+Prepared = ArticleValues | str
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Files read and hashed, their new articles being parsed (maybe in a worker)."""
+
+    files: tuple[_Read, ...]
+    known: dict[str, int]  # hash -> id of articles already stored
+    new: list[_Read]  # the first file of each hash not stored yet
+    parsing: list[Future[list[Prepared]]] | list[Prepared]
+
+    def outcomes(self) -> dict[str, Prepared]:
+        done: list[Prepared] = []
+        for part in self.parsing:
+            done.extend(part.result() if isinstance(part, Future) else [part])
+        return {item.sha256: outcome for item, outcome in zip(self.new, done, strict=True)}
+
+
 class Ingester:
-    """One ingest run into one archive; `report` holds the counts, also after an interrupt."""
+    """One ingest run into one archive; `report` holds the counts, also after an interrupt.
+
+    Reading, hashing and writing happen here; decoding and parsing a batch happen in worker
+    processes (when the machine has a core to spare and the batch is big enough) while the
+    previous batch is written, so both cores work.
+    """
 
     def __init__(
         self,
@@ -66,6 +96,7 @@ class Ingester:
         pattern: str = "*",
         max_bytes: int = DEFAULT_MAX_BYTES,
         batch_size: int = BATCH_SIZE,
+        jobs: int | None = None,
         on_progress: Callable[[IngestReport], None] | None = None,
         on_refusal: Callable[[Refusal], None] | None = None,
     ) -> None:
@@ -73,14 +104,25 @@ class Ingester:
         self._pattern = pattern
         self._max_bytes = max_bytes
         self._batch_size = batch_size
+        self._jobs = default_jobs() if jobs is None else jobs
+        self._pool: ProcessPoolExecutor | None = None
         self._on_progress = on_progress or (lambda _report: None)
         self._on_refusal = on_refusal or (lambda _refusal: None)
         self.report = IngestReport()
 
     def run(self, paths: Iterable[Path]) -> IngestReport:
-        for batch in _batched(self._read_all(paths), self._batch_size):
-            self._store_batch(batch)
-            self._on_progress(self.report)
+        pending: _Batch | None = None
+        try:
+            for files in _batched(self._read_all(paths), self._batch_size):
+                batch = self._start(files)
+                if pending is not None:
+                    self._write(pending)
+                pending = batch
+            if pending is not None:
+                self._write(pending)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
         return self.report
 
     def _refuse(self, path: Path | str, reason: str) -> None:
@@ -105,41 +147,84 @@ class Ingester:
                 continue
             yield _Read(path, data, hashlib.sha256(data).hexdigest())
 
-    def _store_batch(self, batch: tuple[_Read, ...]) -> None:
-        report = self.report
+    def _start(self, files: tuple[_Read, ...]) -> _Batch:
+        """Look up which hashes are stored, and start parsing the rest."""
         with Session(self._engine) as session, session.begin():
-            known = Store(session).known_ids({r.sha256 for r in batch})
-        new: dict[str, NewArticle] = {}
-        accepted: list[_Read] = []
-        for item in batch:
-            if item.sha256 in known or item.sha256 in new:
-                report.already_present += 1
-                accepted.append(item)
-                continue
-            try:
-                decoded = decode(item.data)
-                article = parse_article(decoded.text, source=str(item.path))
-            except NotAnArticleError as exc:
-                self._refuse(item.path, exc.reason)
-                continue
-            new[item.sha256] = NewArticle(item.sha256, article, item.data, decoded.encoding)
-            accepted.append(item)
+            known = Store(session).known_ids({f.sha256 for f in files})
+        new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
+        new.reverse()
+        work = [(f.data, str(f.path)) for f in new]
+        if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
+            return _Batch(files, known, new, prepare(work))
+        pool = self._worker_pool()
+        size = -(-len(work) // self._jobs)
+        chunks = [work[i : i + size] for i in range(0, len(work), size)]
+        return _Batch(files, known, new, [pool.submit(prepare, chunk) for chunk in chunks])
 
+    def _worker_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["newsarchive.ingest"])
+            self._pool = ProcessPoolExecutor(
+                self._jobs, mp_context=context, initializer=_ignore_interrupts
+            )
+        return self._pool
+
+    def _write(self, batch: _Batch) -> None:
+        """Store the batch's new articles and every path, in one short transaction."""
+        outcomes = batch.outcomes()
+        fresh = [
+            NewArticle(f.sha256, outcome, f.data)
+            for f in batch.new
+            if not isinstance(outcome := outcomes[f.sha256], str)
+        ]
         now = dt.datetime.now(dt.UTC)
         with Session(self._engine.execution_options(writes=True)) as session, session.begin():
             store = Store(session)
-            ids = store.add_articles(list(new.values()), now)
-            raced = [sha for sha in new if sha not in ids]
-            if raced:  # stored by another writer between our look-up and our insert
-                ids.update(store.known_ids(raced))
-                report.already_present += len(raced)
-            ids.update(known)
+            inserted = store.add_articles(fresh, now)
+            ids = {**batch.known, **inserted}
+            raced = [a.sha256 for a in fresh if a.sha256 not in inserted]
+            ids.update(store.known_ids(raced))  # stored meanwhile by another writer
+            accepted = [f for f in batch.files if f.sha256 in ids]
             new_sources = store.add_sources(
-                ((ids[item.sha256], stored_path(item.path)) for item in accepted), now
+                ((ids[f.sha256], stored_path(f.path)) for f in accepted), now
             )
-        added = len(new) - len(raced)
-        report.added += added
-        report.new_paths += max(0, new_sources - added)
+        for f in batch.files:
+            if isinstance(reason := outcomes.get(f.sha256), str):
+                self._refuse(f.path, reason)
+        self.report.added += len(inserted)
+        self.report.already_present += len(accepted) - len(inserted)
+        self.report.new_paths += new_sources - len(inserted)
+        self._on_progress(self.report)
+
+
+def prepare(work: list[tuple[bytes, str]]) -> list[Prepared]:
+    """Decode and parse each (bytes, source) pair; runs in worker processes."""
+    done: list[Prepared] = []
+    for data, source in work:
+        try:
+            decoded = decode(data)
+            article = parse_article(decoded.text, source=source)
+            done.append(article_values(article, encoding=decoded.encoding, byte_size=len(data)))
+        except NotAnArticleError as exc:
+            done.append(exc.reason)
+        except Exception as exc:  # a parser bug must cost one file, never the run
+            done.append(f"internal error ({type(exc).__name__}: {exc}); please report this file")
+    return done
+
+
+def default_jobs() -> int:
+    """Worker processes for parsing: every core but the one that reads and writes."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C is the main process's to handle: it stops after the batch it is writing.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def iter_files(

@@ -28,14 +28,18 @@ from newsarchive.models import (
 _IN_CHUNK = 900
 
 
+# An article's column values as `article_values` makes them: plain data, cheap to send
+# from a parsing worker process.
+ArticleValues = dict[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class NewArticle:
-    """A parsed article ready to store, with what it was parsed from."""
+    """A parsed article ready to store, with the bytes it was parsed from."""
 
     sha256: str
-    article: Article
+    values: ArticleValues
     raw: bytes
-    encoding: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,22 +70,24 @@ class Store:
     def add_articles(self, items: Sequence[NewArticle], now: dt.datetime) -> dict[str, int]:
         """Insert articles whose hash is not stored yet; return hash -> id of those inserted.
 
-        An article another writer stored meanwhile is skipped, not an error.
+        An article another writer stored meanwhile is skipped, not an error. A plain
+        executemany then one look-up of the ids is faster than INSERT ... RETURNING here.
         """
         if not items:
             return {}
-        statement = self._insert_or_skip(ArticleRow.__table__).returning(
-            ArticleRow.sha256, ArticleRow.id
+        before = self.known_ids([item.sha256 for item in items])
+        fresh = [item for item in items if item.sha256 not in before]
+        if not fresh:
+            return {}
+        self._session.execute(
+            self._insert_or_skip(ArticleRow.__table__),
+            [{**i.values, "sha256": i.sha256, "ingested_at": now} for i in fresh],
         )
-        rows = [_article_values(item, now) for item in items]
-        inserted = {sha: id_ for sha, id_ in self._session.execute(statement, rows)}
-        raws = [
-            {"article_id": inserted[item.sha256], "data": item.raw}
-            for item in items
-            if item.sha256 in inserted
-        ]
-        if raws:
-            self._session.execute(self._insert_or_skip(ArticleRawRow.__table__), raws)
+        inserted = self.known_ids([item.sha256 for item in fresh])
+        self._session.execute(
+            self._insert_or_skip(ArticleRawRow.__table__),
+            [{"article_id": inserted[item.sha256], "data": item.raw} for item in fresh],
+        )
         return inserted
 
     def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
@@ -195,10 +201,9 @@ class Store:
         return Listing(articles, undated_left_out)
 
 
-def _article_values(item: NewArticle, now: dt.datetime) -> dict[str, Any]:
-    article = item.article
+def article_values(article: Article, *, encoding: str, byte_size: int) -> ArticleValues:
+    """The articles-table columns for a parsed article, but its hash and ingest time."""
     return {
-        "sha256": item.sha256,
         "headline": article.headline,
         "dek": article.dek,
         "byline": article.byline,
@@ -206,12 +211,21 @@ def _article_values(item: NewArticle, now: dt.datetime) -> dict[str, Any]:
         "published": article.published,
         "date_source": article.date_source.value if article.date_source else None,
         "date_evidence": article.date_evidence,
-        "blocks": [b.model_dump(mode="json", exclude_none=True) for b in article.blocks],
+        "blocks": [_block_values(b) for b in article.blocks],
         "word_count": article.word_count,
-        "encoding": item.encoding,
-        "byte_size": len(item.raw),
-        "ingested_at": now,
+        "encoding": encoding,
+        "byte_size": byte_size,
     }
+
+
+def _block_values(block: Block) -> dict[str, str]:
+    # By hand, not model_dump: this runs for every block of every article ingested.
+    values = {"kind": block.kind.value, "text": block.text}
+    if block.label is not None:
+        values["label"] = block.label
+    if block.url is not None:
+        values["url"] = block.url
+    return values
 
 
 def _summary(row: Row[Any]) -> ArticleSummary:
