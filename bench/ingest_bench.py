@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Ingest throughput of `newsarchive ingest` beside the stdlib-sqlite3 floor, in one run.
+
+    python bench/ingest_bench.py [--corpus /tmp/bench-corpus] [--count 100000] [--runs 3]
+
+Generates the corpus with bench/generate.py when the folder is missing or empty, warms the
+page cache by reading every file once, then times, alternating so that neither side gets a
+quieter machine: a fresh `bench/baseline.py` load, a fresh `newsarchive ingest`, and a
+re-ingest of the same tree into each (nothing new to store). Each run is a whole process,
+timed by wall clock, with peak memory from /usr/bin/time where it exists. Prints medians
+and the ratio newsarchive / baseline. Not a test: numbers depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TIME = shutil.which("time") and Path("/usr/bin/time")
+
+
+def _newsarchive() -> list[str]:
+    beside = Path(sys.executable).parent / "newsarchive"
+    return [str(beside)] if beside.exists() else [sys.executable, "-m", "newsarchive"]
+
+
+def _timed(command: list[str]) -> tuple[float, int | None]:
+    """Wall seconds and peak resident memory (KiB, if /usr/bin/time is there) of a command."""
+    prefix = [str(TIME), "-f", "maxrss=%M"] if TIME and TIME.exists() else []
+    start = time.perf_counter()
+    done = subprocess.run(prefix + command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 3):
+        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
+    rss = None
+    for line in done.stderr.splitlines():
+        if line.startswith("maxrss="):
+            rss = int(line.removeprefix("maxrss="))
+    return seconds, rss
+
+
+def _files(corpus: Path) -> int:
+    count = 0
+    for _folder, _dirs, files in os.walk(corpus):
+        count += len(files)
+    return count
+
+
+def _warm(corpus: Path) -> None:
+    for folder, _dirs, files in os.walk(corpus):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as handle:
+                handle.read()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench-corpus"))
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    if not args.corpus.is_dir() or not any(args.corpus.iterdir()):
+        print(f"generating {args.count:,} articles in {args.corpus} ...", file=sys.stderr)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                str(args.corpus),
+                "--count",
+                str(args.count),
+            ],
+            check=True,
+        )
+    files = _files(args.corpus)
+    _warm(args.corpus)
+
+    results: dict[str, list[tuple[float, int | None]]] = {}
+    sizes: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
+        for run in range(args.runs):
+            for name in ("baseline", "newsarchive"):
+                db = Path(tmp, f"{name}-{run}.db")
+                if name == "baseline":
+                    command = [sys.executable, str(HERE / "baseline.py"), str(args.corpus), str(db)]
+                else:
+                    command = [*_newsarchive(), "--db", str(db), "ingest", str(args.corpus)]
+                results.setdefault(name, []).append(_timed(command))
+                results.setdefault(f"{name} re-ingest", []).append(_timed(command))
+                sizes[name] = sum(p.stat().st_size for p in Path(tmp).glob(f"{name}-{run}.db*"))
+                for leftover in Path(tmp).glob(f"{name}-{run}.db*"):
+                    leftover.unlink()
+
+    python = sys.version.split()[0]
+    print(f"corpus: {args.corpus} ({files:,} files); runs: {args.runs}; python {python}")
+    print(f"{'':24} {'median s':>9} {'files/s':>9} {'peak MiB':>9}   runs (s)")
+    for name, timings in results.items():
+        seconds = [s for s, _ in timings]
+        peaks = [r for _, r in timings if r is not None]
+        median = statistics.median(seconds)
+        peak = f"{max(peaks) / 1024:.0f}" if peaks else "-"
+        runs = ", ".join(f"{s:.1f}" for s in seconds)
+        print(f"{name:24} {median:9.2f} {files / median:9,.0f} {peak:>9}   {runs}")
+    for kind in ("", " re-ingest"):
+        ours = statistics.median(s for s, _ in results[f"newsarchive{kind}"])
+        floor = statistics.median(s for s, _ in results[f"baseline{kind}"])
+        print(f"ratio newsarchive/baseline{kind or ''} throughput: {floor / ours:.2f}x")
+    for name, size in sizes.items():
+        print(f"archive size, {name}: {size / 2**20:,.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
