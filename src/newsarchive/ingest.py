@@ -72,12 +72,10 @@ class _Batch:
     files: tuple[_Read, ...]
     known: dict[str, int]  # hash -> id of articles already stored
     new: list[_Read]  # the first file of each hash not stored yet
-    parsing: list[Future[list[Prepared]]] | list[Prepared]
+    parsing: list[Future[list[Prepared]]]  # one per chunk of `new`, in order
 
     def outcomes(self) -> dict[str, Prepared]:
-        done: list[Prepared] = []
-        for part in self.parsing:
-            done.extend(part.result() if isinstance(part, Future) else [part])
+        done = [outcome for part in self.parsing for outcome in part.result()]
         return {item.sha256: outcome for item, outcome in zip(self.new, done, strict=True)}
 
 
@@ -155,7 +153,9 @@ class Ingester:
         new.reverse()
         work = [(f.data, str(f.path)) for f in new]
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
-            return _Batch(files, known, new, prepare(work))
+            inline: Future[list[Prepared]] = Future()
+            inline.set_result(prepare(work))
+            return _Batch(files, known, new, [inline])
         pool = self._worker_pool()
         size = -(-len(work) // self._jobs)
         chunks = [work[i : i + size] for i in range(0, len(work), size)]

@@ -68,7 +68,7 @@ class Article(_Model):
         """Words a reader reads: headline, dek and body text (READ MORE titles excluded)."""
         texts = [self.headline, self.dek or ""]
         texts += [b.text for b in self.blocks if b.kind is not BlockKind.READ_MORE]
-        return sum(len(t.split()) for t in texts)
+        return len(" ".join(texts).split())
 
 
 class Decoded(_Model):

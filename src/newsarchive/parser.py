@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -74,8 +74,7 @@ WRAP_MAX_LINE = 100
 WRAP_MIN_LINE = 50
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):  # a NamedTuple: made for every line, and cheap to make
     number: int  # 1-based, in the decoded text
     text: str  # stripped
     gap_before: bool  # a blank line separates it from the previous non-blank line
