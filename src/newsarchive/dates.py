@@ -59,20 +59,12 @@ class ExplicitDate(NamedTuple):
 
 def date_from_header_line(line: str) -> ExplicitDate | None:
     """The date of a metadata line that is a date and nothing else (bar its label)."""
-    match = _HEADER_LINE.match(line.strip())
-    if match is None:
-        return None
-    value = _to_date(match)
-    return ExplicitDate(value, DateSource.HEADER, line.strip()) if value else None
+    return _explicit(_HEADER_LINE.match(line.strip()), DateSource.HEADER, line.strip())
 
 
 def date_from_byline(line: str) -> ExplicitDate | None:
     """The date at the end of a byline such as `By Jane Doe | March 3, 2021`."""
-    match = BYLINE_DATE.search(line)
-    if match is None:
-        return None
-    value = _to_date(match)
-    return ExplicitDate(value, DateSource.BYLINE, line.strip()) if value else None
+    return _explicit(BYLINE_DATE.search(line), DateSource.BYLINE, line.strip())
 
 
 def date_from_url(url: str) -> ExplicitDate | None:
@@ -82,6 +74,13 @@ def date_from_url(url: str) -> ExplicitDate | None:
         return None
     value = _checked(int(match["y"]), int(match["m"]), int(match["d"]))
     return ExplicitDate(value, DateSource.URL, match.group(0).strip("/-.")) if value else None
+
+
+def _explicit(
+    match: re.Match[str] | None, source: DateSource, evidence: str
+) -> ExplicitDate | None:
+    value = _to_date(match) if match else None
+    return ExplicitDate(value, source, evidence) if value else None
 
 
 def _to_date(match: re.Match[str]) -> dt.date | None:

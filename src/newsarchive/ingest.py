@@ -238,12 +238,8 @@ def iter_files(
     for path in paths:
         if path.is_dir():
             yield from _walk(path, pattern, refuse)
-        elif path.is_file():
+        elif _is_regular(path, refuse, missing="no such file or folder"):
             yield path
-        elif path.exists():
-            refuse(path, "not a regular file")
-        else:
-            refuse(path, "no such file or folder")
 
 
 def _walk(root: Path, pattern: str, refuse: Callable[[Path | str, str], None]) -> Iterator[Path]:
@@ -256,12 +252,17 @@ def _walk(root: Path, pattern: str, refuse: Callable[[Path | str, str], None]) -
             if name.startswith(".") or not fnmatch.fnmatch(name, pattern):
                 continue
             path = Path(folder, name)
-            if path.is_file():
+            if _is_regular(path, refuse, missing="broken link"):
                 yield path
-            elif path.exists():
-                refuse(path, "not a regular file")
-            else:
-                refuse(path, "broken link")
+
+
+def _is_regular(path: Path, refuse: Callable[[Path | str, str], None], *, missing: str) -> bool:
+    """Whether to read the file; FIFOs, devices and sockets are refused, never read (a FIFO
+    would block the run forever)."""
+    if path.is_file():
+        return True
+    refuse(path, "not a regular file" if path.exists() else missing)
+    return False
 
 
 def _batched(items: Iterable[_Read], size: int) -> Iterator[tuple[_Read, ...]]:
