@@ -6,7 +6,8 @@ Create Date: 2026-11-28
 
 An article is identified by the SHA-256 of its original bytes, so ingesting a file twice,
 or two byte-identical files, stores one article (with every source path recorded).
-The raw bytes sit in their own table so that listing and searching never read them.
+The raw bytes sit in their own table so that listing and searching never read them. The
+body's text is stored once, as lines in `body`; `blocks` holds its structure.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def upgrade() -> None:
         sa.Column("published", sa.Date(), nullable=True),
         sa.Column("date_source", sa.String(length=16), nullable=True),
         sa.Column("date_evidence", sa.Text(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=False),
         sa.Column("blocks", sa.JSON(), nullable=False),
         sa.Column("word_count", sa.Integer(), nullable=False),
         sa.Column("encoding", sa.String(length=32), nullable=False),

@@ -58,7 +58,11 @@ class ArticleRow(Base):
     published: Mapped[dt.date | None] = mapped_column(Date)
     date_source: Mapped[str | None] = mapped_column(String(16))
     date_evidence: Mapped[str | None] = mapped_column(Text)
-    # The body as a JSON list of {"kind", "text", ...}: read whole, never queried inside.
+    # The body's text: one line per paragraph or subheading, in order (what search indexes).
+    body: Mapped[str] = mapped_column(Text)
+    # The body's structure, a JSON list in reading order: {"kind": "paragraph"} and
+    # {"kind": "subheading"} take the next line of `body`; READ MORE entries carry their own
+    # text, label and url (another article's title is not this article's text).
     blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     word_count: Mapped[int] = mapped_column(Integer)
     encoding: Mapped[str] = mapped_column(String(32))

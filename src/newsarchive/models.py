@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, computed_field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 WORDS_PER_MINUTE = 230
 
@@ -28,7 +28,7 @@ class Block(_Model):
     """One piece of the body, in reading order."""
 
     kind: BlockKind
-    text: str
+    text: str = Field(pattern=r"^[^\n]*$")  # one line: the archive stores bodies as lines
     # For READ MORE lines: the label as written ("READ MORE", "RELATED VIDEO", ...).
     label: str | None = None
     # For READ MORE lines whose target is a link rather than a title.
@@ -88,6 +88,17 @@ class ArticleSummary(_Model):
     date_source: DateSource | None
     source: str | None
     word_count: int
+
+
+class SearchHit(ArticleSummary):
+    """A row of `search`: the article, its bm25 rank (lower is better) and a snippet.
+
+    `highlights` are [start, end) character offsets of the matched terms in `snippet`.
+    """
+
+    rank: float
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
 
 
 class StoredArticle(Article):
