@@ -49,7 +49,9 @@ def test_open_creates_upgrades_and_is_idempotent(tmp_path: Path) -> None:
     migrate.open_archive(location, create=True).dispose()
     migrate.open_archive(location, create=True).dispose()
     con = sqlite3.connect(location.path)  # type: ignore[arg-type]
-    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+    assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
+        (migrate.HEAD_REVISION,)
+    ]
     assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 

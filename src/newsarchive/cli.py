@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from newsarchive.ingest import IngestReport, Refusal
+    from newsarchive.query import Query
     from newsarchive.store import Store
 
 EXIT_REFUSED = 3
@@ -134,6 +135,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
       newsarchive ingest seeds/            # parse and store every file in a folder
       newsarchive list --since 2022-01     # what was published since January 2022
       newsarchive show 1                   # read one article
+      newsarchive search 'ukrain* NOT nato' # find articles by their words
       newsarchive --db team.db list --json # another archive, as JSON
 
     \b
@@ -282,17 +284,81 @@ def list_(
     _console(stderr=True).print(footer, soft_wrap=True)
 
 
+class QueryType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """A search query, parsed early so that a bad one is a usage error naming the option."""
+
+    name = "QUERY"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from newsarchive.query import Query, QueryError, parse_query
+
+        if isinstance(value, Query):
+            return value
+        try:
+            return parse_query(str(value))
+        except QueryError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@cli.command()
+@click.argument("query", type=QueryType())
+@SINCE
+@UNTIL
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Best N matches."
+)
+@JSON
+@click.pass_obj
+def search(
+    app: App, query: Query, since: dt.date | None, until: dt.date | None, limit: int, as_json: bool
+) -> None:
+    """Find articles by words in their headline, dek or body, best matches first.
+
+    All words must match; case and accents do not matter (Zurich finds Zürich). Also:
+    "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. A headline
+    match ranks above a body match.
+
+    \b
+    Examples:
+      newsarchive search "Blinken Lavrov"
+      newsarchive search '"minor incursion"' --since 2022-01
+      newsarchive search 'ukrain* NOT nato' --limit 5 --json
+    """
+    from newsarchive import render
+
+    with app.reading() as store:
+        results = store.search(query, since=since, until=until, limit=limit)
+    if as_json:
+        click.echo(render.to_json([hit.model_dump(mode="json") for hit in results.hits]))
+    elif results.hits:
+        _print(render.search_table(results.hits, query.terms))
+    err = _console(stderr=True)
+    footer = render.search_footer(
+        len(results.hits), results.undated_left_out, results.ranked_window
+    )
+    err.print(footer, soft_wrap=True)
+    if results.hits and not as_json:
+        import shlex
+
+        hint = "Read one with its matches marked: newsarchive show ID --highlight "
+        err.print(hint + shlex.quote(query.text), style="dim", soft_wrap=True)
+
+
 @cli.command()
 @click.argument("article_id", metavar="ID", type=click.IntRange(min=1))
 @click.option("--raw", is_flag=True, help="Write the original file's bytes, exactly.")
+@click.option(
+    "--highlight", type=QueryType(), default=None, help="Mark the words this search matches."
+)
 @JSON
 @click.pass_obj
-def show(app: App, article_id: int, raw: bool, as_json: bool) -> None:
+def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json: bool) -> None:
     """Show one article for reading.
 
     \b
     Examples:
       newsarchive show 1
+      newsarchive show 1 --highlight 'Blinken Lavrov'
       newsarchive show 1 --json
       newsarchive show 1 --raw > original.txt   # the bytes as they were ingested
     """
@@ -311,7 +377,7 @@ def show(app: App, article_id: int, raw: bool, as_json: bool) -> None:
     elif as_json:
         click.echo(render.to_json({"id": article.id, **article.model_dump(mode="json")}))
     else:
-        _print(render.article_view(article))
+        _print(render.article_view(article, highlight.terms if highlight else ()))
 
 
 @cli.group()

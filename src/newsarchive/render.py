@@ -20,7 +20,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from newsarchive.models import ArticleSummary, BlockKind, StoredArticle
+from newsarchive.models import ArticleSummary, BlockKind, SearchHit, StoredArticle
+from newsarchive.query import normalise
+
+MATCH_STYLE = "bold black on yellow"
+_WORD = re.compile(r"[^\W_]+")
 
 READING_WIDTH = 88
 
@@ -49,6 +53,20 @@ def safe_text(value: str, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
+def marked(value: str, terms: Sequence[str], style: str = "") -> Text:
+    """`safe_text`, with the words that match any of the search terms marked."""
+    text = safe_text(value, style)
+    if not terms:
+        return text
+    exact = {t for t in terms if not t.endswith("*")}
+    prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
+    for match in _WORD.finditer(text.plain):
+        word = normalise(match.group())
+        if word in exact or (prefixes and word.startswith(prefixes)):
+            text.stylize(MATCH_STYLE, match.start(), match.end())
+    return text
+
+
 def short_source(path: str | None) -> str:
     """The last folder and file name: enough to tell business/001.txt from sport/001.txt."""
     if not path:
@@ -65,19 +83,20 @@ def article_table(articles: Sequence[ArticleSummary]) -> Table:
     table.add_column("Source", style="dim", overflow="fold", max_width=24)
     table.add_column("Words", justify="right", no_wrap=True)
     for article in articles:
-        date = (
-            Text(article.published.isoformat())
-            if article.published
-            else Text("undated", style="dim")
-        )
         table.add_row(
             Text(str(article.id)),
-            date,
+            _date(article),
             safe_text(article.headline, "bold"),
             safe_text(short_source(article.source)),
             Text(f"{article.word_count:,}"),
         )
     return table
+
+
+def _date(article: ArticleSummary) -> Text:
+    if article.published:
+        return Text(article.published.isoformat())
+    return Text("undated", style="dim")
 
 
 def listing_footer(shown: int, undated_left_out: int) -> Text:
@@ -92,24 +111,65 @@ def listing_footer(shown: int, undated_left_out: int) -> Text:
     return text
 
 
-def article_view(article: StoredArticle) -> RenderableType:
-    """The reading view: headline, dek, one metadata line, the body, then where it came from."""
-    parts: list[RenderableType] = [safe_text(article.headline, "bold")]
+def search_table(hits: Sequence[SearchHit], terms: Sequence[str] = ()) -> Table:
+    """Hits best first: id, date, then the headline over a snippet with its matches marked."""
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("ID", justify="right", style="cyan", no_wrap=True)
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Article", ratio=1, min_width=20)
+    for hit in hits:
+        article = marked(hit.headline, terms, "bold")
+        article.append("\n")
+        article.append_text(_snippet(hit))
+        table.add_row(Text(str(hit.id)), _date(hit), article)
+    return table
+
+
+def _snippet(hit: SearchHit) -> Text:
+    # Cleaning keeps offsets when every unsafe character becomes one visible one; where it
+    # grows the text (<U+...>), marks are placed on the cleaned pieces one by one.
+    text = Text(style="dim")
+    last = 0
+    for start, end in hit.highlights:
+        text.append(clean(hit.snippet[last:start]))
+        text.append(clean(hit.snippet[start:end]), style=MATCH_STYLE)
+        last = end
+    text.append(clean(hit.snippet[last:]))
+    return text
+
+
+def search_footer(shown: int, undated_left_out: int, ranked_window: int | None) -> Text:
+    text = Text(f"{shown:,} match{'es' if shown != 1 else ''}", style="dim")
+    if ranked_window:
+        text.append(f" (ranked among the {ranked_window:,} most recently added matches)")
+    if undated_left_out:
+        text.append(f"; {undated_left_out:,} undated left out by the date filter")
+    return text
+
+
+def article_view(article: StoredArticle, highlight: Sequence[str] = ()) -> RenderableType:
+    """The reading view: headline, dek, one metadata line, the body, then where it came from.
+
+    `highlight` holds normalised search terms (a trailing * for a prefix); words that match
+    are marked wherever they stand.
+    """
+
+    parts: list[RenderableType] = [marked(article.headline, highlight, "bold")]
     if article.dek:
-        parts.append(safe_text(article.dek, "italic"))
+        parts.append(marked(article.dek, highlight, "italic"))
     parts.append(_metadata_line(article))
     parts.append(Rule(style="dim"))
     for block in article.blocks:
         if block.kind is BlockKind.SUBHEADING:
-            parts.append(_spaced(safe_text(block.text, "bold underline")))
+            parts.append(_spaced(marked(block.text, highlight, "bold underline")))
         elif block.kind is BlockKind.READ_MORE:
             link = Text("▸ ", style="cyan")
             link.append(clean(block.label or "Read more").upper(), style="cyan bold")
             link.append("  ")
-            link.append(clean(block.text), style="cyan")
+            link.append_text(marked(block.text, highlight, "cyan"))
             parts.append(_spaced(link, indent=2))
         else:
-            parts.append(_spaced(safe_text(block.text)))
+            parts.append(_spaced(marked(block.text, highlight)))
     parts.append(Rule(style="dim"))
     parts.append(_provenance(article))
     return Constrain(Group(*parts), width=READING_WIDTH)

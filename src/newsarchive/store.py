@@ -7,11 +7,12 @@ ORM rows stay in this module; callers get pydantic models. Writes are batched Co
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, Row, Table, func, select
+from sqlalchemy import Insert, Row, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
@@ -20,9 +21,12 @@ from newsarchive.models import (
     Article,
     ArticleSummary,
     Block,
+    BlockKind,
     DateSource,
+    SearchHit,
     StoredArticle,
 )
+from newsarchive.query import Query
 
 # SQLite allows 32766 bound parameters per statement; stay well below for IN (...) lists.
 _IN_CHUNK = 900
@@ -47,6 +51,22 @@ class Listing:
     articles: list[ArticleSummary]
     # Undated articles a date filter left out; 0 when no filter was given.
     undated_left_out: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    hits: list[SearchHit]
+    undated_left_out: int  # undated matches a date filter left out
+    # Set when the query matched more than RANK_WINDOW articles: only the newest
+    # RANK_WINDOW of them were ranked, so that a very common word stays fast.
+    ranked_window: int | None
+
+
+# Ranking every match of a word in 80% of a million articles would take seconds: past this
+# many matches, only the most recently added ones are ranked.
+RANK_WINDOW = 20_000
+_MARK_START, _MARK_END = "\ufdd0", "\ufdd1"  # Unicode noncharacters: never markup
+SNIPPET_WORDS = 16
 
 
 class Store:
@@ -140,7 +160,7 @@ class Store:
             published=row.published,
             date_source=DateSource(row.date_source) if row.date_source else None,
             date_evidence=row.date_evidence,
-            blocks=tuple(Block.model_validate(b) for b in row.blocks),
+            blocks=_blocks(row.body, row.blocks),
             encoding=row.encoding,
             byte_size=row.byte_size,
             ingested_at=_as_utc(row.ingested_at),
@@ -156,6 +176,58 @@ class Store:
                 f"no article has id {article_id}; 'newsarchive list' shows the ids"
             )
         return data
+
+    def search(
+        self,
+        query: Query,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 20,
+    ) -> SearchResults:
+        """Best matches first (bm25: headline 10, dek 5, body 1), with a snippet each."""
+        dialect = self._session.get_bind().dialect.name
+        if dialect != "sqlite":
+            raise ArchiveError(f"search on {dialect} archives is not supported yet; use SQLite")
+        params: dict[str, Any] = {"q": query.fts5, "limit": limit, "window": RANK_WINDOW - 1}
+        where = "article_search MATCH :q"
+        if since is not None:
+            where += " AND a.published >= :since"
+            params["since"] = since
+        if until is not None:
+            where += " AND a.published <= :until"
+            params["until"] = until
+        matches = f"FROM article_search s JOIN articles a ON a.id = s.rowid WHERE {where}"
+        floor = self._session.execute(
+            text(f"SELECT s.rowid {matches} ORDER BY s.rowid DESC LIMIT 1 OFFSET :window"),
+            params,
+        ).scalar()
+        if floor is not None:
+            matches += " AND s.rowid >= :floor"
+            params["floor"] = floor
+        rows = self._session.execute(
+            text(
+                "SELECT a.id, a.headline, a.published, a.date_source, a.word_count, s.rank, "
+                # The body's best passage: the headline is shown anyway, and marked.
+                f"snippet(article_search, 2, '{_MARK_START}', '{_MARK_END}', '…', "
+                f"{SNIPPET_WORDS}) AS snippet, "
+                "(SELECT path FROM article_sources p WHERE p.article_id = a.id "
+                "ORDER BY p.id LIMIT 1) AS source "
+                f"{matches} ORDER BY s.rank LIMIT :limit"
+            ),
+            params,
+        )
+        hits = [_hit(row) for row in rows]
+        undated = 0
+        if since is not None or until is not None:
+            undated = self._session.execute(
+                text(
+                    "SELECT count(*) FROM article_search s JOIN articles a ON a.id = s.rowid "
+                    "WHERE article_search MATCH :q AND a.published IS NULL"
+                ),
+                {"q": query.fts5},
+            ).scalar_one()
+        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None)
 
     def list(
         self,
@@ -211,6 +283,7 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
         "published": article.published,
         "date_source": article.date_source.value if article.date_source else None,
         "date_evidence": article.date_evidence,
+        "body": "\n".join(b.text for b in article.blocks if b.kind is not BlockKind.READ_MORE),
         "blocks": [_block_values(b) for b in article.blocks],
         "word_count": article.word_count,
         "encoding": encoding,
@@ -220,12 +293,51 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
 
 def _block_values(block: Block) -> dict[str, str]:
     # By hand, not model_dump: this runs for every block of every article ingested.
+    if block.kind is not BlockKind.READ_MORE:
+        return {"kind": block.kind.value}  # its text is the next line of `body`
     values = {"kind": block.kind.value, "text": block.text}
     if block.label is not None:
         values["label"] = block.label
     if block.url is not None:
         values["url"] = block.url
     return values
+
+
+def _blocks(body: str, structure: list[dict[str, Any]]) -> tuple[Block, ...]:
+    """The blocks `_block_values` stored: structure in order, texts from the body's lines."""
+    lines = iter(body.split("\n"))
+    return tuple(
+        Block.model_validate(entry if "text" in entry else {**entry, "text": next(lines)})
+        for entry in structure
+    )
+
+
+def _hit(row: Row[Any]) -> SearchHit:
+    snippet, highlights = _unmark(row.snippet or "")
+    return SearchHit(
+        id=row.id,
+        headline=row.headline,
+        published=row.published,
+        date_source=DateSource(row.date_source) if row.date_source else None,
+        source=row.source,
+        word_count=row.word_count,
+        rank=row.rank,
+        snippet=snippet,
+        highlights=highlights,
+    )
+
+
+def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Snippet text without FTS5's match markers, and where the markers were."""
+    text_parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for i, part in enumerate(re.split(f"[{_MARK_START}{_MARK_END}]", marked)):
+        if i % 2 and part:
+            spans.append((length, length + len(part)))
+        text_parts.append(part)
+        length += len(part)
+    return "".join(text_parts), tuple(spans)
 
 
 def _summary(row: Row[Any]) -> ArticleSummary:

@@ -1,0 +1,166 @@
+"""What a person types into `search`, parsed once and written out safely for the index.
+
+The language is FTS5's, forgiving where FTS5 is strict:
+
+    query   := or ( "OR" or )*
+    or      := and+                       words side by side must all match
+    and     := unit ( "NOT" unit )*
+    unit    := WORD | WORD* | "a phrase" | ( query )
+
+Every word and phrase is passed to FTS5 as a quoted string, so punctuation (`-`, `:`, `^`,
+`+`) is text, never syntax, and SQL never sees user text except as a bound value. What FTS5
+would reject is mended or refused here: an unclosed quote runs to the end, an unbalanced
+parenthesis is dropped, words with no letter or digit are dropped, AND is implied, and an
+operator with nothing on one side is a QueryError with the way to write it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import NoReturn
+
+from newsarchive.errors import NewsArchiveError
+
+OPERATORS = ("OR", "NOT", "AND")
+_TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s"()]+)')
+_HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit: what the tokenizer keeps
+_WORD = re.compile(r"[^\W_]+")
+
+
+class QueryError(NewsArchiveError):
+    """A search query that cannot mean anything; the message shows how to write it."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: the FTS5 expression, and the terms to mark in matching text."""
+
+    text: str
+    fts5: str
+    terms: tuple[str, ...]  # normalised words (prefixes end in "*") that a match contains
+
+
+def parse_query(text: str) -> Query:
+    tokens = _tokens(text.replace("\x00", " "))  # FTS5 reads C strings: NUL would end one
+    parser = _Parser(tokens, text)
+    expression = parser.query()
+    if not expression:
+        raise QueryError(
+            f"nothing to search for in {text!r}; give words, as in: newsarchive search ukraine"
+        )
+    return Query(text, expression, tuple(dict.fromkeys(parser.terms)))
+
+
+def normalise(word: str) -> str:
+    """Case-folded and without diacritics, as the index's unicode61 tokenizer sees it."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for match in _TOKEN.finditer(text):
+        if match["phrase"] is not None:
+            if _HAS_TEXT.search(match["phrase"]):
+                out.append(("phrase", match["phrase"]))
+        elif match["paren"]:
+            out.append(("paren", match["paren"]))
+        else:
+            word = match["word"]
+            if word in OPERATORS:
+                out.append(("op", word))
+            elif _HAS_TEXT.search(word):
+                out.append(("word", word))
+    return out
+
+
+class _Parser:
+    """Recursive descent over the tokens, writing FTS5 as it goes."""
+
+    def __init__(self, tokens: list[tuple[str, str]], text: str) -> None:
+        self.tokens = _balanced(tokens)
+        self.pos = 0
+        self.text = text
+        self.terms: list[str] = []
+        self.negated = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def query(self) -> str:
+        parts = [self.conjunction()]
+        while self.peek() == ("op", "OR"):
+            self.pos += 1
+            parts.append(self.conjunction())
+        if len(parts) == 1:
+            return parts[0]
+        if not all(parts):
+            self.fail("OR needs words on both sides", "ukraine OR russia")
+        return " OR ".join(parts)
+
+    def conjunction(self) -> str:
+        parts: list[str] = []
+        while (token := self.peek()) is not None and token not in (("op", "OR"), ("paren", ")")):
+            if token == ("op", "AND"):
+                self.pos += 1
+                continue
+            if token == ("op", "NOT"):
+                self.fail("NOT needs words on both sides", "ukraine NOT nato")
+            parts.append(self.negation())
+        return " AND ".join(parts)
+
+    def negation(self) -> str:
+        left = self.unit()
+        while self.peek() == ("op", "NOT"):
+            self.pos += 1
+            if self.peek() is None or self.peek() in (("op", "OR"), ("paren", ")")):
+                self.fail("NOT needs words on both sides", "ukraine NOT nato")
+            self.negated += 1
+            right = self.unit()
+            self.negated -= 1
+            left = f"{left} NOT {right}"
+        return left
+
+    def unit(self) -> str:
+        kind, value = self.tokens[self.pos]
+        self.pos += 1
+        if kind == "paren":  # "(": a sub-query up to its ")"
+            inner = self.query()
+            self.pos += 1
+            return f"({inner})" if inner else ""
+        if kind == "op":  # AND where a word should be: read it as the word "and"
+            value = value.lower()
+        prefix = kind == "word" and value.endswith("*") and _HAS_TEXT.search(value.rstrip("*"))
+        if prefix:
+            value = value.rstrip("*")
+        if not self.negated:
+            words = [normalise(w) for w in _WORD.findall(value)]
+            if prefix and words:
+                words[-1] += "*"
+            self.terms.extend(words)
+        quoted = '"' + value.replace('"', '""') + '"'
+        return f"{quoted}*" if prefix else quoted
+
+    def fail(self, what: str, example: str) -> NoReturn:
+        raise QueryError(f"{what} in {self.text!r}; write it as in: {example}")
+
+
+def _balanced(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop parentheses that have no partner, and empty pairs."""
+    keep = [True] * len(tokens)
+    stack: list[int] = []
+    for i, token in enumerate(tokens):
+        if token == ("paren", "("):
+            stack.append(i)
+        elif token == ("paren", ")"):
+            if stack:
+                opened = stack.pop()
+                if opened == i - 1:
+                    keep[opened] = keep[i] = False
+            else:
+                keep[i] = False
+    for i in stack:
+        keep[i] = False
+    return [t for t, k in zip(tokens, keep, strict=True) if k]

@@ -1,0 +1,82 @@
+"""The search language: what users type becomes a safe FTS5 expression, or one clear error."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsarchive.query import QueryError, normalise, parse_query
+
+
+@pytest.mark.parametrize(
+    ("text", "fts5", "terms"),
+    [
+        ("Blinken Lavrov", '"Blinken" AND "Lavrov"', ("blinken", "lavrov")),
+        ('"minor incursion"', '"minor incursion"', ("minor", "incursion")),
+        ("ukrain* NOT nato", '"ukrain"* NOT "nato"', ("ukrain*",)),
+        ("a OR b c", '"a" OR "b" AND "c"', ("a", "b", "c")),
+        ("(a OR b) c", '("a" OR "b") AND "c"', ("a", "b", "c")),
+        ("x AND y", '"x" AND "y"', ("x", "y")),
+        ('"unclosed phrase', '"unclosed phrase"', ("unclosed", "phrase")),
+        ("((a", '"a"', ("a",)),
+        ("a)", '"a"', ("a",)),
+        ("- a : *", '"a"', ("a",)),
+        ('say "hi"there', '"say" AND "hi" AND "there"', ("say", "hi", "there")),
+        ("headline:foo", '"headline:foo"', ("headline", "foo")),
+        ('quote"in', '"quote" AND "in"', ("quote", "in")),
+        ("Zürich", '"Zürich"', ("zurich",)),
+        ("x OR y NOT z", '"x" OR "y" NOT "z"', ("x", "y")),
+    ],
+)
+def test_queries_become_quoted_fts5(text: str, fts5: str, terms: tuple[str, ...]) -> None:
+    query = parse_query(text)
+    assert (query.fts5, query.terms) == (fts5, terms)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "nothing to search for"),
+        ("-", "nothing to search for"),
+        ('""', "nothing to search for"),
+        ("AND", "nothing to search for"),
+        ("NOT nato", "NOT needs words on both sides"),
+        ("ukraine NOT", "NOT needs words on both sides"),
+        ("OR", "OR needs words on both sides"),
+        ("a OR", "OR needs words on both sides"),
+        ("OR b", "OR needs words on both sides"),
+    ],
+)
+def test_queries_that_mean_nothing_are_refused_with_an_example(text: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message) as info:
+        parse_query(text)
+    assert "\n" not in str(info.value)
+    assert "as in:" in str(info.value)
+
+
+def test_normalise_folds_case_and_accents() -> None:
+    assert normalise("ZÜRICH") == normalise("zurich") == "zurich"
+    assert normalise("Ærøskøbing") == "ærøskøbing"  # not decomposable: kept, as unicode61 does
+
+
+@pytest.fixture(scope="module")
+def fts() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='unicode61 remove_diacritics 2')")
+    db.executemany("INSERT INTO t(a) VALUES (?)", [("zürich news",), ("the minor incursion",)])
+    return db
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from('ab Zü"()*-:^+.NOTRAD_\t'), max_size=30) | st.text())
+def test_any_text_is_a_valid_fts5_query_or_a_query_error(
+    fts: sqlite3.Connection, text: str
+) -> None:
+    try:
+        query = parse_query(text)
+    except QueryError:
+        return
+    fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (query.fts5,)).fetchone()

@@ -1,0 +1,176 @@
+"""Full-text search on a real archive: ranking, highlighting, filters, hostile queries,
+and an index that stays exact through re-ingest and schema upgrade."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from newsarchive import config, migrate
+from newsarchive.ingest import Ingester
+from newsarchive.query import parse_query
+from newsarchive.store import Store
+
+from .conftest import FIXTURES, REPO, SEEDS, Run
+
+ARTICLES = {
+    "body.txt": "Harbour works begin\n\nThe council said the ferry to Zürich would pause.\n\nNo.\n",
+    "headline.txt": "Ferry service returns\n\nBoats are back on the lake this week.\n\nYes.\n",
+    "dated.txt": "Old ferry story\nDate: 2019-11-08\nA ferry sank in a storm in 1912.\n\nNone.\n",
+    "other.txt": "Minor incursion claims denied\n\nOfficials denied a minor incursion.\n\nEnd.\n",
+}
+
+
+@pytest.fixture
+def engine(archive_path: Path, tmp_path: Path) -> Engine:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, body in ARTICLES.items():
+        (folder / name).write_text(body, encoding="utf-8")
+    engine = migrate.open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    Ingester(engine, jobs=0).run([folder])
+    return engine
+
+
+def _search(engine: Engine, query: str, **filters: object) -> list[str]:
+    with Session(engine) as session:
+        hits = Store(session).search(parse_query(query), **filters).hits  # type: ignore[arg-type]
+    return [h.headline for h in hits]
+
+
+def test_a_headline_match_ranks_above_a_body_match(engine: Engine) -> None:
+    *headline_hits, body_hit = _search(engine, "ferry")
+    assert sorted(headline_hits) == ["Ferry service returns", "Old ferry story"]
+    assert body_hit == "Harbour works begin"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("zurich", ["Harbour works begin"]),
+        ("ZÜRICH", ["Harbour works begin"]),
+        ('"minor incursion"', ["Minor incursion claims denied"]),
+        ('"incursion minor"', []),
+        ("ferry council", ["Harbour works begin"]),
+        ("ferry NOT council", ["Ferry service returns", "Old ferry story"]),
+        ("lake OR storm", ["Ferry service returns", "Old ferry story"]),
+        ("harb*", ["Harbour works begin"]),
+        ("h*", ["Harbour works begin"]),
+    ],
+)
+def test_query_forms(engine: Engine, query: str, expected: list[str]) -> None:
+    assert sorted(_search(engine, query)) == sorted(expected)
+
+
+def test_filters_and_undated_count(engine: Engine) -> None:
+    with Session(engine) as session:
+        results = Store(session).search(parse_query("ferry"), since=dt.date(2019, 1, 1))
+    assert [h.headline for h in results.hits] == ["Old ferry story"]
+    assert results.undated_left_out == 2
+    assert _search(engine, "ferry", until=dt.date(2018, 12, 31)) == []
+    assert len(_search(engine, "ferry", limit=1)) == 1
+
+
+def test_snippet_highlights_point_at_the_matches(engine: Engine) -> None:
+    with Session(engine) as session:
+        (hit,) = Store(session).search(parse_query("zurich council")).hits
+    marked = [hit.snippet[a:b] for a, b in hit.highlights]
+    assert marked == ["council", "Zürich"]
+    assert "\ufdd0" not in hit.snippet
+
+
+def _index_is_exact(engine: Engine) -> None:
+    with engine.connect() as connection:
+        articles = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
+        indexed = connection.execute(text("SELECT count(*) FROM article_search_docsize")).scalar()
+        connection.execute(
+            text("INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)")
+        )
+    assert indexed == articles
+
+
+def test_reingest_keeps_the_index_exact(engine: Engine, tmp_path: Path) -> None:
+    Ingester(engine, jobs=0).run([tmp_path / "articles", SEEDS])
+    Ingester(engine, jobs=0).run([tmp_path / "articles", SEEDS])
+    _index_is_exact(engine)
+    assert _search(engine, "Blinken") == [
+        "Top US, Russia diplomats hold last-ditch talks amid Ukraine war fears"
+    ]
+
+
+def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    alembic = [sys.executable, "-m", "alembic", "-x", f"db={db}"]
+    done = subprocess.run([*alembic, "upgrade", "0001"], cwd=REPO, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    con = sqlite3.connect(db)
+    con.execute(
+        "INSERT INTO articles (id, sha256, headline, body, blocks, word_count, encoding, "
+        "byte_size, ingested_at) VALUES (7, 'x', 'Geneva talks', 'Blinken met Lavrov.', "
+        "'[{\"kind\": \"paragraph\"}]', 6, 'utf-8', 30, '2026-01-01 00:00:00')"
+    )
+    con.commit()
+    con.close()
+    engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
+    assert _search(engine, "lavrov") == ["Geneva talks"]
+    _index_is_exact(engine)
+
+
+def test_cli_search_json_and_table(run: Run) -> None:
+    run("ingest", SEEDS, FIXTURES, "--pattern", "*.txt")
+    result = run("search", "Blinken Lavrov", "--json")
+    assert result.returncode == 0
+    (hit,) = json.loads(result.stdout)
+    assert hit["id"] == 1 and hit["rank"] < 0
+    assert {"id", "headline", "published", "snippet", "rank", "highlights"} <= set(hit)
+    table = run("search", "caf*")
+    assert table.returncode == 0
+    assert "Café owners welcome" in table.stdout.decode()
+    err = table.stderr.decode()
+    assert "newsarchive show ID --highlight 'caf*'" in err
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "'",
+        "-",
+        ":",
+        "*",
+        "NOT",
+        "a NOT",
+        "OR",
+        "(",
+        ")",
+        "^x",
+        "x:y",
+        "a AND",
+        "\\",
+        "'; DROP",
+    ],
+)
+def test_hostile_queries_never_leak_errors(run: Run, query: str) -> None:
+    run("ingest", SEEDS)
+    result = run("search", query)
+    err = result.stderr.decode()
+    assert result.returncode in (0, 2), err
+    assert "Traceback" not in err and "sqlite" not in err.lower() and "fts5" not in err.lower()
+    if result.returncode == 2:
+        assert "Error: Invalid value for 'QUERY'" in err
+
+
+def test_show_highlight_marks_words_on_a_terminal(run: Run) -> None:
+    run("ingest", SEEDS)
+    result = run("show", "1", "--highlight", "lavrov", FORCE_COLOR="1", NO_COLOR="", TERM="xterm")
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    assert out.count("Lavrov\x1b[0m") >= 3  # each mention styled, then reset
