@@ -88,3 +88,32 @@ def test_script_location_prefers_the_packaged_copy_then_the_checkout() -> None:
     location = migrate.script_location()
     assert (location / "env.py").is_file()
     assert (location / "versions").is_dir()
+
+
+@pytest.mark.parametrize("create", [False, True])
+def test_somebody_elses_database_is_refused_and_left_exactly_as_it_was(
+    tmp_path: Path, create: bool
+) -> None:
+    path = tmp_path / "bookmarks.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE bookmarks (url TEXT)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(ArchiveError, match="not a newsarchive archive"):
+        migrate.open_archive(config.resolve(str(path), tmp_path), create=create)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bookmarks.db"]
+
+
+def test_an_empty_file_is_no_archive_for_reading_and_stays_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    with pytest.raises(ArchiveNotFoundError, match="the file is empty"):
+        migrate.open_archive(config.resolve(str(path), tmp_path), create=False)
+    assert path.stat().st_size == 0
+
+
+def test_an_in_memory_archive_is_refused_for_ingest(tmp_path: Path) -> None:
+    with pytest.raises(ArchiveError, match="in-memory archive keeps nothing"):
+        migrate.open_archive(config.resolve("sqlite://", tmp_path), create=True)

@@ -116,13 +116,29 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
-        # WAL: readers never block the writer. NORMAL is durable against crashes of the
-        # process; a power cut may lose the last commit, never corrupt the file.
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            cursor.execute("PRAGMA journal_mode=WAL")
+        # With WAL (see use_wal), NORMAL is durable against crashes of the process; a power
+        # cut may lose the last commit, never corrupt the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
+
+
+def use_wal(engine: Engine) -> None:
+    """Put an SQLite archive in WAL mode (it stays so): readers never block the writer.
+
+    Done once the file is known to be ours, never on connect, so that opening somebody
+    else's database to refuse it leaves it exactly as it was.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # outside any transaction: the mode cannot change inside one
+    try:
+        cursor = raw.cursor()
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    finally:
+        raw.close()
 
 
 def _sqlite_on_begin(connection: Any) -> None:
