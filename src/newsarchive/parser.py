@@ -25,18 +25,21 @@ Each non-blank body line is one block. Lines are joined only in hard-wrapped tex
 every line at most 100 characters, and most lines inside multi-line groups at least 50),
 where a blank-line-separated group is one paragraph. Each block is:
 
-    read_more  := LABEL sep title-or-url, where LABEL is READ MORE, READ NEXT, RELATED
-                  (VIDEO|GALLERY|STORY|ARTICLE)?, MORE, ALSO READ, READ ALSO or SEE ALSO,
-                  in capitals or in sentence/title case, and sep is ":" or a spaced dash.
-                  A label alone on its line takes the next line as its title; a line that
-                  repeats that title right after it (a link card) belongs to the link.
-    subheading := a short line between blocks (1 to 12 words, at most 80 characters) that
-                  starts with a capital or digit and does not end in . , ; : (a ? is fine:
-                  "Unity in tatters?"); never the first or last block.
+    read_more  := LABEL sep title-or-url, where LABEL is READ MORE, READ NEXT, READ ALSO,
+                  ALSO READ, SEE ALSO or RELATED (VIDEO|GALLERY|STORY|ARTICLE...)?, and sep
+                  is ":" or a spaced dash; or MORE, WATCH, PHOTOS, VIDEO, GALLERY or LISTEN
+                  with ":" only (those words open ordinary sentences too). Labels are in
+                  capitals or sentence/title case. A label alone on its line takes the next
+                  line as its title, if that is title-sized (30 words, 200 characters); a
+                  line that repeats the title right after it (a link card) belongs to it.
+    subheading := a short line between blocks (at most 12 words and 80 characters, two of
+                  them with letters) that starts with a capital or digit and does not end
+                  in . , ; : (a ? is fine: "Unity in tatters?"); never first or last.
     paragraph  := anything else.
 
 A file that is one long line has no layout to read: its first sentence (up to 300
-characters) is the headline and the rest one paragraph.
+characters, "Mr." and "U.S." are not sentence ends) is the headline and the rest one
+paragraph; see `_split_one_line` for lines with no sentence end that early.
 """
 
 from __future__ import annotations
@@ -53,10 +56,17 @@ from newsarchive.models import Article, Block, BlockKind
 
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _RELATED_LABEL = (
-    r"read\s+more|read\s+next|read\s+also|also\s+read|see\s+also|more"
+    r"read\s+more|read\s+next|read\s+also|also\s+read|see\s+also"
     r"|related(?:\s+(?:video|gallery|story|stories|article|articles|content|coverage))?"
 )
-_RELATED = re.compile(rf"^(?P<label>{_RELATED_LABEL})(?:\s*:|\s+[-–—])\s*(?P<rest>\S.*)$", re.I)
+# Words that also open ordinary sentences ("More — much more — was needed"): links only
+# with a colon.
+_MEDIA_LABEL = r"more|watch|photos?|videos?|gallery|listen"
+_RELATED = re.compile(
+    rf"^(?:(?P<label>{_RELATED_LABEL})(?:\s*:|\s+[-–—])|(?P<media>{_MEDIA_LABEL})\s*:)"
+    r"\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
 _RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?$", re.IGNORECASE)
 # "By Jane Doe", "BY JANE DOE", "By Jane Doe and John Smith, Reuters | March 3, 2021".
 _NAME_WORD = r"(?:[A-Z][\w.'’\-]*|and|&|de|del|da|van|von|der|la|le|al|bin)"
@@ -64,12 +74,22 @@ _BYLINE = re.compile(
     rf"^(?:By|BY)\s+[A-Z][\w.'’\-]*(?:\s+{_NAME_WORD}){{0,5}}(?:\s*(?:,|\||·|•|—|–|\s-)\s*.*)?$"
 )
 _SUBHEAD_END = re.compile(r"[.,;:](?:[\"'”’)\]]*)$")
+_LETTER = re.compile(r"[^\W\d_]")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s+[\"'“‘(]?[A-Z0-9])")
+_CLAUSE_END = re.compile(r"[:;](?=\s)|\s[-–—](?=\s)")
 
 MAX_HEAD_META = 3
+MAX_LINK_TITLE_WORDS = 30
+MAX_LINK_TITLE_CHARS = 200
 MAX_SUBHEAD_WORDS = 12
 MAX_SUBHEAD_CHARS = 80
 MAX_GIANT_HEADLINE = 300
+MAX_FALLBACK_HEADLINE = 120
+# Words that end in a full stop without ending the sentence ("Mr. Smith").
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "messrs", "dr", "prof", "st", "sen", "rep", "gov", "gen", "col", "lt"}
+    | {"sgt", "capt", "jr", "sr", "no", "vs", "mt", "inc", "ltd", "co", "corp", "rev", "hon"}
+)
 WRAP_MAX_LINE = 100
 WRAP_MIN_LINE = 50
 
@@ -211,12 +231,13 @@ def _blocks(texts: Sequence[str]) -> list[Block]:
     while i < len(texts):
         text = texts[i]
         i += 1
-        if (match := _RELATED.match(text)) and _is_label_cased(match["label"]):
-            blocks.append(_read_more(match["label"], match["rest"]))
+        if (match := _RELATED.match(text)) and _is_label_cased(label := _label(match)):
+            blocks.append(_read_more(label, match["rest"]))
         elif (
             (bare := _RELATED_BARE.match(text))
             and _is_label_cased(bare["label"])
-            and (i < len(texts) and bare["label"].lower() != "more")
+            and i < len(texts)
+            and _is_title(texts[i])
         ):
             blocks.append(_read_more(bare["label"], texts[i]))
             i += 1
@@ -230,6 +251,15 @@ def _blocks(texts: Sequence[str]) -> list[Block]:
         if i < len(texts) and texts[i] == blocks[-1].text:
             i += 1
     return blocks
+
+
+def _label(match: re.Match[str]) -> str:
+    return match["label"] or match["media"]
+
+
+def _is_title(text: str) -> bool:
+    """Short enough to be the title a bare `SEE ALSO` line announces, not a paragraph."""
+    return len(text) <= MAX_LINK_TITLE_CHARS and len(text.split()) <= MAX_LINK_TITLE_WORDS
 
 
 def _is_label_cased(label: str) -> bool:
@@ -249,15 +279,38 @@ def _is_subheading(text: str, *, first: bool, last: bool) -> bool:
     words = text.split()
     if len(words) > MAX_SUBHEAD_WORDS or _SUBHEAD_END.search(text):
         return False
+    if sum(1 for w in words if _LETTER.search(w)) < 2:  # "1,375", "2000 GMT", "Analysis"
+        return False
     if not (text[0].isupper() or text[0].isdigit()):
         return False
-    return not (_BYLINE.match(text) or _URL.match(text))
+    return not (_BYLINE.match(text) or _URL.match(text) or _RELATED_BARE.match(text))
 
 
 def _split_one_line(text: str) -> tuple[str, tuple[Block, ...]]:
-    """Headline and body of a file that is one long line: its first sentence heads it."""
-    match = _SENTENCE_END.search(text, 0, MAX_GIANT_HEADLINE + 1)
-    if match is None:
+    """Headline and body of a file that is one long line.
+
+    The headline ends at the first sentence end within 300 characters that is not an
+    abbreviation ("Mr.", "U.S.", an initial); failing that, at the first colon, semicolon
+    or spaced dash; failing that, at the last space within 120 characters. Nothing is lost:
+    the rest is the body's one paragraph.
+    """
+    cut = _headline_end(text)
+    if cut is None:
         return text, ()
-    rest = text[match.end() :].strip()
-    return text[: match.end()], (Block(kind=BlockKind.PARAGRAPH, text=rest),)
+    rest = text[cut:].strip()
+    blocks = (Block(kind=BlockKind.PARAGRAPH, text=rest),) if rest else ()
+    return text[:cut].strip(), blocks
+
+
+def _headline_end(text: str) -> int | None:
+    if len(text) <= MAX_FALLBACK_HEADLINE:
+        return None
+    for match in _SENTENCE_END.finditer(text, 0, MAX_GIANT_HEADLINE + 1):
+        before = text[: match.start()].split()
+        word = before[-1] if before else ""
+        if not (len(word) == 1 or "." in word or word.lower() in _ABBREVIATIONS):
+            return match.end()
+    if clause := _CLAUSE_END.search(text, 0, MAX_GIANT_HEADLINE + 1):
+        return clause.start() + 1 if text[clause.start()] in ":;" else clause.start()
+    space = text.rfind(" ", 0, MAX_FALLBACK_HEADLINE + 1)
+    return space if space > 0 else None
