@@ -93,3 +93,13 @@ def test_any_bytes_decode_or_are_refused(data: bytes) -> None:
         return
     assert "\r" not in decoded.text
     assert decoded.text.strip()
+
+
+def test_western_legacy_text_is_recorded_as_cp1252() -> None:
+    decoded = decode("Größere Straßen in München, sagte er.\n".encode("cp1252"))
+    assert (decoded.encoding, decoded.text) == ("cp1252", "Größere Straßen in München, sagte er.\n")
+
+
+def test_utf16_without_a_bom_gets_a_hint() -> None:
+    with pytest.raises(NotAnArticleError, match="looks like UTF-16 without a byte-order mark"):
+        decode("Headline\n\nBody text here.\n".encode("utf-16-le"))

@@ -81,7 +81,7 @@ def _decode(data: bytes) -> tuple[str, str]:
                     f"valid {encoding} (byte {exc.start})"
                 ) from None
     if b"\x00" in data:
-        raise NotAnArticleError("binary: contains NUL bytes (UTF-16 text needs a byte-order mark)")
+        raise NotAnArticleError(f"binary: contains NUL bytes{_utf16_hint(data)}")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -94,11 +94,20 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
     import charset_normalizer
 
     matches = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
-    plausible = [m.encoding for m in matches]
-    if not plausible:
+    if not matches:
         raise NotAnArticleError("undecodable: not UTF-8, and no legacy 8-bit encoding fits")
-    encoding = PREFERRED_LEGACY if PREFERRED_LEGACY in plausible else plausible[0]
+    # A match lists every encoding that decodes the bytes to the same text.
+    plausible = {name for m in matches for name in (m.encoding, *m.could_be_from_charset)}
+    encoding = PREFERRED_LEGACY if PREFERRED_LEGACY in plausible else matches[0].encoding
     return data.decode(encoding), encoding
+
+
+def _utf16_hint(data: bytes) -> str:
+    """A hint when the NULs sit where UTF-16 text without a byte-order mark has them."""
+    sample = data[:4096]
+    if max(sample[0::2].count(0), sample[1::2].count(0)) * 4 >= len(sample):
+        return " (it looks like UTF-16 without a byte-order mark: save it with one, or as UTF-8)"
+    return ""
 
 
 def _newline_style(text: str) -> str:
