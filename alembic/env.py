@@ -6,9 +6,6 @@ transaction. Run by hand, the archive is `-x db=...`, else NEWSARCHIVE_DB, else 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import click
 from alembic import context
 from sqlalchemy import Connection
 
@@ -45,7 +42,7 @@ def run_migrations_online() -> None:
         import os
 
         value = os.environ.get(archive_config.ENV_VAR)
-    location = archive_config.resolve(value, Path(click.get_app_dir(archive_config.APP_NAME)))
+    location = archive_config.resolve(value, archive_config.default_data_dir())
     engine = make_engine(location.url)
     with engine.connect().execution_options(writes=True) as connection:
         _configure(connection)

@@ -24,6 +24,7 @@ def archive_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NEWSARCHIVE_DB", str(path))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
     monkeypatch.delenv("NEWSARCHIVE_DEBUG", raising=False)
     return path
 
@@ -45,13 +46,14 @@ def run() -> Run:
     """Run the real `newsarchive` in a subprocess; returns the completed process (bytes)."""
 
     def _run(
-        *args: str | os.PathLike[str], cwd: Path | None = None, **env: str
+        *args: str | os.PathLike[str], cwd: Path | None = None, **env: str | None
     ) -> subprocess.CompletedProcess[bytes]:
+        merged = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **env}
         return subprocess.run(
             [newsarchive_executable(), *map(str, args)],
             capture_output=True,
             cwd=cwd,
-            env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **env},
+            env={k: v for k, v in merged.items() if v is not None},  # None: unset it
             timeout=600,
             check=False,
         )

@@ -105,13 +105,27 @@ def test_since_and_until_filter_and_count_undated(run: Run) -> None:
     assert [r["published"] for r in json.loads(result.stdout)] == ["2017-11-07"]
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2022-13", "2022/01"])
-def test_bad_date_is_a_usage_error(run: Run, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("yesterday", "'yesterday' is not a date"),
+        ("2022-13", "'2022-13' has no month 13"),
+        ("2022/01", "'2022/01' is not a date"),
+        ("2023-02-29", "'2023-02-29' is not a day of the calendar"),
+    ],
+)
+def test_bad_date_is_a_usage_error(run: Run, value: str, reason: str) -> None:
     result = run("list", "--since", value)
     assert result.returncode == 2
     err = _text(result.stderr)
-    assert f"Invalid value for '--since': {value!r} is not a date; use YYYY, YYYY-MM" in err
+    assert f"Invalid value for '--since': {reason}; use YYYY, YYYY-MM, YYYY-MM-DD" in err
     assert "Traceback" not in err
+
+
+def test_since_after_until_is_a_usage_error(run: Run) -> None:
+    result = run("list", "--since", "2023", "--until", "2022")
+    assert result.returncode == 2
+    assert "--since 2023-01-01 is after --until 2022-12-31; swap them." in _text(result.stderr)
 
 
 def test_unknown_id_is_one_line_exit_1(run: Run) -> None:
@@ -147,8 +161,7 @@ def test_refused_files_are_named_and_the_rest_land(run: Run, tmp_path: Path) -> 
     result = run("ingest", folder)
     assert result.returncode == 3
     assert _text(result.stderr).splitlines() == [
-        f"refused {folder / 'b.bin'}: binary: contains NUL bytes "
-        "(UTF-16 text needs a byte-order mark)",
+        f"refused {folder / 'b.bin'}: binary: contains NUL bytes",
         f"refused {folder / 'c.txt'}: empty file",
         "Read 3 files: added 1, already present 0, refused 2.",
     ]
@@ -168,11 +181,16 @@ def test_db_option_env_and_url(run: Run, tmp_path: Path, archive_path: Path) -> 
 
 
 def test_default_archive_is_in_the_user_data_folder(run: Run, tmp_path: Path) -> None:
-    result = run("db", "path", NEWSARCHIVE_DB="")
+    result = run("db", "path", NEWSARCHIVE_DB=None)
     assert result.returncode == 0
-    path = Path(_text(result.stdout).strip())
-    assert path.name == "archive.db"
-    assert path.is_relative_to(tmp_path / "home")
+    expected = tmp_path / "home" / ".local" / "share" / "newsarchive" / "archive.db"
+    assert _text(result.stdout) == f"{expected}\n"
+
+
+def test_an_empty_db_setting_is_an_error_not_the_default(run: Run) -> None:
+    for result in (run("db", "path", NEWSARCHIVE_DB=""), run("--db", "", "list")):
+        assert result.returncode == 1
+        assert _text(result.stderr).startswith("Error: --db (or NEWSARCHIVE_DB) is empty")
 
 
 def test_db_that_is_not_an_archive_is_one_line(run: Run, tmp_path: Path) -> None:
@@ -181,7 +199,10 @@ def test_db_that_is_not_an_archive_is_one_line(run: Run, tmp_path: Path) -> None
     result = run("--db", notes, "list")
     assert result.returncode == 1
     err = _text(result.stderr)
-    assert err.startswith(f"Error: cannot open the archive at {notes}: file is not a database")
+    assert err == (
+        f"Error: cannot open the archive at {notes}: it is not an SQLite database; "
+        "choose another file with --db\n"
+    )
     assert err.count("\n") == 1
 
 
@@ -204,3 +225,50 @@ def test_hostile_text_reaches_the_terminal_harmlessly(run: Run) -> None:
         assert "␛[31mred" in out
     shown = json.loads(run("show", "1", "--json").stdout)
     assert shown["headline"].startswith("[bold red]Breaking[/bold red] \x1b[31mred")
+
+
+def test_no_driver_for_another_engine_is_one_line(run: Run) -> None:
+    result = run("--db", "postgresql://u:p@localhost/x", "list")
+    assert result.returncode == 1
+    err = _text(result.stderr)
+    assert err.startswith("Error: no database driver for postgresql://u:***@localhost/x")
+    assert err.count("\n") == 1 and "report" not in err
+
+
+def test_nothing_to_ingest_is_an_error(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.md").write_text("A\n\nB.\n")
+    result = run("ingest", tmp_path / "in", "--pattern", "*.txt")
+    assert result.returncode == 1
+    assert _text(result.stderr).splitlines()[-1] == (
+        f"Error: no files found in {tmp_path / 'in'} matching --pattern '*.txt'; "
+        "check the paths and --pattern"
+    )
+
+
+def test_links_to_folders_are_refused_by_name(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "seeds").symlink_to(SEEDS, target_is_directory=True)
+    (tmp_path / "in" / "a.txt").write_bytes(SEED.read_bytes())
+    result = run("ingest", tmp_path / "in")
+    assert result.returncode == 3
+    assert _text(result.stderr).splitlines()[0] == (
+        f"refused {tmp_path / 'in' / 'seeds'}: a link to a folder: not followed "
+        "(links can loop); name it to ingest it"
+    )
+
+
+def test_paths_are_folded_and_newlines_in_names_shown_escaped(run: Run, tmp_path: Path) -> None:
+    run("ingest", SEEDS)
+    again = run("ingest", f"{SEEDS}/../seeds/")
+    assert _text(again.stderr) == "Read 1 file: added 0, already present 1, refused 0.\n"
+    odd = tmp_path / "two\nlines.txt"
+    odd.write_bytes(b"")
+    result = run("ingest", odd)
+    assert _text(result.stderr).splitlines()[0] == f"refused {tmp_path}/two␊lines.txt: empty file"
+
+
+def test_an_id_too_large_for_the_archive_is_a_usage_error(run: Run) -> None:
+    result = run("show", "99999999999999999999999")
+    assert result.returncode == 2
+    assert "Traceback" not in _text(result.stderr)

@@ -45,7 +45,10 @@ class ArchiveGroup(click.Group):
             return super().invoke(ctx)
         except NewsArchiveError as exc:
             raise click.ClickException(str(exc)) from exc
-        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
             if _debug(ctx):
@@ -70,7 +73,7 @@ class App:
 
     @cached_property
     def location(self) -> config.ArchiveLocation:
-        return config.resolve(self.db, Path(click.get_app_dir(config.APP_NAME)))
+        return config.resolve(self.db, config.default_data_dir())
 
     def engine(self, *, create: bool = False) -> Engine:
         from newsarchive.migrate import open_archive
@@ -102,8 +105,8 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from cli
 
         try:
             first, last = parse_period(str(value), today=dt.date.today())
-        except ValueError:
-            self.fail(f"{value!r} is not a date; use {PERIOD_FORMS}.", param, ctx)
+        except ValueError as exc:
+            self.fail(f"{exc}; use {PERIOD_FORMS}.", param, ctx)
         return last if self.end else first
 
 
@@ -122,8 +125,8 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scri
     "--db",
     envvar=config.ENV_VAR,
     metavar="PATH|URL",
-    help=f"The archive: an SQLite file or a SQLAlchemy URL [env: {config.ENV_VAR}; "
-    "default: archive.db in your user data folder].",
+    help=f"The archive: an SQLite file or a SQLAlchemy URL; give it before the command "
+    f"[env: {config.ENV_VAR}; default: archive.db in your user data folder].",
 )
 @click.option("--traceback", is_flag=True, help="On an unexpected error, show the Python trace.")
 @click.pass_context
@@ -142,6 +145,8 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
     Exit codes: 0 done; 1 error; 2 bad usage; 3 ingest refused some files
     (the rest were stored); 130 interrupted.
     """
+    if db is None and os.environ.get(config.ENV_VAR) == "":
+        db = ""  # set but empty is a mistake in a script, not a wish for the default archive
     ctx.obj = App(db, traceback)
 
 
@@ -184,6 +189,7 @@ def ingest(
       newsarchive ingest ~/scrapes/2022 one-more-article.txt
       newsarchive ingest --pattern '*.txt' ~/corpora/bbc
     """
+    from newsarchive.errors import NothingToIngestError
     from newsarchive.ingest import Ingester
 
     err = _console(stderr=True)
@@ -202,6 +208,12 @@ def ingest(
             err.print(_summary(ingester.report, interrupted=True), soft_wrap=True)
             sys.exit(EXIT_INTERRUPTED)
     err.print(_summary(report), soft_wrap=True)
+    if report.seen == 0:
+        raise NothingToIngestError(
+            f"no files found in {', '.join(map(str, paths))}"
+            + (f" matching --pattern {pattern!r}" if pattern != "*" else "")
+            + "; check the paths and --pattern"
+        )
     if report.refused:
         sys.exit(EXIT_REFUSED)
 
@@ -253,6 +265,11 @@ def _progress(console: Console) -> Iterator[Any]:
         yield update
 
 
+def _check_span(since: dt.date | None, until: dt.date | None) -> None:
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}; swap them.")
+
+
 @cli.command(name="list")
 @SINCE
 @UNTIL
@@ -274,6 +291,7 @@ def list_(
     """
     from newsarchive import render
 
+    _check_span(since, until)
     with app.reading() as store:
         listing = store.list(since=since, until=until, limit=limit)
     footer = render.listing_footer(len(listing.articles), listing.undated_left_out)
@@ -326,6 +344,7 @@ def search(
     """
     from newsarchive import render
 
+    _check_span(since, until)
     with app.reading() as store:
         results = store.search(query, since=since, until=until, limit=limit)
     if as_json:
@@ -345,7 +364,7 @@ def search(
 
 
 @cli.command()
-@click.argument("article_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
 @click.option("--raw", is_flag=True, help="Write the original file's bytes, exactly.")
 @click.option(
     "--highlight", type=QueryType(), default=None, help="Mark the words this search matches."

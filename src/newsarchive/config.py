@@ -33,13 +33,27 @@ class ArchiveLocation:
         return self.url.render_as_string(hide_password=True)
 
 
+def default_data_dir() -> Path:
+    """The user's data folder for newsarchive: ~/.local/share/newsarchive on Linux (or
+    $XDG_DATA_HOME), ~/Library/Application Support/newsarchive on macOS, and
+    %LOCALAPPDATA%\\newsarchive on Windows."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
 def resolve(value: str | None, data_dir: Path) -> ArchiveLocation:
     """Turn the `--db` value (None: the default file in `data_dir`) into a location."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    if not value:
+    if value is None:
         return _sqlite_file(data_dir / DEFAULT_FILENAME)
+    if not value.strip():
+        raise ArchiveError(
+            f"--db (or {ENV_VAR}) is empty; give a file path or URL, or leave it unset "
+            "for the default archive"
+        )
     if "://" not in value:
         return _sqlite_file(Path(value))
     try:

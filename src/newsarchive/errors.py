@@ -43,3 +43,7 @@ class ArchiveNotFoundError(ArchiveError):
 
 class ArticleNotFoundError(NewsArchiveError):
     """No article has the requested id."""
+
+
+class NothingToIngestError(NewsArchiveError):
+    """An ingest found no files at all: a wrong path or pattern, not an empty success."""

@@ -247,6 +247,12 @@ def _walk(root: Path, pattern: str, refuse: Callable[[Path | str, str], None]) -
         refuse(exc.filename or root, f"cannot read folder: {exc.strerror or exc}")
 
     for folder, dirs, files in os.walk(root, onerror=on_error):
+        for name in dirs:
+            if not name.startswith(".") and os.path.islink(os.path.join(folder, name)):
+                refuse(
+                    Path(folder, name),
+                    "a link to a folder: not followed (links can loop); name it to ingest it",
+                )
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or not fnmatch.fnmatch(name, pattern):
@@ -272,6 +278,7 @@ def _batched(items: Iterable[_Read], size: int) -> Iterator[tuple[_Read, ...]]:
 
 
 def stored_path(path: Path) -> str:
-    """The absolute path as text; bytes that are not UTF-8 in a name are kept as \\x escapes."""
-    text = os.fsdecode(path.absolute())
+    """The absolute path as text, `..` folded but links kept (the name the user knows);
+    bytes that are not UTF-8 in a name are kept as \\x escapes."""
+    text = os.path.abspath(os.fsdecode(path))
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -28,9 +28,13 @@ _WORD = re.compile(r"[^\W_]+")
 
 READING_WIDTH = 88
 
-# C0 controls but tab and newline, DEL, C1 controls; bidi overrides, isolates and marks;
-# line and paragraph separators. Each is shown as a visible escape instead.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# C0 controls but tab (newline too: every value shown is one line), DEL, C1 controls;
+# bidi overrides, isolates and marks; line and paragraph separators. Each is shown as a
+# visible stand-in instead.
+_REORDERING = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_REORDERING}]")
+# What JSON does not escape by itself (it escapes all of C0).
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_REORDERING}]")
 _CONTROL_PICTURE_BASE = 0x2400
 
 
@@ -130,11 +134,12 @@ def _snippet(hit: SearchHit) -> Text:
     # grows the text (<U+...>), marks are placed on the cleaned pieces one by one.
     text = Text(style="dim")
     last = 0
+    snippet = hit.snippet.replace("\n", " ")  # the body's lines run together in a snippet
     for start, end in hit.highlights:
-        text.append(clean(hit.snippet[last:start]))
-        text.append(clean(hit.snippet[start:end]), style=MATCH_STYLE)
+        text.append(clean(snippet[last:start]))
+        text.append(clean(snippet[start:end]), style=MATCH_STYLE)
         last = end
-    text.append(clean(hit.snippet[last:]))
+    text.append(clean(snippet[last:]))
     return text
 
 
@@ -214,5 +219,5 @@ def _provenance(article: StoredArticle) -> Text:
 def to_json(data: Any) -> str:
     """JSON for scripts: UTF-8 text kept readable, but nothing a terminal could act on."""
     encoded = json.dumps(data, ensure_ascii=False, indent=2)
-    # json escapes C0 itself; C1 and reordering characters can only occur inside strings.
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+    # C1 and reordering characters can only occur inside strings, so escaping them is safe.
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
