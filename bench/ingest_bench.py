@@ -5,8 +5,9 @@
 
 Generates the corpus with bench/generate.py when the folder is missing or empty, warms the
 page cache by reading every file once, then times, alternating so that neither side gets a
-quieter machine: a fresh `bench/baseline.py` load, a fresh `newsarchive ingest`, and a
-re-ingest of the same tree into each (nothing new to store). Each run is a whole process,
+quieter machine: a fresh `bench/baseline.py` load without and with an FTS5 index (newsarchive
+always keeps one), a fresh `newsarchive ingest`, and a re-ingest of the same tree into each
+(nothing new to store). Each run is a whole process,
 timed by wall clock, with peak memory from /usr/bin/time where it exists. Prints medians
 and the ratio newsarchive / baseline. Not a test: numbers depend on the machine.
 """
@@ -87,10 +88,11 @@ def main() -> int:
     sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
         for run in range(args.runs):
-            for name in ("baseline", "newsarchive"):
+            for name in ("baseline", "baseline+fts", "newsarchive"):
                 db = Path(tmp, f"{name}-{run}.db")
-                if name == "baseline":
+                if name.startswith("baseline"):
                     command = [sys.executable, str(HERE / "baseline.py"), str(args.corpus), str(db)]
+                    command += ["--fts"] if name.endswith("fts") else []
                 else:
                     command = [*_newsarchive(), "--db", str(db), "ingest", str(args.corpus)]
                 results.setdefault(name, []).append(_timed(command))
@@ -109,10 +111,11 @@ def main() -> int:
         peak = f"{max(peaks) / 1024:.0f}" if peaks else "-"
         runs = ", ".join(f"{s:.1f}" for s in seconds)
         print(f"{name:24} {median:9.2f} {files / median:9,.0f} {peak:>9}   {runs}")
-    for kind in ("", " re-ingest"):
-        ours = statistics.median(s for s, _ in results[f"newsarchive{kind}"])
-        floor = statistics.median(s for s, _ in results[f"baseline{kind}"])
-        print(f"ratio newsarchive/baseline{kind or ''} throughput: {floor / ours:.2f}x")
+    for floor_name in ("baseline", "baseline+fts"):
+        for kind in ("", " re-ingest"):
+            ours = statistics.median(s for s, _ in results[f"newsarchive{kind}"])
+            floor = statistics.median(s for s, _ in results[f"{floor_name}{kind}"])
+            print(f"throughput newsarchive{kind} / {floor_name}{kind}: {floor / ours:.2f}x")
     for name, size in sizes.items():
         print(f"archive size, {name}: {size / 2**20:,.0f} MiB")
     return 0

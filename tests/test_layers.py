@@ -23,8 +23,9 @@ ALLOWED = {
     "db": set(),
     "migrate": {"config", "db", "errors"},
     "query": {"errors"},
-    "store": {"db", "errors", "models", "query"},
-    "ingest": {"decode", "errors", "parser", "store"},
+    "rows": {"decode", "errors", "models", "parser"},
+    "store": {"db", "errors", "models", "query", "rows"},
+    "ingest": {"rows", "store"},
     "render": {"models", "query"},
     "cli": {"config", "dates", "errors", "ingest", "migrate", "query", "render", "store"},
     "__main__": {"cli"},
@@ -40,6 +41,7 @@ FORBIDDEN = {
     "render": {"click", "sqlalchemy", "alembic"},
     "store": {"click", "rich"},
     "ingest": {"click", "rich"},
+    "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }
 
 

@@ -2,4 +2,6 @@
 
 from newsarchive.cli import main
 
-main()
+# Guarded: ingest's worker processes import the main module again, and must not run it.
+if __name__ == "__main__":
+    main()

@@ -23,10 +23,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from newsarchive.decode import decode
-from newsarchive.errors import NotAnArticleError
-from newsarchive.parser import parse_article
-from newsarchive.store import ArticleValues, NewArticle, Store, article_values
+from newsarchive.rows import Prepared, prepare
+from newsarchive.store import NewArticle, Store
 
 BATCH_SIZE = 1000
 # Below this many new articles in a batch, starting worker processes costs more than it saves.
@@ -59,10 +57,6 @@ class _Read:
     path: Path
     data: bytes
     sha256: str
-
-
-# What parsing hands back for one file: the article's row, or why it is not an article.
-Prepared = ArticleValues | str
 
 
 @dataclass(slots=True)
@@ -164,9 +158,13 @@ class Ingester:
     def _worker_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["newsarchive.ingest"])
+            context.set_forkserver_preload(["newsarchive.rows"])  # no SQLAlchemy: quick start
+            # Workers ignore Ctrl-C: it is the main process's to handle, after its batch.
             self._pool = ProcessPoolExecutor(
-                self._jobs, mp_context=context, initializer=_ignore_interrupts
+                self._jobs,
+                mp_context=context,
+                initializer=signal.signal,
+                initargs=(signal.SIGINT, signal.SIG_IGN),
             )
         return self._pool
 
@@ -198,21 +196,6 @@ class Ingester:
         self._on_progress(self.report)
 
 
-def prepare(work: list[tuple[bytes, str]]) -> list[Prepared]:
-    """Decode and parse each (bytes, source) pair; runs in worker processes."""
-    done: list[Prepared] = []
-    for data, source in work:
-        try:
-            decoded = decode(data)
-            article = parse_article(decoded.text, source=source)
-            done.append(article_values(article, encoding=decoded.encoding, byte_size=len(data)))
-        except NotAnArticleError as exc:
-            done.append(exc.reason)
-        except Exception as exc:  # a parser bug must cost one file, never the run
-            done.append(f"internal error ({type(exc).__name__}: {exc}); please report this file")
-    return done
-
-
 def default_jobs() -> int:
     """Worker processes for parsing: every core but the one that reads and writes."""
     try:
@@ -220,11 +203,6 @@ def default_jobs() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, cores - 1)
-
-
-def _ignore_interrupts() -> None:
-    # Ctrl-C is the main process's to handle: it stops after the batch it is writing.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def iter_files(

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,23 +19,16 @@ from sqlalchemy.orm import Session
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
 from newsarchive.errors import ArchiveError, ArticleNotFoundError
 from newsarchive.models import (
-    Article,
     ArticleSummary,
-    Block,
-    BlockKind,
     DateSource,
     SearchHit,
     StoredArticle,
 )
 from newsarchive.query import Query
+from newsarchive.rows import ArticleValues, blocks_from_row
 
 # SQLite allows 32766 bound parameters per statement; stay well below for IN (...) lists.
 _IN_CHUNK = 900
-
-
-# An article's column values as `article_values` makes them: plain data, cheap to send
-# from a parsing worker process.
-ArticleValues = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +93,41 @@ class Store:
         fresh = [item for item in items if item.sha256 not in before]
         if not fresh:
             return {}
-        self._session.execute(
-            self._insert_or_skip(ArticleRow.__table__),
-            [{**i.values, "sha256": i.sha256, "ingested_at": now} for i in fresh],
-        )
+        with self._search_index_in_bulk():
+            self._session.execute(
+                self._insert_or_skip(ArticleRow.__table__),
+                [{**i.values, "sha256": i.sha256, "ingested_at": now} for i in fresh],
+            )
         inserted = self.known_ids([item.sha256 for item in fresh])
         self._session.execute(
             self._insert_or_skip(ArticleRawRow.__table__),
             [{"article_id": inserted[item.sha256], "data": item.raw} for item in fresh],
         )
         return inserted
+
+    @contextmanager
+    def _search_index_in_bulk(self) -> Iterator[None]:
+        """Index the articles inserted inside this block in one statement at its end.
+
+        The search index's insert trigger stands aside while article_search_paused has a
+        row (see migration 0002); everything happens in the caller's transaction, so the
+        index and the articles are never committed out of step.
+        """
+        if self._session.get_bind().dialect.name != "sqlite":
+            yield
+            return
+        execute = self._session.execute
+        last = execute(select(func.max(ArticleRow.id))).scalar() or 0
+        execute(text("INSERT INTO article_search_paused (paused) VALUES (1)"))
+        yield
+        execute(
+            text(
+                "INSERT INTO article_search(rowid, headline, dek, body) "
+                "SELECT id, headline, dek, body FROM articles WHERE id > :last"
+            ),
+            {"last": last},
+        )
+        execute(text("DELETE FROM article_search_paused"))
 
     def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
         """Record (article id, path) pairs not yet recorded; return how many were new."""
@@ -160,7 +179,7 @@ class Store:
             published=row.published,
             date_source=DateSource(row.date_source) if row.date_source else None,
             date_evidence=row.date_evidence,
-            blocks=_blocks(row.body, row.blocks),
+            blocks=blocks_from_row(row.body, row.blocks),
             encoding=row.encoding,
             byte_size=row.byte_size,
             ingested_at=_as_utc(row.ingested_at),
@@ -271,45 +290,6 @@ class Store:
             query = query.limit(limit)
         articles = [_summary(row) for row in self._session.execute(query)]
         return Listing(articles, undated_left_out)
-
-
-def article_values(article: Article, *, encoding: str, byte_size: int) -> ArticleValues:
-    """The articles-table columns for a parsed article, but its hash and ingest time."""
-    return {
-        "headline": article.headline,
-        "dek": article.dek,
-        "byline": article.byline,
-        "source_url": article.source_url,
-        "published": article.published,
-        "date_source": article.date_source.value if article.date_source else None,
-        "date_evidence": article.date_evidence,
-        "body": "\n".join(b.text for b in article.blocks if b.kind is not BlockKind.READ_MORE),
-        "blocks": [_block_values(b) for b in article.blocks],
-        "word_count": article.word_count,
-        "encoding": encoding,
-        "byte_size": byte_size,
-    }
-
-
-def _block_values(block: Block) -> dict[str, str]:
-    # By hand, not model_dump: this runs for every block of every article ingested.
-    if block.kind is not BlockKind.READ_MORE:
-        return {"kind": block.kind.value}  # its text is the next line of `body`
-    values = {"kind": block.kind.value, "text": block.text}
-    if block.label is not None:
-        values["label"] = block.label
-    if block.url is not None:
-        values["url"] = block.url
-    return values
-
-
-def _blocks(body: str, structure: list[dict[str, Any]]) -> tuple[Block, ...]:
-    """The blocks `_block_values` stored: structure in order, texts from the body's lines."""
-    lines = iter(body.split("\n"))
-    return tuple(
-        Block.model_validate(entry if "text" in entry else {**entry, "text": next(lines)})
-        for entry in structure
-    )
 
 
 def _hit(row: Row[Any]) -> SearchHit:

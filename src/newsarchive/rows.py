@@ -1,0 +1,74 @@
+"""An article as a row of the articles table, and back: plain data, no database.
+
+Kept apart from store.py so that ingest's worker processes, which make these rows from
+parsed articles, never import SQLAlchemy: they start faster and send back plain dicts.
+The body's text is stored once, as lines in `body`; `blocks` keeps its structure.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsarchive.decode import decode
+from newsarchive.errors import NotAnArticleError
+from newsarchive.models import Article, Block, BlockKind
+from newsarchive.parser import parse_article
+
+# An article's column values, but its hash and ingest time.
+ArticleValues = dict[str, Any]
+# What parsing one file gives: its row, or why it is not an article.
+Prepared = ArticleValues | str
+
+
+def prepare(work: list[tuple[bytes, str]]) -> list[Prepared]:
+    """Decode and parse each (bytes, source) pair into a row; runs in worker processes."""
+    done: list[Prepared] = []
+    for data, source in work:
+        try:
+            decoded = decode(data)
+            article = parse_article(decoded.text, source=source)
+            done.append(article_values(article, encoding=decoded.encoding, byte_size=len(data)))
+        except NotAnArticleError as exc:
+            done.append(exc.reason)
+        except Exception as exc:  # a parser bug must cost one file, never the run
+            done.append(f"internal error ({type(exc).__name__}: {exc}); please report this file")
+    return done
+
+
+def article_values(article: Article, *, encoding: str, byte_size: int) -> ArticleValues:
+    """The articles-table columns for a parsed article, but its hash and ingest time."""
+    return {
+        "headline": article.headline,
+        "dek": article.dek,
+        "byline": article.byline,
+        "source_url": article.source_url,
+        "published": article.published,
+        "date_source": article.date_source.value if article.date_source else None,
+        "date_evidence": article.date_evidence,
+        "body": "\n".join(b.text for b in article.blocks if b.kind is not BlockKind.READ_MORE),
+        "blocks": [_block_values(b) for b in article.blocks],
+        "word_count": article.word_count,
+        "encoding": encoding,
+        "byte_size": byte_size,
+    }
+
+
+def _block_values(block: Block) -> dict[str, str]:
+    # By hand, not model_dump: this runs for every block of every article ingested.
+    if block.kind is not BlockKind.READ_MORE:
+        return {"kind": block.kind.value}  # its text is the next line of `body`
+    values = {"kind": block.kind.value, "text": block.text}
+    if block.label is not None:
+        values["label"] = block.label
+    if block.url is not None:
+        values["url"] = block.url
+    return values
+
+
+def blocks_from_row(body: str, structure: list[dict[str, Any]]) -> tuple[Block, ...]:
+    """The blocks `article_values` stored: structure in order, texts from the body's lines."""
+    lines = iter(body.split("\n"))
+    return tuple(
+        Block.model_validate(entry if "text" in entry else {**entry, "text": next(lines)})
+        for entry in structure
+    )
