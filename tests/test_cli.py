@@ -51,11 +51,15 @@ def test_ingest_list_show_on_the_seed(run: Run) -> None:
 
 
 def test_list_json_contract(run: Run) -> None:
-    run("ingest", SEEDS, FIXTURES / "url_date_path.txt")
+    run("ingest", SEEDS, FIXTURES / "url_date_path.txt", FIXTURES / "loose_no_dek.txt")
     result = run("list", "--json")
     assert result.returncode == 0
     rows = json.loads(result.stdout)
-    assert [(r["id"], r["published"]) for r in rows] == [(2, "2022-01-21"), (1, None)]
+    assert [(r["id"], r["published"], r["date_source"]) for r in rows] == [
+        (2, "2022-01-21", "url"),
+        (1, "2022-01-21", "inferred"),
+        (3, None, None),
+    ]
     assert (
         rows[1]["headline"]
         == "Top US, Russia diplomats hold last-ditch talks amid Ukraine war fears"
@@ -70,7 +74,14 @@ def test_show_json_contract(run: Run) -> None:
     article = json.loads(result.stdout)
     assert article["id"] == 1
     assert article["dek"].startswith("US Secretary of State Blinken")
-    assert article["published"] is None and article["source_url"] is None
+    assert article["source_url"] is None
+    assert (article["published"], article["date_source"]) == ("2022-01-21", "inferred")
+    assert article["date_confidence"] == 0.7
+    assert article["date_evidence"] == [
+        "Friday's talks … just 11 days after their",
+        "Unlike the January 10 session",
+        "people since 2014",
+    ]
     kinds = [b["kind"] for b in article["blocks"]]
     assert (kinds.count("paragraph"), kinds.count("subheading"), kinds.count("read_more")) == (
         14,
@@ -91,18 +102,18 @@ def test_show_raw_writes_the_original_bytes(run: Run) -> None:
 
 
 def test_since_and_until_filter_and_count_undated(run: Run) -> None:
-    run(
-        "ingest",
-        SEED,
-        FIXTURES / "url_date_path.txt",
-        FIXTURES / "url_then_headline_with_timestamp.txt",
-    )
+    dated = [FIXTURES / "url_date_path.txt", FIXTURES / "url_then_headline_with_timestamp.txt"]
+    run("ingest", SEED, *dated, FIXTURES / "loose_no_dek.txt")
     result = run("list", "--since", "2022-01", "--json")
     assert result.returncode == 0
-    assert [r["published"] for r in json.loads(result.stdout)] == ["2022-01-21"]
-    assert _text(result.stderr) == "1 article; 1 undated article left out by the date filter\n"
+    assert [r["id"] for r in json.loads(result.stdout)] == [2, 1]  # url, then inferred
+    assert _text(result.stderr) == "2 articles; 1 undated article left out by the date filter\n"
     result = run("list", "--until", "2017", "--json")
     assert [r["published"] for r in json.loads(result.stdout)] == ["2017-11-07"]
+    explicit = json.loads(run("list", "--date-source", "explicit", "--json").stdout)
+    assert [r["date_source"] for r in explicit] == ["url", "header"]
+    inferred = json.loads(run("list", "--date-source", "inferred", "--json").stdout)
+    assert [r["id"] for r in inferred] == [1]
 
 
 @pytest.mark.parametrize(
@@ -272,3 +283,48 @@ def test_an_id_too_large_for_the_archive_is_a_usage_error(run: Run) -> None:
     result = run("show", "99999999999999999999999")
     assert result.returncode == 2
     assert "Traceback" not in _text(result.stderr)
+
+
+def test_ingest_published_sets_the_date_of_what_it_adds(run: Run) -> None:
+    result = run("ingest", SEED, "--published", "2022-01-20")
+    assert result.returncode == 0
+    article = json.loads(run("show", "1", "--json").stdout)
+    assert (article["published"], article["date_source"]) == ("2022-01-20", "cli")
+    assert article["date_evidence"] == ["ingest --published 2022-01-20"]
+    bad = run("ingest", SEED, "--published", "2022-01")
+    assert bad.returncode == 2
+    assert "'2022-01' is not one day; use YYYY-MM-DD." in _text(bad.stderr)
+
+
+def test_redate_finds_dates_again_and_keeps_given_ones(run: Run, archive_path: Path) -> None:
+    run("ingest", SEED, FIXTURES / "url_date_path.txt")
+    run("ingest", FIXTURES / "loose_no_dek.txt", "--published", "2004-12-01")
+    con = sqlite3.connect(archive_path)
+    con.execute(
+        "UPDATE articles SET published = NULL, date_source = NULL, date_confidence = NULL, "
+        "date_evidence = '[]' WHERE id = 1"
+    )
+    con.execute("UPDATE articles SET published = '1999-01-01' WHERE id = 2")
+    con.commit()
+    con.close()
+    result = run("redate")
+    assert result.returncode == 0
+    assert _text(result.stderr) == (
+        "Checked 3 articles: 1 newly dated, 1 changed, 0 no longer dated, 1 unchanged "
+        "(1 dates given with --published kept).\n"
+    )
+    rows = json.loads(run("list", "--json").stdout)
+    assert sorted((r["id"], r["published"]) for r in rows) == [
+        (1, "2022-01-21"),
+        (2, "2022-01-21"),
+        (3, "2004-12-01"),
+    ]
+    again = run("redate")
+    assert "0 newly dated, 0 changed" in _text(again.stderr)
+
+
+def test_show_gives_the_date_its_badge_and_evidence(run: Run) -> None:
+    run("ingest", SEED)
+    out = _text(run("show", "1").stdout)
+    assert "21 January 2022  inferred  70% sure" in out
+    assert "Date reasoned from: “Friday's talks … just 11 days after their”" in out

@@ -29,7 +29,7 @@ D = dt.date
 def test_header_lines_give_their_date(line: str, expected: dt.date) -> None:
     found = date_from_header_line(line)
     assert found is not None
-    assert (found.value, found.source, found.evidence) == (expected, DateSource.HEADER, line)
+    assert (found.value, found.source, found.evidence) == (expected, DateSource.HEADER, (line,))
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ ALLOWED = {
     "query": {"errors"},
     "rows": {"decode", "errors", "models", "parser"},
     "store": {"db", "errors", "models", "query", "rows"},
-    "ingest": {"rows", "store"},
+    "ingest": {"models", "rows", "store"},
     "render": {"models", "query"},
     "cli": {"config", "dates", "errors", "ingest", "migrate", "query", "render", "store"},
     "__main__": {"cli"},

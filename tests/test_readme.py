@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,7 +35,7 @@ def _session() -> list[tuple[list[str], list[str]]]:
     steps: list[tuple[list[str], list[str]]] = []
     for line in _blocks("console")[0].splitlines():
         if line.startswith("$ newsarchive "):
-            steps.append((line.split()[2:], []))
+            steps.append((shlex.split(line)[2:], []))
         else:
             steps[-1][1].append(line)
     return steps
@@ -45,7 +46,7 @@ def test_the_session_shown_is_what_the_tool_prints(run: Run) -> None:
     tmp_path = Path(tempfile.mkdtemp(prefix="readme", dir="/tmp"))
     shutil.copytree(SEEDS, tmp_path / "seeds")
     steps = _session()
-    assert [args[0] for args, _ in steps] == ["ingest", "list", "show", "list"]
+    assert [args[0] for args, _ in steps] == ["ingest", "list", "show", "list", "search"]
     for args, expected in steps:
         result = run(*args, cwd=tmp_path, COLUMNS="88")
         assert result.returncode == 0, args

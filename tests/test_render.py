@@ -26,7 +26,8 @@ def _article(**changes: object) -> StoredArticle:
         "source_url": "https://example.com/2022/1/21/lanes",
         "published": dt.date(2022, 1, 21),
         "date_source": DateSource.URL,
-        "date_evidence": "2022/1/21",
+        "date_confidence": 0.85,
+        "date_evidence": ("2022/1/21",),
         "blocks": (
             Block(kind=BlockKind.PARAGRAPH, text="The council voted on Tuesday."),
             Block(kind=BlockKind.SUBHEADING, text="What next?"),
@@ -58,7 +59,7 @@ def test_article_view_text() -> None:
     expected = (
         "Council approves cycle lanes\n"
         "Eight kilometres of protected lanes.\n"
-        "21 January 2022 (url) · by Jane Doe · 20 words · 1 min read · #7\n" + "─" * 80 + "\n"
+        "21 January 2022  url  · by Jane Doe · 20 words · 1 min read · #7\n" + "─" * 80 + "\n"
         "\n"
         "The council voted on Tuesday.\n"
         "\n"
@@ -70,7 +71,7 @@ def test_article_view_text() -> None:
         "Source: /data/news/lanes.txt\n"
         "utf-8, 321 bytes, sha256 abababababababab\n"
         "URL: https://example.com/2022/1/21/lanes\n"
-        "Date from: 2022/1/21\n"
+        "Date from: “2022/1/21”\n"
     )
     got = "\n".join(line.rstrip() for line in _plain(article_view(_article())).split("\n"))
     assert got == expected
@@ -107,7 +108,7 @@ def test_hostile_text_in_every_field_is_inert_on_a_real_terminal() -> None:
         dek=HOSTILE,
         byline=HOSTILE,
         source_url=HOSTILE,
-        date_evidence=HOSTILE,
+        date_evidence=(HOSTILE,),
         blocks=tuple(Block(kind=k, text=HOSTILE, label=HOSTILE) for k in BlockKind),
         sources=(HOSTILE,),
     )

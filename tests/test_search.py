@@ -113,9 +113,9 @@ def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     con = sqlite3.connect(db)
     con.execute(
-        "INSERT INTO articles (id, sha256, headline, body, blocks, word_count, encoding, "
-        "byte_size, ingested_at) VALUES (7, 'x', 'Geneva talks', 'Blinken met Lavrov.', "
-        "'[{\"kind\": \"paragraph\"}]', 6, 'utf-8', 30, '2026-01-01 00:00:00')"
+        "INSERT INTO articles (id, sha256, headline, body, blocks, date_evidence, word_count, "
+        "encoding, byte_size, ingested_at) VALUES (7, 'x', 'Geneva talks', 'Blinken met "
+        "Lavrov.', '[{\"kind\": \"paragraph\"}]', '[]', 6, 'utf-8', 30, '2026-01-01 00:00:00')"
     )
     con.commit()
     con.close()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from newsarchive.ingest import IngestReport, Refusal
     from newsarchive.query import Query
-    from newsarchive.store import Store
+    from newsarchive.store import DatedBy, Store
 
 EXIT_REFUSED = 3
 EXIT_INTERRUPTED = 130
@@ -95,8 +95,9 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from cli
 
     name = "DATE"
 
-    def __init__(self, *, end: bool) -> None:
+    def __init__(self, *, end: bool, day_only: bool = False) -> None:
         self.end = end  # --until takes the period's last day, --since its first
+        self.day_only = day_only  # a single day, as --published needs
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
@@ -106,7 +107,9 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from cli
         try:
             first, last = parse_period(str(value), today=dt.date.today())
         except ValueError as exc:
-            self.fail(f"{exc}; use {PERIOD_FORMS}.", param, ctx)
+            self.fail(f"{exc}; use {'YYYY-MM-DD' if self.day_only else PERIOD_FORMS}.", param, ctx)
+        if self.day_only and first != last:
+            self.fail(f"{value!r} is not one day; use YYYY-MM-DD.", param, ctx)
         return last if self.end else first
 
 
@@ -117,6 +120,14 @@ UNTIL = click.option(
     "--until", type=PeriodType(end=True), help="Only articles published on or before this."
 )
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead.")
+DATED = click.option(
+    "--date-source",
+    "dated",
+    type=click.Choice(["any", "explicit", "inferred"]),
+    default="any",
+    show_default=True,
+    help="Only articles whose date the text states (explicit) or was inferred.",
+)
 
 
 @click.group(cls=ArchiveGroup, context_settings=CONTEXT_SETTINGS)
@@ -167,6 +178,13 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
     help="Refuse files larger than this.",
 )
 @click.option(
+    "--published",
+    type=PeriodType(end=False, day_only=True),
+    default=None,
+    help="The publication date (YYYY-MM-DD) of every article this run adds; it overrides "
+    "dates found in the text.",
+)
+@click.option(
     "--jobs",
     type=click.IntRange(min=0),
     default=None,
@@ -174,7 +192,12 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 )
 @click.pass_obj
 def ingest(
-    app: App, paths: tuple[Path, ...], pattern: str, max_size: int, jobs: int | None
+    app: App,
+    paths: tuple[Path, ...],
+    pattern: str,
+    max_size: int,
+    published: dt.date | None,
+    jobs: int | None,
 ) -> None:
     """Parse article text files and store them; folders are read recursively.
 
@@ -199,6 +222,7 @@ def ingest(
             pattern=pattern,
             max_bytes=max_size,
             jobs=jobs,
+            published=published,
             on_progress=on_progress,
             on_refusal=lambda refusal: _print_refusal(err, refusal),
         )
@@ -273,11 +297,17 @@ def _check_span(since: dt.date | None, until: dt.date | None) -> None:
 @cli.command(name="list")
 @SINCE
 @UNTIL
+@DATED
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
 @JSON
 @click.pass_obj
 def list_(
-    app: App, since: dt.date | None, until: dt.date | None, limit: int | None, as_json: bool
+    app: App,
+    since: dt.date | None,
+    until: dt.date | None,
+    dated: DatedBy,
+    limit: int | None,
+    as_json: bool,
 ) -> None:
     """List stored articles, newest first (undated ones last).
 
@@ -293,7 +323,7 @@ def list_(
 
     _check_span(since, until)
     with app.reading() as store:
-        listing = store.list(since=since, until=until, limit=limit)
+        listing = store.list(since=since, until=until, dated=dated, limit=limit)
     footer = render.listing_footer(len(listing.articles), listing.undated_left_out)
     if as_json:
         click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
@@ -322,13 +352,20 @@ class QueryType(click.ParamType):  # type: ignore[type-arg]  # generic from clic
 @click.argument("query", type=QueryType())
 @SINCE
 @UNTIL
+@DATED
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Best N matches."
 )
 @JSON
 @click.pass_obj
 def search(
-    app: App, query: Query, since: dt.date | None, until: dt.date | None, limit: int, as_json: bool
+    app: App,
+    query: Query,
+    since: dt.date | None,
+    until: dt.date | None,
+    dated: DatedBy,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """Find articles by words in their headline, dek or body, best matches first.
 
@@ -346,7 +383,7 @@ def search(
 
     _check_span(since, until)
     with app.reading() as store:
-        results = store.search(query, since=since, until=until, limit=limit)
+        results = store.search(query, since=since, until=until, dated=dated, limit=limit)
     if as_json:
         click.echo(render.to_json([hit.model_dump(mode="json") for hit in results.hits]))
     elif results.hits:
@@ -397,6 +434,30 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
         click.echo(render.to_json({"id": article.id, **article.model_dump(mode="json")}))
     else:
         _print(render.article_view(article, highlight.terms if highlight else ()))
+
+
+@cli.command()
+@click.pass_obj
+def redate(app: App) -> None:
+    """Find every stored article's publication date again, with this version's rules.
+
+    Dates are read from each article's original bytes, as at ingest, and inference is
+    bounded by the day it was ingested. Dates given with ingest --published are kept.
+
+    \b
+    Example:
+      newsarchive redate
+    """
+    from newsarchive.ingest import redate as redate_all
+
+    report = redate_all(app.engine(create=False))
+    unchanged = report.checked - report.newly_dated - report.changed - report.no_longer_dated
+    _console(stderr=True).print(
+        f"Checked {report.checked:,} articles: {report.newly_dated:,} newly dated, "
+        f"{report.changed:,} changed, {report.no_longer_dated:,} no longer dated, "
+        f"{unchanged:,} unchanged ({report.kept_given:,} dates given with --published kept).",
+        soft_wrap=True,
+    )
 
 
 @cli.group()

@@ -1,12 +1,17 @@
-"""Publication dates the text states outright, with the words they were read from.
+"""Publication dates: stated ones where news text states them, inferred ones with evidence.
 
-Only explicit statements count here: a metadata line near the top (`Published On 21 Jan 2022`,
-`Date: 2019-11-08`, a bare ISO timestamp, a byline's `| March 3, 2021`) or a date in the
-source URL's path (`/2022/1/21/slug`). Dates in the headline or the running prose are never
-taken: a story about 9 November 1989 was not published that day. Where nothing is stated the
-article stays undated; inference with evidence is a separate, later step.
+Explicit (high confidence), in the order the parser prefers them: a metadata line near the
+top (`Published On 21 Jan 2022`, `Date: 2019-11-08`, a bare ISO timestamp; published, never
+updated), a byline's date (`By Jane Doe | March 3, 2021`), a wire dateline opening the first
+paragraph (`LONDON, Dec 5, 2018 (Reuters) -`), the source URL's path (`/2022/1/21/slug`),
+the file's path or name (`2019/07/04/`, `2019-07-04-slug.txt`). Dates in the headline or in
+running prose are never taken as stated: a story about 9 November 1989 was not published then.
 
-Everything is pure: strings in, `ExplicitDate` or None out.
+Inferred (`infer_date`), when nothing is stated: reasoning from the lede as a careful reader
+does. See its docstring for the rules; it returns a date only when exactly one day fits every
+constraint, and nothing rather than a guess.
+
+Everything is pure: strings in, `FoundDate` or None out.
 """
 
 from __future__ import annotations
@@ -46,41 +51,70 @@ _HEADER_LINE = re.compile(
     re.IGNORECASE,
 )
 BYLINE_DATE = re.compile(rf"(?:\||·|•|—|–|-|,)\s*{_DATE}\s*$", re.IGNORECASE)
-_URL_DATE = re.compile(
-    r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])(?:/|$|-|\.)"
+_YMD = r"(?P<y>(?:19|20)\d\d)[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])"
+_URL_DATE = re.compile(rf"/{_YMD}(?:/|$|-|\.)")
+_PATH_DATE = re.compile(rf"(?:^|/){_YMD}(?:/|$|-|_|\.)")
+# "LONDON, Dec 5, 2018 (Reuters) -", "WASHINGTON (AP) — Jan. 3, 2020 —" is rarer; the first.
+_DATELINE = re.compile(
+    rf"^[A-Z][A-Z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z .]{{1,30}})?,\s*{_DATE}\s*"
+    r"(?:\([A-Za-z .]{1,20}\)\s*)?[-–—]"
 )
 
 
-class ExplicitDate(NamedTuple):
+class FoundDate(NamedTuple):
     value: dt.date
     source: DateSource
-    evidence: str
+    confidence: float  # 0..1: how sure the source makes us
+    evidence: tuple[str, ...]  # the text span(s) the date was read or reasoned from
 
 
-def date_from_header_line(line: str) -> ExplicitDate | None:
+CONFIDENCE = {
+    DateSource.CLI: 1.0,
+    DateSource.HEADER: 0.95,
+    DateSource.BYLINE: 0.9,
+    DateSource.DATELINE: 0.9,
+    DateSource.URL: 0.85,
+    DateSource.PATH: 0.8,
+}
+
+
+def date_from_header_line(line: str) -> FoundDate | None:
     """The date of a metadata line that is a date and nothing else (bar its label)."""
     return _explicit(_HEADER_LINE.match(line.strip()), DateSource.HEADER, line.strip())
 
 
-def date_from_byline(line: str) -> ExplicitDate | None:
+def date_from_byline(line: str) -> FoundDate | None:
     """The date at the end of a byline such as `By Jane Doe | March 3, 2021`."""
     return _explicit(BYLINE_DATE.search(line), DateSource.BYLINE, line.strip())
 
 
-def date_from_url(url: str) -> ExplicitDate | None:
+def date_from_dateline(paragraph: str) -> FoundDate | None:
+    """The date of a dateline opening the first paragraph: `LONDON, Dec 5, 2018 (Reuters) -`."""
+    match = _DATELINE.match(paragraph)
+    return _explicit(match, DateSource.DATELINE, match.group(0).strip() if match else "")
+
+
+def date_from_url(url: str) -> FoundDate | None:
     """The date in a URL path such as `/2022/1/21/slug` or `/2019-07-04-slug`."""
-    match = _URL_DATE.search(url)
+    return _path_date(_URL_DATE.search(url), DateSource.URL)
+
+
+def date_from_path(path: str) -> FoundDate | None:
+    """The date in a file's path or name: `news/2019/07/04/a.txt`, `2019-07-04-slug.txt`."""
+    return _path_date(_PATH_DATE.search(path.replace("\\", "/")), DateSource.PATH)
+
+
+def _path_date(match: re.Match[str] | None, source: DateSource) -> FoundDate | None:
     if match is None:
         return None
     value = _checked(int(match["y"]), int(match["m"]), int(match["d"]))
-    return ExplicitDate(value, DateSource.URL, match.group(0).strip("/-.")) if value else None
+    evidence = (match.group(0).strip("/-._"),)
+    return FoundDate(value, source, CONFIDENCE[source], evidence) if value else None
 
 
-def _explicit(
-    match: re.Match[str] | None, source: DateSource, evidence: str
-) -> ExplicitDate | None:
+def _explicit(match: re.Match[str] | None, source: DateSource, evidence: str) -> FoundDate | None:
     value = _to_date(match) if match else None
-    return ExplicitDate(value, source, evidence) if value else None
+    return FoundDate(value, source, CONFIDENCE[source], (evidence,)) if value else None
 
 
 def _to_date(match: re.Match[str]) -> dt.date | None:
@@ -103,6 +137,169 @@ def _checked(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:  # 31 February and friends: not a date, so no date.
         return None
+
+
+# -- inference ---------------------------------------------------------------------------
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_WORD = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_MONTH_NAME = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
+)
+# A month and day with no year after it: "the January 10 session", "on 10 January".
+_MONTH_DAY = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH_NAME})\s+(?P<d1>[12]?\d|3[01])(?:st|nd|rd|th)?"
+    rf"|(?P<d2>[12]?\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_NAME}))"
+    r"(?![\w-]|,?\s+\d)"
+)
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    " fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_NUMBERS = {word: n for n, word in enumerate(_NUMBER_WORDS.split())}
+_SPAN = re.compile(
+    r"\b(?P<n>\d{1,3}|" + "|".join(_NUMBERS) + r")\s+(?P<unit>days?|weeks?)\s+"
+    r"(?P<way>after|later|before|earlier)\b",
+    re.IGNORECASE,
+)
+# A year as a year: not part of a number, a version, a range or an identifier ("Covid-19").
+_YEAR_WORD = re.compile(r"(?<![\w.,$£€/-])(?P<year>(?:19|20)\d\d)(?![\w%/-]|[.,]\d)")
+# Words that put the date right after them in the future.
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|plans?|planned|scheduled|expected|upcoming|next|due to"
+    r"|ships|begins|starts|opens|launches|returns|goes on sale)\b",
+    re.I,
+)
+# Numbers that name things, not years: "Flight 2023", "Route 1966", "Phone 2020".
+_NOT_A_YEAR = re.compile(
+    r"\b(?:flight|route|highway|section|article|room|no\.?|number|bus|train|model|version"
+    r"|phone|edition|case|item|unit|gate|platform|track|episode|chapter|page)\s*$",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])")
+LEDE_PARAGRAPHS = 3
+FUTURE_WINDOW = 40  # characters before a date that may mark it as still to come
+INFERRED_CONFIDENCE = 0.7
+
+
+def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None:
+    """The publication date a careful reader would reason out of the lede, or None.
+
+    Constraints, all of which must hold:
+
+    1. Not after `not_after` (the day the article was ingested), and not before 1 January
+       of the latest year the text names as a year ("since 2014": written 2014 or later).
+       A text that names no year gives no lower bound, so nothing is inferred from it.
+    2. An event the lede dates: in one of its first three paragraphs, a sentence not about
+       the future names a weekday, and either
+       a. a span from another event, "Friday's talks come 11 days after ...", with a month
+          and day (no year) in that sentence or the two around it, "the January 10
+          session": the event is that day plus (or minus) the span; or
+       b. a month and day itself, "on Friday, January 21": the event is that day;
+       and the event falls on the weekday named. News reports its lede's event on the day
+       it happens, so the publication date is the event's.
+    3. Exactly one day in the bounds of (1) satisfies (2); several is ambiguity, and
+       ambiguity yields no date.
+    """
+    text = " ".join(paragraphs)
+    year_matches = [
+        m
+        for m in _YEAR_WORD.finditer(text)
+        if int(m["year"]) <= not_after.year and not _NOT_A_YEAR.search(text[: m.start()])
+    ]
+    if not year_matches:
+        return None
+    year_match = max(year_matches, key=lambda m: int(m["year"]))
+    latest = int(year_match["year"])
+    year_evidence = _context(text, year_match.start(), year_match.end())
+    sentences = [s for p in paragraphs[: LEDE_PARAGRAPHS + 2] for s in _SENTENCE.split(p)]
+    lede_count = sum(len(_SENTENCE.split(p)) for p in paragraphs[:LEDE_PARAGRAPHS])
+    for index, sentence in enumerate(sentences[:lede_count]):
+        weekday = _WEEKDAY_WORD.search(sentence)
+        if weekday is None or _about_future(weekday):
+            continue
+        found = _event(sentences, index, weekday, latest, not_after)
+        if found is not None:
+            value, evidence = found
+            evidence += (year_evidence,)
+            return FoundDate(value, DateSource.INFERRED, INFERRED_CONFIDENCE, evidence)
+    return None
+
+
+def _event(
+    sentences: list[str], index: int, weekday: re.Match[str], first_year: int, last: dt.date
+) -> tuple[dt.date, tuple[str, ...]] | None:
+    sentence = sentences[index]
+    span = _SPAN.search(sentence)
+    if span:
+        nearby = sentences[max(0, index - 2) : index + 3]
+        mention = next(
+            (m for s in nearby for m in _MONTH_DAY.finditer(s) if not _about_future(m)), None
+        )
+        shift = _span_days(span)
+    else:
+        mention, shift = _MONTH_DAY.search(sentence), 0
+    if mention is None or _about_future(mention):
+        return None
+    month = _month_number(mention["m1"] or mention["m2"])
+    day = int(mention["d1"] or mention["d2"])
+    wanted = _WEEKDAYS.index(weekday.group(1).lower())
+    fits = []
+    for year in range(first_year, last.year + 1):
+        base = _checked(year, month, day)
+        if base is None:
+            continue
+        event = base + dt.timedelta(days=shift)
+        if event.weekday() == wanted and dt.date(first_year, 1, 1) <= event <= last:
+            fits.append(event)
+    if len(fits) != 1:
+        return None
+    evidence = [
+        _phrase(sentence, weekday, span)
+        if span
+        else _context(sentence, weekday.start(), weekday.end())
+    ]
+    evidence.append(_context(mention.string, mention.start(), mention.end()))
+    return fits[0], tuple(dict.fromkeys(evidence))
+
+
+def _about_future(mention: re.Match[str]) -> bool:
+    """Whether the words just before a date say it is yet to come: "will meet on Friday",
+    "scheduled for January 10", "next Tuesday"."""
+    return bool(
+        _FUTURE.search(mention.string[max(0, mention.start() - FUTURE_WINDOW) : mention.start()])
+    )
+
+
+def _span_days(span: re.Match[str]) -> int:
+    count = span["n"].lower()
+    n = int(count) if count.isdigit() else _NUMBERS[count]
+    days = n * (7 if span["unit"].lower().startswith("week") else 1)
+    return days if span["way"].lower() in ("after", "later") else -days
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS.index(name[:3].lower()) + 1
+
+
+def _context(text: str, start: int, end: int, words: int = 2) -> str:
+    """The span with up to `words` words either side, as written: evidence a reader finds."""
+    left = re.search(rf"(?:\S+\s+){{0,{words}}}$", text[:start])
+    right = re.match(rf"(?:\s*[^\s,;]+){{0,{words}}}", text[end:])
+    return (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
+
+
+def _phrase(text: str, first: re.Match[str], last: re.Match[str]) -> str:
+    """From one match to another in a sentence, the middle elided when it is long."""
+    if last.end() - first.start() <= 60:
+        return _context(text, first.start(), last.end(), words=0)
+    tail = re.match(r"(?:'s|’s)?\s+\S+", text[first.end() :])
+    head = first.group(0) + (tail.group(0) if tail else "")
+    return f"{head} … {_context(text, last.start(), last.end(), words=1)}"
 
 
 PERIOD_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, or a span back from today such as 30d, 2w, 6m, 1y"

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Engine,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -57,7 +58,9 @@ class ArticleRow(Base):
     source_url: Mapped[str | None] = mapped_column(Text)
     published: Mapped[dt.date | None] = mapped_column(Date)
     date_source: Mapped[str | None] = mapped_column(String(16))
-    date_evidence: Mapped[str | None] = mapped_column(Text)
+    date_confidence: Mapped[float | None] = mapped_column(Float)
+    # The text span(s) the date was read or reasoned from, a JSON list; [] when undated.
+    date_evidence: Mapped[list[str]] = mapped_column(JSON)
     # The body's text: one line per paragraph or subheading, in order (what search indexes).
     body: Mapped[str] = mapped_column(Text)
     # The body's structure, a JSON list in reading order: {"kind": "paragraph"} and

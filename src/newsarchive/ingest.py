@@ -23,8 +23,9 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from newsarchive.rows import Prepared, prepare
-from newsarchive.store import NewArticle, Store
+from newsarchive.models import DateSource
+from newsarchive.rows import ArticleValues, Prepared, dated_values, prepare
+from newsarchive.store import DATE_COLUMNS, NewArticle, Store
 
 BATCH_SIZE = 1000
 # Below this many new articles in a batch, starting worker processes costs more than it saves.
@@ -89,6 +90,8 @@ class Ingester:
         max_bytes: int = DEFAULT_MAX_BYTES,
         batch_size: int = BATCH_SIZE,
         jobs: int | None = None,
+        published: dt.date | None = None,
+        today: dt.date | None = None,
         on_progress: Callable[[IngestReport], None] | None = None,
         on_refusal: Callable[[Refusal], None] | None = None,
     ) -> None:
@@ -97,6 +100,8 @@ class Ingester:
         self._max_bytes = max_bytes
         self._batch_size = batch_size
         self._jobs = default_jobs() if jobs is None else jobs
+        self._published = published  # the user's date for every article this run adds
+        self._today = today or dt.date.today()  # no article was published after its ingest
         self._pool: ProcessPoolExecutor | None = None
         self._on_progress = on_progress or (lambda _report: None)
         self._on_refusal = on_refusal or (lambda _refusal: None)
@@ -148,12 +153,14 @@ class Ingester:
         work = [(f.data, str(f.path)) for f in new]
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
             inline: Future[list[Prepared]] = Future()
-            inline.set_result(prepare(work))
+            inline.set_result(prepare(work, self._today))
             return _Batch(files, known, new, [inline])
         pool = self._worker_pool()
         size = -(-len(work) // self._jobs)
         chunks = [work[i : i + size] for i in range(0, len(work), size)]
-        return _Batch(files, known, new, [pool.submit(prepare, chunk) for chunk in chunks])
+        return _Batch(
+            files, known, new, [pool.submit(prepare, chunk, self._today) for chunk in chunks]
+        )
 
     def _worker_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -168,11 +175,16 @@ class Ingester:
             )
         return self._pool
 
+    def _dated(self, values: ArticleValues) -> ArticleValues:
+        if self._published is None:
+            return values
+        return {**values, **dated_values(self._published)}
+
     def _write(self, batch: _Batch) -> None:
         """Store the batch's new articles and every path, in one short transaction."""
         outcomes = batch.outcomes()
         fresh = [
-            NewArticle(f.sha256, outcome, f.data)
+            NewArticle(f.sha256, self._dated(outcome), f.data)
             for f in batch.new
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
@@ -203,6 +215,59 @@ def default_jobs() -> int:
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return max(1, cores - 1)
+
+
+@dataclass
+class RedateReport:
+    checked: int = 0
+    newly_dated: int = 0
+    changed: int = 0
+    no_longer_dated: int = 0
+    kept_given: int = 0  # dates given with ingest --published: the user's word stands
+
+
+def redate(
+    engine: Engine,
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_progress: Callable[[RedateReport], None] | None = None,
+) -> RedateReport:
+    """Find every stored article's date again, from its original bytes, with today's rules.
+
+    Inference is bounded by the day each article was ingested, as it was at ingest.
+    """
+    report = RedateReport()
+    after = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            rows = Store(session).dating_batch(after=after, limit=batch_size)
+        if not rows:
+            return report
+        after = rows[-1].id
+        updates = []
+        for row in rows:
+            report.checked += 1
+            if row.date_source == DateSource.CLI.value:
+                report.kept_given += 1
+                continue
+            (values,) = prepare([(row.data, row.source or "")], row.ingested_at.date())
+            if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
+                continue
+            new = {c: values[c] for c in DATE_COLUMNS}
+            old = {c: getattr(row, c) for c in DATE_COLUMNS}
+            if new == old:
+                continue
+            if old["published"] is None:
+                report.newly_dated += 1
+            elif new["published"] is None:
+                report.no_longer_dated += 1
+            else:
+                report.changed += 1
+            updates.append({"id": row.id, **new})
+        with Session(engine.execution_options(writes=True)) as session, session.begin():
+            Store(session).set_dates(updates)
+        if on_progress:
+            on_progress(report)
 
 
 def iter_files(

@@ -36,11 +36,19 @@ class Block(_Model):
 
 
 class DateSource(StrEnum):
-    """Where a publication date was read from."""
+    """Where a publication date came from. All but `inferred` are stated outright."""
 
+    CLI = "cli"  # given by the user: ingest --published
     HEADER = "header"  # a metadata line near the top: "Published On 21 Jan 2022", an ISO stamp
     BYLINE = "byline"  # a byline's date: "By Jane Doe | March 3, 2021"
+    DATELINE = "dateline"  # a dateline: "LONDON, Dec 5, 2018 (Reuters) -"
     URL = "url"  # the article's source URL path: /2022/1/21/slug
+    PATH = "path"  # the file's path or name: 2019/07/04/, 2019-07-04-slug.txt
+    INFERRED = "inferred"  # reasoned from the text, with the evidence kept
+
+    @property
+    def explicit(self) -> bool:
+        return self is not DateSource.INFERRED
 
 
 class Article(_Model):
@@ -50,16 +58,19 @@ class Article(_Model):
     dek: str | None = None
     byline: str | None = None
     source_url: str | None = None
-    # The publication date, only when the text states it; with where and from what text.
+    # The publication date, with where it came from, how sure that is (0..1) and the text
+    # it was read or reasoned from; all None (and no evidence) when undated.
     published: dt.date | None = None
     date_source: DateSource | None = None
-    date_evidence: str | None = None
+    date_confidence: float | None = Field(default=None, ge=0, le=1)
+    date_evidence: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
 
     @model_validator(mode="after")
     def _date_has_provenance(self) -> Article:
-        if (self.published is None) != (self.date_source is None):
-            raise ValueError("a published date needs a date_source, and only a date has one")
+        dated = (self.published, self.date_source, self.date_confidence)
+        if any(v is None for v in dated) and any(v is not None for v in dated):
+            raise ValueError("a published date needs its source and confidence, and only a date")
         return self
 
     @computed_field  # type: ignore[prop-decorator]

@@ -44,6 +44,7 @@ paragraph; see `_split_one_line` for lines with no sentence end that early.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -100,17 +101,23 @@ class _Line(NamedTuple):  # a NamedTuple: made for every line, and cheap to make
     gap_before: bool  # a blank line separates it from the previous non-blank line
 
 
-def parse_article(text: str, *, source: str | None = None) -> Article:
-    """Parse decoded article text (LF line ends) into an Article, or raise ParseError."""
+def parse_article(
+    text: str, *, source: str | None = None, not_after: dt.date | None = None
+) -> Article:
+    """Parse decoded article text (LF line ends) into an Article, or raise ParseError.
+
+    `source` (a path) may carry a date in its name; `not_after` (the day of ingest) bounds
+    date inference, which runs only when it is given: parsing stays a pure function.
+    """
     try:
-        return _parse(text, source)
+        return _parse(text, source, not_after)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "article"
         raise ParseError(f"not a valid article ({where}: {first['msg']})", source=source) from None
 
 
-def _parse(text: str, source: str | None) -> Article:
+def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     lines = _non_blank_lines(text)
     if not lines:
         raise ParseError("no text: the file holds only whitespace", source=source)
@@ -122,18 +129,34 @@ def _parse(text: str, source: str | None) -> Article:
     if pos == len(lines):
         raise ParseError("no headline: the file holds only a URL", source=source, line=1)
     if pos == len(lines) - 1:
-        fields["headline"], fields["blocks"] = _split_one_line(lines[pos].text)
+        fields["headline"], blocks = _split_one_line(lines[pos].text)
     else:
         fields["headline"] = lines[pos].text
         body = lines[_read_head_meta(lines, pos + 1, fields) :]
         if _has_dek(body):
             fields["dek"] = body[0].text
             body = body[1:]
-        fields["blocks"] = tuple(_blocks(_paragraph_texts(body)))
+        blocks = tuple(_blocks(_paragraph_texts(body)))
 
+    fields["blocks"] = blocks
+    _find_date(fields, [b.text for b in blocks if b.kind is BlockKind.PARAGRAPH], source, not_after)
+    return Article.model_validate(fields)
+
+
+def _find_date(
+    fields: dict[str, object], paragraphs: list[str], source: str | None, not_after: dt.date | None
+) -> None:
+    """Stated dates in the parser's order of trust, then inference (given a bound only)."""
+    if paragraphs:
+        _set_date(fields, dates.date_from_dateline(paragraphs[0]))
     if isinstance(url := fields.get("source_url"), str):
         _set_date(fields, dates.date_from_url(url))
-    return Article.model_validate(fields)
+    if source:
+        _set_date(fields, dates.date_from_path(source))
+    if not_after is not None and "published" not in fields:
+        dek = fields.get("dek")
+        lede = ([dek] if isinstance(dek, str) else []) + paragraphs
+        _set_date(fields, dates.infer_date(lede, not_after=not_after))
 
 
 def _non_blank_lines(text: str) -> list[_Line]:
@@ -180,10 +203,10 @@ def _byline(text: str) -> str | None:
     return names.strip(" \t,|·•—–-") or None
 
 
-def _set_date(fields: dict[str, object], found: dates.ExplicitDate | None) -> None:
+def _set_date(fields: dict[str, object], found: dates.FoundDate | None) -> None:
     if found and "published" not in fields:
-        fields.update(published=found.value, date_source=found.source)
-        fields["date_evidence"] = found.evidence
+        fields["published"], fields["date_source"] = found.value, found.source
+        fields["date_confidence"], fields["date_evidence"] = found.confidence, found.evidence
 
 
 def _has_dek(body: Sequence[_Line]) -> bool:

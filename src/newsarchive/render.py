@@ -188,9 +188,14 @@ def _spaced(text: Text, indent: int = 0) -> Group:
 
 def _metadata_line(article: StoredArticle) -> Text:
     line = Text(style="dim")
-    if article.published:
+    if article.published and article.date_source:
+        explicit = article.date_source.explicit
         line.append(f"{article.published.day} {article.published:%B %Y}", style="green")
-        line.append(f" ({article.date_source.value if article.date_source else '?'})")
+        line.append(" ")
+        badge = f" {article.date_source.value} " if explicit else " inferred "
+        line.append(badge, style="black on green" if explicit else "black on yellow")
+        if not explicit and article.date_confidence is not None:
+            line.append(f" {article.date_confidence:.0%} sure")
     else:
         line.append("undated")
     if article.byline:
@@ -211,8 +216,9 @@ def _provenance(article: StoredArticle) -> Text:
         text.append("\nURL: ")
         text.append(clean(article.source_url))
     if article.date_evidence:
-        text.append("\nDate from: ")
-        text.append(clean(article.date_evidence))
+        inferred = article.date_source is not None and not article.date_source.explicit
+        text.append("\nDate reasoned from: " if inferred else "\nDate from: ")
+        text.append(" · ".join(f"“{clean(e)}”" for e in article.date_evidence))
     return text
 
 

@@ -7,11 +7,12 @@ The body's text is stored once, as lines in `body`; `blocks` keeps its structure
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
-from newsarchive.models import Article, Block, BlockKind
+from newsarchive.models import Article, Block, BlockKind, DateSource
 from newsarchive.parser import parse_article
 
 # An article's column values, but its hash and ingest time.
@@ -20,13 +21,16 @@ ArticleValues = dict[str, Any]
 Prepared = ArticleValues | str
 
 
-def prepare(work: list[tuple[bytes, str]]) -> list[Prepared]:
-    """Decode and parse each (bytes, source) pair into a row; runs in worker processes."""
+def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> list[Prepared]:
+    """Decode and parse each (bytes, source) pair into a row; runs in worker processes.
+
+    `not_after`, the day of ingest, bounds date inference (see dates.infer_date).
+    """
     done: list[Prepared] = []
     for data, source in work:
         try:
             decoded = decode(data)
-            article = parse_article(decoded.text, source=source)
+            article = parse_article(decoded.text, source=source, not_after=not_after)
             done.append(article_values(article, encoding=decoded.encoding, byte_size=len(data)))
         except NotAnArticleError as exc:
             done.append(exc.reason)
@@ -44,12 +48,23 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
         "source_url": article.source_url,
         "published": article.published,
         "date_source": article.date_source.value if article.date_source else None,
-        "date_evidence": article.date_evidence,
+        "date_confidence": article.date_confidence,
+        "date_evidence": list(article.date_evidence),
         "body": "\n".join(b.text for b in article.blocks if b.kind is not BlockKind.READ_MORE),
         "blocks": [_block_values(b) for b in article.blocks],
         "word_count": article.word_count,
         "encoding": encoding,
         "byte_size": byte_size,
+    }
+
+
+def dated_values(published: dt.date) -> ArticleValues:
+    """The date columns for a date the user gave (ingest --published)."""
+    return {
+        "published": published,
+        "date_source": DateSource.CLI.value,
+        "date_confidence": 1.0,
+        "date_evidence": [f"ingest --published {published.isoformat()}"],
     }
 
 

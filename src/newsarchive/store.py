@@ -11,9 +11,9 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Insert, Row, Table, func, select, text
+from sqlalchemy import Insert, Row, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
@@ -55,6 +55,12 @@ class SearchResults:
     # RANK_WINDOW of them were ranked, so that a very common word stays fast.
     ranked_window: int | None
 
+
+# The columns that say when an article was published, and how that is known.
+DATE_COLUMNS = ("published", "date_source", "date_confidence", "date_evidence")
+
+# Which dates a listing keeps: all, only stated ones, or only inferred ones.
+DatedBy = Literal["any", "explicit", "inferred"]
 
 # Ranking every match of a word in 80% of a million articles would take seconds: past this
 # many matches, only the most recently added ones are ranked.
@@ -153,6 +159,40 @@ class Store:
             return pg_insert(table).on_conflict_do_nothing()
         raise ArchiveError(f"archives on {dialect} are not supported yet; use SQLite")
 
+    def dating_batch(self, *, after: int, limit: int) -> list[Row[Any]]:
+        """Articles past id `after`, with what re-dating needs: raw bytes, first path, the
+        day of ingest and the current date columns."""
+        first_source = (
+            select(ArticleSourceRow.path)
+            .where(ArticleSourceRow.article_id == ArticleRow.id)
+            .order_by(ArticleSourceRow.id)
+            .limit(1)
+            .scalar_subquery()
+            .label("source")
+        )
+        query = (
+            select(
+                ArticleRow.id,
+                ArticleRawRow.data,
+                first_source,
+                ArticleRow.ingested_at,
+                *(getattr(ArticleRow, column) for column in DATE_COLUMNS),
+            )
+            .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
+            .where(ArticleRow.id > after)
+            .order_by(ArticleRow.id)
+            .limit(limit)
+        )
+        return list(self._session.execute(query))
+
+    def set_dates(self, updates: Sequence[dict[str, Any]]) -> None:
+        """Replace the date columns of articles: each update has `id` and DATE_COLUMNS."""
+        if updates:  # ORM bulk UPDATE by primary key: one executemany
+            self._session.execute(
+                update(ArticleRow),
+                [{"id": u["id"], **{c: u[c] for c in DATE_COLUMNS}} for u in updates],
+            )
+
     # -- reading ------------------------------------------------------------------------
 
     def count(self) -> int:
@@ -178,7 +218,8 @@ class Store:
             source_url=row.source_url,
             published=row.published,
             date_source=DateSource(row.date_source) if row.date_source else None,
-            date_evidence=row.date_evidence,
+            date_confidence=row.date_confidence,
+            date_evidence=tuple(row.date_evidence),
             blocks=blocks_from_row(row.body, row.blocks),
             encoding=row.encoding,
             byte_size=row.byte_size,
@@ -202,6 +243,7 @@ class Store:
         *,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        dated: DatedBy = "any",
         limit: int = 20,
     ) -> SearchResults:
         """Best matches first (bm25: headline 10, dek 5, body 1), with a snippet each."""
@@ -216,6 +258,8 @@ class Store:
         if until is not None:
             where += " AND a.published <= :until"
             params["until"] = until
+        if dated != "any":
+            where += f" AND a.date_source {'!=' if dated == 'explicit' else '='} 'inferred'"
         matches = f"FROM article_search s JOIN articles a ON a.id = s.rowid WHERE {where}"
         floor = self._session.execute(
             text(f"SELECT s.rowid {matches} ORDER BY s.rowid DESC LIMIT 1 OFFSET :window"),
@@ -253,9 +297,13 @@ class Store:
         *,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        dated: DatedBy = "any",
         limit: int | None = None,
     ) -> Listing:
-        """Articles newest first (undated last, newest ingested first), with date filters."""
+        """Articles newest first (undated last, newest ingested first), with date filters.
+
+        `dated` keeps only articles whose date was stated ("explicit") or inferred.
+        """
         first_source = (
             select(ArticleSourceRow.path)
             .where(ArticleSourceRow.article_id == ArticleRow.id)
@@ -286,6 +334,10 @@ class Store:
                 )
                 or 0
             )
+        if dated == "explicit":
+            query = query.where(ArticleRow.date_source != DateSource.INFERRED.value)
+        elif dated == "inferred":
+            query = query.where(ArticleRow.date_source == DateSource.INFERRED.value)
         if limit is not None:
             query = query.limit(limit)
         articles = [_summary(row) for row in self._session.execute(query)]
