@@ -25,9 +25,10 @@ ALLOWED = {
     "query": {"errors"},
     "rows": {"decode", "errors", "models", "parser"},
     "store": {"db", "errors", "models", "query", "rows"},
-    "ingest": {"models", "rows", "store"},
+    "ingest": {"errors", "models", "rows", "store"},
+    "verify": {"models", "rows", "store"},
     "render": {"models", "query"},
-    "cli": {"config", "dates", "errors", "ingest", "migrate", "query", "render", "store"},
+    "cli": {"config", "dates", "errors", "ingest", "migrate", "query", "render", "store", "verify"},
     "__main__": {"cli"},
     "__init__": set(),
 }

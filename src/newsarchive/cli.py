@@ -460,6 +460,36 @@ def redate(app: App) -> None:
     )
 
 
+@cli.command()
+@click.pass_obj
+def verify(app: App) -> None:
+    """Check that the archive is whole and exact; change nothing.
+
+    SQLite's integrity, every article's raw bytes against its SHA-256, a re-parse of
+    every article against what is stored, and the search index against the articles.
+    Prints one line a problem; exit status 1 if there is any.
+
+    \b
+    Example:
+      newsarchive verify
+    """
+    from newsarchive.render import clean
+    from newsarchive.verify import verify as verify_archive
+
+    err = _console(stderr=True)
+
+    def show(problem: Any) -> None:
+        where = f"article {problem.article_id}" if problem.article_id else "archive"
+        err.print(f"problem: {where}: {clean(problem.what)}", style="red", soft_wrap=True)
+
+    report = verify_archive(app.engine(create=False), on_problem=show)
+    summary = f"Checked {report.articles:,} articles: "
+    if report.problems:
+        err.print(summary + f"{len(report.problems):,} problems.", soft_wrap=True)
+        sys.exit(1)
+    err.print(summary + "all whole and exact.", soft_wrap=True)
+
+
 @cli.group()
 def db() -> None:
     """Where the archive is and what state it is in."""
@@ -489,4 +519,8 @@ def _print(renderable: RenderableType) -> None:
 
 
 def main() -> None:
-    cli(prog_name="newsarchive")
+    try:
+        cli(prog_name="newsarchive")
+    except KeyboardInterrupt:  # before or after a command's own handling
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)

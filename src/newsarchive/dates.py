@@ -164,7 +164,10 @@ _SPAN = re.compile(
     re.IGNORECASE,
 )
 # A year as a year: not part of a number, a version, a range or an identifier ("Covid-19").
-_YEAR_WORD = re.compile(r"(?<![\w.,$£€/-])(?P<year>(?:19|20)\d\d)(?![\w%/-]|[.,]\d)")
+# (What may stand before it is checked in Python: a lookbehind tried at every position of
+# every article is the slowest part of inference.)
+_YEAR_WORD = re.compile(r"(?P<year>(?:19|20)\d\d)(?![\w%/-]|[.,]\d)")
+_NOT_BEFORE_YEAR = frozenset(".,$£€/-_") | frozenset("0123456789")
 # Words that put the date right after them in the future.
 _FUTURE = re.compile(
     r"\b(?:will|would|shall|plans?|planned|scheduled|expected|upcoming|next|due to"
@@ -202,19 +205,25 @@ def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None
     3. Exactly one day in the bounds of (1) satisfies (2); several is ambiguity, and
        ambiguity yields no date.
     """
+    lede = paragraphs[:LEDE_PARAGRAPHS]
+    if not any(_WEEKDAY_WORD.search(p) for p in lede):
+        return None  # the cheap test first: most articles name no weekday in their lede
     text = " ".join(paragraphs)
     year_matches = [
         m
         for m in _YEAR_WORD.finditer(text)
-        if int(m["year"]) <= not_after.year and not _NOT_A_YEAR.search(text[: m.start()])
+        if int(m["year"]) <= not_after.year
+        and not (
+            m.start() and (text[m.start() - 1] in _NOT_BEFORE_YEAR or text[m.start() - 1].isalpha())
+        )
+        and not _NOT_A_YEAR.search(text[max(0, m.start() - 24) : m.start()])
     ]
     if not year_matches:
         return None
     year_match = max(year_matches, key=lambda m: int(m["year"]))
     latest = int(year_match["year"])
-    year_evidence = _context(text, year_match.start(), year_match.end())
     sentences = [s for p in paragraphs[: LEDE_PARAGRAPHS + 2] for s in _SENTENCE.split(p)]
-    lede_count = sum(len(_SENTENCE.split(p)) for p in paragraphs[:LEDE_PARAGRAPHS])
+    lede_count = sum(len(_SENTENCE.split(p)) for p in lede)
     for index, sentence in enumerate(sentences[:lede_count]):
         weekday = _WEEKDAY_WORD.search(sentence)
         if weekday is None or _about_future(weekday):
@@ -222,7 +231,7 @@ def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None
         found = _event(sentences, index, weekday, latest, not_after)
         if found is not None:
             value, evidence = found
-            evidence += (year_evidence,)
+            evidence += (_context(text, year_match.start(), year_match.end()),)
             return FoundDate(value, DateSource.INFERRED, INFERRED_CONFIDENCE, evidence)
     return None
 
@@ -288,7 +297,7 @@ def _month_number(name: str) -> int:
 
 def _context(text: str, start: int, end: int, words: int = 2) -> str:
     """The span with up to `words` words either side, as written: evidence a reader finds."""
-    left = re.search(rf"(?:\S+\s+){{0,{words}}}$", text[:start])
+    left = re.search(rf"(?:\S+\s+){{0,{words}}}$", text[max(0, start - 80) : start])
     right = re.match(rf"(?:\s*[^\s,;]+){{0,{words}}}", text[end:])
     return (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
 

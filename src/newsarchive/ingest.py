@@ -16,13 +16,16 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from newsarchive.errors import ArchiveError
 from newsarchive.models import DateSource
 from newsarchive.rows import ArticleValues, Prepared, dated_values, prepare
 from newsarchive.store import DATE_COLUMNS, NewArticle, Store
@@ -189,7 +192,11 @@ class Ingester:
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
         now = dt.datetime.now(dt.UTC)
-        with Session(self._engine.execution_options(writes=True)) as session, session.begin():
+        with (
+            _disk_trouble(self.report),
+            Session(self._engine.execution_options(writes=True)) as session,
+            session.begin(),
+        ):
             store = Store(session)
             inserted = store.add_articles(fresh, now)
             ids = {**batch.known, **inserted}
@@ -268,6 +275,23 @@ def redate(
             Store(session).set_dates(updates)
         if on_progress:
             on_progress(report)
+
+
+@contextmanager
+def _disk_trouble(report: IngestReport) -> Iterator[None]:
+    """A full disk or an I/O error while writing a batch: the batch's transaction is rolled
+    back (nothing of it is stored), and the user hears what is safe and what to do."""
+    try:
+        yield
+    except OperationalError as exc:
+        message = str(exc.orig).lower()
+        if "full" not in message and "i/o" not in message:
+            raise
+        raise ArchiveError(
+            f"could not write to the archive ({exc.orig}); the batch being stored was rolled "
+            f"back, the {report.added:,} articles added before it are kept: free disk space "
+            "and run the same ingest again"
+        ) from None
 
 
 def iter_files(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import Insert, Row, Table, func, select, text, update
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
@@ -192,6 +193,70 @@ class Store:
                 update(ArticleRow),
                 [{"id": u["id"], **{c: u[c] for c in DATE_COLUMNS}} for u in updates],
             )
+
+    # -- checking -----------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite and the search index say is wrong with the archive as a whole."""
+        if self._session.get_bind().dialect.name != "sqlite":
+            return []
+        execute = self._session.execute
+        problems = [
+            f"SQLite integrity check: {row[0]}"
+            for row in execute(text("PRAGMA integrity_check"))
+            if row[0] != "ok"
+        ]
+        problems += [
+            f"row {row[1]} of {row[0]} points at a missing {row[2]} row"
+            for row in execute(text("PRAGMA foreign_key_check"))
+        ]
+        try:
+            execute(
+                text(
+                    "INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)"
+                )
+            )
+        except DatabaseError as exc:
+            problems.append(f"the search index does not match the articles: {exc.orig}")
+        indexed = execute(text("SELECT count(*) FROM article_search_docsize")).scalar_one()
+        if indexed != self.count():
+            problems.append(f"the search index has {indexed} articles, the archive {self.count()}")
+        return problems
+
+    def missing_parts(self) -> list[tuple[int, str]]:
+        """Articles without their raw bytes or without any source path."""
+        no_raw = select(ArticleRow.id).where(
+            ~select(ArticleRawRow.article_id)
+            .where(ArticleRawRow.article_id == ArticleRow.id)
+            .exists()
+        )
+        no_source = select(ArticleRow.id).where(
+            ~select(ArticleSourceRow.id)
+            .where(ArticleSourceRow.article_id == ArticleRow.id)
+            .exists()
+        )
+        missing = [(id_, "its raw bytes are missing") for id_ in self._session.scalars(no_raw)]
+        missing += [(id_, "it has no source path") for id_ in self._session.scalars(no_source)]
+        return missing
+
+    def verify_batch(self, *, after: int, limit: int) -> list[Row[Any]]:
+        """Articles past id `after` with their raw bytes, first path and every parsed column."""
+        first_source = (
+            select(ArticleSourceRow.path)
+            .where(ArticleSourceRow.article_id == ArticleRow.id)
+            .order_by(ArticleSourceRow.id)
+            .limit(1)
+            .scalar_subquery()
+            .label("source")
+        )
+        query = (
+            select(*ArticleRow.__table__.columns, ArticleRawRow.data, first_source)
+            .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
+            .where(ArticleRow.id > after)
+            .order_by(ArticleRow.id)
+            .limit(limit)
+        )
+        return list(self._session.execute(query))
 
     # -- reading ------------------------------------------------------------------------
 

@@ -1,0 +1,219 @@
+"""What went in stays in: killed runs, two writers, Ctrl-C, a full disk, damaged archives.
+
+Each test drives the real `newsarchive` in a subprocess against a real SQLite file, then
+checks the archive the way `verify` does: SQLite integrity, one raw blob and at least one
+path per article, a search entry per article, and exact counts after a re-run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run, newsarchive_executable
+
+pytestmark = pytest.mark.slow
+
+
+def _tree(folder: Path, count: int, start: int = 0) -> Path:
+    words = [
+        "council",
+        "harbour",
+        "minister",
+        "storm",
+        "market",
+        "vote",
+        "talks",
+        "bridge",
+        "court",
+        "ferry",
+    ]
+    for i in range(start, start + count):
+        rng = random.Random(i)  # article i has the same bytes in every tree
+        body = "\n\n".join(
+            " ".join(rng.choice(words) for _ in range(40)) + f" {i}." for _ in range(6)
+        )
+        path = folder / f"{i // 500:03}" / f"{i:05}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"Article number {i} about {rng.choice(words)}\n\n{body}\n")
+    return folder
+
+
+def _check(db: Path) -> int:
+    """The archive's invariants; returns how many articles it holds."""
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert con.execute("SELECT count(*) FROM article_raw").fetchone()[0] == articles
+        assert con.execute("SELECT count(*) FROM article_search_docsize").fetchone()[0] == articles
+        orphans = con.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM article_sources s WHERE s.article_id = a.id)"
+        ).fetchone()[0]
+        assert orphans == 0
+        assert con.execute("SELECT count(*) FROM article_search_paused").fetchone() == (0,)
+        con.execute(
+            "INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)"
+        )
+        return int(articles)
+    finally:
+        con.close()
+
+
+def _start(db: Path, *paths: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [newsarchive_executable(), "--db", str(db), "ingest", *map(str, paths)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+@pytest.fixture(scope="module")
+def big_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _tree(tmp_path_factory.mktemp("tree"), 3000)
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.9, 1.6, 2.4])
+def test_killed_mid_ingest_keeps_whole_articles_and_a_rerun_completes(
+    big_tree: Path, tmp_path: Path, run: Run, delay: float
+) -> None:
+    db = tmp_path / "a.db"
+    process = _start(db, big_tree)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    stored = _check(db) if db.exists() else 0
+    assert stored % 1000 == 0 or stored == 3000  # whole batches only
+    rerun = run("--db", db, "ingest", big_tree)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.decode().endswith(
+        f"added {3000 - stored:,}, already present {stored:,}, refused 0.\n"
+    )
+    assert _check(db) == 3000
+
+
+def test_two_writers_at_once_both_finish_with_exact_counts(tmp_path: Path) -> None:
+    first = _tree(tmp_path / "first", 1500)
+    second = _tree(tmp_path / "second", 1500, start=1000)  # 500 overlap by content
+    db = tmp_path / "shared.db"
+    writers = [_start(db, first), _start(db, second), _start(db, first)]
+    outputs = [w.communicate(timeout=300) for w in writers]
+    for writer, (_out, err) in zip(writers, outputs, strict=True):
+        assert writer.returncode == 0, err
+        assert b"locked" not in err
+    assert _check(db) == 2500
+
+
+def test_ctrl_c_stops_after_the_batch_and_says_what_was_stored(
+    big_tree: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "a.db"
+    process = _start(db, big_tree)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not _stored_some(db):  # mid-ingest, for sure
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=60)
+    if process.returncode == 0:
+        pytest.skip("the ingest finished before the interrupt arrived")
+    assert process.returncode == 130, err
+    assert err.decode().startswith("Interrupted; stored so far: added ")
+    assert b"Traceback" not in err
+    stored = _check(db)
+    assert f"added {stored:,}," in err.decode()
+
+
+def _stored_some(db: Path) -> bool:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return bool(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+
+
+def _limit_file_size(limit: int) -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_a_full_disk_rolls_back_the_batch_and_says_so(
+    big_tree: Path, tmp_path: Path, run: Run
+) -> None:
+    db = tmp_path / "a.db"
+    process = _start(db, big_tree, preexec_fn=lambda: _limit_file_size(6 * 2**20))
+    _out, err = process.communicate(timeout=300)
+    assert process.returncode == 1
+    message = err.decode().strip().splitlines()[-1]
+    assert message.startswith("Error: could not write to the archive")
+    assert "the batch being stored was rolled back" in message
+    assert "free disk space and run the same ingest again" in message
+    stored = _check(db)
+    assert f"the {stored:,} articles added before it are kept" in message
+    assert run("--db", db, "ingest", big_tree).returncode == 0
+    assert _check(db) == 3000
+
+
+def test_a_truncated_archive_is_one_line_and_left_untouched(tmp_path: Path, run: Run) -> None:
+    db = tmp_path / "a.db"
+    _tree(tmp_path / "few", 50)
+    assert run("--db", db, "ingest", tmp_path / "few").returncode == 0
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3])
+    before = db.read_bytes()
+    result = run("--db", db, "list")
+    err = result.stderr.decode()
+    assert result.returncode == 1
+    assert err.startswith("Error: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert db.read_bytes() == before
+
+
+def test_verify_finds_what_was_damaged(tmp_path: Path, run: Run) -> None:
+    db = tmp_path / "a.db"
+    _tree(tmp_path / "few", 30)
+    run("--db", db, "ingest", tmp_path / "few")
+    clean = run("--db", db, "verify")
+    assert clean.returncode == 0
+    assert clean.stderr.decode() == "Checked 30 articles: all whole and exact.\n"
+    con = sqlite3.connect(db)
+    con.execute("UPDATE article_raw SET data = x'00' WHERE article_id = 3")
+    con.execute("DELETE FROM article_sources WHERE article_id = 7")
+    con.execute("DELETE FROM article_search_docsize WHERE id = 9")
+    con.commit()
+    con.close()
+    damaged = run("--db", db, "verify")
+    assert damaged.returncode == 1
+    lines = damaged.stderr.decode().splitlines()
+    assert "problem: article 3: its raw bytes no longer match its SHA-256" in lines
+    assert "problem: article 7: it has no source path" in lines
+    assert any(line.startswith("problem: archive: the search index") for line in lines)
+    assert lines[-1] == f"Checked 30 articles: {len(lines) - 1} problems."
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    code = (
+        "import sys; from newsarchive.cli import cli\n"
+        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('sqlalchemy', 'pydantic', 'rich', 'alembic')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [str(Path(newsarchive_executable()).parent / "python"), "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ},
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
