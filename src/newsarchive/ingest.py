@@ -247,7 +247,7 @@ def redate(
     after = 0
     while True:
         with Session(engine) as session, session.begin():
-            rows = Store(session).dating_batch(after=after, limit=batch_size)
+            rows = Store(session).batch_with_raw(after=after, limit=batch_size)
         if not rows:
             return report
         after = rows[-1].id

@@ -160,32 +160,6 @@ class Store:
             return pg_insert(table).on_conflict_do_nothing()
         raise ArchiveError(f"archives on {dialect} are not supported yet; use SQLite")
 
-    def dating_batch(self, *, after: int, limit: int) -> list[Row[Any]]:
-        """Articles past id `after`, with what re-dating needs: raw bytes, first path, the
-        day of ingest and the current date columns."""
-        first_source = (
-            select(ArticleSourceRow.path)
-            .where(ArticleSourceRow.article_id == ArticleRow.id)
-            .order_by(ArticleSourceRow.id)
-            .limit(1)
-            .scalar_subquery()
-            .label("source")
-        )
-        query = (
-            select(
-                ArticleRow.id,
-                ArticleRawRow.data,
-                first_source,
-                ArticleRow.ingested_at,
-                *(getattr(ArticleRow, column) for column in DATE_COLUMNS),
-            )
-            .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
-            .where(ArticleRow.id > after)
-            .order_by(ArticleRow.id)
-            .limit(limit)
-        )
-        return list(self._session.execute(query))
-
     def set_dates(self, updates: Sequence[dict[str, Any]]) -> None:
         """Replace the date columns of articles: each update has `id` and DATE_COLUMNS."""
         if updates:  # ORM bulk UPDATE by primary key: one executemany
@@ -239,18 +213,11 @@ class Store:
         missing += [(id_, "it has no source path") for id_ in self._session.scalars(no_source)]
         return missing
 
-    def verify_batch(self, *, after: int, limit: int) -> list[Row[Any]]:
-        """Articles past id `after` with their raw bytes, first path and every parsed column."""
-        first_source = (
-            select(ArticleSourceRow.path)
-            .where(ArticleSourceRow.article_id == ArticleRow.id)
-            .order_by(ArticleSourceRow.id)
-            .limit(1)
-            .scalar_subquery()
-            .label("source")
-        )
+    def batch_with_raw(self, *, after: int, limit: int) -> list[Row[Any]]:
+        """Articles past id `after`, in id order, with every column, their raw bytes (`data`)
+        and first path (`source`): what re-dating and verifying re-parse."""
         query = (
-            select(*ArticleRow.__table__.columns, ArticleRawRow.data, first_source)
+            select(*ArticleRow.__table__.columns, ArticleRawRow.data, _first_source())
             .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
             .where(ArticleRow.id > after)
             .order_by(ArticleRow.id)
@@ -371,20 +338,12 @@ class Store:
 
         `dated` keeps only articles whose date was stated ("explicit") or inferred.
         """
-        first_source = (
-            select(ArticleSourceRow.path)
-            .where(ArticleSourceRow.article_id == ArticleRow.id)
-            .order_by(ArticleSourceRow.id)
-            .limit(1)
-            .scalar_subquery()
-            .label("source")
-        )
         query = select(
             ArticleRow.id,
             ArticleRow.headline,
             ArticleRow.published,
             ArticleRow.date_source,
-            first_source,
+            _first_source(),
             ArticleRow.word_count,
         ).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
         undated_left_out = 0
@@ -409,6 +368,18 @@ class Store:
             query = query.limit(limit)
         articles = [_summary(row) for row in self._session.execute(query)]
         return Listing(articles, undated_left_out)
+
+
+def _first_source() -> Any:
+    """The path an article was first read from, as a column of a query over articles."""
+    return (
+        select(ArticleSourceRow.path)
+        .where(ArticleSourceRow.article_id == ArticleRow.id)
+        .order_by(ArticleSourceRow.id)
+        .limit(1)
+        .scalar_subquery()
+        .label("source")
+    )
 
 
 def _hit(row: Row[Any]) -> SearchHit:

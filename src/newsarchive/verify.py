@@ -61,7 +61,7 @@ def _check_articles(engine: Engine, report: VerifyReport) -> Iterator[Problem]:
     after = 0
     while True:
         with Session(engine) as session, session.begin():
-            rows = Store(session).verify_batch(after=after, limit=BATCH_SIZE)
+            rows = Store(session).batch_with_raw(after=after, limit=BATCH_SIZE)
         if not rows:
             return
         after = rows[-1].id
