@@ -41,7 +41,7 @@ def _median_ms(action: Callable[[], object], runs: int) -> float:
     return statistics.median(timings)
 
 
-def _terms(db: Path) -> tuple[int, list[tuple[str, str, int]]]:
+def pick_terms(db: Path) -> tuple[int, list[tuple[str, str, int]]]:
     con = sqlite3.connect(db)
     total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     con.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, article_search, 'row')")
@@ -65,7 +65,7 @@ def main() -> int:
     from newsarchive.query import parse_query
     from newsarchive.store import Store
 
-    total, terms = _terms(args.archive)
+    total, terms = pick_terms(args.archive)
     engine = migrate.open_archive(config.resolve(str(args.archive), Path(".")), create=False)
     raw = sqlite3.connect(args.archive)
     beside = Path(sys.executable).parent / "newsarchive"
