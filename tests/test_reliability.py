@@ -10,15 +10,18 @@ from __future__ import annotations
 import os
 import random
 import resource
+import shutil
 import signal
 import sqlite3
 import subprocess
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import Run, newsarchive_executable
+from .conftest import SEEDS, Run, newsarchive_executable
 
 pytestmark = pytest.mark.slow
 
@@ -217,3 +220,55 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
         env={**os.environ},
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+SETPRIV = shutil.which("setpriv")
+
+
+def _as_nobody(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
+    """Run newsarchive without root's power to ignore permissions."""
+    assert SETPRIV is not None
+    command = [SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    return subprocess.run(
+        [*command, newsarchive_executable(), *map(str, args)], capture_output=True, check=False
+    )
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A folder any user can enter (pytest's tmp_path is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="na-perm-"))
+    folder.chmod(0o755)
+    yield folder
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(folder)
+
+
+@pytest.mark.skipif(SETPRIV is None, reason="needs setpriv to drop root")
+@pytest.mark.parametrize("readonly", ["file", "folder"])
+def test_a_read_only_archive_is_refused_for_writing_and_untouched(
+    shared_tmp: Path, run: Run, readonly: str
+) -> None:
+    db = shared_tmp / "archive" / "a.db"
+    db.parent.mkdir()
+    db.parent.chmod(0o777)
+    _tree(shared_tmp / "few", 20)
+    for path in (shared_tmp / "few").rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    assert run("--db", db, "ingest", shared_tmp / "few").returncode == 0
+    db.chmod(0o444)
+    if readonly == "folder":
+        db.parent.chmod(0o555)
+    if _as_nobody("--version").returncode != 0:
+        pytest.skip("the unprivileged user cannot run this checkout's newsarchive")
+    before = db.read_bytes()
+    for args in (("list",), ("ingest", SEEDS)):
+        result = _as_nobody("--db", db, *args)
+        err = result.stderr.decode()
+        assert result.returncode in (0, 1), err
+        assert "Traceback" not in err and "report" not in err
+        if result.returncode == 1:
+            assert err.startswith("Error: ") and err.count("\n") == 1, err
+    assert result.returncode == 1  # ingest cannot write
+    assert db.read_bytes() == before

@@ -285,6 +285,11 @@ def _disk_trouble(report: IngestReport) -> Iterator[None]:
         yield
     except OperationalError as exc:
         message = str(exc.orig).lower()
+        if "readonly" in message:
+            raise ArchiveError(
+                f"the archive is read-only ({exc.orig}); nothing was added: make the file and "
+                "its folder writable, or ingest into another archive with --db"
+            ) from None
         if "full" not in message and "i/o" not in message:
             raise
         raise ArchiveError(
