@@ -13,7 +13,6 @@ import fnmatch
 import hashlib
 import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from newsarchive.errors import ArchiveError
 from newsarchive.models import DateSource
-from newsarchive.rows import ArticleValues, Prepared, dated_values, prepare
+from newsarchive.rows import ArticleValues, Prepared, dated_values, prepare, start_worker
 from newsarchive.store import DATE_COLUMNS, NewArticle, Store
 
 BATCH_SIZE = 1000
@@ -169,12 +168,8 @@ class Ingester:
         if self._pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsarchive.rows"])  # no SQLAlchemy: quick start
-            # Workers ignore Ctrl-C: it is the main process's to handle, after its batch.
             self._pool = ProcessPoolExecutor(
-                self._jobs,
-                mp_context=context,
-                initializer=signal.signal,
-                initargs=(signal.SIGINT, signal.SIG_IGN),
+                self._jobs, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
             )
         return self._pool
 

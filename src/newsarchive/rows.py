@@ -8,6 +8,10 @@ The body's text is stored once, as lines in `body`; `blocks` keeps its structure
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import threading
+import time
 from typing import Any
 
 from newsarchive.decode import decode
@@ -19,6 +23,25 @@ from newsarchive.parser import parse_article
 ArticleValues = dict[str, Any]
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
+
+
+def start_worker(parent_pid: int) -> None:
+    """Set up a parsing worker: Ctrl-C is the main process's to handle (it stops after its
+    batch), and a worker whose main process was killed outright exits instead of waiting
+    forever on a queue nobody will write to again."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the pid was reused by another user's process
+                os._exit(0)
+
+    threading.Thread(target=watch, name="watch-main-process", daemon=True).start()
 
 
 def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> list[Prepared]:
