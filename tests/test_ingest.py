@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -173,3 +176,22 @@ def test_worker_processes_store_exactly_what_inline_parsing_stores(tmp_path: Pat
                 store.get(a.id).model_dump(exclude={"ingested_at"}) for a in store.list().articles
             ]
     assert tables[0] == tables[2]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(min_size=1, max_size=600))
+def test_any_bytes_are_stored_exactly_or_refused(
+    engine: Engine, tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "one.bin"
+    path.write_bytes(data)
+    report = Ingester(engine, jobs=0).run([path])
+    assert report.seen == 1
+    if report.refused:
+        return
+    with _store(engine) as session:
+        store = Store(session)
+        ids = store.known_ids([hashlib.sha256(data).hexdigest()])
+        assert store.raw(next(iter(ids.values()))) == data

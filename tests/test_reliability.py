@@ -7,6 +7,7 @@ path per article, a search entry per article, and exact counts after a re-run.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import resource
@@ -272,3 +273,37 @@ def test_a_read_only_archive_is_refused_for_writing_and_untouched(
             assert err.startswith("Error: ") and err.count("\n") == 1, err
     assert result.returncode == 1  # ingest cannot write
     assert db.read_bytes() == before
+
+
+def test_files_vanishing_mid_run_are_refused_and_the_rest_land(tmp_path: Path) -> None:
+    tree = _tree(tmp_path / "tree", 3000)
+    db = tmp_path / "a.db"
+    process = _start(db, tree)
+    time.sleep(0.5)
+    for path in sorted(tree.rglob("*.txt"))[1500:]:
+        path.unlink()
+    _out, err = process.communicate(timeout=300)
+    assert process.returncode in (0, 3), err
+    text = err.decode()
+    assert "Traceback" not in text
+    refused = [line for line in text.splitlines() if line.startswith("refused ")]
+    assert all("cannot read" in line or "no such file" in line for line in refused)
+    stored = _check(db)
+    assert 1500 <= stored <= 3000
+    assert text.strip().splitlines()[-1].endswith(f"refused {len(refused):,}.")
+
+
+def test_a_file_name_that_is_not_utf8_is_stored_and_shown_escaped(tmp_path: Path, run: Run) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    name = os.path.join(os.fsencode(folder), b"caf\xe9 news.txt")
+    with open(name, "wb") as handle:
+        handle.write(b"Cafe opens\n\nA new cafe opened on the square.\n")
+    db = tmp_path / "a.db"
+    result = run("--db", db, "ingest", folder)
+    assert result.returncode == 0, result.stderr
+    shown = run("--db", db, "show", "1", "--json")
+    sources = json.loads(shown.stdout)["sources"]
+    assert sources == [f"{folder}/caf\\xe9 news.txt"]
+    with open(name, "rb") as handle:
+        assert run("--db", db, "show", "1", "--raw").stdout == handle.read()
