@@ -131,10 +131,13 @@ def test_ctrl_c_stops_after_the_batch_and_says_what_was_stored(
     if process.returncode == 0:
         pytest.skip("the ingest finished before the interrupt arrived")
     assert process.returncode == 130, err
-    assert err.decode().startswith("Interrupted; stored so far: added ")
+    lines = err.decode().splitlines()
+    assert lines[0] == "Stopping after the batch being stored; Ctrl-C again to stop at once."
+    assert lines[-1].startswith("Interrupted; stored so far: added ")
     assert b"Traceback" not in err
     stored = _check(db)
-    assert f"added {stored:,}," in err.decode()
+    assert f"added {stored:,}," in lines[-1]
+    assert stored % 1000 == 0  # the batch under way was finished, nothing after it begun
 
 
 def _stored_some(db: Path) -> bool:
@@ -307,3 +310,19 @@ def test_a_file_name_that_is_not_utf8_is_stored_and_shown_escaped(tmp_path: Path
     assert sources == [f"{folder}/caf\\xe9 news.txt"]
     with open(name, "rb") as handle:
         assert run("--db", db, "show", "1", "--raw").stdout == handle.read()
+
+
+@pytest.mark.skipif(SETPRIV is None, reason="needs setpriv to drop root")
+def test_unreadable_files_are_refused_and_the_rest_land(shared_tmp: Path) -> None:
+    tree = _tree(shared_tmp / "tree", 5)
+    locked = sorted(tree.rglob("*.txt"))[2]
+    for path in [shared_tmp, *tree.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o644)
+    locked.chmod(0o000)
+    if _as_nobody("--version").returncode != 0:
+        pytest.skip("the unprivileged user cannot run this checkout's newsarchive")
+    result = _as_nobody("--db", shared_tmp / "a.db", "ingest", tree, locked)
+    assert result.returncode == 3, result.stderr
+    lines = result.stderr.decode().splitlines()
+    assert lines[:2] == [f"refused {locked}: cannot read: Permission denied"] * 2
+    assert lines[-1] == "Read 6 files: added 4, already present 0, refused 2."

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from sqlalchemy import Engine
 
-    from newsarchive.ingest import IngestReport, Refusal
+    from newsarchive.ingest import Ingester, IngestReport, Refusal
     from newsarchive.query import Query
     from newsarchive.store import DatedBy, Store
 
@@ -162,7 +162,10 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+# readable=False: an unreadable file is refused at its turn, and the rest still land.
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, readable=False, path_type=Path)
+)
 @click.option(
     "--pattern",
     default="*",
@@ -226,11 +229,10 @@ def ingest(
             on_progress=on_progress,
             on_refusal=lambda refusal: _print_refusal(err, refusal),
         )
-        try:
-            report = ingester.run(paths)
-        except KeyboardInterrupt:
-            err.print(_summary(ingester.report, interrupted=True), soft_wrap=True)
-            sys.exit(EXIT_INTERRUPTED)
+        report = _run_stoppable(ingester, paths, err)
+    if ingester.stopping:
+        err.print(_summary(report, interrupted=True), soft_wrap=True)
+        sys.exit(EXIT_INTERRUPTED)
     err.print(_summary(report), soft_wrap=True)
     if report.seen == 0:
         raise NothingToIngestError(
@@ -240,6 +242,27 @@ def ingest(
         )
     if report.refused:
         sys.exit(EXIT_REFUSED)
+
+
+def _run_stoppable(ingester: Ingester, paths: tuple[Path, ...], err: Console) -> IngestReport:
+    """Run the ingest; a first Ctrl-C stops it after the batch being stored, a second at
+    once (that batch is then rolled back)."""
+    import signal
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        if ingester.stopping:
+            raise KeyboardInterrupt
+        ingester.stop()
+        err.print("Stopping after the batch being stored; Ctrl-C again to stop at once.")
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        return ingester.run(paths)
+    except KeyboardInterrupt:
+        err.print(_summary(ingester.report, interrupted=True), soft_wrap=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _print_refusal(console: Console, refusal: Refusal) -> None:

@@ -108,11 +108,18 @@ class Ingester:
         self._on_progress = on_progress or (lambda _report: None)
         self._on_refusal = on_refusal or (lambda _refusal: None)
         self.report = IngestReport()
+        self.stopping = False  # set by stop(): finish the batch under way, read no more
+
+    def stop(self) -> None:
+        """Stop cleanly: the batch under way is stored, nothing after it is read."""
+        self.stopping = True
 
     def run(self, paths: Iterable[Path]) -> IngestReport:
         pending: _Batch | None = None
         try:
             for files in _batched(self._read_all(paths), self._batch_size):
+                if self.stopping:
+                    break
                 batch = self._start(files)
                 if pending is not None:
                     self._write(pending)
