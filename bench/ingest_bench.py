@@ -25,12 +25,11 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import ensure_corpus, newsarchive_command  # noqa: E402  (a sibling script)
+
 TIME = shutil.which("time") and Path("/usr/bin/time")
-
-
-def _newsarchive() -> list[str]:
-    beside = Path(sys.executable).parent / "newsarchive"
-    return [str(beside)] if beside.exists() else [sys.executable, "-m", "newsarchive"]
 
 
 def _timed(command: list[str]) -> tuple[float, int | None]:
@@ -69,18 +68,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    if not args.corpus.is_dir() or not any(args.corpus.iterdir()):
-        print(f"generating {args.count:,} articles in {args.corpus} ...", file=sys.stderr)
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate.py"),
-                str(args.corpus),
-                "--count",
-                str(args.count),
-            ],
-            check=True,
-        )
+    ensure_corpus(args.corpus, args.count)
     files = _files(args.corpus)
     _warm(args.corpus)
 
@@ -94,7 +82,7 @@ def main() -> int:
                     command = [sys.executable, str(HERE / "baseline.py"), str(args.corpus), str(db)]
                     command += ["--fts"] if name.endswith("fts") else []
                 else:
-                    command = [*_newsarchive(), "--db", str(db), "ingest", str(args.corpus)]
+                    command = [*newsarchive_command(), "--db", str(db), "ingest", str(args.corpus)]
                 results.setdefault(name, []).append(_timed(command))
                 results.setdefault(f"{name} re-ingest", []).append(_timed(command))
                 sizes[name] = sum(p.stat().st_size for p in Path(tmp).glob(f"{name}-{run}.db*"))

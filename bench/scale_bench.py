@@ -13,7 +13,6 @@ in-process calls, so start-up cost and query cost can be told apart.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
@@ -23,17 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from search_bench import pick_terms  # noqa: E402  (a sibling script, not a package)
-
-
-def _median_ms(action: Callable[[], object], runs: int) -> float:
-    action()
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
+from common import ensure_corpus, median_ms, newsarchive_command  # noqa: E402  (siblings)
+from search_bench import pick_terms  # noqa: E402
 
 
 def main() -> int:
@@ -44,21 +34,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    beside = Path(sys.executable).parent / "newsarchive"
-    tool = [str(beside)] if beside.exists() else [sys.executable, "-m", "newsarchive"]
-    if not args.corpus.is_dir() or not any(args.corpus.iterdir()):
-        start = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate.py"),
-                str(args.corpus),
-                "--count",
-                str(args.count),
-            ],
-            check=True,
-        )
-        print(f"generated {args.count:,} files in {time.perf_counter() - start:.0f} s")
+    tool = newsarchive_command()
+    if (seconds := ensure_corpus(args.corpus, args.count)) is not None:
+        print(f"generated {args.count:,} files in {seconds:.0f} s")
     if not args.db.exists():
         start = time.perf_counter()
         done = subprocess.run(
@@ -133,8 +111,8 @@ def main() -> int:
     print(f"  {'':36} {'process ms':>11} {'in-process ms':>14}")
     for label, argv, call in checks:
         command = [*tool, "--db", str(args.db), *argv]
-        process_ms = _median_ms(lambda c=command: subprocess.run(c, capture_output=True), args.runs)
-        print(f"  {label:36} {process_ms:11.0f} {_median_ms(call, args.runs):14.1f}")
+        process_ms = median_ms(lambda c=command: subprocess.run(c, capture_output=True), args.runs)
+        print(f"  {label:36} {process_ms:11.0f} {median_ms(call, args.runs):14.1f}")
     return 0
 
 

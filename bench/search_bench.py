@@ -18,27 +18,18 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import median_ms, newsarchive_command
 
 RAW = (
     "SELECT rowid, snippet(article_search, 2, '[', ']', '…', 16), rank FROM article_search "
     "WHERE article_search MATCH ? ORDER BY rank LIMIT 20"
 )
-
-
-def _median_ms(action: Callable[[], object], runs: int) -> float:
-    action()  # warm the page cache and the statement cache
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - start) * 1000)
-    return statistics.median(timings)
 
 
 def pick_terms(db: Path) -> tuple[int, list[tuple[str, str, int]]]:
@@ -68,8 +59,7 @@ def main() -> int:
     total, terms = pick_terms(args.archive)
     engine = migrate.open_archive(config.resolve(str(args.archive), Path(".")), create=False)
     raw = sqlite3.connect(args.archive)
-    beside = Path(sys.executable).parent / "newsarchive"
-    tool = [str(beside)] if beside.exists() else [sys.executable, "-m", "newsarchive"]
+    tool = newsarchive_command()
     raw_script = (
         "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
         f"print(c.execute({RAW!r}, (sys.argv[2],)).fetchall())"
@@ -87,16 +77,14 @@ def main() -> int:
         def plain(term: str = term) -> object:
             return raw.execute(RAW, (term,)).fetchall()
 
-        ours_ms, raw_ms = _median_ms(ours, args.runs), _median_ms(plain, args.runs)
+        ours_ms, raw_ms = median_ms(ours, args.runs), median_ms(plain, args.runs)
         process_runs = max(3, args.runs // 3)
         ours_cmd = [*tool, "--db", str(args.archive), "search", term, "--json"]
         raw_cmd = [sys.executable, "-c", raw_script, str(args.archive), term]
-        ours_proc = _median_ms(
+        ours_proc = median_ms(
             lambda c=ours_cmd: subprocess.run(c, capture_output=True), process_runs
         )
-        raw_proc = _median_ms(
-            lambda c=raw_cmd: subprocess.run(c, capture_output=True), process_runs
-        )
+        raw_proc = median_ms(lambda c=raw_cmd: subprocess.run(c, capture_output=True), process_runs)
         print(
             f"{label + ' ' + repr(term):24} {docs:8,} {ours_ms:8.1f} {raw_ms:8.1f} "
             f"{ours_ms / raw_ms:6.2f}   {ours_proc:.0f} / {raw_proc:.0f}"

@@ -384,17 +384,7 @@ def _first_source() -> Any:
 
 def _hit(row: Row[Any]) -> SearchHit:
     snippet, highlights = _unmark(row.snippet or "")
-    return SearchHit(
-        id=row.id,
-        headline=row.headline,
-        published=row.published,
-        date_source=DateSource(row.date_source) if row.date_source else None,
-        source=row.source,
-        word_count=row.word_count,
-        rank=row.rank,
-        snippet=snippet,
-        highlights=highlights,
-    )
+    return SearchHit(**_summary_fields(row), rank=row.rank, snippet=snippet, highlights=highlights)
 
 
 def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -411,14 +401,18 @@ def _unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 
 def _summary(row: Row[Any]) -> ArticleSummary:
-    return ArticleSummary(
-        id=row.id,
-        headline=row.headline,
-        published=row.published,
-        date_source=DateSource(row.date_source) if row.date_source else None,
-        source=row.source,
-        word_count=row.word_count,
-    )
+    return ArticleSummary(**_summary_fields(row))
+
+
+def _summary_fields(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "headline": row.headline,
+        "published": row.published,
+        "date_source": DateSource(row.date_source) if row.date_source else None,
+        "source": row.source,
+        "word_count": row.word_count,
+    }
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
