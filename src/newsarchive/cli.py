@@ -146,11 +146,12 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 
     \b
     Examples:
-      newsarchive ingest seeds/            # parse and store every file in a folder
-      newsarchive list --since 2022-01     # what was published since January 2022
-      newsarchive show 1                   # read one article
-      newsarchive search 'ukrain* NOT nato' # find articles by their words
-      newsarchive --db team.db list --json # another archive, as JSON
+      newsarchive ingest seeds/              # parse and store every file in a folder
+      newsarchive list --since 2022-01       # what was published since January 2022
+      newsarchive show 1                     # read one article
+      newsarchive search 'ukrain* NOT nato'  # find articles by their words
+      newsarchive verify                     # check the archive is whole and exact
+      newsarchive --db team.db list --json   # another archive, as JSON
 
     \b
     Exit codes: 0 done; 1 error; 2 bad usage; 3 ingest refused some files
