@@ -1,0 +1,109 @@
+"""The store's bulk writes against SQLAlchemy's own: the same bytes on disk, the same rows back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, insert
+from sqlalchemy.orm import Session
+
+from newsarchive import config, migrate
+from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
+from newsarchive.models import DateSource
+from newsarchive.parser import parse_article
+from newsarchive.rows import article_values
+from newsarchive.store import NewArticle, Store
+
+from .conftest import SEEDS
+
+NOW = dt.datetime(2026, 11, 28, 4, 5, 6, 789012, tzinfo=dt.UTC)
+
+
+def _archive(path: Path) -> Engine:
+    return migrate.open_archive(config.resolve(str(path), path.parent), create=True)
+
+
+def _items() -> list[NewArticle]:
+    seed = next(SEEDS.iterdir()).read_bytes()
+    dated = parse_article(seed.decode("utf-8"), not_after=dt.date(2026, 1, 1))
+    undated = parse_article("Plain headline\n\nA body with no date at all.\n")
+    assert dated.published is not None and dated.date_source is DateSource.INFERRED
+    return [
+        NewArticle("a" * 64, article_values(dated, encoding="utf-8", byte_size=len(seed)), seed),
+        NewArticle("b" * 64, article_values(undated, encoding="cp1252", byte_size=3), b"\x93x\x94"),
+    ]
+
+
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored value as SQLite holds it (text, not what SQLAlchemy parses it into)."""
+    con = sqlite3.connect(path)
+    try:
+        return {
+            table: con.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ("articles", "article_raw", "article_sources")
+        }
+    finally:
+        con.close()
+
+
+def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None:
+    items = _items()
+    ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
+    with Session(_archive(ours).execution_options(writes=True)) as session, session.begin():
+        store = Store(session)
+        ids = store.add_articles(items, NOW)
+        assert (
+            store.add_sources([(ids["a" * 64], "/x/a.txt"), (ids["b" * 64], "/x/b.txt")], NOW) == 2
+        )
+    with Session(_archive(theirs)) as session, session.begin():
+        session.execute(
+            insert(ArticleRow),
+            [
+                {**item.values, "id": n, "sha256": item.sha256, "ingested_at": NOW}
+                for n, item in enumerate(items, 1)
+            ],
+        )
+        session.execute(
+            insert(ArticleRawRow),
+            [{"article_id": n, "data": i.raw} for n, i in enumerate(items, 1)],
+        )
+        session.execute(
+            insert(ArticleSourceRow),
+            [
+                {"article_id": 1, "path": "/x/a.txt", "first_seen": NOW},
+                {"article_id": 2, "path": "/x/b.txt", "first_seen": NOW},
+            ],
+        )
+    assert ids == {"a" * 64: 1, "b" * 64: 2}
+    assert _dump(ours) == _dump(theirs)
+
+
+def test_bulk_writes_read_back_as_the_articles_given(tmp_path: Path) -> None:
+    items = _items()
+    engine = _archive(tmp_path / "archive.db")
+    with Session(engine.execution_options(writes=True)) as session, session.begin():
+        ids = Store(session).add_articles(items, NOW)
+        Store(session).add_sources([(ids[items[0].sha256], "/x/a.txt")], NOW)
+    with Session(engine) as session:
+        stored = Store(session).get(ids[items[0].sha256])
+        assert Store(session).raw(ids[items[1].sha256]) == b"\x93x\x94"
+    expected = parse_article(items[0].raw.decode("utf-8"), not_after=dt.date(2026, 1, 1))
+    assert stored.ingested_at == NOW
+    assert stored.sources == ("/x/a.txt",)
+    fields = type(expected).model_fields
+    assert {f: getattr(stored, f) for f in fields} == {f: getattr(expected, f) for f in fields}
+
+
+def test_an_article_stored_meanwhile_is_skipped_and_the_rest_get_ids(tmp_path: Path) -> None:
+    first, second = _items()
+    engine = _archive(tmp_path / "archive.db")
+    with Session(engine.execution_options(writes=True)) as session, session.begin():
+        assert Store(session).add_articles([second], NOW) == {second.sha256: 1}
+    with Session(engine.execution_options(writes=True)) as session, session.begin():
+        # As if another writer stored `second` between our look-up and our insert.
+        assert Store(session).add_articles([second, first], NOW) == {first.sha256: 3}
+    with Session(engine) as session:
+        assert Store(session).count() == 2
+        assert Store(session).raw(3) == first.raw
