@@ -13,6 +13,7 @@ import fnmatch
 import hashlib
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -57,7 +58,7 @@ class IngestReport:
 
 @dataclass(frozen=True, slots=True)
 class _Read:
-    path: Path
+    path: str
     data: bytes
     sha256: str
 
@@ -138,20 +139,30 @@ class Ingester:
 
     def _read_all(self, paths: Iterable[Path]) -> Iterator[_Read]:
         for path in iter_files(paths, self._pattern, self._refuse):
-            try:
-                size = path.stat().st_size
-                if size > self._max_bytes:
+            data = self._read(path)
+            if data is not None:
+                yield _Read(path, data, hashlib.sha256(data).hexdigest())
+
+    def _read(self, path: str) -> bytes | None:
+        """The file's bytes, or None once refused. Checked on the open file, so a file
+        swapped for a FIFO or a bigger file after the walk saw it is still caught."""
+        try:
+            with open(path, "rb", buffering=0, opener=_open_nonblocking) as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode):
+                    self._refuse(path, "not a regular file")
+                    return None
+                if info.st_size > self._max_bytes:
                     self._refuse(
                         path,
-                        f"too large: {size:,} bytes, over the {self._max_bytes:,}-byte limit "
-                        "(raise it with --max-size)",
+                        f"too large: {info.st_size:,} bytes, over the {self._max_bytes:,}-byte "
+                        "limit (raise it with --max-size)",
                     )
-                    continue
-                data = path.read_bytes()
-            except OSError as exc:
-                self._refuse(path, f"cannot read: {exc.strerror or exc}")
-                continue
-            yield _Read(path, data, hashlib.sha256(data).hexdigest())
+                    return None
+                return handle.readall()
+        except OSError as exc:
+            self._refuse(path, f"cannot read: {exc.strerror or exc}")
+            return None
 
     def _start(self, files: tuple[_Read, ...]) -> _Batch:
         """Look up which hashes are stored, and start parsing the rest."""
@@ -159,7 +170,7 @@ class Ingester:
             known = Store(session).known_ids({f.sha256 for f in files})
         new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
         new.reverse()
-        work = [(f.data, str(f.path)) for f in new]
+        work = [(f.data, f.path) for f in new]
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
             inline: Future[list[Prepared]] = Future()
             inline.set_result(prepare(work, self._today))
@@ -303,7 +314,7 @@ def _disk_trouble(report: IngestReport) -> Iterator[None]:
 
 def iter_files(
     paths: Iterable[Path], pattern: str, refuse: Callable[[Path | str, str], None]
-) -> Iterator[Path]:
+) -> Iterator[str]:
     """Every file named, and every non-hidden file under every folder named, in sorted order.
 
     Folders are walked without following links to folders (no loops); `pattern` filters
@@ -311,38 +322,50 @@ def iter_files(
     """
     for path in paths:
         if path.is_dir():
-            yield from _walk(path, pattern, refuse)
-        elif _is_regular(path, refuse, missing="no such file or folder"):
-            yield path
+            yield from _walk(os.fspath(path), pattern, refuse)
+        elif path.is_file():
+            yield os.fspath(path)
+        else:
+            refuse(path, "not a regular file" if path.exists() else "no such file or folder")
 
 
-def _walk(root: Path, pattern: str, refuse: Callable[[Path | str, str], None]) -> Iterator[Path]:
-    def on_error(exc: OSError) -> None:
-        refuse(exc.filename or root, f"cannot read folder: {exc.strerror or exc}")
-
-    for folder, dirs, files in os.walk(root, onerror=on_error):
-        for name in dirs:
-            if not name.startswith(".") and os.path.islink(os.path.join(folder, name)):
+def _walk(root: str, pattern: str, refuse: Callable[[Path | str, str], None]) -> Iterator[str]:
+    """Files in sorted order, each folder's files before its subfolders. The directory
+    entries tell a regular file from a folder or a FIFO without a stat call per file, and a
+    FIFO or device is refused, never opened (a FIFO would block the run forever)."""
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as exc:
+            refuse(folder, f"cannot read folder: {exc.strerror or exc}")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry.path)
+            elif entry.is_dir():
                 refuse(
-                    Path(folder, name),
+                    entry.path,
                     "a link to a folder: not followed (links can loop); name it to ingest it",
                 )
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not fnmatch.fnmatch(name, pattern):
+            elif pattern != "*" and not fnmatch.fnmatch(entry.name, pattern):
                 continue
-            path = Path(folder, name)
-            if _is_regular(path, refuse, missing="broken link"):
-                yield path
+            elif entry.is_file():
+                yield entry.path
+            else:
+                broken = entry.is_symlink() and not os.path.exists(entry.path)
+                refuse(entry.path, "broken link" if broken else "not a regular file")
+        folders.extend(reversed(subfolders))
 
 
-def _is_regular(path: Path, refuse: Callable[[Path | str, str], None], *, missing: str) -> bool:
-    """Whether to read the file; FIFOs, devices and sockets are refused, never read (a FIFO
-    would block the run forever)."""
-    if path.is_file():
-        return True
-    refuse(path, "not a regular file" if path.exists() else missing)
-    return False
+def _open_nonblocking(path: str, flags: int) -> int:
+    # Without blocking: a file swapped for a FIFO after the walk must not stall the run.
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def _batched(items: Iterable[_Read], size: int) -> Iterator[tuple[_Read, ...]]:
@@ -351,7 +374,7 @@ def _batched(items: Iterable[_Read], size: int) -> Iterator[tuple[_Read, ...]]:
         yield batch
 
 
-def stored_path(path: Path) -> str:
+def stored_path(path: str | Path) -> str:
     """The absolute path as text, `..` folded but links kept (the name the user knows);
     bytes that are not UTF-8 in a name are kept as \\x escapes."""
     text = os.path.abspath(os.fsdecode(path))
