@@ -53,6 +53,39 @@ def test_open_creates_upgrades_and_is_idempotent(tmp_path: Path) -> None:
         (migrate.HEAD_REVISION,)
     ]
     assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert con.execute("PRAGMA page_size").fetchone() == (16384,)
+    assert con.execute("SELECT v FROM article_search_config WHERE k = 'automerge'").fetchone() == (
+        8,
+    )
+
+
+def test_an_archive_with_small_pages_upgrades_and_keeps_its_pages_and_articles(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA page_size=4096")
+    con.execute("VACUUM")  # the file now exists, with 4 KiB pages, as archives before 0003
+    con.close()
+    assert _alembic("upgrade", "0002", db=db).returncode == 0
+    con = sqlite3.connect(db)
+    con.execute(
+        "INSERT INTO articles (sha256, headline, body, blocks, date_evidence, word_count, "
+        "encoding, byte_size, ingested_at) VALUES "
+        "('a', 'Old headline', 'Zürich body', '[]', '[]', 4, 'utf-8', 10, '2026-01-01')"
+    )
+    con.commit()
+    con.close()
+    location = config.resolve(str(db), tmp_path)
+    migrate.open_archive(location, create=False).dispose()
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert con.execute("PRAGMA page_size").fetchone() == (4096,)
+    assert con.execute("SELECT v FROM article_search_config WHERE k = 'automerge'").fetchone() == (
+        8,
+    )
+    found = "SELECT rowid FROM article_search WHERE article_search MATCH 'zurich'"
+    assert con.execute(found).fetchall() == [(1,)]
 
 
 def test_reading_a_missing_archive_creates_nothing(tmp_path: Path) -> None:

@@ -37,6 +37,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# Bytes per database page of a new archive (SQLite's default is 4096).
+PAGE_SIZE = 16384
+# Page cache per connection, and how much WAL gathers before it is copied into the archive.
+CACHE_BYTES = WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
 # A writer waits this long for another writer before giving up.
 BUSY_TIMEOUT_SECONDS = 60
 
@@ -122,11 +126,17 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         # With WAL (see use_wal), NORMAL is durable against crashes of the process; a power
         # cut may lose the last commit, never corrupt the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # For a new archive only (an existing file keeps its page size; nothing is written):
+        # an article's row fits one 16 KiB page where 4 KiB pages chain overflow pages, and
+        # bulk ingest writes a quarter as many pages (100,000 articles, main process CPU,
+        # medians of 3: 30.8 s -> 27.7 s).
+        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
+        page_size = cursor.execute("PRAGMA page_size").fetchone()[0]
         # Bulk ingest rewrites the same index pages (FTS5 segments, B-tree leaves) batch after
         # batch: a 64 MiB page cache and checkpoints every 64 MiB of WAL, not every 4 MiB,
         # let those rewrites happen in memory (100,000 articles: 36 s -> 28 s).
-        cursor.execute("PRAGMA wal_autocheckpoint=16384")
-        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_BYTES // 1024}")
     finally:
         cursor.close()
 
