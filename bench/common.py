@@ -37,3 +37,17 @@ def median_ms(action: Callable[[], object], runs: int) -> float:
         action()
         timings.append((time.perf_counter() - start) * 1000)
     return statistics.median(timings)
+
+
+def paired_medians_ms(actions: list[Callable[[], object]], runs: int) -> list[float]:
+    """Median wall time of each action, the actions called in turn `runs` times over (after
+    one warming round), so that noise from the rest of the machine falls on all of them."""
+    for action in actions:
+        action()
+    timings: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for action, times in zip(actions, timings, strict=True):
+            start = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - start) * 1000)
+    return [statistics.median(times) for times in timings]

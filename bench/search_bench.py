@@ -7,13 +7,16 @@ ARCHIVE.db is an archive `newsarchive ingest` made (of bench/generate.py's corpu
 Picks a rare, a medium and a very common term from the index's own vocabulary (fts5vocab),
 then times, for each, the top 20 with snippets:
 
-- in process: `Store.search` in a session of its own (ranking window, joins, models) against
-  the raw `SELECT rowid, snippet, rank ... WHERE article_search MATCH ? ORDER BY rank LIMIT 20`
-  through stdlib sqlite3, and against the raw query that returns what a hit shows (headline,
-  date, first path: the same join newsarchive makes, but no ranking window);
+- in process: `Store.search` in a session of its own ("ours": session, ranking window, joins,
+  models) and in one open session ("in sess": what a command pays once the archive is open),
+  against the raw `SELECT rowid, snippet, rank ... WHERE article_search MATCH ? ORDER BY rank
+  LIMIT 20` through stdlib sqlite3 ("raw"), and against the raw query that returns what a hit
+  shows ("raw+cols": headline, date, first path, the join newsarchive makes, no window);
 - whole process: `newsarchive search TERM --json` against `python -c` running the raw query.
 
-Prints medians and the ratio newsarchive / raw. Not a test: numbers depend on the machine.
+The calls alternate, round by round, so that a busy moment of the machine hits every side.
+Prints medians and the ratios ours / raw and in-session / raw+cols. Not a test: numbers
+depend on the machine.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import median_ms, newsarchive_command
+from common import newsarchive_command, paired_medians_ms
 
 RAW = (
     "SELECT rowid, snippet(article_search, 2, '[', ']', '…', 16), rank FROM article_search "
@@ -76,32 +79,44 @@ def main() -> int:
 
     print(f"archive: {args.archive} ({total:,} articles); runs: {args.runs}; medians in ms")
     print(
-        f"{'term':24} {'matches':>8} {'ours':>8} {'raw':>8} {'ratio':>6} {'raw+cols':>9} "
-        f"{'ratio':>6}   process: ours / raw"
+        f"{'term':22} {'matches':>8} {'ours':>7} {'in sess':>7} {'raw':>7} {'raw+cols':>8}"
+        f" {'ours/raw':>8} {'sess/cols':>9}   process: ours / raw"
     )
     for label, term, docs in terms:
         query = parse_query(term)
+        session = Session(engine)  # one open session, as a command holds: the store's own cost
 
         def ours(query: object = query) -> object:
-            with Session(engine) as session:
-                return Store(session).search(query, limit=20).hits  # type: ignore[arg-type]
+            with Session(engine) as own:
+                return Store(own).search(query, limit=20).hits  # type: ignore[arg-type]
 
-        def plain(term: str = term, sql: str = RAW) -> object:
-            return raw.execute(sql, (term,)).fetchall()
+        def in_session(query: object = query, session: Session = session) -> object:
+            return Store(session).search(query, limit=20).hits  # type: ignore[arg-type]
 
-        ours_ms, raw_ms = median_ms(ours, args.runs), median_ms(plain, args.runs)
-        cols_ms = median_ms(lambda: plain(sql=RAW_SAME_COLUMNS), args.runs)
+        def plain(term: str = term) -> object:
+            return raw.execute(RAW, (term,)).fetchall()
+
+        def same_columns(term: str = term) -> object:
+            return raw.execute(RAW_SAME_COLUMNS, (term,)).fetchall()
+
+        ours_ms, session_ms, raw_ms, cols_ms = paired_medians_ms(
+            [ours, in_session, plain, same_columns], args.runs
+        )
+        session.close()
         process_runs = max(3, args.runs // 3)
         ours_cmd = [*tool, "--db", str(args.archive), "search", term, "--json"]
         raw_cmd = [sys.executable, "-c", raw_script, str(args.archive), term]
-        ours_proc = median_ms(
-            lambda c=ours_cmd: subprocess.run(c, capture_output=True), process_runs
+        ours_proc, raw_proc = paired_medians_ms(
+            [
+                lambda c=ours_cmd: subprocess.run(c, capture_output=True),
+                lambda c=raw_cmd: subprocess.run(c, capture_output=True),
+            ],
+            process_runs,
         )
-        raw_proc = median_ms(lambda c=raw_cmd: subprocess.run(c, capture_output=True), process_runs)
         print(
-            f"{label + ' ' + repr(term):24} {docs:8,} {ours_ms:8.2f} {raw_ms:8.2f} "
-            f"{ours_ms / raw_ms:6.2f} {cols_ms:9.2f} {ours_ms / cols_ms:6.2f}   "
-            f"{ours_proc:.0f} / {raw_proc:.0f}"
+            f"{label + ' ' + repr(term):22} {docs:8,} {ours_ms:7.2f} {session_ms:7.2f} "
+            f"{raw_ms:7.2f} {cols_ms:8.2f} {ours_ms / raw_ms:8.2f} {session_ms / cols_ms:9.2f}"
+            f"   {ours_proc:.0f} / {raw_proc:.0f}"
         )
     return 0
 
