@@ -77,9 +77,9 @@ class Article(_Model):
     @property
     def word_count(self) -> int:
         """Words a reader reads: headline, dek and body text (READ MORE titles excluded)."""
-        texts = [self.headline, self.dek or ""]
-        texts += [b.text for b in self.blocks if b.kind is not BlockKind.READ_MORE]
-        return len(" ".join(texts).split())
+        read_more = BlockKind.READ_MORE
+        words = len(self.headline.split()) + len((self.dek or "").split())
+        return words + sum(len(b.text.split()) for b in self.blocks if b.kind is not read_more)
 
 
 class Decoded(_Model):
