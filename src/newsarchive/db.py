@@ -162,6 +162,9 @@ def use_wal(engine: Engine) -> None:
 def _sqlite_on_begin(connection: Any) -> None:
     # IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
     # instead of one failing with "database is locked" when it upgrades a read lock.
-    # Straight on the driver: SQLAlchemy's statement machinery would double a short read's cost.
-    mode = "IMMEDIATE" if connection.get_execution_options().get("writes") else "DEFERRED"
-    connection.connection.driver_connection.execute(f"BEGIN {mode}")
+    if connection.get_execution_options().get("writes"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # may time out: SQLAlchemy wraps that
+    else:
+        # Takes no lock, so it cannot fail; on the driver, as SQLAlchemy's statement path
+        # would double the cost of a short read.
+        connection.connection.driver_connection.execute("BEGIN DEFERRED")
