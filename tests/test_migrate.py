@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
+import newsarchive.db
 from newsarchive import config, migrate
 from newsarchive.errors import ArchiveError, ArchiveNotFoundError
+from newsarchive.ingest import Ingester
+from newsarchive.store import SEARCH_AUTOMERGE
 
-from .conftest import REPO
+from .conftest import REPO, SEEDS
 
 
 def _alembic(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
@@ -54,38 +57,46 @@ def test_open_creates_upgrades_and_is_idempotent(tmp_path: Path) -> None:
     ]
     assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert con.execute("PRAGMA page_size").fetchone() == (16384,)
-    assert con.execute("SELECT v FROM article_search_config WHERE k = 'automerge'").fetchone() == (
-        8,
-    )
 
 
-def test_an_archive_with_small_pages_upgrades_and_keeps_its_pages_and_articles(
+def test_an_archive_with_small_pages_keeps_them_and_its_first_ingest_tunes_the_index(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
     con.execute("PRAGMA page_size=4096")
-    con.execute("VACUUM")  # the file now exists, with 4 KiB pages, as archives before 0003
+    con.execute("VACUUM")  # the file now exists, with 4 KiB pages, as older archives have
     con.close()
-    assert _alembic("upgrade", "0002", db=db).returncode == 0
-    con = sqlite3.connect(db)
-    con.execute(
-        "INSERT INTO articles (sha256, headline, body, blocks, date_evidence, word_count, "
-        "encoding, byte_size, ingested_at) VALUES "
-        "('a', 'Old headline', 'Zürich body', '[]', '[]', 4, 'utf-8', 10, '2026-01-01')"
-    )
-    con.commit()
-    con.close()
+    assert _alembic("upgrade", "head", db=db).returncode == 0
+    automerge = "SELECT v FROM article_search_config WHERE k = 'automerge'"
     location = config.resolve(str(db), tmp_path)
-    migrate.open_archive(location, create=False).dispose()
+    before = db.read_bytes()
+    migrate.open_archive(location, create=False).dispose()  # as every reading command does
+    assert db.read_bytes() == before  # reading writes nothing, not even an index setting
+
+    report = Ingester(migrate.open_archive(location, create=True)).run([SEEDS])
+    assert report.added == 1
     con = sqlite3.connect(db)
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
     assert con.execute("PRAGMA page_size").fetchone() == (4096,)
-    assert con.execute("SELECT v FROM article_search_config WHERE k = 'automerge'").fetchone() == (
-        8,
-    )
-    found = "SELECT rowid FROM article_search WHERE article_search MATCH 'zurich'"
+    assert con.execute(automerge).fetchone() == (SEARCH_AUTOMERGE,)
+    found = "SELECT rowid FROM article_search WHERE article_search MATCH 'lavrov'"
     assert con.execute(found).fetchall() == [(1,)]
+
+
+def test_a_locked_archive_that_needs_an_upgrade_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "old.db"
+    assert _alembic("upgrade", "0001", db=db).returncode == 0
+    monkeypatch.setattr(newsarchive.db, "BUSY_TIMEOUT_SECONDS", 1)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
+    try:
+        with pytest.raises(ArchiveError, match=r"cannot open the archive .*database is locked"):
+            migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_reading_a_missing_archive_creates_nothing(tmp_path: Path) -> None:

@@ -107,3 +107,12 @@ def test_an_article_stored_meanwhile_is_skipped_and_the_rest_get_ids(tmp_path: P
     with Session(engine) as session:
         assert Store(session).count() == 2
         assert Store(session).raw(3) == first.raw
+
+
+def test_the_same_article_twice_in_one_call_is_stored_once(tmp_path: Path) -> None:
+    first, _ = _items()
+    engine = _archive(tmp_path / "archive.db")
+    with Session(engine.execution_options(writes=True)) as session, session.begin():
+        assert Store(session).add_articles([first, first], NOW) == {first.sha256: 1}
+    with Session(engine) as session:
+        assert Store(session).count() == 1

@@ -70,6 +70,14 @@ RANK_WINDOW = 20_000
 _MARK_START, _MARK_END = "\ufdd0", "\ufdd1"  # Unicode noncharacters: never markup
 _MARKS = re.compile(f"[{_MARK_START}{_MARK_END}]")
 SNIPPET_WORDS = 16
+# FTS5 writes each batch's entries as a new segment and merges segments of one level once
+# `automerge` of them have gathered, rewriting all their entries. Merging 8 at a time, not
+# FTS5's default 4, rewrites each entry fewer times on its way up (100,000 articles, paired
+# runs, main-process CPU: 27.7 s -> 22.8 s). A query then reads at most 7 segments a level,
+# not 3 (23 segments in all at 100,000 articles, not 14: a rare word's bare FTS5 query takes
+# 0.21 ms, not 0.17). A setting of the index, not of the schema: the first bulk write sets
+# it, so that reading an archive never writes to it.
+SEARCH_AUTOMERGE = 8
 _HITS = TypeAdapter(list[SearchHit])
 
 
@@ -97,6 +105,7 @@ class Store:
         An article another writer stored meanwhile is skipped, not an error. Ids are given
         here (the caller holds the write lock), so the usual case needs no look-up after.
         """
+        items = list({item.sha256: item for item in items}.values())  # same hash, same bytes
         if not items:
             return {}
         connection = self._writing()
@@ -137,6 +146,12 @@ class Store:
         execute = self._session.connection().exec_driver_sql
         execute("INSERT INTO article_search_paused (paused) VALUES (1)")
         yield
+        merging = "SELECT v FROM article_search_config WHERE k = 'automerge'"
+        if execute(merging).scalar() != SEARCH_AUTOMERGE:
+            execute(
+                "INSERT INTO article_search(article_search, rank) VALUES ('automerge', ?)",
+                (SEARCH_AUTOMERGE,),
+            )
         execute(
             "INSERT INTO article_search(rowid, headline, dek, body) "
             "SELECT id, headline, dek, body FROM articles WHERE id > ?",
