@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+import newsarchive.db
 from newsarchive import config, migrate
+from newsarchive.errors import ArchiveError
 from newsarchive.ingest import POOL_MIN_ARTICLES, Ingester
 from newsarchive.store import Store
 
@@ -145,6 +148,46 @@ def test_special_files_are_refused_not_read(engine: Engine, tmp_path: Path) -> N
     ]
 
 
+def test_links_that_loop_or_lead_nowhere_are_refused_and_the_rest_land(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    _write(folder, "a.txt", b"Good\n\nBody.\n")
+    _write(folder, "z.txt", b"Also good\n\nAnother body.\n")
+    (folder / "loop.txt").symlink_to("loop.txt")  # resolving it fails with ELOOP
+    (folder / "through.txt").symlink_to("a.txt/x")  # ENOTDIR: a.txt is no folder
+    (folder / "gone.txt").symlink_to("nothing-here.txt")
+    report = Ingester(engine).run([folder])
+    assert report.added == 2
+    assert sorted((Path(r.path).name, r.reason) for r in report.refused) == [
+        ("gone.txt", "broken link"),
+        ("loop.txt", "broken link"),
+        ("through.txt", "broken link"),
+    ]
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(
+    engine: Engine, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    path = _write(folder, "growing.txt", b"Headline\n\nBody.\n")
+    ingester = Ingester(engine, max_bytes=100)
+    real_fstat = os.fstat
+
+    def fstat_then_grow(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        path.write_bytes(b"Headline\n\n" + b"word " * 100)  # after the size was checked
+        return info
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fstat", fstat_then_grow)
+        report = ingester.run([folder])
+    assert report.added == 0
+    assert [r.reason for r in report.refused] == [
+        "too large: 510 bytes, over the 100-byte limit (raise it with --max-size)"
+    ]
+
+
 def test_folder_copy_under_new_name_adds_paths_not_articles(engine: Engine, tmp_path: Path) -> None:
     Ingester(engine, pattern="*.txt").run([FIXTURES])
     copy = tmp_path / "copy"
@@ -195,3 +238,21 @@ def test_any_bytes_are_stored_exactly_or_refused(
         store = Store(session)
         ids = store.known_ids([hashlib.sha256(data).hexdigest()])
         assert store.raw(next(iter(ids.values()))) == data
+
+
+def test_an_archive_locked_too_long_stops_the_run_in_one_line(
+    engine: Engine, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    _write(folder, "a.txt", b"Good\n\nBody.\n")
+    monkeypatch.setattr(newsarchive.db, "BUSY_TIMEOUT_SECONDS", 1)
+    locked = migrate.open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    holder = sqlite3.connect(archive_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, holding on
+    try:
+        with pytest.raises(ArchiveError, match=r"^the archive is busy: .*locked.* 0 articles"):
+            Ingester(locked).run([folder])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert Ingester(locked).run([folder]).added == 1  # and a later run completes

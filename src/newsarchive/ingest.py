@@ -145,24 +145,31 @@ class Ingester:
 
     def _read(self, path: str) -> bytes | None:
         """The file's bytes, or None once refused. Checked on the open file, so a file
-        swapped for a FIFO or a bigger file after the walk saw it is still caught."""
+        swapped for a FIFO after the walk saw it is still caught, and opened without
+        blocking, so such a FIFO cannot stall the run."""
+        data = b""
         try:
             with open(path, "rb", buffering=0, opener=_open_nonblocking) as handle:
                 info = os.fstat(handle.fileno())
                 if not stat.S_ISREG(info.st_mode):
                     self._refuse(path, "not a regular file")
                     return None
-                if info.st_size > self._max_bytes:
-                    self._refuse(
-                        path,
-                        f"too large: {info.st_size:,} bytes, over the {self._max_bytes:,}-byte "
-                        "limit (raise it with --max-size)",
-                    )
-                    return None
-                return handle.readall()
+                size = info.st_size
+                if size <= self._max_bytes:
+                    os.set_blocking(handle.fileno(), True)  # a network file system may wait
+                    data = handle.readall()
+                    size = len(data)  # it may have grown since fstat
         except OSError as exc:
             self._refuse(path, f"cannot read: {exc.strerror or exc}")
             return None
+        if size > self._max_bytes:
+            self._refuse(
+                path,
+                f"too large: {size:,} bytes, over the {self._max_bytes:,}-byte limit "
+                "(raise it with --max-size)",
+            )
+            return None
+        return data
 
     def _start(self, files: tuple[_Read, ...]) -> _Batch:
         """Look up which hashes are stored, and start parsing the rest."""
@@ -303,6 +310,12 @@ def _disk_trouble(report: IngestReport) -> Iterator[None]:
                 f"the archive is read-only ({exc.orig}); nothing was added: make the file and "
                 "its folder writable, or ingest into another archive with --db"
             ) from None
+        if "locked" in message:
+            raise ArchiveError(
+                f"the archive is busy: another program kept it locked too long ({exc.orig}); "
+                f"the batch being stored was not, the {report.added:,} articles added before "
+                "it are kept: run the same ingest again once the other program is done"
+            ) from None
         if "full" not in message and "i/o" not in message:
             raise
         raise ArchiveError(
@@ -346,21 +359,39 @@ def _walk(root: str, pattern: str, refuse: Callable[[Path | str, str], None]) ->
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            try:
+                kind = _kind(entry)
+            except OSError as exc:  # a link that loops or runs through a file, say
+                kind = "broken link" if entry.is_symlink() else f"cannot read: {exc.strerror}"
+            if kind == "folder":
                 subfolders.append(entry.path)
-            elif entry.is_dir():
-                refuse(
-                    entry.path,
-                    "a link to a folder: not followed (links can loop); name it to ingest it",
-                )
-            elif pattern != "*" and not fnmatch.fnmatch(entry.name, pattern):
-                continue
-            elif entry.is_file():
+            elif kind != _LINK_TO_FOLDER and not _matches(entry.name, pattern):
+                continue  # the pattern filters files; links to folders are still reported
+            elif kind == "file":
                 yield entry.path
             else:
-                broken = entry.is_symlink() and not os.path.exists(entry.path)
-                refuse(entry.path, "broken link" if broken else "not a regular file")
+                refuse(entry.path, kind)
         folders.extend(reversed(subfolders))
+
+
+_LINK_TO_FOLDER = "a link to a folder: not followed (links can loop); name it to ingest it"
+
+
+def _matches(name: str, pattern: str) -> bool:
+    return pattern == "*" or fnmatch.fnmatch(name, pattern)
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """ "folder", "file", or why the entry is refused."""
+    if entry.is_dir(follow_symlinks=False):
+        return "folder"
+    if entry.is_dir():
+        return _LINK_TO_FOLDER
+    if entry.is_file():
+        return "file"
+    if entry.is_symlink() and not os.path.exists(entry.path):
+        return "broken link"
+    return "not a regular file"
 
 
 def _open_nonblocking(path: str, flags: int) -> int:
