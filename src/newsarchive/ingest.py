@@ -382,7 +382,7 @@ def _matches(name: str, pattern: str) -> bool:
 
 
 def _kind(entry: os.DirEntry[str]) -> str:
-    """ "folder", "file", or why the entry is refused."""
+    """What the entry is: "folder", "file", or why it is refused."""
     if entry.is_dir(follow_symlinks=False):
         return "folder"
     if entry.is_dir():
