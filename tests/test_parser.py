@@ -148,8 +148,7 @@ def test_article_shaped_text_never_loses_a_word(lines: list[str]) -> None:
         non_blank = [x.strip() for x in lines if x.strip()]
         assert len(non_blank) <= 1
         return
-    kept = [article.headline, article.dek, article.byline, article.source_url]
-    kept += article.date_evidence
+    kept = [article.headline, article.dek] + [m.text for m in article.meta]
     kept += [b.text for b in article.blocks] + [b.label for b in article.blocks]
     words_out = set(" ".join(k for k in kept if k).split())
     missing = [w for line in lines for w in line.split() if w not in words_out]

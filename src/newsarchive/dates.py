@@ -357,3 +357,122 @@ def _clamped(year: int, month: int, day: int) -> dt.date:
         if found := _checked(year, month, candidate):
             return found
     return dt.date(year, month, min(day, 28))
+
+
+# -- metadata lines ----------------------------------------------------------------------
+
+_LINE_LABEL = re.compile(
+    r"^(?P<label>(?:(?:article|story|page)\s+)?(?:(?:first|last|originally)\s+)?(?:published"
+    r"|posted|updated?|modified|date|dated|released|filed|created|edited|launched)"
+    r"(?:\s+(?:on|at))?)\s*(?:[:\-–—|]\s*|\s+|$)",
+    re.IGNORECASE,
+)
+_UPDATED_LABEL = re.compile(r"update|modified|edited", re.IGNORECASE)
+# One token of a date line, tried at each position (after white space) in this order.
+_DATE_TOKEN = re.compile(
+    r"(?P<iso>(?:19|20)\d\d-[01]?\d-[0-3]?\d)(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?(?![\w-])"
+    r"|(?P<n1>\d{1,2})(?P<sep>[/.-])(?P<n2>\d{1,2})(?P=sep)(?P<n3>(?:19|20)\d\d|\d\d)(?![\w/.-])"
+    r"|\d{1,2}[:.]\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?\s?m\b\.?)?"
+    r"|\d{1,2}\s*[ap]\.?m\b\.?"
+    r"|(?P<year>(?:19|20)\d\d)\b"
+    r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"|\d{3,4}\s*hrs\b"
+    r"|(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+    r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\b\.?"
+    r"|(?:at|on|of|the|hrs|[ap]\.?m\.?)\b"
+    r"|(?P<zone>[A-Z]{1,5})\b"
+    r"|[+-]\d{2}:?\d{2}\b"
+    r"|[,|/()\-–—:•·.]+",
+    re.IGNORECASE,
+)
+_RELATIVE_DATE = re.compile(
+    r"^(?:(?:an?|\d{1,3})\s+(?:second|minute|min|hour|hr|day|week|month)s?,?\s*)+ago$"
+    r"|^(?:today|yesterday)(?:\s+at\s+.*)?$",
+    re.IGNORECASE,
+)
+MAX_DATE_LINE = 80
+_UPDATED_TAIL = re.compile(r"\s*[,;|(]\s*(?:last\s+)?(?:updated|modified)\b.*$", re.IGNORECASE)
+
+
+class DateLine(NamedTuple):
+    """A line that is a date and nothing else (bar a label): its day, when it names one
+    without ambiguity, and whether it says when the article was updated, not published."""
+
+    value: dt.date | None
+    updated: bool
+
+
+def read_date_line(line: str) -> DateLine | None:
+    """`Published: Thursday, January 17, 2008`, `Updated 22.16 Sat Jan 05 2008`, `24 March
+    1987`, `2/26/2015 7:11 AM PST`, `5 days ago`; None for a line with other words in it.
+
+    Day-month order is decided only when it can be: `17/01/2008` is 17 January, while
+    `1/10/2008` names no day (value None), as does a year of two digits or a relative date.
+    """
+    text = line.strip()
+    if len(text) > MAX_DATE_LINE or not text:
+        return None
+    label = _LINE_LABEL.match(text)
+    updated = bool(label and _UPDATED_LABEL.search(label["label"]))
+    rest = text[label.end() :] if label else text
+    if not updated and (tail := _UPDATED_TAIL.search(rest)):
+        rest = rest[: tail.start()]  # "Published 4 November 2020, updated 6 November 2020"
+    if _RELATIVE_DATE.match(rest):
+        return DateLine(None, updated)
+    year = month = None
+    days: list[tuple[int, int]] = []  # (token index, day)
+    month_at = -1
+    numeric: re.Match[str] | None = None
+    iso: dt.date | None = None
+    pos, index = 0, 0
+    while pos < len(rest):
+        if rest[pos].isspace():
+            pos += 1
+            continue
+        token = _DATE_TOKEN.match(rest, pos)
+        if token is None:
+            return None
+        if token["zone"] and not token["zone"].isupper():
+            return None  # a word, not a time zone
+        if token["iso"]:
+            y, m, d = (int(p) for p in token["iso"].split("-"))
+            iso = _checked(y, m, d)
+        elif token["n1"]:
+            numeric = token
+        elif token["year"]:
+            year = int(token["year"])
+        elif token["day"]:
+            days.append((index, int(token["day"])))
+        elif token["month"]:
+            month, month_at = _month_number(token["month"]), index
+        pos, index = token.end(), index + 1
+    if iso is not None:
+        return DateLine(iso, updated)
+    if numeric is not None:
+        return DateLine(_numeric_date(numeric), updated)
+    if year is None or month is None:
+        return None
+    near = [d for i, d in days if abs(i - month_at) <= 2]
+    return DateLine(_checked(year, month, near[0]) if near else None, updated)
+
+
+def _numeric_date(match: re.Match[str]) -> dt.date | None:
+    """`17/01/2008` or `01/17/2008`; None when both orders are days of a month."""
+    a, b, year_text = int(match["n1"]), int(match["n2"]), match["n3"]
+    if len(year_text) != 4:
+        return None
+    year = int(year_text)
+    if a > 12 >= b:
+        return _checked(year, b, a)
+    if b > 12 >= a or a == b:
+        return _checked(year, a, b)
+    return None
+
+
+def found_in_line(line: DateLine, source: DateSource, evidence: str) -> FoundDate | None:
+    """A stated publication date from a date line: never from an 'updated' one."""
+    if line.value is None or line.updated:
+        return None
+    return FoundDate(line.value, source, CONFIDENCE[source], (evidence.strip(),))

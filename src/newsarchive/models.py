@@ -22,6 +22,15 @@ class BlockKind(StrEnum):
     PARAGRAPH = "paragraph"
     SUBHEADING = "subheading"
     READ_MORE = "read_more"
+    # Page text that is neither story nor heading: captions and credits, share and subscribe
+    # prompts, a repeated headline, "Story continued below", a wire's "Reuter" sign-off.
+    # Kept in place, as written, but not searched and not counted as words read.
+    BOILERPLATE = "boilerplate"
+
+    @property
+    def is_story(self) -> bool:
+        """Text of this article (searched, counted): paragraphs and subheadings."""
+        return self in (BlockKind.PARAGRAPH, BlockKind.SUBHEADING)
 
 
 class Block(_Model):
@@ -33,6 +42,21 @@ class Block(_Model):
     label: str | None = None
     # For READ MORE lines whose target is a link rather than a title.
     url: str | None = None
+
+
+class MetaKind(StrEnum):
+    BYLINE = "byline"
+    DATE = "date"
+    URL = "url"
+    DATELINE = "dateline"
+
+
+class MetaLine(_Model):
+    """A metadata line exactly as the file has it (`-- By Jane Doe | Nov 9, 2016`): the
+    fields read from it (byline, published, source_url) are its meaning, this its words."""
+
+    kind: MetaKind
+    text: str = Field(pattern=r"^[^\n]*$")
 
 
 class DateSource(StrEnum):
@@ -58,6 +82,9 @@ class Article(_Model):
     dek: str | None = None
     byline: str | None = None
     source_url: str | None = None
+    # Where and by whom the story was filed, as its first paragraph or a line of its own
+    # opens it: "LONDON, Dec 5, 2018 (Reuters) -", "Washington (CNN)".
+    dateline: str | None = None
     # The publication date, with where it came from, how sure that is (0..1) and the text
     # it was read or reasoned from; all None (and no evidence) when undated.
     published: dt.date | None = None
@@ -65,6 +92,8 @@ class Article(_Model):
     date_confidence: float | None = Field(default=None, ge=0, le=1)
     date_evidence: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
+    # Every metadata line (byline, date, URL, a dateline on its own line), in file order.
+    meta: tuple[MetaLine, ...] = ()
 
     @model_validator(mode="after")
     def _date_has_provenance(self) -> Article:
@@ -76,10 +105,9 @@ class Article(_Model):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def word_count(self) -> int:
-        """Words a reader reads: headline, dek and body text (READ MORE titles excluded)."""
-        read_more = BlockKind.READ_MORE
+        """Words a reader reads: headline, dek and story text (not links or boilerplate)."""
         words = len(self.headline.split()) + len((self.dek or "").split())
-        return words + sum(len(b.text.split()) for b in self.blocks if b.kind is not read_more)
+        return words + sum(len(b.text.split()) for b in self.blocks if b.kind.is_story)
 
 
 class Decoded(_Model):

@@ -3,39 +3,55 @@
 `parse_article` returns an Article or raises ParseError naming the source and line; no other
 exception escapes. It does no I/O: decoding bytes is `decode.py`'s job, done before.
 
-The grammar, as found in real scrapes (the seed, the BBC and Pérez-Rosas corpora):
+Every non-blank line gets one role, decided from its content and its neighbours, and every
+line's words end up in the article: in the headline, the dek, a metadata line (kept verbatim
+in `meta`) or a body block. The grammar, as found in real scrapes and wire copy:
 
-    document  := blank* [url] headline head-meta* body
-    blank     := a line that is empty or only whitespace (NBSP included)
-    url       := a line that is one http(s):// or www. address: the article's source URL
-    headline  := the first other non-blank line
-    head-meta := up to three lines right after the headline, each one of
-                   url (if none came before), byline ("By Jane Doe", maybe "| March 3, 2021"),
-                   date line ("Published On 21 Jan 2022", "2017-11-07T01:52:40+0000")
-    body      := [dek] block*
+    document := [url-line] headline header* body
+    headline := the first line that is not a URL (a leading marker such as `-- ` dropped)
+    header   := up to 8 units right under the headline, each a
+                  url-line   `http://...`, `Source: http://...`, `URL: ...`, `Link: ...`
+                  byline     `By Jane Doe`, `Posted by ...`, `Written by ...`, `Author: ...`,
+                             `Jane Doe | Staff Writer | 25 November 2014`, `By X on March 3,
+                             2021`; in the header only, a bare name (`Jane Doe`, `REUTERS`)
+                  date-line  a date and nothing else but a label (`Published 10:03 AM EST Mar
+                             3, 2021`, `Updated ...` is kept but never the publication date)
+                  dateline   on its own line: `WASHINGTON, April 2 -`
+                  furniture  credits and site lines (`Article from: AAP`, `Staff Writer`,
+                             a repeated headline): boilerplate
+                  dek        see below
+    body     := unit*, each a related link, a metadata line (a URL or date at the end), a
+                boilerplate line, a subheading or a paragraph
 
-Layout decides the dek. Body lines are *compact* when (almost) no blank lines separate them:
-one paragraph per line, as in the seed. There the line right under the headline, with no
-blank line between, is the dek (standfirst). Body lines are *loose* when blank lines separate
-them, as in the BBC and most web scrapes: there the first paragraph is body text and there
-is no dek, even when it directly follows the headline. Loose means at least a third of the
-gaps between body lines are blank; with three or fewer body lines, any blank gap.
+Units are lines, except in hard-wrapped text (every line at most 100 characters, and most
+lines inside multi-line groups at least 50), where a blank-line-separated group is one unit;
+metadata lines inside a group still stand alone.
 
-Each non-blank body line is one block. Lines are joined only in hard-wrapped text (loose,
-every line at most 100 characters, and most lines inside multi-line groups at least 50),
-where a blank-line-separated group is one paragraph. Each block is:
+The dek (standfirst) is decided by content and place, in every layout:
+  - a prose unit between the headline and metadata lines (`headline, dek, byline, body`);
+  - a unit right under the headline (or its metadata) that reads as a summary, not a lede:
+    8 to 45 words ending in a full stop, with none of a lede's marks (a wire dateline, an
+    opening quote, a day or "yesterday", attribution such as "said" or "told", "I"/"we",
+    an opening pronoun or conjunction), in a file whose body lines are not blank-separated;
+  - in any layout, a short title-case line without a full stop under the headline (a
+    second headline: "More Flights, Fewer Crashes In 2007").
 
-    read_more  := LABEL sep title-or-url, where LABEL is READ MORE, READ NEXT, READ ALSO,
-                  ALSO READ, SEE ALSO or RELATED (VIDEO|GALLERY|STORY|ARTICLE...)?, and sep
-                  is ":" or a spaced dash; or MORE, WATCH, PHOTOS, VIDEO, GALLERY or LISTEN
-                  with ":" only (those words open ordinary sentences too). Labels are in
-                  capitals or sentence/title case. A label alone on its line takes the next
-                  line as its title, if that is title-sized (30 words, 200 characters); a
-                  line that repeats the title right after it (a link card) belongs to it.
-    subheading := a short line between blocks (at most 12 words and 80 characters, two of
-                  them with letters) that starts with a capital or digit and does not end
-                  in . , ; : (a ? is fine: "Unity in tatters?"); never first or last.
-    paragraph  := anything else.
+Body units, tried in this order:
+  related     LABEL sep title-or-url: READ MORE, READ NEXT, SEE ALSO, ALSO READ, RELATED
+              (STORIES|POSTS|ARTICLES|NEWS|LINKS|VIDEOS...), YOU MIGHT ALSO LIKE, MORE FROM X,
+              LEARN MORE, LIRE AUSSI, with ":" or a spaced dash; MORE, WATCH, PHOTOS, VIDEO,
+              GALLERY, LISTEN, READ with ":" only; `[Read: title]` and a bracketed title;
+              `Read more at: URL`, `- See more at: URL`, `Read More @ Site`. Labels are
+              capitalised (or `read more` in lower case). A label alone (`Related Posts:`,
+              `Story Timeline`) takes the title-sized units after it, each one link.
+  meta        a URL line, `Source: URL`, `Originally published at URL`; a date line
+  boilerplate see `_BOILERPLATE`: prompts, captions, credits, sign-offs, separators
+  subheading  a short line between blocks: at most 12 words and 80 characters (up to 25 words
+              when a paragraph follows), starting with a capital, digit or quote mark, not
+              ending in . , ; or ... (a ? or a : before a paragraph is fine); not a list item
+              (three short lines in a row are a list), not a name with an affiliation, never
+              the first or last unit.
+  paragraph   anything else.
 
 A file that is one long line has no layout to read: its first sentence (up to 300
 characters, "Mr." and "U.S." are not sentence ends) is the headline and the rest one
@@ -53,37 +69,176 @@ from pydantic import ValidationError
 
 from newsarchive import dates
 from newsarchive.errors import ParseError
-from newsarchive.models import Article, Block, BlockKind
+from newsarchive.models import Article, Block, BlockKind, DateSource, MetaKind, MetaLine
+
+# The parser's version: an archive re-reads articles parsed by an older one (reparse).
+PARSER_VERSION = 2
 
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_URL_PREFIX = re.compile(
+    r"^(?:source|url|link|permalink|original(?:ly published)? (?:at|on)|originally published"
+    r"(?: at| on)?|published at|article url|read (?:it )?(?:online )?at)\s*:?\s*"
+    r"(?P<url>(?:https?://|www\.)\S+)$",
+    re.IGNORECASE,
+)
+# A URL that lost the newline after it: `https://site/2017/09/21/slug/If you recall, ...`.
+_GLUED_URL = re.compile(r"^(?P<url>https?://\S+?/)(?P<rest>[A-Z“\"‘'][^/\s]*\s+\S.*)$")
+_MARKER = re.compile(r"^(?:-{1,3}|[–—•·*>|#]+)\s+")
+
 _RELATED_LABEL = (
-    r"read\s+more|read\s+next|read\s+also|also\s+read|see\s+also"
-    r"|related(?:\s+(?:video|gallery|story|stories|article|articles|content|coverage))?"
+    r"read\s+more|read\s+next|read\s+also|also\s+read|see\s+also|also\s+see|learn\s+more"
+    r"|related(?:\s+(?:video|videos|gallery|story|stories|article|articles|content|coverage"
+    r"|posts?|news|links?|reading|topics|items))?"
+    r"|you\s+(?:might|may)\s+also\s+(?:like|be\s+interested\s+in)|recommended(?:\s+for\s+you)?"
+    r"|more\s+(?:from|on|about|in)\s+[\w’' .-]{1,40}?|more\s+[\w-]+\s+(?:news|stories|coverage)"
+    r"|further\s+reading|lire\s+aussi|à\s+lire\s+aussi|lire|leer\s+más|lea\s+también"
+    r"|story\s+timeline|top\s+stories|most\s+(?:read|popular)|trending(?:\s+now)?"
 )
 # Words that also open ordinary sentences ("More — much more — was needed"): links only
 # with a colon.
-_MEDIA_LABEL = r"more|watch|photos?|videos?|gallery|listen"
+_MEDIA_LABEL = r"more|watch|photos?|videos?|gallery|listen|read"
 _RELATED = re.compile(
-    rf"^(?:(?P<label>{_RELATED_LABEL})(?:\s*:|\s+[-–—])|(?P<media>{_MEDIA_LABEL})\s*:)"
-    r"\s*(?P<rest>\S.*)$",
+    rf"^\[?(?:(?P<label>{_RELATED_LABEL})(?:\s*:|\s+[-–—]|\s+@)|(?P<media>{_MEDIA_LABEL})\s*:)"
+    r"\s*(?P<rest>\S.*?)\]?$",
     re.IGNORECASE,
 )
-_RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?$", re.IGNORECASE)
-# "By Jane Doe", "BY JANE DOE", "By Jane Doe and John Smith, Reuters | March 3, 2021".
-_NAME_WORD = r"(?:[A-Z][\w.'’\-]*|and|&|de|del|da|van|von|der|la|le|al|bin)"
-_BYLINE = re.compile(
-    rf"^(?:By|BY)\s+[A-Z][\w.'’\-]*(?:\s+{_NAME_WORD}){{0,5}}(?:\s*(?:,|\||·|•|—|–|\s-)\s*.*)?$"
+_RELATED_AT = re.compile(
+    r"^(?P<label>(?:read|see|find)\s+more|more)\s+(?:at|on)\s*:?\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
 )
-_SUBHEAD_END = re.compile(r"[.,;:](?:[\"'”’)\]]*)$")
+_RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?\s*\.{{0,3}}$", re.IGNORECASE)
+_BRACKETED = re.compile(r"^\[(?P<rest>[^\[\]]{3,200})\]$")
+
+# Bylines. A name word: capitalised, or a particle.
+_NAME = r"[A-Z][\w.'’\-]*"
+_NAME_WORD = rf"(?:{_NAME}|and|&|de|del|da|dos|van|von|der|den|la|le|al|bin|ibn|y)"
+_BYLINE_PREFIX = re.compile(
+    r"^(?:by|posted\s+by|written\s+by|words\s+by|story\s+by|reported\s+by|reporting\s+by"
+    r"|text\s+by|authors?|par|por|von|door|di)\s*:?\s+",
+    re.IGNORECASE,
+)
+_BYLINE_NAMES = re.compile(
+    rf"^{_NAME}(?:\s+{_NAME_WORD}){{0,6}}(?P<tail>(?:\s*(?:,|\||·|•|—|–|\s-|\s+on\s)\s*.*)?)$"
+)
+_AUTHOR_LABEL = re.compile(r"^authors?\s*:\s*", re.IGNORECASE)
+_AGENCY = re.compile(
+    r"^(?:the\s+)?(?:associated\s+press|reuters|afp|agence\s+france[- ]presse|ap|upi"
+    r"|united\s+press\s+international|press\s+association|pa|pti|press\s+trust\s+of\s+india"
+    r"|ians|xinhua|bloomberg|dpa|efe|ansa|kyodo|bbc\s+news|cnn(?:\s+wire)?|aap"
+    r"|staff\s+and\s+agencies|agencies|staff\s+reporter|special\s+correspondent"
+    r"|(?:\w+\s+)?staff|wire\s+reports|news\s+services)(?:\s+(?:staff|reports?|writer))?\.?$",
+    re.IGNORECASE,
+)
+# Words that make a capitalised line a section name or a kicker, not a person.
+_NOT_A_NAME_WORDS = (
+    "news world politics sport sports business opinion home top stories technology tech"
+    " entertainment health science video videos live breaking update analysis comment features"
+    " feature editorial staff writer reporter correspondent editor the a an of in on for to"
+    " and with latest more share print email comments photos photo gallery watch local"
+    " national international us uk review reviews culture life style travel money markets"
+    " economy weather blog blogs column columns letters today week report new story city state"
+    " world's exclusive sponsored advertisement daily star times post herald journal tribune"
+    " gazette press guardian telegraph mail chronicle examiner observer independent sun mirror"
+    " express globe courier record weekly online magazine network radio tv unlimited"
+    " newspapers newspaper media group agency department service"
+)
+_NOT_A_NAME = frozenset(_NOT_A_NAME_WORDS.split())
+_STAFF_LINE = re.compile(
+    r"^(?:[\w.'’-]+\s+){0,5}(?:staff|senior|chief|political|sports?|news|business|foreign"
+    r"|national|investigative|contributing|special|wire|managing)?\s*(?:writer|reporter"
+    r"|correspondent|editor|producer|columnist|contributor)s?$",
+    re.IGNORECASE,
+)
+
+# Lines of a web page or wire around the story: never story text, never headings.
+_BOILERPLATE = re.compile(
+    r"^(?:"
+    r"story\s+continue[sd]\s+below|continue[sd]?\s+reading(?:\s+(?:the\s+)?(?:main\s+)?"
+    r"(?:story|article|below))?|advertisement|advertising|sponsored(?:\s+content)?|ad"
+    r"|reuters?|-+\s*reuters?|\(?reuters\)?|\(?ap\)?|___+|\*{3,}|-{3,}|={3,}|~{3,}|#{3,}"
+    r"|(?:x\s*){3}|(?:\*\s*){3}|•{3,}|\.{3,}"
+    r"|(?:subscribe|sign\s+up|follow\s+(?:us|@)|like\s+us|share\s+(?:this|on|via)|click\s+here"
+    r"|tap\s+here|download\s+(?:the|our)|get\s+(?:the|our)\s+(?:latest|free)"
+    r"|join\s+(?:the|our)\s+(?:conversation|newsletter|mailing)|delivered\s+by"
+    r"|featured\s+image|image\s+via|photo\s+via|h/t\b|hat\s+tip|via\s*:)\b.*"
+    r"|(?:photo|image|picture|graphic|illustration|caption|credit|photograph|pictured)s?"
+    r"(?:\s+credit)?\s*[:|].*"
+    r"|the\s+post\s+.+\s+appeared\s+first\s+on\s+.+"
+    r"|this\s+(?:article|story|post)\s+(?:was\s+)?(?:originally\s+)?(?:appeared|published"
+    r"|first\s+appeared).*"
+    r"|(?:©|\(c\)|copyright)\s.*|.*\ball\s+rights\s+reserved\.?"
+    r"|(?:tags?|filed\s+under|categories|category|topics|keywords|article\s+from|posted\s+in"
+    r"|section)\s*:.*"
+    r"|\d+\s+(?:votes?|comments?|shares?|views?|responses?)"
+    r"|(?:comments?|print|email|e-mail|tweet|share|reddit|facebook|twitter|linkedin|whatsapp"
+    r"|pinterest|close|menu|search|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top)"
+    r"|(?:related|more)\s+(?:coverage|stories)\s+below"
+    r")$",
+    re.IGNORECASE,
+)
+# A photo credit inside a short line: "(AP Photo/Jane Doe)", "Getty Images".
+_CREDIT = re.compile(
+    r"\((?:AP|AFP|Reuters|EPA|Getty|PA)(?:\s+Photo)?[^)]*\)\s*$|Getty\s+Images|AP\s+Photo"
+    r"|AFP\s*/|Reuters\s*/|Shutterstock|/\s*(?:AFP|Reuters|EPA|AP)\b|Image\s+copyright"
+    r"|Photo\s+by\s",
+)
+MAX_CREDIT_WORDS = 30
+# A dateline that opens a story: `LONDON, Dec 5, 2018 (Reuters) - `, `WASHINGTON (AP) — `,
+# `Washington (CNN)`, `CAIRO — `, `NEW YORK, March 4 - `.
+_DATELINE = re.compile(
+    r"^(?P<dateline>(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){0,3}"
+    r"|[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?=\s*(?:,\s*[A-Z]|\()))"
+    r"(?:,\s*[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2})?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?"
+    r"(?:\s+\d{4})?))?"
+    r"\s*(?:\((?:[A-Za-z][A-Za-z .&]{0,30})\))?\s*(?:--?|–|—)(?=\s|$)\s*"
+    r"|[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2}\s*\((?:CNN|AP|AFP|Reuters|CNN Money)\)"
+    r"|\((?:[A-Z][A-Za-z ]{1,30})\)\s*(?:--?|–|—)\s)"
+)
+_LEDE_MARKS = re.compile(
+    r"(?i:\baccording\s+to\b)|n't\b|n’t\b|!$|\b(?:has|have|had)\s+(?:been\s+)?\w+(?:ed|en|wn|ld|ng)\b"
+    r"|^(?:\S+\s+){0,5}?\w{3,}ed\s"
+    r"|\b(?:said|says|told|tells|announced|reported|yesterday|today|tonight"
+    r"|this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week)|on\s+(?:Monday|Tuesday"
+    r"|Wednesday|Thursday|Friday|Saturday|Sunday)|Monday|Tuesday|Wednesday|Thursday|Friday"
+    r"|Saturday|Sunday)\b"
+    r"|(?:^|\s)(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|you|You)\b"
+)
+_LEDE_OPENING = re.compile(
+    r"^(?:[\"“‘'(\[]|(?:He|She|It|They|This|That|These|Those|But|And|Or|So|As|When|If"
+    r"|After|While|Because|Although|Though|Yet|Then|Now|Here|There|Well|Yes|No|Oh|In\s+a"
+    r"|In\s+an|On\s+a|At\s+a|Last|Earlier|Today|Yesterday|Tonight)\b)"
+)
+
+_SUBHEAD_END = re.compile(r"(?:[.,;]|\.\.\.|…)(?:[\"'”’)\]]*)$")
 _LETTER = re.compile(r"[^\W\d_]")
+_QUOTE_OPEN = "\"'“‘«„"
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s+[\"'“‘(]?[A-Z0-9])")
 _CLAUSE_END = re.compile(r"[:;](?=\s)|\s[-–—](?=\s)")
+_FULL_STOP_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
-MAX_HEAD_META = 3
+MAX_HEADER_UNITS = 8
+MAX_SCRAP_WORDS = 6
+MAX_META_LINE = 160
+MAX_NAME_LINE = 40
 MAX_LINK_TITLE_WORDS = 30
 MAX_LINK_TITLE_CHARS = 200
+MAX_LINK_LIST = 12
 MAX_SUBHEAD_WORDS = 12
+MAX_COLON_SUBHEAD = 4
+MAX_QUESTION_SUBHEAD = 8
 MAX_SUBHEAD_CHARS = 80
+MAX_LONG_SUBHEAD_WORDS = 25
+MAX_LONG_SUBHEAD_CHARS = 160
+MIN_DEK_WORDS, MAX_DEK_WORDS = 8, 45
+MIN_META_DEK_WORDS = 6
+# What a standfirst never holds: separators of metadata, copyright signs, a source's slash.
+_NOT_IN_DEK = re.compile(r"[|©®/]|\s--?\s*$|^\(|\b\d{1,2}:\d{2}\b")
+_AGENCY_WORDS = re.compile(
+    r"\b(?:Associated Press|ASSOCIATED PRESS|Reuters|REUTERS|AFP|News Service|Newswire"
+    r"|Business Wire|Sports Network|Press Trust)\b"
+)
+MAX_HEADLINE_DEK_WORDS = 15
 MAX_GIANT_HEADLINE = 300
 MAX_FALLBACK_HEADLINE = 120
 # Words that end in a full stop without ending the sentence ("Mr. Smith").
@@ -99,6 +254,24 @@ class _Line(NamedTuple):  # a NamedTuple: made for every line, and cheap to make
     number: int  # 1-based, in the decoded text
     text: str  # stripped
     gap_before: bool  # a blank line separates it from the previous non-blank line
+
+
+class _Unit(NamedTuple):
+    """One line, or a paragraph of hard-wrapped lines joined with spaces."""
+
+    number: int  # of its first line
+    text: str
+    gap_before: bool
+
+
+class _Meta(NamedTuple):
+    """What a metadata line says; `text` is the line as written."""
+
+    kind: MetaKind
+    text: str
+    byline: str | None = None
+    url: str | None = None
+    date: dates.FoundDate | None = None
 
 
 def parse_article(
@@ -117,46 +290,80 @@ def parse_article(
         raise ParseError(f"not a valid article ({where}: {first['msg']})", source=source) from None
 
 
+class _Fields:
+    """The article being put together, in the order the parser meets its parts."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+        self.meta: list[MetaLine] = []
+        self.blocks: list[Block] = []
+        self.updated = False
+
+    def add_meta(self, meta: _Meta) -> None:
+        self.meta.append(MetaLine(kind=meta.kind, text=meta.text))
+        if meta.byline and "byline" not in self.values:
+            self.values["byline"] = meta.byline
+        if meta.url and "source_url" not in self.values:
+            self.values["source_url"] = meta.url
+        if meta.kind is MetaKind.DATELINE and "dateline" not in self.values:
+            self.values["dateline"] = meta.text
+        self.set_date(meta.date)
+
+    def set_date(self, found: dates.FoundDate | None) -> None:
+        if found and "published" not in self.values:
+            self.values["published"], self.values["date_source"] = found.value, found.source
+            self.values["date_confidence"] = found.confidence
+            self.values["date_evidence"] = found.evidence
+
+    def add(self, kind: BlockKind, text: str, label: str | None = None) -> None:
+        url = text if label is not None and _URL.match(text) else None
+        self.blocks.append(Block(kind=kind, text=text, label=label, url=url))
+
+
 def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     lines = _non_blank_lines(text)
     if not lines:
         raise ParseError("no text: the file holds only whitespace", source=source)
-    fields: dict[str, object] = {}
+    out = _Fields()
     pos = 0
-    if _URL.match(lines[0].text):
-        fields["source_url"] = lines[0].text
-        pos = 1
-    if pos == len(lines):
+    if len(lines) == 1 and _url_line(lines[0].text):
         raise ParseError("no headline: the file holds only a URL", source=source, line=1)
+    while pos < len(lines) - 1 and (meta := _url_line(lines[pos].text)):
+        out.add_meta(meta)
+        pos += 1
     if pos == len(lines) - 1:
-        fields["headline"], blocks = _split_one_line(lines[pos].text)
+        headline, blocks = _split_one_line(lines[pos].text)
+        out.values["headline"] = headline
+        out.blocks.extend(blocks)
     else:
-        fields["headline"] = lines[pos].text
-        body = lines[_read_head_meta(lines, pos + 1, fields) :]
-        if _has_dek(body):
-            fields["dek"] = body[0].text
-            body = body[1:]
-        blocks = tuple(_blocks(_paragraph_texts(body)))
-
-    fields["blocks"] = blocks
-    _find_date(fields, [b.text for b in blocks if b.kind is BlockKind.PARAGRAPH], source, not_after)
-    return Article.model_validate(fields)
+        headline = _MARKER.sub("", lines[pos].text, count=1) or lines[pos].text
+        out.values["headline"] = headline
+        units = _units(lines[pos + 1 :])
+        start = _read_header(units, headline, out)
+        _read_body(units[start:], headline, out)
+    out.values["blocks"] = tuple(out.blocks)
+    out.values["meta"] = tuple(out.meta)
+    paragraphs = [b.text for b in out.blocks if b.kind is BlockKind.PARAGRAPH]
+    _find_date(out, paragraphs, source, not_after)
+    return Article.model_validate(out.values)
 
 
 def _find_date(
-    fields: dict[str, object], paragraphs: list[str], source: str | None, not_after: dt.date | None
+    out: _Fields, paragraphs: list[str], source: str | None, not_after: dt.date | None
 ) -> None:
     """Stated dates in the parser's order of trust, then inference (given a bound only)."""
     if paragraphs:
-        _set_date(fields, dates.date_from_dateline(paragraphs[0]))
-    if isinstance(url := fields.get("source_url"), str):
-        _set_date(fields, dates.date_from_url(url))
+        out.set_date(dates.date_from_dateline(paragraphs[0]))
+        if "dateline" not in out.values and (dateline := _DATELINE.match(paragraphs[0])):
+            out.values["dateline"] = dateline["dateline"].strip()
+    if isinstance(url := out.values.get("source_url"), str):
+        out.set_date(dates.date_from_url(url))
     if source:
-        _set_date(fields, dates.date_from_path(source))
-    if not_after is not None and "published" not in fields:
-        dek = fields.get("dek")
+        out.set_date(dates.date_from_path(source))
+    if not_after is not None and "published" not in out.values and not out.updated:
+        dek = out.values.get("dek")
         lede = ([dek] if isinstance(dek, str) else []) + paragraphs
-        _set_date(fields, dates.infer_date(lede, not_after=not_after))
+        out.set_date(dates.infer_date(lede, not_after=not_after))
 
 
 def _non_blank_lines(text: str) -> list[_Line]:
@@ -173,140 +380,392 @@ def _non_blank_lines(text: str) -> list[_Line]:
     return out
 
 
-def _read_head_meta(lines: Sequence[_Line], pos: int, fields: dict[str, object]) -> int:
-    """Consume the URL, byline and date lines right under the headline; return where the
-    body starts."""
-    for _ in range(MAX_HEAD_META):
-        if pos >= len(lines) - 1:  # the last line is body, whatever it looks like
-            break
-        text = lines[pos].text
-        if "source_url" not in fields and _URL.match(text):
-            fields["source_url"] = text
-        elif "byline" not in fields and (byline := _byline(text)):
-            fields["byline"] = byline
-            _set_date(fields, dates.date_from_byline(text))
-        elif "published" not in fields and (found := dates.date_from_header_line(text)):
-            _set_date(fields, found)
-        else:
-            break
-        pos += 1
-    return pos
+# -- units ------------------------------------------------------------------------------
 
 
-def _byline(text: str) -> str | None:
-    """The byline's names and affiliation, without "By" and without a trailing date."""
-    if len(text) > 120 or not _BYLINE.match(text):
-        return None
-    names = text[2:]
-    if dated := dates.BYLINE_DATE.search(names):
-        names = names[: dated.start()]
-    return names.strip(" \t,|·•—–-") or None
-
-
-def _set_date(fields: dict[str, object], found: dates.FoundDate | None) -> None:
-    if found and "published" not in fields:
-        fields["published"], fields["date_source"] = found.value, found.source
-        fields["date_confidence"], fields["date_evidence"] = found.confidence, found.evidence
-
-
-def _has_dek(body: Sequence[_Line]) -> bool:
-    """The seed's layout: compact body, first line flush under the headline, prose."""
-    if len(body) < 2 or body[0].gap_before or _is_loose(body):
-        return False
-    first = body[0].text
-    return len(first.split()) >= 3 and not (_RELATED.match(first) or _RELATED_BARE.match(first))
-
-
-def _is_loose(body: Sequence[_Line]) -> bool:
-    gaps = sum(line.gap_before for line in body[1:])
-    if len(body) <= 3:
-        return gaps > 0
-    return gaps * 3 >= len(body) - 1
-
-
-def _paragraph_texts(body: Sequence[_Line]) -> list[str]:
-    """One text per block: a line each, or a blank-separated group each in wrapped text."""
-    if not body:
-        return []
-    groups: list[list[str]] = []
-    for line in body:
+def _units(lines: Sequence[_Line]) -> list[_Unit]:
+    """Lines as units: in hard-wrapped text a blank-separated group is one unit, but for
+    metadata and link lines, which are never wrapped."""
+    groups: list[list[_Line]] = []
+    for line in lines:
         if line.gap_before or not groups:
             groups.append([])
-        groups[-1].append(line.text)
-    if _is_hard_wrapped(groups):
-        return [" ".join(group) for group in groups]
-    return [line.text for line in body]
+        groups[-1].append(line)
+    if not _is_hard_wrapped([[line.text for line in g] for g in groups]):
+        return [_Unit(*line) for line in lines]
+    units: list[_Unit] = []
+    for group in groups:
+        joined: list[_Line] = []
+        for line in group:
+            if _standalone(line.text):
+                if joined:
+                    units.append(_joined(joined))
+                    joined = []
+                units.append(_Unit(*line))
+            else:
+                joined.append(line)
+        if joined:
+            units.append(_joined(joined))
+    return units
+
+
+def _joined(lines: Sequence[_Line]) -> _Unit:
+    return _Unit(lines[0].number, " ".join(line.text for line in lines), lines[0].gap_before)
+
+
+def _standalone(text: str) -> bool:
+    """Lines a wrapped paragraph never contains: URLs, bylines, dates, link labels."""
+    return bool(
+        _URL.match(text)
+        or _URL_PREFIX.match(text)
+        or _BYLINE_PREFIX.match(text)
+        or dates.read_date_line(text)
+        or _RELATED_BARE.match(text)
+    )
 
 
 def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
     multi = [g for g in groups if len(g) > 1]
     if len(multi) * 2 < len(groups) or len(groups) < 2:
         return False
-    if any(len(t) > WRAP_MAX_LINE for g in groups for t in g):
+    if any(len(t) > WRAP_MAX_LINE and not _URL.search(t.split()[-1]) for g in groups for t in g):
         return False
     inner = [t for g in multi for t in g[:-1]]
     return sum(len(t) >= WRAP_MIN_LINE for t in inner) * 4 >= len(inner) * 3
 
 
-def _blocks(texts: Sequence[str]) -> list[Block]:
-    blocks: list[Block] = []
-    i = 0
-    while i < len(texts):
-        text = texts[i]
-        i += 1
-        if (match := _RELATED.match(text)) and _is_label_cased(label := _label(match)):
-            blocks.append(_read_more(label, match["rest"]))
-        elif (
-            (bare := _RELATED_BARE.match(text))
-            and _is_label_cased(bare["label"])
-            and i < len(texts)
-            and _is_title(texts[i])
-        ):
-            blocks.append(_read_more(bare["label"], texts[i]))
-            i += 1
-        elif _is_subheading(text, first=not blocks, last=i == len(texts)):
-            blocks.append(Block(kind=BlockKind.SUBHEADING, text=text))
-            continue
+# -- the header -------------------------------------------------------------------------
+
+
+def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
+    """Consume the metadata, furniture and dek under the headline; return where the body
+    starts. The last unit is always body."""
+    pos = 0
+    dek_done = False
+    limit = min(len(units) - 1, MAX_HEADER_UNITS)
+    while pos < limit:
+        text = _MARKER.sub("", units[pos].text, count=1)
+        if meta := _meta_line(text, units[pos].text, header=True):
+            out.add_meta(meta)
+            out.updated |= meta.kind is MetaKind.DATE and meta.date is None
+        elif _is_furniture(text, headline):
+            out.add(BlockKind.BOILERPLATE, units[pos].text)
+        elif not dek_done and _is_dek(units, pos, compact=_is_compact(units)):
+            out.values["dek"] = units[pos].text
+            dek_done = True
+        elif _is_header_scrap(text):
+            out.add(BlockKind.BOILERPLATE, units[pos].text)
         else:
-            blocks.append(Block(kind=BlockKind.PARAGRAPH, text=text))
-            continue
-        # A link card often repeats its title on the next line: it is part of the link.
-        if i < len(texts) and texts[i] == blocks[-1].text:
+            break
+        pos += 1
+    return pos
+
+
+def _is_header_scrap(text: str) -> bool:
+    """A few words under the headline that are no sentence: a site or section name, a
+    caption, a credit (`Summit Daily News`, `PA Sport/Sportal`)."""
+    return len(text.split()) <= MAX_SCRAP_WORDS and not _FULL_STOP_END.search(text)
+
+
+def _is_compact(units: Sequence[_Unit]) -> bool:
+    """Body lines not separated by blank lines (the seed's layout)."""
+    gaps = sum(unit.gap_before for unit in units[1:])
+    return gaps * 3 < max(1, len(units) - 1)
+
+
+def _is_dek(units: Sequence[_Unit], pos: int, *, compact: bool) -> bool:
+    text = units[pos].text
+    words = text.split()
+    if len(words) < 2 or _RELATED.match(text) or _RELATED_BARE.match(text):
+        return False
+    if _NOT_IN_DEK.search(text) or _CREDIT.search(text) or _AGENCY_WORDS.search(text):
+        return False  # a credit, a source line, a score line
+    following = units[pos + 1]
+    if _meta_line(_MARKER.sub("", following.text, count=1), following.text, header=True):
+        # Between the headline and its metadata: the page's standfirst, if it is prose.
+        return (
+            MIN_META_DEK_WORDS <= len(words) <= MAX_DEK_WORDS * 2
+            and not _DATELINE.match(text)
+            and not _looks_like_name(text)
+            and "|" not in text
+            and not any(c.isdigit() for c in text[:12])
+        )
+    if _is_second_headline(text):
+        return True
+    if not compact or not MIN_DEK_WORDS <= len(words) <= MAX_DEK_WORDS:
+        return False
+    if not _FULL_STOP_END.search(text) or _DATELINE.match(text):
+        return False
+    return not (_LEDE_MARKS.search(text) or _LEDE_OPENING.match(text))
+
+
+def _is_second_headline(text: str) -> bool:
+    """`More Flights, Fewer Crashes In 2007`: a title under the title."""
+    words = text.split()
+    if not MIN_META_DEK_WORDS <= len(words) <= MAX_HEADLINE_DEK_WORDS:
+        return False
+    if _FULL_STOP_END.search(text) or text.endswith(":") or re.search(r"\d\s+\w+\s+\w+\s+\d", text):
+        return False
+    capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return capitals >= len(words) - 1 and not _looks_like_name(text)
+
+
+def _is_furniture(text: str, headline: str) -> bool:
+    return bool(
+        text == headline
+        or _BOILERPLATE.match(text)
+        or _STAFF_LINE.match(text)
+        or (len(text.split()) <= MAX_CREDIT_WORDS and _CREDIT.search(text))
+    )
+
+
+# -- metadata lines ---------------------------------------------------------------------
+
+
+def _url_line(text: str) -> _Meta | None:
+    bare = _MARKER.sub("", text, count=1)
+    if _URL.match(bare):
+        return _Meta(MetaKind.URL, text, url=bare)
+    if match := _URL_PREFIX.match(bare):
+        return _Meta(MetaKind.URL, text, url=match["url"])
+    return None
+
+
+def _meta_line(text: str, verbatim: str, *, header: bool) -> _Meta | None:
+    """The metadata a line is, if it is one: URL, byline (maybe with a date), date, or a
+    dateline on its own line. Bare names count as bylines only in the header."""
+    if meta := _url_line(text):
+        return meta._replace(text=verbatim)
+    if len(text) > MAX_META_LINE:
+        return None
+    if found := dates.read_date_line(text):
+        return _Meta(MetaKind.DATE, verbatim, date=dates.found_in_line(found, _HEADER, verbatim))
+    if byline := _byline(text, header=header):
+        names, date = byline
+        return _Meta(MetaKind.BYLINE, verbatim, byline=names, date=date)
+    if header and _DATELINE.fullmatch(text + (" " if text[-1] in "-–—" else "")):
+        return _Meta(MetaKind.DATELINE, verbatim)
+    if "|" in text or " by " in text.lower():
+        return _date_then_byline(text, verbatim, header=header)
+    return None
+
+
+_HEADER = DateSource.HEADER
+
+
+def _date_then_byline(text: str, verbatim: str, *, header: bool) -> _Meta | None:
+    """`2/26/2015 7:11 AM PST BY TMZ STAFF`, `Nov 9, 2016 | Politics`."""
+    parts = re.split(r"\s+(?:\||by|BY|By)\s+", text, maxsplit=1)
+    if len(parts) != 2:
+        return None
+    found = dates.read_date_line(parts[0])
+    if found is None:
+        return None
+    byline = _byline("By " + parts[1], header=header)
+    date = dates.found_in_line(found, _HEADER, verbatim)
+    names = byline[0] if byline else None
+    return _Meta(MetaKind.BYLINE if names else MetaKind.DATE, verbatim, byline=names, date=date)
+
+
+def _byline(text: str, *, header: bool) -> tuple[str, dates.FoundDate | None] | None:
+    """The names (with any affiliation) of a byline line, and a date it carries."""
+    prefix = _BYLINE_PREFIX.match(text)
+    rest = text[prefix.end() :] if prefix else text
+    parts = [p.strip() for p in re.split(r"\s+[|·•]\s+|\s+[|·•]|[|·•]\s+", rest) if p.strip()]
+    if not parts:
+        return None
+    first, others = parts[0], parts[1:]
+    date: dates.FoundDate | None = None
+    on = re.match(r"^(?P<names>.+?)\s+on\s+(?P<date>.+)$", first)
+    if on and (found := dates.read_date_line(on["date"])):
+        first = on["names"]
+        date = dates.found_in_line(found, DateSource.BYLINE, text)
+    for part in others:
+        if date is None and (found := dates.read_date_line(part)):
+            date = dates.found_in_line(found, DateSource.BYLINE, text)
+    if prefix:
+        match = _BYLINE_NAMES.match(first) if first[:1].isupper() else None
+        if match is None and not (first[:1].isupper() or _AUTHOR_LABEL.match(text)):
+            return None
+        if match is not None and date is None and match["tail"]:
+            tail = match["tail"].strip(" ,|·•—–-")
+            if found := dates.read_date_line(tail):
+                date = dates.found_in_line(found, DateSource.BYLINE, text)
+                first = first[: len(first) - len(match["tail"])]
+        elif match is not None and date is None and (dated := dates.BYLINE_DATE.search(first)):
+            date = dates.date_from_byline(text)
+            first = first[: dated.start()]
+    elif not others or not header:
+        if not header or not (_looks_like_name(first) or _AGENCY.match(first)):
+            return None
+    elif not (_looks_like_name(first) or _AGENCY.match(first)):
+        return None
+    names = first.strip(" \t,|·•—–-")
+    if len(names) > 120 or not names:
+        return None
+    return names, date
+
+
+def _looks_like_name(text: str) -> bool:
+    """`Jane Doe`, `J.J. GALLAGHER`, `Marcos Da Silva`: two to four name words."""
+    if len(text) > MAX_NAME_LINE or any(c.isdigit() for c in text):
+        return False
+    words = text.split()
+    if not 2 <= len(words) <= 4:
+        return False
+    for word in words:
+        bare = word.strip(".,")
+        if bare.lower() in _NOT_A_NAME:
+            return False
+        if not (bare[:1].isupper() or bare.lower() in ("de", "da", "van", "von", "del", "al")):
+            return False
+        if not re.fullmatch(r"[\w.'’\-]+", bare):
+            return False
+    return True
+
+
+# -- the body ---------------------------------------------------------------------------
+
+
+def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
+    texts = [unit.text for unit in units]
+    i = 0
+    n = len(texts)
+    while i < n:
+        text = texts[i]
+        bare = _MARKER.sub("", text, count=1)
+        if link := _related(bare):
+            label, rest = link
+            out.add(BlockKind.READ_MORE, rest, label)
             i += 1
-    return blocks
+            if i < n and texts[i] == rest:  # a link card repeats its title
+                out.add(BlockKind.BOILERPLATE, texts[i])
+                i += 1
+            continue
+        if (bare_label := _RELATED_BARE.match(bare)) and _is_label_cased(bare_label["label"]):
+            titles = _link_titles(texts, i + 1)
+            if titles:
+                label = " ".join(bare_label["label"].split())
+                out.add(BlockKind.BOILERPLATE, text)
+                for k, title in enumerate(titles):
+                    if k and title == titles[k - 1]:  # a link card repeats its title
+                        out.add(BlockKind.BOILERPLATE, title)
+                    else:
+                        out.add(BlockKind.READ_MORE, title, label)
+                i += 1 + len(titles)
+                continue
+            out.add(BlockKind.BOILERPLATE, text)
+            i += 1
+            continue
+        if glued := _GLUED_URL.match(text) if i == 0 else None:
+            url = glued["url"]
+            out.add_meta(_Meta(MetaKind.URL, url, url=url))
+            out.add(BlockKind.PARAGRAPH, glued["rest"])
+            i += 1
+            continue
+        if meta := _body_meta(bare, text, at_end=i >= n - 3, first=i == 0):
+            out.add_meta(meta)
+            out.updated |= meta.kind is MetaKind.DATE and meta.date is None
+        elif _is_furniture(bare, headline):
+            out.add(BlockKind.BOILERPLATE, text)
+        elif _is_subheading(texts, i):
+            out.add(BlockKind.SUBHEADING, text)
+        else:
+            out.add(BlockKind.PARAGRAPH, text)
+        i += 1
 
 
-def _label(match: re.Match[str]) -> str:
-    return match["label"] or match["media"]
+def _body_meta(bare: str, text: str, *, at_end: bool, first: bool) -> _Meta | None:
+    """URL and date lines in the body; a byline or dateline only as its first unit."""
+    if meta := _url_line(text):
+        return meta
+    if len(bare) <= dates.MAX_DATE_LINE and (found := dates.read_date_line(bare)):
+        if found.value is None and not (at_end or first or found.updated):
+            return None
+        return _Meta(MetaKind.DATE, text, date=dates.found_in_line(found, _HEADER, text))
+    if first:
+        return _meta_line(bare, text, header=False)
+    return None
+
+
+def _related(text: str) -> tuple[str, str] | None:
+    """(label, title or URL) of a related-link line."""
+    if match := _RELATED.match(text):
+        label = match["label"] or match["media"]
+        if _is_label_cased(label) and (match["label"] or _is_title(match["rest"])):
+            return " ".join(label.split()), match["rest"].strip()
+    if (match := _RELATED_AT.match(text)) and _is_label_cased(match["label"]):
+        return " ".join(match["label"].split()), match["rest"].strip()
+    if (match := _BRACKETED.match(text)) and _is_title(match["rest"]):
+        return "Related", match["rest"].strip()
+    return None
+
+
+def _link_titles(texts: Sequence[str], start: int) -> list[str]:
+    """The titles a bare label announces: title-sized units, up to a paragraph."""
+    titles: list[str] = []
+    for text in texts[start : start + MAX_LINK_LIST]:
+        if not _is_title(text) or _BOILERPLATE.match(text) or _URL_PREFIX.match(text):
+            break
+        if text.endswith(".") and len(text.split()) > MAX_SCRAP_WORDS:
+            break  # a sentence: the story goes on
+        titles.append(text)
+    return titles
 
 
 def _is_title(text: str) -> bool:
-    """Short enough to be the title a bare `SEE ALSO` line announces, not a paragraph."""
+    """Short enough to be the title a link announces, not a paragraph."""
     return len(text) <= MAX_LINK_TITLE_CHARS and len(text.split()) <= MAX_LINK_TITLE_WORDS
 
 
 def _is_label_cased(label: str) -> bool:
-    """`MORE:` and `More:` introduce links; `more:` inside a sentence does not."""
-    return label.isupper() or label[0].isupper()
+    """`MORE:` and `More:` introduce links; `more:` inside a sentence does not, but
+    `read more` does, whatever its case."""
+    return label.isupper() or label[0].isupper() or label.lower().startswith("read more")
 
 
-def _read_more(label: str, rest: str) -> Block:
-    label = " ".join(label.split())
-    url = rest if _URL.match(rest) else None
-    return Block(kind=BlockKind.READ_MORE, text=rest, label=label, url=url)
-
-
-def _is_subheading(text: str, *, first: bool, last: bool) -> bool:
-    if first or last or len(text) > MAX_SUBHEAD_CHARS:
+def _is_subheading(texts: Sequence[str], i: int) -> bool:
+    if i == 0 or i == len(texts) - 1:
         return False
+    text = texts[i]
     words = text.split()
-    if len(words) > MAX_SUBHEAD_WORDS or _SUBHEAD_END.search(text):
+    following = texts[i + 1]
+    long_paragraph_next = len(following.split()) > MAX_SUBHEAD_WORDS and bool(
+        _FULL_STOP_END.search(following)
+    )
+    if (len(words) > MAX_SUBHEAD_WORDS or len(text) > MAX_SUBHEAD_CHARS) and not (
+        long_paragraph_next
+        and len(words) <= MAX_LONG_SUBHEAD_WORDS
+        and len(text) <= MAX_LONG_SUBHEAD_CHARS
+        and not _FULL_STOP_END.search(text)
+    ):
         return False
-    if sum(1 for w in words if _LETTER.search(w)) < 2:  # "1,375", "2000 GMT", "Analysis"
+    if _SUBHEAD_END.search(text) or following[:1].islower():
+        return False  # a sentence's end, or a sentence that goes on in the next line
+    if text.endswith(":") and not (long_paragraph_next and len(words) <= MAX_COLON_SUBHEAD):
+        return False  # "In conclusion:" heads a section; "Here is what he said:" does not
+    if text.endswith("?") and len(words) > MAX_QUESTION_SUBHEAD:
         return False
-    if not (text[0].isupper() or text[0].isdigit()):
+    first = text[0]
+    if first in _QUOTE_OPEN:
+        first = text[1:2] or "x"
+    if not (first.isupper() or first.isdigit()):
         return False
-    return not (_BYLINE.match(text) or _URL.match(text) or _RELATED_BARE.match(text))
+    letters = sum(1 for w in words if _LETTER.search(w))
+    if letters < 2 and not (len(words) == 1 and len(text) >= 3 and long_paragraph_next):
+        return False
+    if _short_line(texts[i - 1]) and (_short_line(following) or _short_line(texts[i - 2])):
+        return False  # three short lines in a row: a list, not headings
+    if re.match(rf"^{_NAME}(?:\s+{_NAME}){{1,3}},\s", text):
+        return False  # "Jane Doe, professor of law at X": a panel's name line
+    return not (_URL.match(text) or _RELATED_BARE.match(text) or _BYLINE_PREFIX.match(text))
+
+
+def _short_line(text: str) -> bool:
+    return len(text.split()) <= MAX_SUBHEAD_WORDS and not _FULL_STOP_END.search(text)
+
+
+# -- one-line files ---------------------------------------------------------------------
 
 
 def _split_one_line(text: str) -> tuple[str, tuple[Block, ...]]:
