@@ -26,9 +26,13 @@ ALLOWED = {
     "rows": {"decode", "errors", "models", "parser"},
     "store": {"db", "errors", "models", "query", "rows"},
     "ingest": {"errors", "models", "rows", "store"},
-    "verify": {"models", "rows", "store"},
+    "verify": {"models", "parser", "rows", "store"},
+    "reparse": {"models", "parser", "rows", "store"},
     "render": {"models", "query"},
-    "cli": {"config", "dates", "errors", "ingest", "migrate", "query", "render", "store", "verify"},
+    "cli": {
+        *("config", "dates", "errors", "ingest", "migrate", "query", "render", "reparse"),
+        *("store", "verify"),
+    },
     "__main__": {"cli"},
     "__init__": set(),
 }
@@ -42,6 +46,7 @@ FORBIDDEN = {
     "render": {"click", "sqlalchemy", "alembic"},
     "store": {"click", "rich"},
     "ingest": {"click", "rich"},
+    "reparse": {"click", "rich"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }
 

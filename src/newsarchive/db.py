@@ -60,6 +60,11 @@ class ArticleRow(Base):
     dek: Mapped[str | None] = mapped_column(Text)
     byline: Mapped[str | None] = mapped_column(Text)
     source_url: Mapped[str | None] = mapped_column(Text)
+    dateline: Mapped[str | None] = mapped_column(Text)
+    # Every metadata line verbatim, a JSON list of {"kind": ..., "text": ...} in file order.
+    meta: Mapped[list[dict[str, str]]] = mapped_column(JSON, server_default="[]")
+    # Which parser read the row (parser.PARSER_VERSION); `reparse` updates older rows.
+    parser_version: Mapped[int] = mapped_column(Integer, server_default="1")
     published: Mapped[dt.date | None] = mapped_column(Date)
     date_source: Mapped[str | None] = mapped_column(String(16))
     date_confidence: Mapped[float | None] = mapped_column(Float)
@@ -69,7 +74,8 @@ class ArticleRow(Base):
     body: Mapped[str] = mapped_column(Text)
     # The body's structure, a JSON list in reading order: {"kind": "paragraph"} and
     # {"kind": "subheading"} take the next line of `body`; READ MORE entries carry their own
-    # text, label and url (another article's title is not this article's text).
+    # text, label and url (another article's title is not this article's text), and
+    # boilerplate entries their own text (page furniture is not searched).
     blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     word_count: Mapped[int] = mapped_column(Integer)
     encoding: Mapped[str] = mapped_column(String(32))

@@ -27,8 +27,15 @@ from sqlalchemy.orm import Session
 
 from newsarchive.errors import ArchiveError
 from newsarchive.models import DateSource
-from newsarchive.rows import ArticleValues, Prepared, dated_values, prepare, start_worker
-from newsarchive.store import DATE_COLUMNS, NewArticle, Store
+from newsarchive.rows import (
+    DATE_COLUMNS,
+    ArticleValues,
+    Prepared,
+    dated_values,
+    prepare,
+    start_worker,
+)
+from newsarchive.store import NewArticle, Store
 
 BATCH_SIZE = 1000
 # Below this many new articles in a batch, starting worker processes costs more than it saves.

@@ -162,7 +162,7 @@ def article_view(article: StoredArticle, highlight: Sequence[str] = ()) -> Rende
     parts: list[RenderableType] = [marked(article.headline, highlight, "bold")]
     if article.dek:
         parts.append(marked(article.dek, highlight, "italic"))
-    parts.append(_metadata_line(article))
+    parts.append(_metadata_line(article, highlight))
     parts.append(Rule(style="dim"))
     for block in article.blocks:
         if block.kind is BlockKind.SUBHEADING:
@@ -173,10 +173,12 @@ def article_view(article: StoredArticle, highlight: Sequence[str] = ()) -> Rende
             link.append("  ")
             link.append_text(marked(block.text, highlight, "cyan"))
             parts.append(_spaced(link, indent=2))
+        elif block.kind is BlockKind.BOILERPLATE:
+            parts.append(_spaced(safe_text(block.text, "dim")))
         else:
             parts.append(_spaced(marked(block.text, highlight)))
     parts.append(Rule(style="dim"))
-    parts.append(_provenance(article))
+    parts.append(_provenance(article, highlight))
     return Constrain(Group(*parts), width=READING_WIDTH)
 
 
@@ -186,7 +188,7 @@ def _spaced(text: Text, indent: int = 0) -> Group:
     return Group(Text(), Text(" " * indent) + text if indent else text)
 
 
-def _metadata_line(article: StoredArticle) -> Text:
+def _metadata_line(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
     line = Text(style="dim")
     if article.published and article.date_source:
         explicit = article.date_source.explicit
@@ -200,13 +202,13 @@ def _metadata_line(article: StoredArticle) -> Text:
         line.append("undated")
     if article.byline:
         line.append(" · by ")
-        line.append(clean(article.byline))
+        line.append_text(marked(article.byline, highlight))
     line.append(f" · {article.word_count:,} words · {article.reading_minutes} min read")
     line.append(f" · #{article.id}")
     return line
 
 
-def _provenance(article: StoredArticle) -> Text:
+def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
     text = Text(style="dim")
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
@@ -214,7 +216,7 @@ def _provenance(article: StoredArticle) -> Text:
     text.append(f"\n{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}")
     if article.source_url:
         text.append("\nURL: ")
-        text.append(clean(article.source_url))
+        text.append_text(marked(article.source_url, highlight))
     if article.date_evidence:
         inferred = article.date_source is not None and not article.date_source.explicit
         text.append("\nDate reasoned from: " if inferred else "\nDate from: ")

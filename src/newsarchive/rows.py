@@ -16,8 +16,23 @@ from typing import Any
 
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
-from newsarchive.models import Article, Block, BlockKind, DateSource
-from newsarchive.parser import parse_article
+from newsarchive.models import Article, Block, DateSource, MetaLine
+from newsarchive.parser import PARSER_VERSION, parse_article
+
+# The columns a parse of an article's bytes decides (its dates are DATE_COLUMNS).
+PARSED_COLUMNS = (
+    "headline",
+    "dek",
+    "byline",
+    "source_url",
+    "dateline",
+    "meta",
+    "body",
+    "blocks",
+    "word_count",
+)
+# The columns that say when an article was published, and how that is known.
+DATE_COLUMNS = ("published", "date_source", "date_confidence", "date_evidence")
 
 # An article's column values, but its hash and ingest time.
 ArticleValues = dict[str, Any]
@@ -69,15 +84,18 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
         "dek": article.dek,
         "byline": article.byline,
         "source_url": article.source_url,
+        "dateline": article.dateline,
+        "meta": [{"kind": m.kind.value, "text": m.text} for m in article.meta],
         "published": article.published,
         "date_source": article.date_source.value if article.date_source else None,
         "date_confidence": article.date_confidence,
         "date_evidence": list(article.date_evidence),
-        "body": "\n".join(b.text for b in article.blocks if b.kind is not BlockKind.READ_MORE),
+        "body": "\n".join(b.text for b in article.blocks if b.kind.is_story),
         "blocks": [_block_values(b) for b in article.blocks],
         "word_count": article.word_count,
         "encoding": encoding,
         "byte_size": byte_size,
+        "parser_version": PARSER_VERSION,
     }
 
 
@@ -93,7 +111,7 @@ def dated_values(published: dt.date) -> ArticleValues:
 
 def _block_values(block: Block) -> dict[str, str]:
     # By hand, not model_dump: this runs for every block of every article ingested.
-    if block.kind is not BlockKind.READ_MORE:
+    if block.kind.is_story:
         return {"kind": block.kind.value}  # its text is the next line of `body`
     values = {"kind": block.kind.value, "text": block.text}
     if block.label is not None:
@@ -101,6 +119,10 @@ def _block_values(block: Block) -> dict[str, str]:
     if block.url is not None:
         values["url"] = block.url
     return values
+
+
+def meta_from_row(meta: list[dict[str, str]]) -> tuple[MetaLine, ...]:
+    return tuple(MetaLine.model_validate(entry) for entry in meta)
 
 
 def blocks_from_row(body: str, structure: list[dict[str, Any]]) -> tuple[Block, ...]:

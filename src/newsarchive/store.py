@@ -27,7 +27,7 @@ from newsarchive.models import (
     StoredArticle,
 )
 from newsarchive.query import Query
-from newsarchive.rows import ArticleValues, blocks_from_row
+from newsarchive.rows import DATE_COLUMNS, ArticleValues, blocks_from_row, meta_from_row
 
 # SQLite allows 32766 bound parameters per statement; stay well below for IN (...) lists.
 _IN_CHUNK = 900
@@ -58,9 +58,6 @@ class SearchResults:
     ranked_window: int | None
 
 
-# The columns that say when an article was published, and how that is known.
-DATE_COLUMNS = ("published", "date_source", "date_confidence", "date_evidence")
-
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
 
@@ -78,6 +75,8 @@ SNIPPET_WORDS = 16
 # 0.21 ms, not 0.17). A setting of the index, not of the schema: the first bulk write sets
 # it, so that reading an archive never writes to it.
 SEARCH_AUTOMERGE = 8
+# The columns the search index holds, in its order (migration 0003 sets their weights).
+SEARCHED = "headline, dek, body, byline, source_url"
 _HITS = TypeAdapter(list[SearchHit])
 
 
@@ -153,8 +152,8 @@ class Store:
                 (SEARCH_AUTOMERGE,),
             )
         execute(
-            "INSERT INTO article_search(rowid, headline, dek, body) "
-            "SELECT id, headline, dek, body FROM articles WHERE id > ?",
+            f"INSERT INTO article_search(rowid, {SEARCHED}) "
+            f"SELECT id, {SEARCHED} FROM articles WHERE id > ?",
             (after,),
         )
         execute("DELETE FROM article_search_paused")
@@ -212,11 +211,13 @@ class Store:
 
     def set_dates(self, updates: Sequence[dict[str, Any]]) -> None:
         """Replace the date columns of articles: each update has `id` and DATE_COLUMNS."""
-        if updates:  # ORM bulk UPDATE by primary key: one executemany
-            self._session.execute(
-                update(ArticleRow),
-                [{"id": u["id"], **{c: u[c] for c in DATE_COLUMNS}} for u in updates],
-            )
+        self.update_articles([{"id": u["id"], **{c: u[c] for c in DATE_COLUMNS}} for u in updates])
+
+    def update_articles(self, updates: Sequence[dict[str, Any]]) -> None:
+        """Set columns of articles: each update has `id` and the columns to set. The search
+        index follows through its update trigger (only when searched columns are set)."""
+        if updates:  # ORM bulk UPDATE by primary key: one executemany per set of columns
+            self._session.execute(update(ArticleRow), list(updates))
 
     # -- checking -----------------------------------------------------------------------
 
@@ -263,9 +264,12 @@ class Store:
         missing += [(id_, "it has no source path") for id_ in self._session.scalars(no_source)]
         return missing
 
-    def batch_with_raw(self, *, after: int, limit: int) -> list[Row[Any]]:
+    def batch_with_raw(
+        self, *, after: int, limit: int, parsed_before: int | None = None
+    ) -> list[Row[Any]]:
         """Articles past id `after`, in id order, with every column, their raw bytes (`data`)
-        and first path (`source`): what re-dating and verifying re-parse."""
+        and first path (`source`): what re-dating, re-parsing and verifying re-read.
+        `parsed_before` keeps only articles read by an older parser than that version."""
         query = (
             select(*ArticleRow.__table__.columns, ArticleRawRow.data, _first_source())
             .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
@@ -273,7 +277,14 @@ class Store:
             .order_by(ArticleRow.id)
             .limit(limit)
         )
+        if parsed_before is not None:
+            query = query.where(ArticleRow.parser_version < parsed_before)
         return list(self._session.execute(query))
+
+    def count_parsed_before(self, version: int) -> int:
+        """How many articles an older parser than `version` read."""
+        query = select(func.count()).where(ArticleRow.parser_version < version)
+        return self._session.scalar(query) or 0
 
     # -- reading ------------------------------------------------------------------------
 
@@ -298,6 +309,8 @@ class Store:
             dek=row.dek,
             byline=row.byline,
             source_url=row.source_url,
+            dateline=row.dateline,
+            meta=meta_from_row(row.meta),
             published=row.published,
             date_source=DateSource(row.date_source) if row.date_source else None,
             date_confidence=row.date_confidence,
@@ -328,7 +341,8 @@ class Store:
         dated: DatedBy = "any",
         limit: int = 20,
     ) -> SearchResults:
-        """Best matches first (bm25: headline 10, dek 5, body 1), with a snippet each.
+        """Best matches first (bm25: headline 10, dek 5, body 1, byline and URL 0.5), with a
+        snippet each.
 
         Runs straight on the SQLite driver: for a rare word the FTS5 query itself takes about
         0.2 ms, less than SQLAlchemy's own work per statement, and search is the command
