@@ -96,7 +96,7 @@ _RELATED_LABEL = (
 )
 # Words that also open ordinary sentences ("More — much more — was needed"): links only
 # with a colon.
-_MEDIA_LABEL = r"more|watch|photos?|videos?|gallery|listen|read"
+_MEDIA_LABEL = r"more|watch|photos|videos?|gallery|listen|read"
 _RELATED = re.compile(
     rf"^\[?(?:(?P<label>{_RELATED_LABEL})(?:\s*:|\s+[-–—]|\s+@)|(?P<media>{_MEDIA_LABEL})\s*:)"
     r"\s*(?P<rest>\S.*?)\]?$",
@@ -161,7 +161,7 @@ _BOILERPLATE = re.compile(
     r"|tap\s+here|download\s+(?:the|our)|get\s+(?:the|our)\s+(?:latest|free)"
     r"|join\s+(?:the|our)\s+(?:conversation|newsletter|mailing)|delivered\s+by"
     r"|featured\s+image|image\s+via|photo\s+via|h/t\b|hat\s+tip|via\s*:)\b.*"
-    r"|(?:photo|image|picture|graphic|illustration|caption|credit|photograph|pictured)s?"
+    r"|(?:photo|image|picture|graphic|illustration|caption|credit|photograph|pictured)"
     r"(?:\s+credit)?\s*[:|].*"
     r"|the\s+post\s+.+\s+appeared\s+first\s+on\s+.+"
     r"|this\s+(?:article|story|post)\s+(?:was\s+)?(?:originally\s+)?(?:appeared|published"
@@ -683,7 +683,7 @@ def _body_meta(bare: str, text: str, *, at_end: bool, first: bool) -> _Meta | No
         if found.value is None and not (at_end or first or found.updated):
             return None
         return _Meta(MetaKind.DATE, text, date=dates.found_in_line(found, _HEADER, text))
-    if first:
+    if first or (at_end and _BYLINE_PREFIX.match(bare)):
         return _meta_line(bare, text, header=False)
     return None
 
@@ -705,8 +705,11 @@ def _link_titles(texts: Sequence[str], start: int) -> list[str]:
     """The titles a bare label announces: title-sized units, up to a paragraph."""
     titles: list[str] = []
     for text in texts[start : start + MAX_LINK_LIST]:
-        if not _is_title(text) or _BOILERPLATE.match(text) or _URL_PREFIX.match(text):
+        bare = _MARKER.sub("", text, count=1)
+        if not _is_title(text) or _BOILERPLATE.match(bare) or _URL_PREFIX.match(bare):
             break
+        if _related(bare) or _RELATED_BARE.match(bare):
+            break  # the next link of its own
         if text.endswith(".") and len(text.split()) > MAX_SCRAP_WORDS:
             break  # a sentence: the story goes on
         titles.append(text)
