@@ -377,7 +377,7 @@ _DATE_TOKEN = re.compile(
     r"|\d{1,2}\s*[ap]\.?m\b\.?"
     r"|(?P<year>(?:19|20)\d\d)\b"
     r"|(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
-    r"|\d{3,4}\s*hrs\b"
+    r"|\d{3,4}\s*hrs\b|\d{1,2}h\d{2}\b|[A-Z][a-z]+\s+Time\b"
     r"|(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
     r"|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?\b\.?"
@@ -393,6 +393,11 @@ _RELATIVE_DATE = re.compile(
     re.IGNORECASE,
 )
 MAX_DATE_LINE = 80
+# A label after a few words of page furniture: "CNNMoney (New York) First published ...".
+_LABEL_INSIDE = re.compile(
+    r"^.{1,40}?\s(?P<label>(?:first\s+)?(?:published|posted|updated))(?:\s+on)?\s*:?\s+",
+    re.IGNORECASE,
+)
 _UPDATED_TAIL = re.compile(r"\s*[,;|(]\s*(?:last\s+)?(?:updated|modified)\b.*$", re.IGNORECASE)
 
 
@@ -414,7 +419,7 @@ def read_date_line(line: str) -> DateLine | None:
     text = line.strip()
     if len(text) > MAX_DATE_LINE or not text:
         return None
-    label = _LINE_LABEL.match(text)
+    label = _LINE_LABEL.match(text) or _LABEL_INSIDE.match(text)
     updated = bool(label and _UPDATED_LABEL.search(label["label"]))
     rest = text[label.end() :] if label else text
     if not updated and (tail := _UPDATED_TAIL.search(rest)):

@@ -114,11 +114,12 @@ _NAME = r"[A-Z][\w.'’\-]*"
 _NAME_WORD = rf"(?:{_NAME}|and|&|de|del|da|dos|van|von|der|den|la|le|al|bin|ibn|y)"
 _BYLINE_PREFIX = re.compile(
     r"^(?:by|posted\s+by|written\s+by|words\s+by|story\s+by|reported\s+by|reporting\s+by"
-    r"|text\s+by|authors?|par|por|von|door|di)\s*:?\s+",
+    r"|text\s+by|authors?|par|por|von)\s*:?\s+",
     re.IGNORECASE,
 )
 _BYLINE_NAMES = re.compile(
-    rf"^{_NAME}(?:\s+{_NAME_WORD}){{0,6}}(?P<tail>(?:\s*(?:,|\||·|•|—|–|\s-|\s+on\s)\s*.*)?)$"
+    rf"^{_NAME}(?:\s+{_NAME_WORD}){{0,6}}"
+    r"(?P<tail>(?:\s*(?:,|\||·|•|—|–|\s-|\s+on\s|\s*\()\s*.*)?)$"
 )
 _AUTHOR_LABEL = re.compile(r"^authors?\s*:\s*", re.IGNORECASE)
 _AGENCY = re.compile(
@@ -140,7 +141,9 @@ _NOT_A_NAME_WORDS = (
     " world's exclusive sponsored advertisement daily star times post herald journal tribune"
     " gazette press guardian telegraph mail chronicle examiner observer independent sun mirror"
     " express globe courier record weekly online magazine network radio tv unlimited"
-    " newspapers newspaper media group agency department service"
+    " newspapers newspaper media group agency department service park road street stadium"
+    " arena field ground hall square house centre center court bridge lane avenue club stade"
+    " stadio estadio stadion"
 )
 _NOT_A_NAME = frozenset(_NOT_A_NAME_WORDS.split())
 _STAFF_LINE = re.compile(
@@ -172,7 +175,9 @@ _BOILERPLATE = re.compile(
     r"|\d+\s+(?:votes?|comments?|shares?|views?|responses?)"
     r"|(?:comments?|print|email|e-mail|tweet|share|reddit|facebook|twitter|linkedin|whatsapp"
     r"|pinterest|close|menu|search|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top)"
-    r"|(?:related|more)\s+(?:coverage|stories)\s+below"
+    r"|the\s+(?:views|opinions)\s+expressed\s.*|(?:views|opinions)\s+expressed\s.*"
+    r"|(?:related|more)\s+(?:coverage|stories)\s+below|article\s+continues(?:\s+below)?"
+    r"|[^«]{1,80}\s[»›]"
     r")$",
     re.IGNORECASE,
 )
@@ -221,11 +226,13 @@ MAX_HEADER_UNITS = 8
 MAX_SCRAP_WORDS = 6
 MAX_META_LINE = 160
 MAX_NAME_LINE = 40
+MAX_AFFILIATION_WORDS = 5
 MAX_LINK_TITLE_WORDS = 30
 MAX_LINK_TITLE_CHARS = 200
 MAX_LINK_LIST = 12
 MAX_SUBHEAD_WORDS = 12
-MAX_COLON_SUBHEAD = 4
+MAX_COLON_SUBHEAD = 3
+MIN_RUN_ON_WORDS = 8
 MAX_QUESTION_SUBHEAD = 8
 MAX_SUBHEAD_CHARS = 80
 MAX_LONG_SUBHEAD_WORDS = 25
@@ -239,6 +246,7 @@ _AGENCY_WORDS = re.compile(
     r"|Business Wire|Sports Network|Press Trust)\b"
 )
 MAX_HEADLINE_DEK_WORDS = 15
+MAX_SUMMARY_WORDS = 20
 MAX_GIANT_HEADLINE = 300
 MAX_FALLBACK_HEADLINE = 120
 # Words that end in a full stop without ending the sentence ("Mr. Smith").
@@ -428,7 +436,12 @@ def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
     multi = [g for g in groups if len(g) > 1]
     if len(multi) * 2 < len(groups) or len(groups) < 2:
         return False
-    if any(len(t) > WRAP_MAX_LINE and not _URL.search(t.split()[-1]) for g in groups for t in g):
+    # A long line inside a wrapped paragraph means it is not wrapped; a few long lines of
+    # their own (a print credit, a URL) do not.
+    if any(len(t) > WRAP_MAX_LINE and not _URL.search(t.split()[-1]) for g in multi for t in g):
+        return False
+    long_alone = sum(1 for g in groups if len(g) == 1 and len(g[0]) > WRAP_MAX_LINE)
+    if long_alone * 10 > len(groups):
         return False
     inner = [t for g in multi for t in g[:-1]]
     return sum(len(t) >= WRAP_MIN_LINE for t in inner) * 4 >= len(inner) * 3
@@ -445,12 +458,20 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     limit = min(len(units) - 1, MAX_HEADER_UNITS)
     while pos < limit:
         text = _MARKER.sub("", units[pos].text, count=1)
-        if meta := _meta_line(text, units[pos].text, header=True):
+        if _STAFF_LINE.match(text):  # "Staff Writer": a title, not a name
+            out.add(BlockKind.BOILERPLATE, units[pos].text)
+        elif meta := _meta_line(text, units[pos].text, header=True):
             out.add_meta(meta)
             out.updated |= meta.kind is MetaKind.DATE and meta.date is None
         elif _is_furniture(text, headline):
             out.add(BlockKind.BOILERPLATE, units[pos].text)
-        elif not dek_done and _is_dek(units, pos, compact=_is_compact(units)):
+        elif not dek_done and _is_dek(
+            units,
+            pos,
+            compact=_is_compact(units),
+            after_meta=bool(out.meta),
+            after_scrap=bool(out.blocks),
+        ):
             out.values["dek"] = units[pos].text
             dek_done = True
         elif _is_header_scrap(text):
@@ -473,7 +494,9 @@ def _is_compact(units: Sequence[_Unit]) -> bool:
     return gaps * 3 < max(1, len(units) - 1)
 
 
-def _is_dek(units: Sequence[_Unit], pos: int, *, compact: bool) -> bool:
+def _is_dek(
+    units: Sequence[_Unit], pos: int, *, compact: bool, after_meta: bool, after_scrap: bool
+) -> bool:
     text = units[pos].text
     words = text.split()
     if len(words) < 2 or _RELATED.match(text) or _RELATED_BARE.match(text):
@@ -490,13 +513,24 @@ def _is_dek(units: Sequence[_Unit], pos: int, *, compact: bool) -> bool:
             and "|" not in text
             and not any(c.isdigit() for c in text[:12])
         )
-    if _is_second_headline(text):
+    if _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following.text)):
         return True
-    if not compact or not MIN_DEK_WORDS <= len(words) <= MAX_DEK_WORDS:
+    if not compact or after_meta or not MIN_DEK_WORDS <= len(words) <= MAX_DEK_WORDS:
         return False
     if not _FULL_STOP_END.search(text) or _DATELINE.match(text):
         return False
     return not (_LEDE_MARKS.search(text) or _LEDE_OPENING.match(text))
+
+
+def _is_summary_line(text: str, following: str) -> bool:
+    """`Hasselbeck tackles guarantee question before it's even asked` over a paragraph: a
+    headline-shaped sentence (no full stop) standing on its own above the story."""
+    words = text.split()
+    if not MIN_META_DEK_WORDS <= len(words) <= MAX_SUMMARY_WORDS or _ENDED.search(text):
+        return False
+    if not (text[0].isupper() or text[0].isdigit()) or _LEDE_OPENING.match(text):
+        return False
+    return len(following.split()) > MAX_SUBHEAD_WORDS and bool(_FULL_STOP_END.search(following))
 
 
 def _is_second_headline(text: str) -> bool:
@@ -540,11 +574,11 @@ def _meta_line(text: str, verbatim: str, *, header: bool) -> _Meta | None:
         return None
     if found := dates.read_date_line(text):
         return _Meta(MetaKind.DATE, verbatim, date=dates.found_in_line(found, _HEADER, verbatim))
+    if header and _DATELINE.fullmatch(text + (" " if text[-1] in "-–—" else "")):
+        return _Meta(MetaKind.DATELINE, verbatim)
     if byline := _byline(text, header=header):
         names, date = byline
         return _Meta(MetaKind.BYLINE, verbatim, byline=names, date=date)
-    if header and _DATELINE.fullmatch(text + (" " if text[-1] in "-–—" else "")):
-        return _Meta(MetaKind.DATELINE, verbatim)
     if "|" in text or " by " in text.lower():
         return _date_then_byline(text, verbatim, header=header)
     return None
@@ -584,9 +618,13 @@ def _byline(text: str, *, header: bool) -> tuple[str, dates.FoundDate | None] | 
         if date is None and (found := dates.read_date_line(part)):
             date = dates.found_in_line(found, DateSource.BYLINE, text)
     if prefix:
-        match = _BYLINE_NAMES.match(first) if first[:1].isupper() else None
-        if match is None and not (first[:1].isupper() or _AUTHOR_LABEL.match(text)):
-            return None
+        match = _BYLINE_NAMES.match(first)
+        if match is None and date is None and (dated_names := _names_then_date(first)):
+            first, found_date = dated_names
+            date = dates.found_in_line(found_date, DateSource.BYLINE, text)
+            match = _BYLINE_NAMES.match(first)
+        if match is None and not (_AUTHOR_LABEL.match(text) and first[:1].isalpha()):
+            return None  # "By the end of the day, ..." is a sentence
         if match is not None and date is None and match["tail"]:
             tail = match["tail"].strip(" ,|·•—–-")
             if found := dates.read_date_line(tail):
@@ -595,10 +633,7 @@ def _byline(text: str, *, header: bool) -> tuple[str, dates.FoundDate | None] | 
         elif match is not None and date is None and (dated := dates.BYLINE_DATE.search(first)):
             date = dates.date_from_byline(text)
             first = first[: dated.start()]
-    elif not others or not header:
-        if not header or not (_looks_like_name(first) or _AGENCY.match(first)):
-            return None
-    elif not (_looks_like_name(first) or _AGENCY.match(first)):
+    elif not header or not _is_credit(first):
         return None
     names = first.strip(" \t,|·•—–-")
     if len(names) > 120 or not names:
@@ -606,9 +641,33 @@ def _byline(text: str, *, header: bool) -> tuple[str, dates.FoundDate | None] | 
     return names, date
 
 
+def _names_then_date(text: str) -> tuple[str, dates.DateLine] | None:
+    """`Ray Chesterton January 18, 2008 12:00am`: names, then a date with no separator."""
+    words = text.split()
+    for cut in range(1, min(len(words), 8)):
+        found = dates.read_date_line(" ".join(words[cut:]))
+        if found is not None and found.value is not None:
+            return " ".join(words[:cut]), found
+    return None
+
+
+def _is_credit(text: str) -> bool:
+    """A byline without "By", as a header line: `Jane Doe`, `Jane Doe, The Province`, `Scott
+    Roxborough and Gregg Goldstein`, `REUTERS`."""
+    if _AGENCY.match(text):
+        return True
+    name, _, affiliation = text.partition(", ")
+    if affiliation and (
+        len(affiliation.split()) > MAX_AFFILIATION_WORDS or any(c.isdigit() for c in affiliation)
+    ):
+        return False
+    people = re.split(r"\s+(?:and|&)\s+", name)
+    return len(people) <= 3 and all(_looks_like_name(person) for person in people)
+
+
 def _looks_like_name(text: str) -> bool:
     """`Jane Doe`, `J.J. GALLAGHER`, `Marcos Da Silva`: two to four name words."""
-    if len(text) > MAX_NAME_LINE or any(c.isdigit() for c in text):
+    if len(text) > MAX_NAME_LINE or any(c.isdigit() or c == "," for c in text):
         return False
     words = text.split()
     if not 2 <= len(words) <= 4:
@@ -746,7 +805,9 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
     if _SUBHEAD_END.search(text) or following[:1].islower():
         return False  # a sentence's end, or a sentence that goes on in the next line
     if text.endswith(":") and not (long_paragraph_next and len(words) <= MAX_COLON_SUBHEAD):
-        return False  # "In conclusion:" heads a section; "Here is what he said:" does not
+        return False  # "In conclusion:" heads a section; "The agency reports:" does not
+    if text.endswith(":") and words[0].lower() in ("from", "via"):
+        return False
     if text.endswith("?") and len(words) > MAX_QUESTION_SUBHEAD:
         return False
     first = text[0]
@@ -761,11 +822,36 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
         return False  # three short lines in a row: a list, not headings
     if re.match(rf"^{_NAME}(?:\s+{_NAME}){{1,3}},\s", text):
         return False  # "Jane Doe, professor of law at X": a panel's name line
+    if _NOT_A_HEADING.search(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
+        return False  # a list, a table row, a question put in an interview, a broken line
+    previous = texts[i - 1]
+    if len(previous.split()) > MAX_SUBHEAD_WORDS and not _ENDED.search(previous):
+        return False  # the paragraph before runs on into this line
+    if len(words) >= MIN_RUN_ON_WORDS and not (long_paragraph_next or _ENDED.search(following)):
+        return False  # a long line and a short one that ends nowhere: a broken paragraph
+    if dates.read_date_line(text):
+        return False
     return not (_URL.match(text) or _RELATED_BARE.match(text) or _BYLINE_PREFIX.match(text))
 
 
+# Lines shaped like headings that are not: enumerations ("1. Nitrous, 2. Gaea"), dot leaders
+# and score rows, interview questions ("AP: Why Cruise?"), a quoted question or exclamation.
+_NOT_A_HEADING = re.compile(
+    r",\s*\d+[.)]\s|\.{4,}|\d+\s*-\s*\d+\s*\)|^[\w.]+:\s.*\?$|[?!][\"”’']$"
+    r"|,\s+(?:which|who|whose|where|while|because|although|though|including)\b"
+)
+_FUNCTION_WORDS_TEXT = (
+    "a an the and or but of to in on at by for from with as that which who whose his her"
+    " its their our was were is are be been has have had since than into onto"
+)
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+# How a paragraph ends: a full stop, a question or exclamation mark, a colon, a closing quote.
+_ENDED = re.compile(r"[.!?:…;][\"'”’)\]]*$|[\"”’]$")
+
+
 def _short_line(text: str) -> bool:
-    return len(text.split()) <= MAX_SUBHEAD_WORDS and not _FULL_STOP_END.search(text)
+    """Short, and not a sentence ending in a full stop: a heading, a list item, a question."""
+    return len(text.split()) <= MAX_SUBHEAD_WORDS and not text.rstrip("\"'”’)").endswith(".")
 
 
 # -- one-line files ---------------------------------------------------------------------
