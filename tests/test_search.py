@@ -124,6 +124,48 @@ def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> 
     _index_is_exact(engine)
 
 
+def test_an_archive_from_before_bylines_were_searched_is_indexed_on_upgrade(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "old.db"
+    alembic = [sys.executable, "-m", "alembic", "-x", f"db={db}"]
+    done = subprocess.run([*alembic, "upgrade", "0002"], cwd=REPO, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    con = sqlite3.connect(db)
+    con.execute(
+        "INSERT INTO articles (id, sha256, headline, byline, source_url, body, blocks, "
+        "date_evidence, word_count, encoding, byte_size, ingested_at) VALUES (7, 'x', "
+        "'Geneva talks', 'Jane Doe', 'https://example.com/geneva-talks', 'Blinken met Lavrov.', "
+        "'[{\"kind\": \"paragraph\"}]', '[]', 6, 'utf-8', 30, '2026-01-01 00:00:00')"
+    )
+    con.commit()
+    con.close()
+    engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
+    assert _search(engine, "doe") == _search(engine, "geneva") == ["Geneva talks"]
+    _index_is_exact(engine)
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT parser_version, meta FROM articles").fetchall() == [(1, "[]")]
+    con.close()
+
+
+def test_a_byline_match_ranks_below_a_headline_match(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "by.txt").write_text(
+        "Harbour reopens\nBy Mark Ferryman\nThe harbour reopened today after repairs.\n\nEnd.\n"
+    )
+    (folder / "head.txt").write_text("Ferryman retires\n\nHe ran the boats for 40 years.\n")
+    Ingester(engine, jobs=0).run([folder])
+    assert _search(engine, "ferryman") == ["Ferryman retires", "Harbour reopens"]
+
+
+def test_show_highlight_marks_the_byline(run: Run) -> None:
+    run("ingest", FIXTURES / "marker_header_lines.txt")
+    result = run("show", "1", "--highlight", "doe", FORCE_COLOR="1", NO_COLOR="", TERM="xterm")
+    assert result.returncode == 0
+    assert "Doe\x1b[0m" in result.stdout.decode()
+
+
 def test_cli_search_json_and_table(run: Run) -> None:
     run("ingest", SEEDS, FIXTURES, "--pattern", "*.txt")
     result = run("search", "Blinken Lavrov", "--json")

@@ -586,9 +586,11 @@ def verify(app: App) -> None:
 
     report = verify_archive(app.engine(create=False), on_problem=show)
     if report.parsed_before:
+        many = report.parsed_before != 1
         err.print(
-            f"{report.parsed_before:,} articles were read by an older parser: their bytes were "
-            "checked, their fields not; 'newsarchive reparse' reads them again.",
+            f"{report.parsed_before:,} article{'s were' if many else ' was'} read by an older "
+            f"parser: {'their' if many else 'its'} bytes were checked, {'their' if many else 'its'}"
+            " fields not; 'newsarchive reparse' reads them again.",
             soft_wrap=True,
         )
     summary = f"Checked {report.articles:,} articles: "
