@@ -106,7 +106,7 @@ _RELATED_AT = re.compile(
     r"^(?P<label>(?:read|see|find)\s+more|more)\s+(?:at|on)\s*:?\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
-_RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?\s*\.{{0,3}}$", re.IGNORECASE)
+_RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?\s*(?:\.{{0,3}}|…)$", re.IGNORECASE)
 _BRACKETED = re.compile(r"^\[(?P<rest>[^\[\]]{3,200})\]$")
 
 # Bylines. A name word: capitalised, or a particle.
@@ -232,6 +232,7 @@ MAX_LINK_TITLE_CHARS = 200
 MAX_LINK_LIST = 12
 MAX_SUBHEAD_WORDS = 12
 MAX_COLON_SUBHEAD = 3
+MAX_LAST_HEADING_WORDS = 8
 MIN_RUN_ON_WORDS = 8
 MAX_QUESTION_SUBHEAD = 8
 MAX_SUBHEAD_CHARS = 80
@@ -336,8 +337,13 @@ def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     pos = 0
     if len(lines) == 1 and _url_line(lines[0].text):
         raise ParseError("no headline: the file holds only a URL", source=source, line=1)
-    while pos < len(lines) - 1 and (meta := _url_line(lines[pos].text)):
-        out.add_meta(meta)
+    while pos < len(lines) - 1:  # URL lines and page furniture above the headline
+        if meta := _url_line(lines[pos].text):
+            out.add_meta(meta)
+        elif _BOILERPLATE.match(lines[pos].text):
+            out.add(BlockKind.BOILERPLATE, lines[pos].text)
+        else:
+            break
         pos += 1
     if pos == len(lines) - 1:
         headline, blocks = _split_one_line(lines[pos].text)
@@ -458,6 +464,8 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     limit = min(len(units) - 1, MAX_HEADER_UNITS)
     while pos < limit:
         text = _MARKER.sub("", units[pos].text, count=1)
+        if _GLUED_URL.match(units[pos].text):
+            break  # a URL that lost its newline: the story starts after it
         if _STAFF_LINE.match(text):  # "Staff Writer": a title, not a name
             out.add(BlockKind.BOILERPLATE, units[pos].text)
         elif meta := _meta_line(text, units[pos].text, header=True):
@@ -732,6 +740,24 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
         else:
             out.add(BlockKind.PARAGRAPH, text)
         i += 1
+    _last_heading(out.blocks, texts)
+
+
+def _last_heading(blocks: list[Block], texts: Sequence[str]) -> None:
+    """A short title-like last line is a heading when the article uses headings elsewhere
+    (a live blog's last entry, a cut-off section) and follows a finished paragraph."""
+    if len(texts) < 3 or not blocks or blocks[-1].kind is not BlockKind.PARAGRAPH:
+        return
+    if not any(b.kind is BlockKind.SUBHEADING for b in blocks):
+        return
+    text, previous = texts[-1], texts[-2]
+    words = text.split()
+    if len(words) > MAX_LAST_HEADING_WORDS or _ENDED.search(text) or _SUBHEAD_END.search(text):
+        return
+    if not (text[0].isupper() or text[0].isdigit()) or _is_credit(text):
+        return
+    if len(previous.split()) > MAX_SUBHEAD_WORDS and _ENDED.search(previous):
+        blocks[-1] = Block(kind=BlockKind.SUBHEADING, text=text)
 
 
 def _body_meta(bare: str, text: str, *, at_end: bool, first: bool) -> _Meta | None:
