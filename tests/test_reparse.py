@@ -61,6 +61,7 @@ def test_dry_run_counts_and_shows_changes_and_writes_nothing(archive_path: Path)
     assert "Read 2 of 2 articles again: 1 would change, 1 unchanged." in err
     assert "Fields that would change: byline 1, dateline 1, meta 1." in err
     assert "  #2 byline: null -> Jane Doe" in err
+    assert "  #2 meta: none -> 1 byline, 1 date, 1 url" in err
     assert "Nothing was written" in err
     assert _rows(archive_path) == aged != fresh
 

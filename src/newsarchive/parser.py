@@ -166,10 +166,9 @@ _BOILERPLATE = re.compile(
     r"|featured\s+image|image\s+via|photo\s+via|h/t\b|hat\s+tip|via\s*:)\b.*"
     r"|(?:photo|image|picture|graphic|illustration|caption|credit|photograph|pictured)"
     r"(?:\s+credit)?\s*[:|].*"
-    r"|the\s+post\s+.+\s+appeared\s+first\s+on\s+.+"
     r"|this\s+(?:article|story|post)\s+(?:was\s+)?(?:originally\s+)?(?:appeared|published"
     r"|first\s+appeared).*"
-    r"|(?:©|\(c\)|copyright)\s.*|.*\ball\s+rights\s+reserved\.?"
+    r"|(?:©|\(c\)|copyright)\s.*"
     r"|(?:tags?|filed\s+under|categories|category|topics|keywords|article\s+from|posted\s+in"
     r"|section)\s*:.*"
     r"|\d+\s+(?:votes?|comments?|shares?|views?|responses?)"
@@ -177,7 +176,6 @@ _BOILERPLATE = re.compile(
     r"|pinterest|close|menu|search|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top)"
     r"|the\s+(?:views|opinions)\s+expressed\s.*|(?:views|opinions)\s+expressed\s.*"
     r"|(?:related|more)\s+(?:coverage|stories)\s+below|article\s+continues(?:\s+below)?"
-    r"|[^«]{1,80}\s[»›]"
     r")$",
     re.IGNORECASE,
 )
@@ -187,7 +185,7 @@ _CREDIT = re.compile(
     r"|AFP\s*/|Reuters\s*/|Shutterstock|/\s*(?:AFP|Reuters|EPA|AP)\b|Image\s+copyright"
     r"|Photo\s+by\s",
 )
-MAX_CREDIT_WORDS = 30
+MAX_CREDIT_CHARS = 200
 # A dateline that opens a story: `LONDON, Dec 5, 2018 (Reuters) - `, `WASHINGTON (AP) — `,
 # `Washington (CNN)`, `CAIRO — `, `NEW YORK, March 4 - `.
 _DATELINE = re.compile(
@@ -223,13 +221,19 @@ _CLAUSE_END = re.compile(r"[:;](?=\s)|\s[-–—](?=\s)")
 _FULL_STOP_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 MAX_HEADER_UNITS = 8
+MAX_FURNITURE_CHARS = 400
+MAX_SHORT_FURNITURE_CHARS = 120
+MAX_LINK_PROMPT_CHARS = 90
 MAX_SCRAP_WORDS = 6
 MAX_META_LINE = 160
 MAX_NAME_LINE = 40
 MAX_AFFILIATION_WORDS = 5
+MAX_CREDIT_LINE = 120  # a byline without "By": names, an affiliation, a date
 MAX_LINK_TITLE_WORDS = 30
 MAX_LINK_TITLE_CHARS = 200
 MAX_LINK_LIST = 12
+MAX_LABEL_LINE = 60
+MAX_LINK_LINE = MAX_LINK_TITLE_CHARS + 60  # a label, a title, a URL's length
 MAX_SUBHEAD_WORDS = 12
 MAX_COLON_SUBHEAD = 3
 MAX_LAST_HEADING_WORDS = 8
@@ -305,7 +309,8 @@ class _Fields:
     def __init__(self) -> None:
         self.values: dict[str, object] = {}
         self.meta: list[MetaLine] = []
-        self.blocks: list[Block] = []
+        # Blocks as dicts, validated in one pass with the article (faster than one by one).
+        self.blocks: list[dict[str, str | None]] = []
         self.updated = False
 
     def add_meta(self, meta: _Meta) -> None:
@@ -326,7 +331,7 @@ class _Fields:
 
     def add(self, kind: BlockKind, text: str, label: str | None = None) -> None:
         url = text if label is not None and _URL.match(text) else None
-        self.blocks.append(Block(kind=kind, text=text, label=label, url=url))
+        self.blocks.append({"kind": kind, "text": text, "label": label, "url": url})
 
 
 def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
@@ -340,7 +345,7 @@ def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     while pos < len(lines) - 1:  # URL lines and page furniture above the headline
         if meta := _url_line(lines[pos].text):
             out.add_meta(meta)
-        elif _BOILERPLATE.match(lines[pos].text):
+        elif _is_boilerplate(lines[pos].text):
             out.add(BlockKind.BOILERPLATE, lines[pos].text)
         else:
             break
@@ -348,7 +353,7 @@ def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     if pos == len(lines) - 1:
         headline, blocks = _split_one_line(lines[pos].text)
         out.values["headline"] = headline
-        out.blocks.extend(blocks)
+        out.blocks.extend(b.model_dump() for b in blocks)
     else:
         headline = _MARKER.sub("", lines[pos].text, count=1) or lines[pos].text
         out.values["headline"] = headline
@@ -357,7 +362,7 @@ def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
         _read_body(units[start:], headline, out)
     out.values["blocks"] = tuple(out.blocks)
     out.values["meta"] = tuple(out.meta)
-    paragraphs = [b.text for b in out.blocks if b.kind is BlockKind.PARAGRAPH]
+    paragraphs = [str(b["text"]) for b in out.blocks if b["kind"] is BlockKind.PARAGRAPH]
     _find_date(out, paragraphs, source, not_after)
     return Article.model_validate(out.values)
 
@@ -463,7 +468,7 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     dek_done = False
     limit = min(len(units) - 1, MAX_HEADER_UNITS)
     while pos < limit:
-        text = _MARKER.sub("", units[pos].text, count=1)
+        text = _unmarked(units[pos].text)
         if _GLUED_URL.match(units[pos].text):
             break  # a URL that lost its newline: the story starts after it
         if _STAFF_LINE.match(text):  # "Staff Writer": a title, not a name
@@ -490,6 +495,31 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     return pos
 
 
+def _is_boilerplate(text: str) -> bool:
+    """Page furniture (see _BOILERPLATE). Long lines are furniture only when they open as
+    furniture does; testing every paragraph against every pattern is parsing's main cost."""
+    opening = text[:24].lower()
+    if opening.startswith("the post ") and " appeared first on " in text:
+        return True
+    if len(text) > MAX_SHORT_FURNITURE_CHARS and not opening.startswith(_LONG_FURNITURE_OPENINGS):
+        return False
+    if _BOILERPLATE.match(text):
+        return True
+    if text.endswith(("»", "›")) and "«" not in text and len(text) <= MAX_LINK_PROMPT_CHARS:
+        return True  # "Watch what experts make of the new message »"
+    return "rights reserved" in text.lower()
+
+
+# How furniture longer than a line or two opens: footers, disclaimers, credits, prompts.
+_LONG_FURNITURE_OPENINGS = (
+    *("the post ", "this article", "this story", "this post", "©", "(c) ", "copyright"),
+    *("the views expressed", "views expressed", "the opinions expressed", "photo", "image"),
+    *("caption", "credit", "featured image", "tags", "filed under", "categories", "topics"),
+    *("keywords", "subscribe", "sign up", "follow us", "click here", "download", "join "),
+    "all rights reserved",
+)
+
+
 def _is_header_scrap(text: str) -> bool:
     """A few words under the headline that are no sentence: a site or section name, a
     caption, a credit (`Summit Daily News`, `PA Sport/Sportal`)."""
@@ -506,28 +536,35 @@ def _is_dek(
     units: Sequence[_Unit], pos: int, *, compact: bool, after_meta: bool, after_scrap: bool
 ) -> bool:
     text = units[pos].text
-    words = text.split()
-    if len(words) < 2 or _RELATED.match(text) or _RELATED_BARE.match(text):
+    words = text.count(" ") + 1
+    if not 2 <= words <= MAX_DEK_WORDS * 2:
         return False
-    if _NOT_IN_DEK.search(text) or _CREDIT.search(text) or _AGENCY_WORDS.search(text):
-        return False  # a credit, a source line, a score line
+    if len(text) <= MAX_LINK_LINE and (_RELATED.match(text) or _RELATED_BARE.match(text)):
+        return False
     following = units[pos + 1]
-    if _meta_line(_MARKER.sub("", following.text, count=1), following.text, header=True):
+    if _meta_line(_unmarked(following.text), following.text, header=True):
         # Between the headline and its metadata: the page's standfirst, if it is prose.
         return (
-            MIN_META_DEK_WORDS <= len(words) <= MAX_DEK_WORDS * 2
+            MIN_META_DEK_WORDS <= words
             and not _DATELINE.match(text)
             and not _looks_like_name(text)
-            and "|" not in text
             and not any(c.isdigit() for c in text[:12])
+            and _could_be_dek(text)
         )
     if _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following.text)):
-        return True
-    if not compact or after_meta or not MIN_DEK_WORDS <= len(words) <= MAX_DEK_WORDS:
+        return _could_be_dek(text)
+    if not compact or after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
         return False
-    if not _FULL_STOP_END.search(text) or _DATELINE.match(text):
+    if not _FULL_STOP_END.search(text) or _DATELINE.match(text) or _LEDE_OPENING.match(text):
         return False
-    return not (_LEDE_MARKS.search(text) or _LEDE_OPENING.match(text))
+    return not _LEDE_MARKS.search(text) and _could_be_dek(text)
+
+
+def _could_be_dek(text: str) -> bool:
+    """Not a credit, a source line or a score line, which stand where deks stand."""
+    if _NOT_IN_DEK.search(text) or _AGENCY_WORDS.search(text):
+        return False
+    return not (len(text) <= MAX_CREDIT_CHARS and _CREDIT.search(text))
 
 
 def _is_summary_line(text: str, following: str) -> bool:
@@ -553,19 +590,40 @@ def _is_second_headline(text: str) -> bool:
 
 
 def _is_furniture(text: str, headline: str) -> bool:
+    if text == headline:
+        return True
+    if len(text) > MAX_FURNITURE_CHARS:  # furniture is short; most story lines are not
+        return False
     return bool(
-        text == headline
-        or _BOILERPLATE.match(text)
-        or _STAFF_LINE.match(text)
-        or (len(text.split()) <= MAX_CREDIT_WORDS and _CREDIT.search(text))
+        _is_boilerplate(text)
+        or (len(text) <= MAX_NAME_LINE * 2 and _STAFF_LINE.match(text))
+        or (len(text) <= MAX_CREDIT_CHARS and _may_credit(text) and _CREDIT.search(text))
     )
+
+
+def _may_credit(text: str) -> bool:
+    """A cheap test before _CREDIT: every credit it finds has one of these in it."""
+    return "/" in text or "(" in text or any(word in text for word in _CREDIT_WORDS)
+
+
+_CREDIT_WORDS = ("Getty", "Photo", "Shutterstock", "Image")
 
 
 # -- metadata lines ---------------------------------------------------------------------
 
 
+def _unmarked(text: str) -> str:
+    """The line without a leading marker such as `-- ` or `• `."""
+    return _MARKER.sub("", text, count=1) if text[:1] in _MARKER_CHARS else text
+
+
+_MARKER_CHARS = "-–—•·*>|#"
+
+
 def _url_line(text: str) -> _Meta | None:
-    bare = _MARKER.sub("", text, count=1)
+    if "http" not in text and "www." not in text and "HTTP" not in text and "WWW." not in text:
+        return None
+    bare = _unmarked(text)
     if _URL.match(bare):
         return _Meta(MetaKind.URL, text, url=bare)
     if match := _URL_PREFIX.match(bare):
@@ -612,6 +670,8 @@ def _date_then_byline(text: str, verbatim: str, *, header: bool) -> _Meta | None
 def _byline(text: str, *, header: bool) -> tuple[str, dates.FoundDate | None] | None:
     """The names (with any affiliation) of a byline line, and a date it carries."""
     prefix = _BYLINE_PREFIX.match(text)
+    if prefix is None and (not header or len(text) > MAX_CREDIT_LINE):
+        return None
     rest = text[prefix.end() :] if prefix else text
     parts = [p.strip() for p in re.split(r"\s+[|·•]\s+|\s+[|·•]|[|·•]\s+", rest) if p.strip()]
     if not parts:
@@ -700,7 +760,11 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
     n = len(texts)
     while i < n:
         text = texts[i]
-        bare = _MARKER.sub("", text, count=1)
+        if i and _plain_paragraph(text):
+            out.add(BlockKind.PARAGRAPH, text)
+            i += 1
+            continue
+        bare = _unmarked(text)
         if link := _related(bare):
             label, rest = link
             out.add(BlockKind.READ_MORE, rest, label)
@@ -709,7 +773,11 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
                 out.add(BlockKind.BOILERPLATE, texts[i])
                 i += 1
             continue
-        if (bare_label := _RELATED_BARE.match(bare)) and _is_label_cased(bare_label["label"]):
+        if (
+            len(bare) <= MAX_LABEL_LINE
+            and (bare_label := _RELATED_BARE.match(bare))
+            and _is_label_cased(bare_label["label"])
+        ):
             titles = _link_titles(texts, i + 1)
             if titles:
                 label = " ".join(bare_label["label"].split())
@@ -743,12 +811,12 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
     _last_heading(out.blocks, texts)
 
 
-def _last_heading(blocks: list[Block], texts: Sequence[str]) -> None:
+def _last_heading(blocks: list[dict[str, str | None]], texts: Sequence[str]) -> None:
     """A short title-like last line is a heading when the article uses headings elsewhere
     (a live blog's last entry, a cut-off section) and follows a finished paragraph."""
-    if len(texts) < 3 or not blocks or blocks[-1].kind is not BlockKind.PARAGRAPH:
+    if len(texts) < 3 or not blocks or blocks[-1]["kind"] is not BlockKind.PARAGRAPH:
         return
-    if not any(b.kind is BlockKind.SUBHEADING for b in blocks):
+    if not any(b["kind"] is BlockKind.SUBHEADING for b in blocks):
         return
     text, previous = texts[-1], texts[-2]
     words = text.split()
@@ -757,7 +825,30 @@ def _last_heading(blocks: list[Block], texts: Sequence[str]) -> None:
     if not (text[0].isupper() or text[0].isdigit()) or _is_credit(text):
         return
     if len(previous.split()) > MAX_SUBHEAD_WORDS and _ENDED.search(previous):
-        blocks[-1] = Block(kind=BlockKind.SUBHEADING, text=text)
+        blocks[-1] = {**blocks[-1], "kind": BlockKind.SUBHEADING}
+
+
+def _plain_paragraph(text: str) -> bool:
+    """Too long for a heading or a metadata line, with no URL, and opening as no link and
+    no long furniture line does: a paragraph, without trying every other role in turn."""
+    if len(text) <= MAX_LONG_SUBHEAD_CHARS or "http" in text or "www." in text:
+        return False
+    if text[:1] in _MARKER_CHARS or text[:1] == "[":
+        return False
+    opening = text[:24].lower()
+    if opening.startswith(_LONG_FURNITURE_OPENINGS) or opening.startswith(_LINK_OPENINGS):
+        return False
+    if len(text) <= MAX_CREDIT_CHARS and _may_credit(text):
+        return False
+    return not (text.endswith(("»", "›")) or "appeared first on" in text)
+
+
+# How a related-link line can open (see _RELATED_LABEL, _MEDIA_LABEL, _RELATED_AT).
+_LINK_OPENINGS = (
+    *("read", "see ", "also ", "learn ", "related", "you ", "recommended", "more", "further"),
+    *("lire", "à lire", "leer ", "lea ", "story timeline", "top stories", "most ", "trending"),
+    *("watch", "photos", "video", "gallery", "listen", "find more"),
+)
 
 
 def _body_meta(bare: str, text: str, *, at_end: bool, first: bool) -> _Meta | None:
@@ -775,6 +866,8 @@ def _body_meta(bare: str, text: str, *, at_end: bool, first: bool) -> _Meta | No
 
 def _related(text: str) -> tuple[str, str] | None:
     """(label, title or URL) of a related-link line."""
+    if len(text) > MAX_LINK_LINE:
+        return None
     if match := _RELATED.match(text):
         label = match["label"] or match["media"]
         if _is_label_cased(label) and (match["label"] or _is_title(match["rest"])):
@@ -790,8 +883,8 @@ def _link_titles(texts: Sequence[str], start: int) -> list[str]:
     """The titles a bare label announces: title-sized units, up to a paragraph."""
     titles: list[str] = []
     for text in texts[start : start + MAX_LINK_LIST]:
-        bare = _MARKER.sub("", text, count=1)
-        if not _is_title(text) or _BOILERPLATE.match(bare) or _URL_PREFIX.match(bare):
+        bare = _unmarked(text)
+        if not _is_title(text) or _is_boilerplate(bare) or _URL_PREFIX.match(bare):
             break
         if _related(bare) or _RELATED_BARE.match(bare):
             break  # the next link of its own
@@ -813,14 +906,12 @@ def _is_label_cased(label: str) -> bool:
 
 
 def _is_subheading(texts: Sequence[str], i: int) -> bool:
-    if i == 0 or i == len(texts) - 1:
+    if i == 0 or i == len(texts) - 1 or len(texts[i]) > MAX_LONG_SUBHEAD_CHARS:
         return False
     text = texts[i]
     words = text.split()
     following = texts[i + 1]
-    long_paragraph_next = len(following.split()) > MAX_SUBHEAD_WORDS and bool(
-        _FULL_STOP_END.search(following)
-    )
+    long_paragraph_next = _is_long_paragraph(following)
     if (len(words) > MAX_SUBHEAD_WORDS or len(text) > MAX_SUBHEAD_CHARS) and not (
         long_paragraph_next
         and len(words) <= MAX_LONG_SUBHEAD_WORDS
@@ -873,6 +964,11 @@ _FUNCTION_WORDS_TEXT = (
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 # How a paragraph ends: a full stop, a question or exclamation mark, a colon, a closing quote.
 _ENDED = re.compile(r"[.!?:…;][\"'”’)\]]*$|[\"”’]$")
+
+
+def _is_long_paragraph(text: str) -> bool:
+    """More words than a heading has, ending like a sentence."""
+    return text.count(" ") >= MAX_SUBHEAD_WORDS and bool(_FULL_STOP_END.search(text))
 
 
 def _short_line(text: str) -> bool:

@@ -110,7 +110,11 @@ def _update(row: Any, report: ReparseReport) -> dict[str, Any]:
 
 
 def _shown(value: Any) -> str:
-    """A value as one short line, for the dry run's examples."""
+    """A value as one short line, for the dry run's examples: a list of blocks or metadata
+    lines as its kinds counted ("12 paragraph, 1 subheading"), anything else as text."""
+    if isinstance(value, list) and all(isinstance(v, dict) and "kind" in v for v in value):
+        kinds = Counter(str(v["kind"]) for v in value)
+        return ", ".join(f"{n} {kind}" for kind, n in kinds.items()) or "none"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = " ".join(text.split())
     return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
