@@ -545,7 +545,7 @@ def _is_dek(
     if _meta_line(_unmarked(following.text), following.text, header=True):
         # Between the headline and its metadata: the page's standfirst, if it is prose.
         return (
-            MIN_META_DEK_WORDS <= words
+            words >= MIN_META_DEK_WORDS
             and not _DATELINE.match(text)
             and not _looks_like_name(text)
             and not any(c.isdigit() for c in text[:12])
