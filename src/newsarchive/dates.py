@@ -393,6 +393,8 @@ _RELATIVE_DATE = re.compile(
     re.IGNORECASE,
 )
 MAX_DATE_LINE = 80
+_DIGIT = re.compile(r"\d")
+_RELATIVE_WORD = re.compile(r"today|yesterday|\bago\b", re.IGNORECASE)
 # A label after a few words of page furniture: "CNNMoney (New York) First published ...".
 _LABEL_INSIDE = re.compile(
     r"^.{1,40}?\s(?P<label>(?:first\s+)?(?:published|posted|updated))(?:\s+on)?\s*:?\s+",
@@ -419,6 +421,8 @@ def read_date_line(line: str) -> DateLine | None:
     text = line.strip()
     if len(text) > MAX_DATE_LINE or not text:
         return None
+    if not _DIGIT.search(text) and not _RELATIVE_WORD.search(text):
+        return None  # every date line has a digit, or says "today", "yesterday", "ago"
     label = _LINE_LABEL.match(text) or _LABEL_INSIDE.match(text)
     updated = bool(label and _UPDATED_LABEL.search(label["label"]))
     rest = text[label.end() :] if label else text

@@ -213,12 +213,10 @@ _LEDE_OPENING = re.compile(
     r"|In\s+an|On\s+a|At\s+a|Last|Earlier|Today|Yesterday|Tonight)\b)"
 )
 
-_SUBHEAD_END = re.compile(r"(?:[.,;]|\.\.\.|…)(?:[\"'”’)\]]*)$")
 _LETTER = re.compile(r"[^\W\d_]")
 _QUOTE_OPEN = "\"'“‘«„"
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s+[\"'“‘(]?[A-Z0-9])")
 _CLAUSE_END = re.compile(r"[:;](?=\s)|\s[-–—](?=\s)")
-_FULL_STOP_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 MAX_HEADER_UNITS = 8
 MAX_FURNITURE_CHARS = 400
@@ -466,12 +464,13 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     starts. The last unit is always body."""
     pos = 0
     dek_done = False
+    compact = _is_compact(units)
     limit = min(len(units) - 1, MAX_HEADER_UNITS)
     while pos < limit:
         text = _unmarked(units[pos].text)
         if _GLUED_URL.match(units[pos].text):
             break  # a URL that lost its newline: the story starts after it
-        if _STAFF_LINE.match(text):  # "Staff Writer": a title, not a name
+        if len(text) <= MAX_CREDIT_LINE and _STAFF_LINE.match(text):  # a title, not a name
             out.add(BlockKind.BOILERPLATE, units[pos].text)
         elif meta := _meta_line(text, units[pos].text, header=True):
             out.add_meta(meta)
@@ -481,7 +480,7 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
         elif not dek_done and _is_dek(
             units,
             pos,
-            compact=_is_compact(units),
+            compact=compact,
             after_meta=bool(out.meta),
             after_scrap=bool(out.blocks),
         ):
@@ -523,7 +522,7 @@ _LONG_FURNITURE_OPENINGS = (
 def _is_header_scrap(text: str) -> bool:
     """A few words under the headline that are no sentence: a site or section name, a
     caption, a credit (`Summit Daily News`, `PA Sport/Sportal`)."""
-    return len(text.split()) <= MAX_SCRAP_WORDS and not _FULL_STOP_END.search(text)
+    return len(text.split()) <= MAX_SCRAP_WORDS and not _ends_sentence(text)
 
 
 def _is_compact(units: Sequence[_Unit]) -> bool:
@@ -555,7 +554,7 @@ def _is_dek(
         return _could_be_dek(text)
     if not compact or after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
         return False
-    if not _FULL_STOP_END.search(text) or _DATELINE.match(text) or _LEDE_OPENING.match(text):
+    if not _ends_sentence(text) or _DATELINE.match(text) or _LEDE_OPENING.match(text):
         return False
     return not _LEDE_MARKS.search(text) and _could_be_dek(text)
 
@@ -571,11 +570,11 @@ def _is_summary_line(text: str, following: str) -> bool:
     """`Hasselbeck tackles guarantee question before it's even asked` over a paragraph: a
     headline-shaped sentence (no full stop) standing on its own above the story."""
     words = text.split()
-    if not MIN_META_DEK_WORDS <= len(words) <= MAX_SUMMARY_WORDS or _ENDED.search(text):
+    if not MIN_META_DEK_WORDS <= len(words) <= MAX_SUMMARY_WORDS or _ended(text):
         return False
     if not (text[0].isupper() or text[0].isdigit()) or _LEDE_OPENING.match(text):
         return False
-    return len(following.split()) > MAX_SUBHEAD_WORDS and bool(_FULL_STOP_END.search(following))
+    return len(following.split()) > MAX_SUBHEAD_WORDS and _ends_sentence(following)
 
 
 def _is_second_headline(text: str) -> bool:
@@ -583,7 +582,7 @@ def _is_second_headline(text: str) -> bool:
     words = text.split()
     if not MIN_META_DEK_WORDS <= len(words) <= MAX_HEADLINE_DEK_WORDS:
         return False
-    if _FULL_STOP_END.search(text) or text.endswith(":") or re.search(r"\d\s+\w+\s+\w+\s+\d", text):
+    if _ends_sentence(text) or text.endswith(":") or re.search(r"\d\s+\w+\s+\w+\s+\d", text):
         return False
     capitals = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
     return capitals >= len(words) - 1 and not _looks_like_name(text)
@@ -603,10 +602,14 @@ def _is_furniture(text: str, headline: str) -> bool:
 
 def _may_credit(text: str) -> bool:
     """A cheap test before _CREDIT: every credit it finds has one of these in it."""
-    return "/" in text or "(" in text or any(word in text for word in _CREDIT_WORDS)
-
-
-_CREDIT_WORDS = ("Getty", "Photo", "Shutterstock", "Image")
+    return (
+        "/" in text
+        or "(" in text
+        or "Getty" in text
+        or "Photo" in text
+        or "Image" in text
+        or "Shutterstock" in text
+    )
 
 
 # -- metadata lines ---------------------------------------------------------------------
@@ -820,11 +823,11 @@ def _last_heading(blocks: list[dict[str, str | None]], texts: Sequence[str]) -> 
         return
     text, previous = texts[-1], texts[-2]
     words = text.split()
-    if len(words) > MAX_LAST_HEADING_WORDS or _ENDED.search(text) or _SUBHEAD_END.search(text):
+    if len(words) > MAX_LAST_HEADING_WORDS or _ended(text) or _ends_clause(text):
         return
     if not (text[0].isupper() or text[0].isdigit()) or _is_credit(text):
         return
-    if len(previous.split()) > MAX_SUBHEAD_WORDS and _ENDED.search(previous):
+    if len(previous.split()) > MAX_SUBHEAD_WORDS and _ended(previous):
         blocks[-1] = {**blocks[-1], "kind": BlockKind.SUBHEADING}
 
 
@@ -909,18 +912,18 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
     if i == 0 or i == len(texts) - 1 or len(texts[i]) > MAX_LONG_SUBHEAD_CHARS:
         return False
     text = texts[i]
-    words = text.split()
     following = texts[i + 1]
+    if _ends_clause(text) or following[:1].islower():
+        return False  # a sentence's end, or a sentence that goes on in the next line
+    words = text.split()
     long_paragraph_next = _is_long_paragraph(following)
     if (len(words) > MAX_SUBHEAD_WORDS or len(text) > MAX_SUBHEAD_CHARS) and not (
         long_paragraph_next
         and len(words) <= MAX_LONG_SUBHEAD_WORDS
         and len(text) <= MAX_LONG_SUBHEAD_CHARS
-        and not _FULL_STOP_END.search(text)
+        and not _ends_sentence(text)
     ):
         return False
-    if _SUBHEAD_END.search(text) or following[:1].islower():
-        return False  # a sentence's end, or a sentence that goes on in the next line
     if text.endswith(":") and not (long_paragraph_next and len(words) <= MAX_COLON_SUBHEAD):
         return False  # "In conclusion:" heads a section; "The agency reports:" does not
     if text.endswith(":") and words[0].lower() in ("from", "via"):
@@ -932,19 +935,20 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
         first = text[1:2] or "x"
     if not (first.isupper() or first.isdigit()):
         return False
-    letters = sum(1 for w in words if _LETTER.search(w))
-    if letters < 2 and not (len(words) == 1 and len(text) >= 3 and long_paragraph_next):
+    if _words_with_letters(words) < 2 and not (
+        len(words) == 1 and len(text) >= 3 and long_paragraph_next
+    ):
         return False
     if _short_line(texts[i - 1]) and (_short_line(following) or _short_line(texts[i - 2])):
         return False  # three short lines in a row: a list, not headings
-    if re.match(rf"^{_NAME}(?:\s+{_NAME}){{1,3}},\s", text):
+    if _PANEL_NAME.match(text):
         return False  # "Jane Doe, professor of law at X": a panel's name line
     if _NOT_A_HEADING.search(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
         return False  # a list, a table row, a question put in an interview, a broken line
     previous = texts[i - 1]
-    if len(previous.split()) > MAX_SUBHEAD_WORDS and not _ENDED.search(previous):
+    if len(previous.split()) > MAX_SUBHEAD_WORDS and not _ended(previous):
         return False  # the paragraph before runs on into this line
-    if len(words) >= MIN_RUN_ON_WORDS and not (long_paragraph_next or _ENDED.search(following)):
+    if len(words) >= MIN_RUN_ON_WORDS and not (long_paragraph_next or _ended(following)):
         return False  # a long line and a short one that ends nowhere: a broken paragraph
     if dates.read_date_line(text):
         return False
@@ -953,6 +957,7 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
 
 # Lines shaped like headings that are not: enumerations ("1. Nitrous, 2. Gaea"), dot leaders
 # and score rows, interview questions ("AP: Why Cruise?"), a quoted question or exclamation.
+_PANEL_NAME = re.compile(rf"^{_NAME}(?:\s+{_NAME}){{1,3}},\s")
 _NOT_A_HEADING = re.compile(
     r",\s*\d+[.)]\s|\.{4,}|\d+\s*-\s*\d+\s*\)|^[\w.]+:\s.*\?$|[?!][\"”’']$"
     r"|,\s+(?:which|who|whose|where|while|because|although|though|including)\b"
@@ -962,13 +967,50 @@ _FUNCTION_WORDS_TEXT = (
     " its their our was were is are be been has have had since than into onto"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-# How a paragraph ends: a full stop, a question or exclamation mark, a colon, a closing quote.
-_ENDED = re.compile(r"[.!?:…;][\"'”’)\]]*$|[\"”’]$")
+
+
+def _words_with_letters(words: Sequence[str]) -> int:
+    """How many words have a letter in them, counting to two."""
+    found = 0
+    for word in words:
+        if _LETTER.search(word):
+            found += 1
+            if found == 2:
+                break
+    return found
 
 
 def _is_long_paragraph(text: str) -> bool:
     """More words than a heading has, ending like a sentence."""
-    return text.count(" ") >= MAX_SUBHEAD_WORDS and bool(_FULL_STOP_END.search(text))
+    return text.count(" ") >= MAX_SUBHEAD_WORDS and _ends_sentence(text)
+
+
+_CLOSERS = "\"'”’)]"
+
+
+def _end_char(text: str) -> str:
+    """The last character before any closing quotes and brackets."""
+    return text.rstrip(_CLOSERS)[-1:]
+
+
+def _ends_sentence(text: str) -> bool:
+    """Ends in . ! ? or …, perhaps inside quotes or brackets."""
+    return _end_char(text) in _SENTENCE_ENDS
+
+
+def _ends_clause(text: str) -> bool:
+    """Ends as a heading never does: . , ; or an ellipsis."""
+    return _end_char(text) in _CLAUSE_ENDS
+
+
+def _ended(text: str) -> bool:
+    """How a finished paragraph ends: a sentence's end, a colon or semicolon, a quote."""
+    return _end_char(text) in _PARAGRAPH_ENDS or text[-1:] in '"”’'
+
+
+_SENTENCE_ENDS = frozenset(".!?…")
+_CLAUSE_ENDS = frozenset(".,;…")
+_PARAGRAPH_ENDS = frozenset(".!?:…;")
 
 
 def _short_line(text: str) -> bool:
