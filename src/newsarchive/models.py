@@ -27,10 +27,10 @@ class BlockKind(StrEnum):
     # Kept in place, as written, but not searched and not counted as words read.
     BOILERPLATE = "boilerplate"
 
-    @property
-    def is_story(self) -> bool:
-        """Text of this article (searched, counted): paragraphs and subheadings."""
-        return self in (BlockKind.PARAGRAPH, BlockKind.SUBHEADING)
+
+# Blocks whose text is this article's own: searched and counted as words read. (A set, not a
+# property of the kind: it is asked for every block of every article ingested.)
+STORY_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.SUBHEADING})
 
 
 class Block(_Model):
@@ -107,7 +107,7 @@ class Article(_Model):
     def word_count(self) -> int:
         """Words a reader reads: headline, dek and story text (not links or boilerplate)."""
         words = len(self.headline.split()) + len((self.dek or "").split())
-        return words + sum(len(b.text.split()) for b in self.blocks if b.kind.is_story)
+        return words + sum(len(b.text.split()) for b in self.blocks if b.kind in STORY_KINDS)
 
 
 class Decoded(_Model):

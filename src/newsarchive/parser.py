@@ -223,6 +223,7 @@ MAX_FURNITURE_CHARS = 400
 MAX_SHORT_FURNITURE_CHARS = 120
 MAX_LINK_PROMPT_CHARS = 90
 MAX_SCRAP_WORDS = 6
+MAX_SCRAP_CHARS = 80
 MAX_META_LINE = 160
 MAX_NAME_LINE = 40
 MAX_AFFILIATION_WORDS = 5
@@ -522,6 +523,8 @@ _LONG_FURNITURE_OPENINGS = (
 def _is_header_scrap(text: str) -> bool:
     """A few words under the headline that are no sentence: a site or section name, a
     caption, a credit (`Summit Daily News`, `PA Sport/Sportal`)."""
+    if len(text) > MAX_SCRAP_CHARS:
+        return False
     return len(text.split()) <= MAX_SCRAP_WORDS and not _ends_sentence(text)
 
 
@@ -836,21 +839,23 @@ def _plain_paragraph(text: str) -> bool:
     no long furniture line does: a paragraph, without trying every other role in turn."""
     if len(text) <= MAX_LONG_SUBHEAD_CHARS or "http" in text or "www." in text:
         return False
-    if text[:1] in _MARKER_CHARS or text[:1] == "[":
-        return False
-    opening = text[:24].lower()
-    if opening.startswith(_LONG_FURNITURE_OPENINGS) or opening.startswith(_LINK_OPENINGS):
+    if _NOT_PLAIN_OPENING.match(text):
         return False
     if len(text) <= MAX_CREDIT_CHARS and _may_credit(text):
         return False
     return not (text.endswith(("»", "›")) or "appeared first on" in text)
 
 
-# How a related-link line can open (see _RELATED_LABEL, _MEDIA_LABEL, _RELATED_AT).
-_LINK_OPENINGS = (
-    *("read", "see ", "also ", "learn ", "related", "you ", "recommended", "more", "further"),
-    *("lire", "à lire", "leer ", "lea ", "story timeline", "top stories", "most ", "trending"),
-    *("watch", "photos", "video", "gallery", "listen", "find more"),
+# How a line opens that may be a link (see _RELATED_LABEL, _MEDIA_LABEL, _RELATED_AT), long
+# furniture (see _LONG_FURNITURE_OPENINGS) or anything behind a marker or a bracket.
+_NOT_PLAIN_OPENING = re.compile(
+    r"[-–—•·*>|#\[]|read|see |also |learn |related|you |recommended|more|further|lire|à lire"
+    r"|leer |lea |story timeline|top stories|most |trending|watch|photos|video|gallery|listen"
+    r"|find more|the post |this article|this story|this post|©|\(c\) |copyright"
+    r"|the views expressed|views expressed|the opinions expressed|photo|image|caption|credit"
+    r"|featured image|tags|filed under|categories|topics|keywords|subscribe|sign up"
+    r"|follow us|click here|download|join |all rights reserved",
+    re.IGNORECASE,
 )
 
 

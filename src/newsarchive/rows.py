@@ -16,7 +16,7 @@ from typing import Any
 
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
-from newsarchive.models import Article, Block, DateSource, MetaLine
+from newsarchive.models import STORY_KINDS, Article, Block, DateSource, MetaLine
 from newsarchive.parser import PARSER_VERSION, parse_article
 
 # The columns a parse of an article's bytes decides (its dates are DATE_COLUMNS).
@@ -90,7 +90,7 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
         "date_source": article.date_source.value if article.date_source else None,
         "date_confidence": article.date_confidence,
         "date_evidence": list(article.date_evidence),
-        "body": "\n".join(b.text for b in article.blocks if b.kind.is_story),
+        "body": "\n".join(b.text for b in article.blocks if b.kind in STORY_KINDS),
         "blocks": [_block_values(b) for b in article.blocks],
         "word_count": article.word_count,
         "encoding": encoding,
@@ -111,7 +111,7 @@ def dated_values(published: dt.date) -> ArticleValues:
 
 def _block_values(block: Block) -> dict[str, str]:
     # By hand, not model_dump: this runs for every block of every article ingested.
-    if block.kind.is_story:
+    if block.kind in STORY_KINDS:
         return {"kind": block.kind.value}  # its text is the next line of `body`
     values = {"kind": block.kind.value, "text": block.text}
     if block.label is not None:
