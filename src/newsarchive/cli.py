@@ -415,11 +415,11 @@ def search(
     limit: int,
     as_json: bool,
 ) -> None:
-    """Find articles by words in their headline, dek or body, best matches first.
+    """Find articles by words in their headline, dek, body, byline or URL, best first.
 
     All words must match; case and accents do not matter (Zurich finds Zürich). Also:
     "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. A headline
-    match ranks above a body match.
+    match ranks above a body match, and a body match above a byline or URL match.
 
     \b
     Examples:

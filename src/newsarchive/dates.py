@@ -393,8 +393,11 @@ _RELATIVE_DATE = re.compile(
     re.IGNORECASE,
 )
 MAX_DATE_LINE = 80
-_DIGIT = re.compile(r"\d")
-_RELATIVE_WORD = re.compile(r"today|yesterday|\bago\b", re.IGNORECASE)
+_DATE_HINT = re.compile(
+    r"\d{1,4}[-/.]\d{1,2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d"
+    r"|\d\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|today|yesterday|\bago\b",
+    re.IGNORECASE,
+)
 # A label after a few words of page furniture: "CNNMoney (New York) First published ...".
 _LABEL_INSIDE = re.compile(
     r"^.{1,40}?\s(?P<label>(?:first\s+)?(?:published|posted|updated))(?:\s+on)?\s*:?\s+",
@@ -421,8 +424,8 @@ def read_date_line(line: str) -> DateLine | None:
     text = line.strip()
     if len(text) > MAX_DATE_LINE or not text:
         return None
-    if not _DIGIT.search(text) and not _RELATIVE_WORD.search(text):
-        return None  # every date line has a digit, or says "today", "yesterday", "ago"
+    if not _DATE_HINT.search(text):
+        return None  # every date line names a month, writes a date in numbers, or is relative
     label = _LINE_LABEL.match(text) or _LABEL_INSIDE.match(text)
     updated = bool(label and _UPDATED_LABEL.search(label["label"]))
     rest = text[label.end() :] if label else text

@@ -7,34 +7,43 @@ Every non-blank line gets one role, decided from its content and its neighbours,
 line's words end up in the article: in the headline, the dek, a metadata line (kept verbatim
 in `meta`) or a body block. The grammar, as found in real scrapes and wire copy:
 
-    document := [url-line] headline header* body
-    headline := the first line that is not a URL (a leading marker such as `-- ` dropped)
+    document := (url-line | furniture)* headline header* body
+    headline := the first other line (a leading marker such as `-- ` or `• ` dropped)
     header   := up to 8 units right under the headline, each a
                   url-line   `http://...`, `Source: http://...`, `URL: ...`, `Link: ...`
                   byline     `By Jane Doe`, `Posted by ...`, `Written by ...`, `Author: ...`,
                              `Jane Doe | Staff Writer | 25 November 2014`, `By X on March 3,
-                             2021`; in the header only, a bare name (`Jane Doe`, `REUTERS`)
+                             2021`, `By X January 18, 2008`; in the header only, a bare credit:
+                             `Jane Doe`, `Jane Doe, The Province`, `A and B`, `REUTERS`
                   date-line  a date and nothing else but a label (`Published 10:03 AM EST Mar
-                             3, 2021`, `Updated ...` is kept but never the publication date)
+                             3, 2021`, `Site (City) First published ...`; `Updated ...` is
+                             kept but never the publication date)
                   dateline   on its own line: `WASHINGTON, April 2 -`
-                  furniture  credits and site lines (`Article from: AAP`, `Staff Writer`,
-                             a repeated headline): boilerplate
+                  furniture  credits, titles and site lines (`Article from: AAP`, `Staff
+                             Writer`, a repeated headline, up to 6 words that are no
+                             sentence: `Summit Daily News`): boilerplate
                   dek        see below
-    body     := unit*, each a related link, a metadata line (a URL or date at the end), a
-                boilerplate line, a subheading or a paragraph
+    body     := unit*, each a related link, a metadata line (a URL anywhere, a date, a byline
+                at the end), a boilerplate line, a subheading or a paragraph
 
-Units are lines, except in hard-wrapped text (every line at most 100 characters, and most
-lines inside multi-line groups at least 50), where a blank-line-separated group is one unit;
-metadata lines inside a group still stand alone.
+Units are lines, except in hard-wrapped text (lines inside multi-line groups at most 100
+characters, most of them at least 50; a few long lines of their own allowed), where a
+blank-line-separated group is one unit; metadata lines inside a group still stand alone.
 
 The dek (standfirst) is decided by content and place, in every layout:
-  - a prose unit between the headline and metadata lines (`headline, dek, byline, body`);
-  - a unit right under the headline (or its metadata) that reads as a summary, not a lede:
-    8 to 45 words ending in a full stop, with none of a lede's marks (a wire dateline, an
-    opening quote, a day or "yesterday", attribution such as "said" or "told", "I"/"we",
-    an opening pronoun or conjunction), in a file whose body lines are not blank-separated;
-  - in any layout, a short title-case line without a full stop under the headline (a
-    second headline: "More Flights, Fewer Crashes In 2007").
+  - a prose unit (6 words or more, no credit, no metadata) between the headline and the
+    metadata lines (`headline, dek, byline, body`);
+  - a headline-shaped line (6 to 20 words, no final punctuation, starting with a capital)
+    over a finished paragraph: `Hasselbeck tackles guarantee question before it's even
+    asked` (not after two lines of furniture, as on a fixture list);
+  - a title-case line of 6 to 15 words: a second headline (`More Flights, Fewer Crashes`);
+  - right under the headline, in a file whose body lines are not blank-separated (the
+    seed's layout): a sentence of 8 to 45 words that reads as a summary, not a lede: none
+    of a lede's marks (a wire dateline, an opening quote, a pronoun or conjunction, a day
+    or "yesterday", attribution such as "said" or "according to", "I"/"we", a past or
+    perfect verb early on, an exclamation).
+  A wire dateline opening the first paragraph (`LONDON, Dec 5, 2018 (Reuters) -`) marks it
+  as the lede; the article records it in `dateline`.
 
 Body units, tried in this order:
   related     LABEL sep title-or-url: READ MORE, READ NEXT, SEE ALSO, ALSO READ, RELATED
@@ -43,14 +52,19 @@ Body units, tried in this order:
               GALLERY, LISTEN, READ with ":" only; `[Read: title]` and a bracketed title;
               `Read more at: URL`, `- See more at: URL`, `Read More @ Site`. Labels are
               capitalised (or `read more` in lower case). A label alone (`Related Posts:`,
-              `Story Timeline`) takes the title-sized units after it, each one link.
-  meta        a URL line, `Source: URL`, `Originally published at URL`; a date line
-  boilerplate see `_BOILERPLATE`: prompts, captions, credits, sign-offs, separators
+              `Story Timeline`) takes the title-sized units after it, each one link, up to
+              a sentence or the next link; a label with no title after it is boilerplate.
+  meta        a URL line, `Source: URL`, `Originally published at URL`; a date line; a
+              URL glued to the first paragraph (`https://site/2017/09/21/slug/If you ...`)
+  boilerplate see `_BOILERPLATE`: prompts, captions, credits, sign-offs, separators,
+              disclaimers, "The post ... appeared first on ..."
   subheading  a short line between blocks: at most 12 words and 80 characters (up to 25 words
               when a paragraph follows), starting with a capital, digit or quote mark, not
-              ending in . , ; or ... (a ? or a : before a paragraph is fine); not a list item
-              (three short lines in a row are a list), not a name with an affiliation, never
-              the first or last unit.
+              ending in . , ; … or a function word; a ? only up to 8 words, a : only up to 3
+              words before a paragraph. Not a list (three short lines in a row), a name with
+              an affiliation, an enumeration or score row, an interview question ("AP: Why?"),
+              a quoted question, a date, or a line that the paragraph before runs into. Never
+              first; last only in an article that has other subheadings.
   paragraph   anything else.
 
 A file that is one long line has no layout to read: its first sentence (up to 300
@@ -198,15 +212,21 @@ _DATELINE = re.compile(
     r"|[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+){0,2}\s*\((?:CNN|AP|AFP|Reuters|CNN Money)\)"
     r"|\((?:[A-Z][A-Za-z ]{1,30})\)\s*(?:--?|–|—)\s)"
 )
-_LEDE_MARKS = re.compile(
-    r"(?i:\baccording\s+to\b)|n't\b|n’t\b|!$|\b(?:has|have|had)\s+(?:been\s+)?\w+(?:ed|en|wn|ld|ng)\b"
-    r"|^(?:\S+\s+){0,5}?\w{3,}ed\s"
-    r"|\b(?:said|says|told|tells|announced|reported|yesterday|today|tonight"
-    r"|this\s+(?:morning|afternoon|evening|week)|last\s+(?:night|week)|on\s+(?:Monday|Tuesday"
-    r"|Wednesday|Thursday|Friday|Saturday|Sunday)|Monday|Tuesday|Wednesday|Thursday|Friday"
-    r"|Saturday|Sunday)\b"
-    r"|(?:^|\s)(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|you|You)\b"
+# A lede's marks (see _has_lede_marks): words of attribution and of time, the first and
+# second person, a perfect verb.
+_LEDE_WORDS = frozenset(
+    (
+        "said says told tells announced reported yesterday today tonight monday tuesday"
+        " wednesday thursday friday saturday sunday"
+    ).split()
 )
+_LEDE_PHRASES = (
+    *("according to", "this morning", "this afternoon", "this evening", "this week"),
+    *("last night", "last week"),
+)
+_PERSONS = frozenset(("I I'm I’m I've I’ve we We my My our Our you You").split())
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:been\s+)?\w+(?:ed|en|wn|ld|ng)\b")
+_WORD_EDGES = "\"'“”‘’()[],.;:!?"
 _LEDE_OPENING = re.compile(
     r"^(?:[\"“‘'(\[]|(?:He|She|It|They|This|That|These|Those|But|And|Or|So|As|When|If"
     r"|After|While|Because|Although|Though|Yet|Then|Now|Here|There|Well|Yes|No|Oh|In\s+a"
@@ -224,10 +244,12 @@ MAX_SHORT_FURNITURE_CHARS = 120
 MAX_LINK_PROMPT_CHARS = 90
 MAX_SCRAP_WORDS = 6
 MAX_SCRAP_CHARS = 80
+MAX_DATE_CHARS = 80  # dates.MAX_DATE_LINE
 MAX_META_LINE = 160
 MAX_NAME_LINE = 40
 MAX_AFFILIATION_WORDS = 5
 MAX_CREDIT_LINE = 120  # a byline without "By": names, an affiliation, a date
+MAX_CREDIT_WORDS = 14
 MAX_LINK_TITLE_WORDS = 30
 MAX_LINK_TITLE_CHARS = 200
 MAX_LINK_LIST = 12
@@ -243,14 +265,15 @@ MAX_LONG_SUBHEAD_WORDS = 25
 MAX_LONG_SUBHEAD_CHARS = 160
 MIN_DEK_WORDS, MAX_DEK_WORDS = 8, 45
 MIN_META_DEK_WORDS = 6
-# What a standfirst never holds: separators of metadata, copyright signs, a source's slash.
-_NOT_IN_DEK = re.compile(r"[|©®/]|\s--?\s*$|^\(|\b\d{1,2}:\d{2}\b")
-_AGENCY_WORDS = re.compile(
-    r"\b(?:Associated Press|ASSOCIATED PRESS|Reuters|REUTERS|AFP|News Service|Newswire"
-    r"|Business Wire|Sports Network|Press Trust)\b"
+# What a standfirst never holds: a time of day, or an agency's name (a credit or source line).
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_AGENCY_NAMES = (
+    *("Associated Press", "ASSOCIATED PRESS", "Reuters", "REUTERS", "AFP", "News Service"),
+    *("Newswire", "Business Wire", "Sports Network", "Press Trust"),
 )
 MAX_HEADLINE_DEK_WORDS = 15
 MAX_SUMMARY_WORDS = 20
+MIN_PAST_WORD = 5
 MAX_GIANT_HEADLINE = 300
 MAX_FALLBACK_HEADLINE = 120
 # Words that end in a full stop without ending the sentence ("Mr. Smith").
@@ -268,12 +291,9 @@ class _Line(NamedTuple):  # a NamedTuple: made for every line, and cheap to make
     gap_before: bool  # a blank line separates it from the previous non-blank line
 
 
-class _Unit(NamedTuple):
-    """One line, or a paragraph of hard-wrapped lines joined with spaces."""
-
-    number: int  # of its first line
-    text: str
-    gap_before: bool
+# One line, or a paragraph of hard-wrapped lines joined with spaces (numbered by its first
+# line): the same fields as a line, so that a line is its own unit without a copy.
+_Unit = _Line
 
 
 class _Meta(NamedTuple):
@@ -329,8 +349,11 @@ class _Fields:
             self.values["date_evidence"] = found.evidence
 
     def add(self, kind: BlockKind, text: str, label: str | None = None) -> None:
-        url = text if label is not None and _URL.match(text) else None
-        self.blocks.append({"kind": kind, "text": text, "label": label, "url": url})
+        if label is None:
+            self.blocks.append({"kind": kind, "text": text})
+        else:
+            url = text if _URL.match(text) else None
+            self.blocks.append({"kind": kind, "text": text, "label": label, "url": url})
 
 
 def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
@@ -410,7 +433,7 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
             groups.append([])
         groups[-1].append(line)
     if not _is_hard_wrapped([[line.text for line in g] for g in groups]):
-        return [_Unit(*line) for line in lines]
+        return list(lines)
     units: list[_Unit] = []
     for group in groups:
         joined: list[_Line] = []
@@ -419,7 +442,7 @@ def _units(lines: Sequence[_Line]) -> list[_Unit]:
                 if joined:
                     units.append(_joined(joined))
                     joined = []
-                units.append(_Unit(*line))
+                units.append(line)
             else:
                 joined.append(line)
         if joined:
@@ -544,29 +567,53 @@ def _is_dek(
     if len(text) <= MAX_LINK_LINE and (_RELATED.match(text) or _RELATED_BARE.match(text)):
         return False
     following = units[pos + 1]
+    if words < MIN_META_DEK_WORDS:
+        return False
     if _meta_line(_unmarked(following.text), following.text, header=True):
         # Between the headline and its metadata: the page's standfirst, if it is prose.
         return (
-            words >= MIN_META_DEK_WORDS
-            and not _DATELINE.match(text)
+            not _DATELINE.match(text)
             and not _looks_like_name(text)
             and not any(c.isdigit() for c in text[:12])
             and _could_be_dek(text)
         )
-    if _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following.text)):
+    if words <= MAX_SUMMARY_WORDS and (
+        _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following.text))
+    ):
         return _could_be_dek(text)
     if not compact or after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
         return False
     if not _ends_sentence(text) or _DATELINE.match(text) or _LEDE_OPENING.match(text):
         return False
-    return not _LEDE_MARKS.search(text) and _could_be_dek(text)
+    return not _has_lede_marks(text) and _could_be_dek(text)
+
+
+def _has_lede_marks(text: str) -> bool:
+    """What starts a story rather than sums it up: attribution ("said", "according to"), a
+    day or "yesterday", "I" or "we", a perfect or past verb early on, a contraction, "!"."""
+    lower = text.lower()
+    if "n't" in text or "n’t" in text or text.endswith("!"):
+        return True
+    if any(phrase in lower for phrase in _LEDE_PHRASES):
+        return True
+    words = text.split()
+    bare = [w.strip(_WORD_EDGES) for w in words]
+    if any(w.lower() in _LEDE_WORDS or w in _PERSONS for w in bare):
+        return True
+    if any(len(w) >= MIN_PAST_WORD and w.endswith("ed") and w.isalnum() for w in words[:6]):
+        return True  # "Peaceful protesters crowded ...": a past-tense report
+    return ("has " in lower or "have " in lower or "had " in lower) and bool(_PERFECT.search(text))
 
 
 def _could_be_dek(text: str) -> bool:
     """Not a credit, a source line or a score line, which stand where deks stand."""
-    if _NOT_IN_DEK.search(text) or _AGENCY_WORDS.search(text):
+    if any(c in text for c in "|©®/") or text.startswith("(") or text.endswith((" -", " --")):
         return False
-    return not (len(text) <= MAX_CREDIT_CHARS and _CREDIT.search(text))
+    if ":" in text and _CLOCK.search(text):
+        return False
+    if any(agency in text for agency in _AGENCY_NAMES):
+        return False
+    return not (len(text) <= MAX_CREDIT_CHARS and _may_credit(text) and _CREDIT.search(text))
 
 
 def _is_summary_line(text: str, following: str) -> bool:
@@ -604,15 +651,11 @@ def _is_furniture(text: str, headline: str) -> bool:
 
 
 def _may_credit(text: str) -> bool:
-    """A cheap test before _CREDIT: every credit it finds has one of these in it."""
-    return (
-        "/" in text
-        or "(" in text
-        or "Getty" in text
-        or "Photo" in text
-        or "Image" in text
-        or "Shutterstock" in text
-    )
+    """What every credit _CREDIT finds has in it: a cheap test before it."""
+    return "/" in text or "(" in text or bool(_CREDIT_WORDS.search(text))
+
+
+_CREDIT_WORDS = re.compile("Getty|Photo|Image|Shutterstock")
 
 
 # -- metadata lines ---------------------------------------------------------------------
@@ -676,8 +719,13 @@ def _date_then_byline(text: str, verbatim: str, *, header: bool) -> _Meta | None
 def _byline(text: str, *, header: bool) -> tuple[str, dates.FoundDate | None] | None:
     """The names (with any affiliation) of a byline line, and a date it carries."""
     prefix = _BYLINE_PREFIX.match(text)
-    if prefix is None and (not header or len(text) > MAX_CREDIT_LINE):
-        return None
+    if prefix is None and (
+        not header
+        or len(text) > MAX_CREDIT_LINE
+        or text.count(" ") > MAX_CREDIT_WORDS
+        or _ends_sentence(text)
+    ):
+        return None  # a bare credit is short, and no sentence
     rest = text[prefix.end() :] if prefix else text
     parts = [p.strip() for p in re.split(r"\s+[|·•]\s+|\s+[|·•]|[|·•]\s+", rest) if p.strip()]
     if not parts:
@@ -762,12 +810,13 @@ def _looks_like_name(text: str) -> bool:
 
 def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
     texts = [unit.text for unit in units]
+    blocks = out.blocks
     i = 0
     n = len(texts)
     while i < n:
         text = texts[i]
         if i and _plain_paragraph(text):
-            out.add(BlockKind.PARAGRAPH, text)
+            blocks.append({"kind": BlockKind.PARAGRAPH, "text": text})
             i += 1
             continue
         bare = _unmarked(text)
@@ -836,27 +885,38 @@ def _last_heading(blocks: list[dict[str, str | None]], texts: Sequence[str]) -> 
 
 def _plain_paragraph(text: str) -> bool:
     """Too long for a heading or a metadata line, with no URL, and opening as no link and
-    no long furniture line does: a paragraph, without trying every other role in turn."""
-    if len(text) <= MAX_LONG_SUBHEAD_CHARS or "http" in text or "www." in text:
+    no long furniture line does: a paragraph, without trying every other role in turn.
+
+    Plain string tests only: a case-blind regular expression of many openings, tried on
+    every line, cost more than the rest of the parser."""
+    size = len(text)
+    if size <= MAX_LONG_SUBHEAD_CHARS and not (size > MAX_DATE_CHARS and _ends_sentence(text)):
+        return False  # may be a heading, or a metadata line
+    if "http" in text or "www." in text or text[0] in _OPENING_MARKS:
         return False
-    if _NOT_PLAIN_OPENING.match(text):
+    space = text.find(" ", 0, MAX_OPENING_WORD)
+    first = text[:space].rstrip(":").lower() if space > 0 else ""
+    if first in _SPECIAL_FIRST_WORDS and (
+        first != "the" or text[4:24].lower().startswith(("post ", "views ", "opinions "))
+    ):
         return False
-    if len(text) <= MAX_CREDIT_CHARS and _may_credit(text):
+    if size <= MAX_CREDIT_CHARS and _may_credit(text):
         return False
     return not (text.endswith(("»", "›")) or "appeared first on" in text)
 
 
-# How a line opens that may be a link (see _RELATED_LABEL, _MEDIA_LABEL, _RELATED_AT), long
-# furniture (see _LONG_FURNITURE_OPENINGS) or anything behind a marker or a bracket.
-_NOT_PLAIN_OPENING = re.compile(
-    r"[-–—•·*>|#\[]|read|see |also |learn |related|you |recommended|more|further|lire|à lire"
-    r"|leer |lea |story timeline|top stories|most |trending|watch|photos|video|gallery|listen"
-    r"|find more|the post |this article|this story|this post|©|\(c\) |copyright"
-    r"|the views expressed|views expressed|the opinions expressed|photo|image|caption|credit"
-    r"|featured image|tags|filed under|categories|topics|keywords|subscribe|sign up"
-    r"|follow us|click here|download|join |all rights reserved",
-    re.IGNORECASE,
+MAX_OPENING_WORD = 16
+# What a line may open with that is no paragraph: a marker or bracket, or the first word of a
+# link label (see _RELATED_LABEL, _MEDIA_LABEL, _RELATED_AT), of long furniture (see
+# _LONG_FURNITURE_OPENINGS) or of a byline; "the" only before "post", "views", "opinions".
+_OPENING_MARKS = frozenset("-–—•·*>|#[©(")
+_SPECIAL_FIRST_WORDS_TEXT = (
+    "read see also learn related you recommended more further lire à leer lea story top"
+    " most trending watch photos video videos gallery listen find this copyright views"
+    " opinions photo image caption credit featured tags filed categories topics keywords"
+    " subscribe sign follow click download join all by posted written the"
 )
+_SPECIAL_FIRST_WORDS = frozenset(_SPECIAL_FIRST_WORDS_TEXT.split())
 
 
 def _body_meta(bare: str, text: str, *, at_end: bool, first: bool) -> _Meta | None:
