@@ -226,7 +226,7 @@ _LEDE_PHRASES = (
 )
 _PERSONS = frozenset(("I I'm I’m I've I’ve we We my My our Our you You").split())
 _PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:been\s+)?\w+(?:ed|en|wn|ld|ng)\b")
-_WORD_EDGES = "\"'“”‘’()[],.;:!?"
+_NO_WORD_EDGES = str.maketrans(dict.fromkeys('"“”‘()[],.;:!?', " "))
 _LEDE_OPENING = re.compile(
     r"^(?:[\"“‘'(\[]|(?:He|She|It|They|This|That|These|Those|But|And|Or|So|As|When|If"
     r"|After|While|Because|Although|Though|Yet|Then|Now|Here|There|Well|Yes|No|Oh|In\s+a"
@@ -241,6 +241,7 @@ _CLAUSE_END = re.compile(r"[:;](?=\s)|\s[-–—](?=\s)")
 MAX_HEADER_UNITS = 8
 MAX_FURNITURE_CHARS = 400
 MAX_SHORT_FURNITURE_CHARS = 120
+MAX_SHORT_FURNITURE_WORDS = 10
 MAX_LINK_PROMPT_CHARS = 90
 MAX_SCRAP_WORDS = 6
 MAX_SCRAP_CHARS = 80
@@ -395,7 +396,7 @@ def _find_date(
     """Stated dates in the parser's order of trust, then inference (given a bound only)."""
     if paragraphs:
         out.set_date(dates.date_from_dateline(paragraphs[0]))
-        if "dateline" not in out.values and (dateline := _DATELINE.match(paragraphs[0])):
+        if "dateline" not in out.values and (dateline := _dateline(paragraphs[0])):
             out.values["dateline"] = dateline["dateline"].strip()
     if isinstance(url := out.values.get("source_url"), str):
         out.set_date(dates.date_from_url(url))
@@ -490,20 +491,29 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     dek_done = False
     compact = _is_compact(units)
     limit = min(len(units) - 1, MAX_HEADER_UNITS)
+    metas: dict[int, _Meta | None] = {}  # a unit's metadata, read once (the dek asks too)
+
+    def meta_at(index: int) -> _Meta | None:
+        if index not in metas:
+            unit = units[index].text
+            metas[index] = _meta_line(_unmarked(unit), unit, header=True)
+        return metas[index]
+
     while pos < limit:
         text = _unmarked(units[pos].text)
         if _GLUED_URL.match(units[pos].text):
             break  # a URL that lost its newline: the story starts after it
-        if len(text) <= MAX_CREDIT_LINE and _STAFF_LINE.match(text):  # a title, not a name
+        if _is_staff_line(text):  # "Staff Writer": a title, not a name
             out.add(BlockKind.BOILERPLATE, units[pos].text)
-        elif meta := _meta_line(text, units[pos].text, header=True):
+        elif meta := meta_at(pos):
             out.add_meta(meta)
             out.updated |= meta.kind is MetaKind.DATE and meta.date is None
         elif _is_furniture(text, headline):
             out.add(BlockKind.BOILERPLATE, units[pos].text)
         elif not dek_done and _is_dek(
-            units,
-            pos,
+            units[pos].text,
+            units[pos + 1].text,
+            text.count(" ") + 1 >= MIN_META_DEK_WORDS and meta_at(pos + 1) is not None,
             compact=compact,
             after_meta=bool(out.meta),
             after_scrap=bool(out.blocks),
@@ -518,13 +528,24 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
     return pos
 
 
+def _is_staff_line(text: str) -> bool:
+    """`Staff Writer`, `AP Sports Writer`, `national security reporter`: a title alone."""
+    if len(text) > MAX_NAME_LINE * 2:
+        return False
+    return text.lower().rstrip("s").endswith(_TITLES) and bool(_STAFF_LINE.match(text))
+
+
+_TITLES = ("writer", "reporter", "correspondent", "editor", "producer", "columnist", "contributor")
+
+
 def _is_boilerplate(text: str) -> bool:
     """Page furniture (see _BOILERPLATE). Long lines are furniture only when they open as
     furniture does; testing every paragraph against every pattern is parsing's main cost."""
     opening = text[:24].lower()
     if opening.startswith("the post ") and " appeared first on " in text:
         return True
-    if len(text) > MAX_SHORT_FURNITURE_CHARS and not opening.startswith(_LONG_FURNITURE_OPENINGS):
+    long = len(text) > MAX_SHORT_FURNITURE_CHARS or text.count(" ") >= MAX_SHORT_FURNITURE_WORDS
+    if long and not opening.startswith(_LONG_FURNITURE_OPENINGS):
         return False
     if _BOILERPLATE.match(text):
         return True
@@ -534,7 +555,10 @@ def _is_boilerplate(text: str) -> bool:
 
 
 # How furniture longer than a line or two opens: footers, disclaimers, credits, prompts.
+# Every pattern of _BOILERPLATE that can run past a line of ten words opens as one of these.
 _LONG_FURNITURE_OPENINGS = (
+    *("like us", "share", "delivered by", "get the", "get our", "tap here", "h/t", "hat tip"),
+    *("via", "category", "article from", "posted in", "section", "featured"),
     *("the post ", "this article", "this story", "this post", "©", "(c) ", "copyright"),
     *("the views expressed", "views expressed", "the opinions expressed", "photo", "image"),
     *("caption", "credit", "featured image", "tags", "filed under", "categories", "topics"),
@@ -558,32 +582,38 @@ def _is_compact(units: Sequence[_Unit]) -> bool:
 
 
 def _is_dek(
-    units: Sequence[_Unit], pos: int, *, compact: bool, after_meta: bool, after_scrap: bool
+    text: str,
+    following: str,
+    meta_follows: bool,
+    *,
+    compact: bool,
+    after_meta: bool,
+    after_scrap: bool,
 ) -> bool:
-    text = units[pos].text
+    """Whether `text`, under the headline, is its standfirst (see the module docstring);
+    `following` is the next unit, and `meta_follows` whether that is a metadata line."""
     words = text.count(" ") + 1
     if not 2 <= words <= MAX_DEK_WORDS * 2:
         return False
     if len(text) <= MAX_LINK_LINE and (_RELATED.match(text) or _RELATED_BARE.match(text)):
         return False
-    following = units[pos + 1]
     if words < MIN_META_DEK_WORDS:
         return False
-    if _meta_line(_unmarked(following.text), following.text, header=True):
+    if meta_follows:
         # Between the headline and its metadata: the page's standfirst, if it is prose.
         return (
-            not _DATELINE.match(text)
+            not _dateline(text)
             and not _looks_like_name(text)
             and not any(c.isdigit() for c in text[:12])
             and _could_be_dek(text)
         )
     if words <= MAX_SUMMARY_WORDS and (
-        _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following.text))
+        _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following))
     ):
         return _could_be_dek(text)
     if not compact or after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
         return False
-    if not _ends_sentence(text) or _DATELINE.match(text) or _LEDE_OPENING.match(text):
+    if not _ends_sentence(text) or _dateline(text) or _LEDE_OPENING.match(text):
         return False
     return not _has_lede_marks(text) and _could_be_dek(text)
 
@@ -596,11 +626,11 @@ def _has_lede_marks(text: str) -> bool:
         return True
     if any(phrase in lower for phrase in _LEDE_PHRASES):
         return True
-    words = text.split()
-    bare = [w.strip(_WORD_EDGES) for w in words]
-    if any(w.lower() in _LEDE_WORDS or w in _PERSONS for w in bare):
+    bare = set(text.translate(_NO_WORD_EDGES).split())  # set operations: no loop per word
+    if not bare.isdisjoint(_PERSONS) or not _LEDE_WORDS.isdisjoint(w.lower() for w in bare):
         return True
-    if any(len(w) >= MIN_PAST_WORD and w.endswith("ed") and w.isalnum() for w in words[:6]):
+    words = text.split(maxsplit=6)[:6]
+    if any(len(w) >= MIN_PAST_WORD and w.endswith("ed") and w.isalnum() for w in words):
         return True  # "Peaceful protesters crowded ...": a past-tense report
     return ("has " in lower or "have " in lower or "had " in lower) and bool(_PERFECT.search(text))
 
@@ -645,17 +675,22 @@ def _is_furniture(text: str, headline: str) -> bool:
         return False
     return bool(
         _is_boilerplate(text)
-        or (len(text) <= MAX_NAME_LINE * 2 and _STAFF_LINE.match(text))
+        or _is_staff_line(text)
         or (len(text) <= MAX_CREDIT_CHARS and _may_credit(text) and _CREDIT.search(text))
     )
 
 
 def _may_credit(text: str) -> bool:
     """What every credit _CREDIT finds has in it: a cheap test before it."""
-    return "/" in text or "(" in text or bool(_CREDIT_WORDS.search(text))
-
-
-_CREDIT_WORDS = re.compile("Getty|Photo|Image|Shutterstock")
+    # Substring tests, not one pattern: a search for any of four words costs ten times more.
+    return (
+        "/" in text
+        or "(" in text
+        or "Getty" in text
+        or "Photo" in text
+        or "Image" in text
+        or "Shutterstock" in text
+    )
 
 
 # -- metadata lines ---------------------------------------------------------------------
@@ -689,7 +724,7 @@ def _meta_line(text: str, verbatim: str, *, header: bool) -> _Meta | None:
         return None
     if found := dates.read_date_line(text):
         return _Meta(MetaKind.DATE, verbatim, date=dates.found_in_line(found, _HEADER, verbatim))
-    if header and _DATELINE.fullmatch(text + (" " if text[-1] in "-–—" else "")):
+    if header and _dateline(text + (" " if text[-1] in "-–—" else ""), whole=True):
         return _Meta(MetaKind.DATELINE, verbatim)
     if byline := _byline(text, header=header):
         names, date = byline
@@ -811,6 +846,7 @@ def _looks_like_name(text: str) -> bool:
 def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
     texts = [unit.text for unit in units]
     blocks = out.blocks
+    headings = 0
     i = 0
     n = len(texts)
     while i < n:
@@ -860,18 +896,21 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
             out.add(BlockKind.BOILERPLATE, text)
         elif _is_subheading(texts, i):
             out.add(BlockKind.SUBHEADING, text)
+            headings += 1
         else:
             out.add(BlockKind.PARAGRAPH, text)
         i += 1
-    _last_heading(out.blocks, texts)
+    _last_heading(out.blocks, texts, has_headings=headings > 0)
 
 
-def _last_heading(blocks: list[dict[str, str | None]], texts: Sequence[str]) -> None:
+def _last_heading(
+    blocks: list[dict[str, str | None]], texts: Sequence[str], *, has_headings: bool
+) -> None:
     """A short title-like last line is a heading when the article uses headings elsewhere
     (a live blog's last entry, a cut-off section) and follows a finished paragraph."""
     if len(texts) < 3 or not blocks or blocks[-1]["kind"] is not BlockKind.PARAGRAPH:
         return
-    if not any(b["kind"] is BlockKind.SUBHEADING for b in blocks):
+    if not has_headings:
         return
     text, previous = texts[-1], texts[-2]
     words = text.split()
@@ -900,12 +939,13 @@ def _plain_paragraph(text: str) -> bool:
         first != "the" or text[4:24].lower().startswith(("post ", "views ", "opinions "))
     ):
         return False
-    if size <= MAX_CREDIT_CHARS and _may_credit(text):
-        return False
-    return not (text.endswith(("»", "›")) or "appeared first on" in text)
+    if size <= MAX_CREDIT_CHARS and _may_credit(text[:CREDIT_EDGE] + text[-CREDIT_EDGE:]):
+        return False  # captions carry their credit at one end
+    return not (text[-1] in "»›" or "appeared first on" in text)
 
 
 MAX_OPENING_WORD = 16
+CREDIT_EDGE = 50
 # What a line may open with that is no paragraph: a marker or bracket, or the first word of a
 # link label (see _RELATED_LABEL, _MEDIA_LABEL, _RELATED_AT), of long furniture (see
 # _LONG_FURNITURE_OPENINGS) or of a byline; "the" only before "post", "views", "opinions".
@@ -1008,7 +1048,7 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
         return False  # three short lines in a row: a list, not headings
     if _PANEL_NAME.match(text):
         return False  # "Jane Doe, professor of law at X": a panel's name line
-    if _NOT_A_HEADING.search(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
+    if _not_a_heading(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
         return False  # a list, a table row, a question put in an interview, a broken line
     previous = texts[i - 1]
     if len(previous.split()) > MAX_SUBHEAD_WORDS and not _ended(previous):
@@ -1020,13 +1060,47 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
     return not (_URL.match(text) or _RELATED_BARE.match(text) or _BYLINE_PREFIX.match(text))
 
 
-# Lines shaped like headings that are not: enumerations ("1. Nitrous, 2. Gaea"), dot leaders
-# and score rows, interview questions ("AP: Why Cruise?"), a quoted question or exclamation.
+def _not_a_heading(text: str) -> bool:
+    """Lines shaped like headings that are not: enumerations ("1. Nitrous, 2. Gaea"), dot
+    leaders and score rows, interview questions ("AP: Why Cruise?"), a quoted question or
+    exclamation, a clause ("..., which left Josh"). Substring tests decide which of the
+    patterns to try: searched for over every line, they cost more than all the rest."""
+    if "...." in text or (text[-1:] in "\"”’'" and text[-2:-1] in "?!"):
+        return True
+    if ", " in text:
+        parts = text.split(", ")
+        if any(p.split(" ", 1)[0].lower() in _CLAUSE_WORDS for p in parts[1:]):
+            return True
+        if _has_digit(text) and _ENUMERATION.search(text):
+            return True
+    if ")" in text and _SCORE.search(text):
+        return True
+    return text.endswith("?") and bool(_INTERVIEW.match(text))
+
+
 _PANEL_NAME = re.compile(rf"^{_NAME}(?:\s+{_NAME}){{1,3}},\s")
-_NOT_A_HEADING = re.compile(
-    r",\s*\d+[.)]\s|\.{4,}|\d+\s*-\s*\d+\s*\)|^[\w.]+:\s.*\?$|[?!][\"”’']$"
-    r"|,\s+(?:which|who|whose|where|while|because|although|though|including)\b"
-)
+_CLAUSE_WORDS = frozenset("which who whose where while because although though including".split())
+_ENUMERATION = re.compile(r",\s*\d+[.)]\s")
+_SCORE = re.compile(r"\d+\s*-\s*\d+\s*\)")
+_INTERVIEW = re.compile(r"[\w.]+:\s")
+
+
+def _has_digit(text: str) -> bool:
+    return any(digit in text for digit in "0123456789")
+
+
+def _dateline(text: str, *, whole: bool = False) -> re.Match[str] | None:
+    """A wire dateline opening `text` (see _DATELINE), or the whole of it with `whole`.
+    Every dateline has a dash or a bracket early on: without one, the pattern is not tried."""
+    opening = text[:MAX_DATELINE_CHARS]
+    if not text[:1].isupper() and text[:1] != "(":
+        return None
+    if not ("-" in opening or "–" in opening or "—" in opening or "(" in opening):
+        return None
+    return _DATELINE.fullmatch(text) if whole else _DATELINE.match(text)
+
+
+MAX_DATELINE_CHARS = 90
 _FUNCTION_WORDS_TEXT = (
     "a an the and or but of to in on at by for from with as that which who whose his her"
     " its their our was were is are be been has have had since than into onto"
