@@ -395,6 +395,17 @@ _RELATIVE_DATE = re.compile(
 MAX_DATE_LINE = 80
 
 
+# How a date line opens (beside a digit): a month or weekday (by its first three letters), a
+# label, a relative word.
+_DATE_OPENINGS = frozenset(
+    (
+        "jan feb mar apr may jun jul aug sep oct nov dec mon tue wed thu fri sat sun"
+        " published posted updated update modified date dated released filed created edited"
+        " launched first last originally article story page today yesterday an a"
+    ).split()
+)
+
+
 def _has_digit(text: str) -> bool:
     """Substring tests: a pattern searched for over a line costs a hundred times more."""
     return any(digit in text for digit in "0123456789")
@@ -429,6 +440,11 @@ def read_date_line(line: str) -> DateLine | None:
     lower = text.lower()
     if not _has_digit(text) and "today" not in lower and "yesterday" not in lower:
         return None  # every date line has a number in it, or says "today" or "yesterday"
+    first = lower.split(maxsplit=1)[0].strip(".,:|-")
+    opens_as_date = first[:1].isdigit() or first[:3] in _DATE_OPENINGS or first in _DATE_OPENINGS
+    labelled = "published" in lower or "posted" in lower or "updated" in lower
+    if not (opens_as_date or labelled):
+        return None  # it opens with no date, no label and no relative word
     label = _LINE_LABEL.match(text)
     if label is None and ("published" in lower or "posted" in lower or "updated" in lower):
         label = _LABEL_INSIDE.match(text)
