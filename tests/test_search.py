@@ -106,19 +106,28 @@ def test_reingest_keeps_the_index_exact(engine: Engine, tmp_path: Path) -> None:
     ]
 
 
-def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> None:
+def _old_archive(tmp_path: Path, revision: str, **columns: str) -> Path:
+    """An archive at an older schema `revision`, holding one article with `columns`."""
     db = tmp_path / "old.db"
     alembic = [sys.executable, "-m", "alembic", "-x", f"db={db}"]
-    done = subprocess.run([*alembic, "upgrade", "0001"], cwd=REPO, capture_output=True, check=False)
+    done = subprocess.run([*alembic, "upgrade", revision], cwd=REPO, capture_output=True)
     assert done.returncode == 0, done.stderr
+    row = {
+        **{"id": "7", "sha256": "x", "headline": "Geneva talks", "body": "Blinken met Lavrov."},
+        **{"blocks": '[{"kind": "paragraph"}]', "date_evidence": "[]", "word_count": "6"},
+        **{"encoding": "utf-8", "byte_size": "30", "ingested_at": "2026-01-01 00:00:00"},
+        **columns,
+    }
     con = sqlite3.connect(db)
-    con.execute(
-        "INSERT INTO articles (id, sha256, headline, body, blocks, date_evidence, word_count, "
-        "encoding, byte_size, ingested_at) VALUES (7, 'x', 'Geneva talks', 'Blinken met "
-        "Lavrov.', '[{\"kind\": \"paragraph\"}]', '[]', 6, 'utf-8', 30, '2026-01-01 00:00:00')"
-    )
+    marks = ", ".join("?" * len(row))
+    con.execute(f"INSERT INTO articles ({', '.join(row)}) VALUES ({marks})", list(row.values()))
     con.commit()
     con.close()
+    return db
+
+
+def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> None:
+    db = _old_archive(tmp_path, "0001")
     engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
     assert _search(engine, "lavrov") == ["Geneva talks"]
     _index_is_exact(engine)
@@ -127,19 +136,9 @@ def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> 
 def test_an_archive_from_before_bylines_were_searched_is_indexed_on_upgrade(
     tmp_path: Path,
 ) -> None:
-    db = tmp_path / "old.db"
-    alembic = [sys.executable, "-m", "alembic", "-x", f"db={db}"]
-    done = subprocess.run([*alembic, "upgrade", "0002"], cwd=REPO, capture_output=True, check=False)
-    assert done.returncode == 0, done.stderr
-    con = sqlite3.connect(db)
-    con.execute(
-        "INSERT INTO articles (id, sha256, headline, byline, source_url, body, blocks, "
-        "date_evidence, word_count, encoding, byte_size, ingested_at) VALUES (7, 'x', "
-        "'Geneva talks', 'Jane Doe', 'https://example.com/geneva-talks', 'Blinken met Lavrov.', "
-        "'[{\"kind\": \"paragraph\"}]', '[]', 6, 'utf-8', 30, '2026-01-01 00:00:00')"
+    db = _old_archive(
+        tmp_path, "0002", byline="Jane Doe", source_url="https://example.com/geneva-talks"
     )
-    con.commit()
-    con.close()
     engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
     assert _search(engine, "doe") == _search(engine, "geneva") == ["Geneva talks"]
     _index_is_exact(engine)
