@@ -406,7 +406,7 @@ _DATE_OPENINGS = frozenset(
 )
 
 
-def _has_digit(text: str) -> bool:
+def has_digit(text: str) -> bool:
     """Substring tests: a pattern searched for over a line costs a hundred times more."""
     return any(digit in text for digit in "0123456789")
 
@@ -438,7 +438,7 @@ def read_date_line(line: str) -> DateLine | None:
     if len(text) > MAX_DATE_LINE or not text:
         return None
     lower = text.lower()
-    if not _has_digit(text) and "today" not in lower and "yesterday" not in lower:
+    if not has_digit(text) and "today" not in lower and "yesterday" not in lower:
         return None  # every date line has a number in it, or says "today" or "yesterday"
     first = lower.split(maxsplit=1)[0].strip(".,:|-")
     opens_as_date = first[:1].isdigit() or first[:3] in _DATE_OPENINGS or first in _DATE_OPENINGS

@@ -1079,7 +1079,7 @@ def _not_a_heading(text: str) -> bool:
         parts = text.split(", ")
         if any(p.split(" ", 1)[0].lower() in _CLAUSE_WORDS for p in parts[1:]):
             return True
-        if _has_digit(text) and _ENUMERATION.search(text):
+        if dates.has_digit(text) and _ENUMERATION.search(text):
             return True
     if ")" in text and _SCORE.search(text):
         return True
@@ -1091,10 +1091,6 @@ _CLAUSE_WORDS = frozenset("which who whose where while because although though i
 _ENUMERATION = re.compile(r",\s*\d+[.)]\s")
 _SCORE = re.compile(r"\d+\s*-\s*\d+\s*\)")
 _INTERVIEW = re.compile(r"[\w.]+:\s")
-
-
-def _has_digit(text: str) -> bool:
-    return any(digit in text for digit in "0123456789")
 
 
 def _dateline(text: str, *, whole: bool = False) -> re.Match[str] | None:
