@@ -41,15 +41,6 @@ _DATE = (
     rf"|(?P<mdy>{_MONTH}\s+{_DAY},?\s+{_YEAR})"
     rf"){_TIME})"
 )
-_LABEL = (
-    r"(?:(?:first\s+)?published|posted|date|dated|released|filed)"
-    r"(?:\s+on)?\s*(?::|-|–|—)?\s*"
-)
-# A header line: a label then a date, or a date alone; an "updated ..." tail may follow.
-_HEADER_LINE = re.compile(
-    rf"^(?:{_LABEL})?{_DATE}\s*(?:[,;|(]\s*(?:last\s+)?(?:updated|modified)\b.*)?\)?$",
-    re.IGNORECASE,
-)
 BYLINE_DATE = re.compile(rf"(?:\||·|•|—|–|-|,)\s*{_DATE}\s*$", re.IGNORECASE)
 _YMD = r"(?P<y>(?:19|20)\d\d)[/-](?P<m>0?[1-9]|1[0-2])[/-](?P<d>0?[1-9]|[12]\d|3[01])"
 _URL_DATE = re.compile(rf"/{_YMD}(?:/|$|-|\.)")
@@ -80,7 +71,8 @@ CONFIDENCE = {
 
 def date_from_header_line(line: str) -> FoundDate | None:
     """The date of a metadata line that is a date and nothing else (bar its label)."""
-    return _explicit(_HEADER_LINE.match(line.strip()), DateSource.HEADER, line.strip())
+    found = read_date_line(line)
+    return found_in_line(found, DateSource.HEADER, line) if found else None
 
 
 def date_from_byline(line: str) -> FoundDate | None:
