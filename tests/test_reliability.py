@@ -17,7 +17,7 @@ import sqlite3
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -87,17 +87,52 @@ def big_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _tree(tmp_path_factory.mktemp("tree"), 3000)
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.9, 1.6, 2.4])
-def test_killed_mid_ingest_keeps_whole_articles_and_a_rerun_completes(
-    big_tree: Path, tmp_path: Path, run: Run, delay: float
-) -> None:
-    db = tmp_path / "a.db"
-    process = _start(db, big_tree)
-    time.sleep(delay)
+def _stored(db: Path) -> int | None:
+    """Articles committed so far, read beside the writer; None before the schema exists."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+        try:
+            return int(con.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+
+
+def _kill_when(process: subprocess.Popen[bytes], reached: Callable[[], bool]) -> None:
+    """SIGKILL the moment `reached()` is first seen true (polled every 10 ms)."""
+    deadline = time.monotonic() + 120
+    while not reached():
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail("the ingest ended before the point where it was to be killed")
+        time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
-    stored = _check(db) if db.exists() else 0
-    assert stored % 1000 == 0 or stored == 3000  # whole batches only
+
+
+# Where the kill lands, by what the test sees of the archive, not by a clock: while the
+# file is being created and migrated, and just after the first and the second batch commit
+# (so while the next batch is being parsed and written).
+KILL_POINTS = {
+    "creating the archive": lambda db: db.exists(),
+    "after batch 1": lambda db: (_stored(db) or 0) >= 1000,
+    "after batch 2": lambda db: (_stored(db) or 0) >= 2000,
+}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_killed_mid_ingest_keeps_whole_articles_and_a_rerun_completes(
+    big_tree: Path, tmp_path: Path, run: Run, point: str
+) -> None:
+    db = tmp_path / "a.db"
+    _kill_when(_start(db, big_tree), lambda: KILL_POINTS[point](db))
+    stored = _stored(db)
+    if stored is not None:
+        assert _check(db) == stored
+        assert stored % 1000 == 0 or stored == 3000  # whole batches only
+    if point != "creating the archive":
+        assert stored is not None and stored >= 1000
+    stored = stored or 0
     rerun = run("--db", db, "ingest", big_tree)
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stderr.decode().endswith(
@@ -141,14 +176,7 @@ def test_ctrl_c_stops_after_the_batch_and_says_what_was_stored(
 
 
 def _stored_some(db: Path) -> bool:
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
-        try:
-            return bool(con.execute("SELECT count(*) FROM articles").fetchone()[0])
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return False
+    return bool(_stored(db))
 
 
 def _limit_file_size(limit: int) -> None:
@@ -282,7 +310,9 @@ def test_files_vanishing_mid_run_are_refused_and_the_rest_land(tmp_path: Path) -
     tree = _tree(tmp_path / "tree", 3000)
     db = tmp_path / "a.db"
     process = _start(db, tree)
-    time.sleep(0.5)
+    deadline = time.monotonic() + 120
+    while not _stored_some(db) and time.monotonic() < deadline:  # the run is under way
+        time.sleep(0.01)
     for path in sorted(tree.rglob("*.txt"))[1500:]:
         path.unlink()
     _out, err = process.communicate(timeout=300)
