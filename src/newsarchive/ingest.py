@@ -40,6 +40,9 @@ from newsarchive.store import NewArticle, Store
 BATCH_SIZE = 1000
 # Below this many new articles in a batch, starting worker processes costs more than it saves.
 POOL_MIN_ARTICLES = 200
+# Workers take a batch's new articles this many at a time; the main process parses the
+# chunks they have not started when it has nothing else to do (see _Batch.outcomes).
+CHUNK_ARTICLES = 50
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 
 
@@ -72,16 +75,30 @@ class _Read:
 
 @dataclass(slots=True)
 class _Batch:
-    """Files read and hashed, their new articles being parsed (maybe in a worker)."""
+    """Files read and hashed, their new articles being parsed (in chunks, maybe in workers)."""
 
     files: tuple[_Read, ...]
     known: dict[str, int]  # hash -> id of articles already stored
     new: list[_Read]  # the first file of each hash not stored yet
-    parsing: list[Future[list[Prepared]]]  # one per chunk of `new`, in order
+    chunks: list[list[tuple[bytes, str]]]  # `new` to parse, in order
+    parsing: list[Future[list[Prepared]]]  # one per chunk
+    today: dt.date
 
     def outcomes(self) -> dict[str, Prepared]:
+        """Each new article's row or refusal. Chunks no worker has started yet are parsed
+        here, from the last back, rather than waiting idle while the workers catch up."""
+        for i in reversed(range(len(self.parsing))):
+            if not self.parsing[i].cancel():  # started or done: so is every chunk before it
+                break
+            self.parsing[i] = _done(prepare(self.chunks[i], self.today))
         done = [outcome for part in self.parsing for outcome in part.result()]
         return {item.sha256: outcome for item, outcome in zip(self.new, done, strict=True)}
+
+
+def _done(result: list[Prepared]) -> Future[list[Prepared]]:
+    future: Future[list[Prepared]] = Future()
+    future.set_result(result)
+    return future
 
 
 class Ingester:
@@ -186,15 +203,13 @@ class Ingester:
         new.reverse()
         work = [(f.data, f.path) for f in new]
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
-            inline: Future[list[Prepared]] = Future()
-            inline.set_result(prepare(work, self._today))
-            return _Batch(files, known, new, [inline])
+            return _Batch(
+                files, known, new, [work], [_done(prepare(work, self._today))], self._today
+            )
         pool = self._worker_pool()
-        size = -(-len(work) // self._jobs)
-        chunks = [work[i : i + size] for i in range(0, len(work), size)]
-        return _Batch(
-            files, known, new, [pool.submit(prepare, chunk, self._today) for chunk in chunks]
-        )
+        chunks = [work[i : i + CHUNK_ARTICLES] for i in range(0, len(work), CHUNK_ARTICLES)]
+        parsing = [pool.submit(prepare, chunk, self._today) for chunk in chunks]
+        return _Batch(files, known, new, chunks, parsing, self._today)
 
     def _worker_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
