@@ -10,7 +10,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from newsarchive import config as archive_config
-from newsarchive.db import Base, make_engine
+from newsarchive.db import Base
+from newsarchive.engines import engine_for
 
 target_metadata = Base.metadata
 
@@ -43,7 +44,7 @@ def run_migrations_online() -> None:
 
         value = os.environ.get(archive_config.ENV_VAR)
     location = archive_config.resolve(value, archive_config.default_data_dir())
-    engine = make_engine(location.url)
+    engine = engine_for(location.url).connect(location.url)
     with engine.connect().execution_options(writes=True) as connection:
         _configure(connection)
         with context.begin_transaction():

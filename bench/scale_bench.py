@@ -67,22 +67,21 @@ def main() -> int:
     size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*"))
     print(f"archive: {size / 2**30:.2f} GiB")
 
-    from sqlalchemy.orm import Session
-
-    from newsarchive import config, migrate
+    from newsarchive import config
+    from newsarchive.archive import open_archive
     from newsarchive.query import parse_query
     from newsarchive.store import Store
 
     total, terms = pick_terms(args.db)
     rare, common = terms[0][1], terms[2][1]
-    engine = migrate.open_archive(config.resolve(str(args.db), Path(".")), create=False)
+    archive = open_archive(config.resolve(str(args.db), Path(".")), create=False)
     middle = total // 2
     since = "2021-01"
 
     def in_process(call: Callable[[Store], object]) -> Callable[[], object]:
         def action() -> object:
-            with Session(engine) as session, session.begin():
-                return call(Store(session))
+            with archive.reading() as store:
+                return call(store)
 
         return action
 

@@ -64,12 +64,13 @@ def main() -> int:
 
     from sqlalchemy.orm import Session
 
-    from newsarchive import config, migrate
+    from newsarchive import config
+    from newsarchive.archive import open_archive
     from newsarchive.query import parse_query
     from newsarchive.store import Store
 
     total, terms = pick_terms(args.archive)
-    engine = migrate.open_archive(config.resolve(str(args.archive), Path(".")), create=False)
+    archive = open_archive(config.resolve(str(args.archive), Path(".")), create=False)
     raw = sqlite3.connect(args.archive)
     tool = newsarchive_command()
     raw_script = (
@@ -84,14 +85,15 @@ def main() -> int:
     )
     for label, term, docs in terms:
         query = parse_query(term)
-        session = Session(engine)  # one open session, as a command holds: the store's own cost
+        session = Session(archive.engine)  # one open session, as a command holds it
+        held = Store(session, archive.backend)  # the store's own cost, without the transaction
 
         def ours(query: object = query) -> object:
-            with Session(engine) as own:
-                return Store(own).search(query, limit=20).hits  # type: ignore[arg-type]
+            with archive.reading() as store:
+                return store.search(query, limit=20).hits  # type: ignore[arg-type]
 
-        def in_session(query: object = query, session: Session = session) -> object:
-            return Store(session).search(query, limit=20).hits  # type: ignore[arg-type]
+        def in_session(query: object = query, store: Store = held) -> object:
+            return store.search(query, limit=20).hits  # type: ignore[arg-type]
 
         def plain(term: str = term) -> object:
             return raw.execute(RAW, (term,)).fetchall()

@@ -11,14 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from newsarchive import config, migrate
-from newsarchive.db import ArticleRow, ArticleSourceRow
+from newsarchive import config
+from newsarchive.archive import Archive, open_archive
+from newsarchive.db import ArticleSourceRow
 from newsarchive.ingest import Ingester, stored_path
 from newsarchive.models import BlockKind
-from newsarchive.store import Store
 
 from .conftest import Run
 
@@ -28,13 +28,13 @@ PARTS = ["bbc/bbc", "perez-rosas/celebrityDataset", "perez-rosas/fakeNewsDataset
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, dict[Path, str]]:
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, dict[Path, str]]:
     corpora = Path(__file__).resolve().parents[2] / "shared" / "corpora"
     if not corpora.is_dir():
         pytest.skip("../shared/corpora is absent")
     db = tmp_path_factory.mktemp("corpora") / "archive.db"
-    engine = migrate.open_archive(config.resolve(str(db), db.parent), create=True)
-    report = Ingester(engine, pattern="*.txt").run([corpora / part for part in PARTS])
+    archive = open_archive(config.resolve(str(db), db.parent), create=True)
+    report = Ingester(archive, pattern="*.txt").run([corpora / part for part in PARTS])
     assert report.refused == []
     files = {
         p: hashlib.sha256(p.read_bytes()).hexdigest()
@@ -44,35 +44,34 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, dict[Pat
     assert report.seen == len(files) == 2225 + 500 + 480
     assert report.added == len(set(files.values()))
     assert report.already_present == len(files) - len(set(files.values()))
-    return engine, files
+    return archive, files
 
 
 def test_duplicates_are_stored_once_with_every_path(
-    ingested: tuple[Engine, dict[Path, str]],
+    ingested: tuple[Archive, dict[Path, str]],
 ) -> None:
-    engine, files = ingested
-    with Session(engine) as session:
-        count = Store(session).count()
+    archive, files = ingested
+    with archive.reading() as store:
+        count = store.count()
+    with Session(archive.engine) as session:
         paths = set(session.scalars(select(ArticleSourceRow.path)))
     assert count == len(set(files.values()))
     assert len(files) - count >= 98  # the BBC set alone has 98 byte-identical pairs
     assert paths == {stored_path(p) for p in files}
 
 
-def test_every_file_round_trips_byte_for_byte(ingested: tuple[Engine, dict[Path, str]]) -> None:
-    engine, files = ingested
-    with Session(engine) as session:
-        ids = dict(session.execute(select(ArticleRow.sha256, ArticleRow.id)).all())
-        store = Store(session)
+def test_every_file_round_trips_byte_for_byte(ingested: tuple[Archive, dict[Path, str]]) -> None:
+    archive, files = ingested
+    with archive.reading() as store:
+        ids = store.known_ids(set(files.values()))
         for path, sha in files.items():
             assert store.raw(ids[sha]) == path.read_bytes(), path
 
 
-def test_parsed_shapes_match_the_corpus_readmes(ingested: tuple[Engine, dict[Path, str]]) -> None:
-    engine, files = ingested
-    with Session(engine) as session:
-        ids = dict(session.execute(select(ArticleRow.sha256, ArticleRow.id)).all())
-        store = Store(session)
+def test_parsed_shapes_match_the_corpus_readmes(ingested: tuple[Archive, dict[Path, str]]) -> None:
+    archive, files = ingested
+    with archive.reading() as store:
+        ids = store.known_ids(set(files.values()))
         bbc = [store.get(ids[sha]) for p, sha in files.items() if "/bbc/" in str(p)]
         links = [
             store.get(ids[sha])

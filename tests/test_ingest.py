@@ -12,25 +12,19 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-import newsarchive.db
-from newsarchive import config, migrate
+import newsarchive.engines.sqlite
+from newsarchive import config
+from newsarchive.archive import Archive, open_archive
 from newsarchive.errors import ArchiveError
 from newsarchive.ingest import POOL_MIN_ARTICLES, Ingester
-from newsarchive.store import Store
 
 from .conftest import FIXTURES, SEEDS
 
 
 @pytest.fixture
-def engine(archive_path: Path) -> Engine:
-    return migrate.open_archive(config.resolve(str(archive_path), archive_path.parent), create=True)
-
-
-def _store(engine: Engine) -> Session:
-    return Session(engine)
+def archive(archive_path: Path) -> Archive:
+    return open_archive(config.resolve(str(archive_path), archive_path.parent), create=True)
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:
@@ -40,39 +34,38 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def test_ingesting_twice_stores_nothing_new(engine: Engine) -> None:
-    first = Ingester(engine, pattern="*.txt").run([FIXTURES])
+def test_ingesting_twice_stores_nothing_new(archive: Archive) -> None:
+    first = Ingester(archive, pattern="*.txt").run([FIXTURES])
     assert first.refused == []
     assert first.added == len(list(FIXTURES.glob("*.txt")))
-    second = Ingester(engine, pattern="*.txt").run([FIXTURES])
+    second = Ingester(archive, pattern="*.txt").run([FIXTURES])
     assert (second.added, second.already_present, second.new_paths) == (0, first.added, 0)
-    with _store(engine) as session:
-        assert Store(session).count() == first.added
+    with archive.reading() as store:
+        assert store.count() == first.added
 
 
-def test_identical_files_are_one_article_with_every_path(engine: Engine, tmp_path: Path) -> None:
+def test_identical_files_are_one_article_with_every_path(archive: Archive, tmp_path: Path) -> None:
     data = (SEEDS / "000_d4b32e967d5dce44.txt").read_bytes()
     a = _write(tmp_path / "in", "a/one.txt", data)
     b = _write(tmp_path / "in", "b/two.txt", data)
-    report = Ingester(engine, batch_size=1).run([tmp_path / "in"])
+    report = Ingester(archive, batch_size=1).run([tmp_path / "in"])
     assert (report.added, report.already_present, report.new_paths) == (1, 1, 1)
-    with _store(engine) as session:
-        store = Store(session)
+    with archive.reading() as store:
         (summary,) = store.list().articles
         article = store.get(summary.id)
     assert article.sources == (str(a), str(b))
     assert summary.source == str(a)
 
 
-def test_duplicates_within_one_batch(engine: Engine, tmp_path: Path) -> None:
+def test_duplicates_within_one_batch(archive: Archive, tmp_path: Path) -> None:
     for i in range(3):
         _write(tmp_path / "in", f"{i}.txt", b"Same headline\n\nSame body.\n")
-    report = Ingester(engine).run([tmp_path / "in"])
+    report = Ingester(archive).run([tmp_path / "in"])
     assert (report.added, report.already_present, report.new_paths) == (1, 2, 2)
 
 
 def test_bad_files_are_refused_and_good_files_beside_them_land(
-    engine: Engine, tmp_path: Path
+    archive: Archive, tmp_path: Path
 ) -> None:
     folder = tmp_path / "mixed"
     _write(folder, "good1.txt", b"Good one\n\nBody one.\n")
@@ -83,7 +76,7 @@ def test_bad_files_are_refused_and_good_files_beside_them_land(
     _write(folder, "z/good2.txt", b"Good two\n\nBody two.\n")
     _write(folder, ".hidden.txt", b"Hidden\n\nNot read.\n")
     refused: list[str] = []
-    report = Ingester(engine, on_refusal=lambda r: refused.append(Path(r.path).name)).run([folder])
+    report = Ingester(archive, on_refusal=lambda r: refused.append(Path(r.path).name)).run([folder])
     assert report.added == 2
     assert sorted(refused) == ["blank.txt", "empty.txt", "image.png", "url-only.txt"]
     reasons = {Path(r.path).name: r.reason for r in report.refused}
@@ -92,40 +85,40 @@ def test_bad_files_are_refused_and_good_files_beside_them_land(
     assert report.seen == 6
 
 
-def test_pattern_filters_files_found_in_folders_only(engine: Engine, tmp_path: Path) -> None:
+def test_pattern_filters_files_found_in_folders_only(archive: Archive, tmp_path: Path) -> None:
     _write(tmp_path / "in", "a.txt", b"A\n\nBody.\n")
     other = _write(tmp_path / "in", "b.md", b"B\n\nBody.\n")
-    report = Ingester(engine, pattern="*.txt").run([tmp_path / "in", other])
+    report = Ingester(archive, pattern="*.txt").run([tmp_path / "in", other])
     assert report.added == 2
-    report = Ingester(engine, pattern="*.txt").run([tmp_path / "in"])
+    report = Ingester(archive, pattern="*.txt").run([tmp_path / "in"])
     assert report.seen == 1
 
 
-def test_size_limit_refuses_big_files(engine: Engine, tmp_path: Path) -> None:
+def test_size_limit_refuses_big_files(archive: Archive, tmp_path: Path) -> None:
     big = _write(tmp_path, "big.txt", b"Big\n\n" + b"word " * 1000)
-    report = Ingester(engine, max_bytes=1000).run([big])
+    report = Ingester(archive, max_bytes=1000).run([big])
     assert report.added == 0
     assert "too large" in report.refused[0].reason
 
 
-def test_raw_bytes_round_trip_exactly(engine: Engine) -> None:
-    Ingester(engine, pattern="*.txt").run([FIXTURES])
-    with _store(engine) as session:
-        store = Store(session)
+def test_raw_bytes_round_trip_exactly(archive: Archive) -> None:
+    Ingester(archive, pattern="*.txt").run([FIXTURES])
+    with archive.reading() as store:
         for summary in store.list().articles:
             article = store.get(summary.id)
             assert store.raw(summary.id) == Path(article.sources[0]).read_bytes()
 
 
-def test_list_is_newest_first_with_undated_last_and_filters(engine: Engine, tmp_path: Path) -> None:
+def test_list_is_newest_first_with_undated_last_and_filters(
+    archive: Archive, tmp_path: Path
+) -> None:
     folder = tmp_path / "dated"
     _write(folder, "a.txt", b"Old\nDate: 2019-11-08\nBody.\n\nMore body.\n")
     _write(folder, "b.txt", b"New\nDate: 2022-01-21\nBody.\n\nMore body.\n")
     _write(folder, "c.txt", b"Undated\n\nBody.\n")
     _write(folder, "d.txt", b"Mid\nDate: 2021-06-30\nBody.\n\nMore body.\n")
-    Ingester(engine).run([folder])
-    with _store(engine) as session:
-        store = Store(session)
+    Ingester(archive).run([folder])
+    with archive.reading() as store:
         assert [a.headline for a in store.list().articles] == ["New", "Mid", "Old", "Undated"]
         since = store.list(since=dt.date(2021, 6, 30))
         assert [a.headline for a in since.articles] == ["New", "Mid"]
@@ -136,11 +129,11 @@ def test_list_is_newest_first_with_undated_last_and_filters(engine: Engine, tmp_
         assert store.list().undated_left_out == 0
 
 
-def test_special_files_are_refused_not_read(engine: Engine, tmp_path: Path) -> None:
+def test_special_files_are_refused_not_read(archive: Archive, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     _write(folder, "good.txt", b"Good\n\nBody.\n")
     os.mkfifo(folder / "pipe.txt")  # reading it would block forever
-    report = Ingester(engine).run([folder, folder / "pipe.txt"])
+    report = Ingester(archive).run([folder, folder / "pipe.txt"])
     assert report.added == 1
     assert [(Path(r.path).name, r.reason) for r in report.refused] == [
         ("pipe.txt", "not a regular file"),
@@ -149,7 +142,7 @@ def test_special_files_are_refused_not_read(engine: Engine, tmp_path: Path) -> N
 
 
 def test_links_that_loop_or_lead_nowhere_are_refused_and_the_rest_land(
-    engine: Engine, tmp_path: Path
+    archive: Archive, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
     _write(folder, "a.txt", b"Good\n\nBody.\n")
@@ -157,7 +150,7 @@ def test_links_that_loop_or_lead_nowhere_are_refused_and_the_rest_land(
     (folder / "loop.txt").symlink_to("loop.txt")  # resolving it fails with ELOOP
     (folder / "through.txt").symlink_to("a.txt/x")  # ENOTDIR: a.txt is no folder
     (folder / "gone.txt").symlink_to("nothing-here.txt")
-    report = Ingester(engine).run([folder])
+    report = Ingester(archive).run([folder])
     assert report.added == 2
     assert sorted((Path(r.path).name, r.reason) for r in report.refused) == [
         ("gone.txt", "broken link"),
@@ -167,11 +160,11 @@ def test_links_that_loop_or_lead_nowhere_are_refused_and_the_rest_land(
 
 
 def test_a_file_that_grows_past_the_limit_while_read_is_refused(
-    engine: Engine, tmp_path: Path
+    archive: Archive, tmp_path: Path
 ) -> None:
     folder = tmp_path / "in"
     path = _write(folder, "growing.txt", b"Headline\n\nBody.\n")
-    ingester = Ingester(engine, max_bytes=100)
+    ingester = Ingester(archive, max_bytes=100)
     real_fstat = os.fstat
 
     def fstat_then_grow(fd: int) -> os.stat_result:
@@ -188,11 +181,13 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(
     ]
 
 
-def test_folder_copy_under_new_name_adds_paths_not_articles(engine: Engine, tmp_path: Path) -> None:
-    Ingester(engine, pattern="*.txt").run([FIXTURES])
+def test_folder_copy_under_new_name_adds_paths_not_articles(
+    archive: Archive, tmp_path: Path
+) -> None:
+    Ingester(archive, pattern="*.txt").run([FIXTURES])
     copy = tmp_path / "copy"
     shutil.copytree(FIXTURES, copy)
-    report = Ingester(engine, pattern="*.txt").run([copy])
+    report = Ingester(archive, pattern="*.txt").run([copy])
     assert report.added == 0
     assert report.new_paths == report.already_present == len(list(copy.glob("*.txt")))
 
@@ -208,13 +203,12 @@ def test_worker_processes_store_exactly_what_inline_parsing_stores(tmp_path: Pat
     tables = {}
     for jobs in (0, 2):
         db = tmp_path / f"jobs{jobs}.db"
-        engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=True)
-        ingester = Ingester(engine, jobs=jobs, batch_size=POOL_MIN_ARTICLES + 30)
+        archive = open_archive(config.resolve(str(db), tmp_path), create=True)
+        ingester = Ingester(archive, jobs=jobs, batch_size=POOL_MIN_ARTICLES + 30)
         report = ingester.run([folder])
         assert (ingester._pool is not None) == (jobs > 0)  # the first batch went to workers
         assert (report.added, report.already_present, len(report.refused)) == (250, 1, 2)
-        with Session(engine) as session:
-            store = Store(session)
+        with archive.reading() as store:
             tables[jobs] = [
                 store.get(a.id).model_dump(exclude={"ingested_at"}) for a in store.list().articles
             ]
@@ -226,27 +220,26 @@ def test_worker_processes_store_exactly_what_inline_parsing_stores(tmp_path: Pat
 )
 @given(data=st.binary(min_size=1, max_size=600))
 def test_any_bytes_are_stored_exactly_or_refused(
-    engine: Engine, tmp_path: Path, data: bytes
+    archive: Archive, tmp_path: Path, data: bytes
 ) -> None:
     path = tmp_path / "one.bin"
     path.write_bytes(data)
-    report = Ingester(engine, jobs=0).run([path])
+    report = Ingester(archive, jobs=0).run([path])
     assert report.seen == 1
     if report.refused:
         return
-    with _store(engine) as session:
-        store = Store(session)
+    with archive.reading() as store:
         ids = store.known_ids([hashlib.sha256(data).hexdigest()])
         assert store.raw(next(iter(ids.values()))) == data
 
 
 def test_an_archive_locked_too_long_stops_the_run_in_one_line(
-    engine: Engine, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+    archive: Archive, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "in"
     _write(folder, "a.txt", b"Good\n\nBody.\n")
-    monkeypatch.setattr(newsarchive.db, "BUSY_TIMEOUT_SECONDS", 1)
-    locked = migrate.open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    monkeypatch.setattr(newsarchive.engines.sqlite, "BUSY_TIMEOUT_SECONDS", 1)
+    locked = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
     holder = sqlite3.connect(archive_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, holding on
     try:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-import newsarchive.db
+import newsarchive.engines.sqlite
 from newsarchive import config, migrate
+from newsarchive.archive import open_archive
+from newsarchive.engines.sqlite import SEARCH_AUTOMERGE
 from newsarchive.errors import ArchiveError, ArchiveNotFoundError
 from newsarchive.ingest import Ingester
-from newsarchive.store import SEARCH_AUTOMERGE
 
 from .conftest import REPO, SEEDS
 
@@ -49,8 +50,8 @@ def test_head_constant_matches_the_migration_scripts() -> None:
 
 def test_open_creates_upgrades_and_is_idempotent(tmp_path: Path) -> None:
     location = config.resolve(str(tmp_path / "new" / "deeper" / "a.db"), tmp_path)
-    migrate.open_archive(location, create=True).dispose()
-    migrate.open_archive(location, create=True).dispose()
+    open_archive(location, create=True).close()
+    open_archive(location, create=True).close()
     con = sqlite3.connect(location.path)  # type: ignore[arg-type]
     assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [
         (migrate.HEAD_REVISION,)
@@ -71,10 +72,10 @@ def test_an_archive_with_small_pages_keeps_them_and_its_first_ingest_tunes_the_i
     automerge = "SELECT v FROM article_search_config WHERE k = 'automerge'"
     location = config.resolve(str(db), tmp_path)
     before = db.read_bytes()
-    migrate.open_archive(location, create=False).dispose()  # as every reading command does
+    open_archive(location, create=False).close()  # as every reading command does
     assert db.read_bytes() == before  # reading writes nothing, not even an index setting
 
-    report = Ingester(migrate.open_archive(location, create=True)).run([SEEDS])
+    report = Ingester(open_archive(location, create=True)).run([SEEDS])
     assert report.added == 1
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA page_size").fetchone() == (4096,)
@@ -88,12 +89,12 @@ def test_a_locked_archive_that_needs_an_upgrade_is_refused_in_one_line(
 ) -> None:
     db = tmp_path / "old.db"
     assert _alembic("upgrade", "0001", db=db).returncode == 0
-    monkeypatch.setattr(newsarchive.db, "BUSY_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(newsarchive.engines.sqlite, "BUSY_TIMEOUT_SECONDS", 1)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
     try:
         with pytest.raises(ArchiveError, match=r"cannot open the archive .*database is locked"):
-            migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
+            open_archive(config.resolve(str(db), tmp_path), create=False)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -102,20 +103,20 @@ def test_a_locked_archive_that_needs_an_upgrade_is_refused_in_one_line(
 def test_reading_a_missing_archive_creates_nothing(tmp_path: Path) -> None:
     location = config.resolve(str(tmp_path / "none.db"), tmp_path)
     with pytest.raises(ArchiveNotFoundError, match="newsarchive ingest"):
-        migrate.open_archive(location, create=False)
+        open_archive(location, create=False)
     assert not (tmp_path / "none.db").exists()
 
 
 def test_an_archive_from_a_newer_version_is_refused_and_untouched(tmp_path: Path) -> None:
     location = config.resolve(str(tmp_path / "a.db"), tmp_path)
-    migrate.open_archive(location, create=True).dispose()
+    open_archive(location, create=True).close()
     con = sqlite3.connect(tmp_path / "a.db")
     con.execute("UPDATE alembic_version SET version_num = '9999_future'")
     con.commit()
     con.close()
     before = (tmp_path / "a.db").read_bytes()
     with pytest.raises(ArchiveError, match="newer newsarchive"):
-        migrate.open_archive(location, create=True)
+        open_archive(location, create=True)
     assert (tmp_path / "a.db").read_bytes() == before
 
 
@@ -124,7 +125,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path: Path) -> N
     path.write_text("these are my notes, not a database\n" * 50)
     before = path.read_bytes()
     with pytest.raises(ArchiveError, match="cannot open the archive"):
-        migrate.open_archive(config.resolve(str(path), tmp_path), create=True)
+        open_archive(config.resolve(str(path), tmp_path), create=True)
     assert path.read_bytes() == before
 
 
@@ -145,7 +146,7 @@ def test_somebody_elses_database_is_refused_and_left_exactly_as_it_was(
     con.close()
     before = path.read_bytes()
     with pytest.raises(ArchiveError, match="not a newsarchive archive"):
-        migrate.open_archive(config.resolve(str(path), tmp_path), create=create)
+        open_archive(config.resolve(str(path), tmp_path), create=create)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bookmarks.db"]
 
@@ -154,10 +155,10 @@ def test_an_empty_file_is_no_archive_for_reading_and_stays_empty(tmp_path: Path)
     path = tmp_path / "empty.db"
     path.touch()
     with pytest.raises(ArchiveNotFoundError, match="the file is empty"):
-        migrate.open_archive(config.resolve(str(path), tmp_path), create=False)
+        open_archive(config.resolve(str(path), tmp_path), create=False)
     assert path.stat().st_size == 0
 
 
 def test_an_in_memory_archive_is_refused_for_ingest(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="in-memory archive keeps nothing"):
-        migrate.open_archive(config.resolve("sqlite://", tmp_path), create=True)
+        open_archive(config.resolve("sqlite://", tmp_path), create=True)

@@ -1,4 +1,5 @@
-"""The search language: what users type becomes a safe FTS5 expression, or one clear error."""
+"""The search language: what users type becomes a query tree, compiled into a safe FTS5
+expression (the SQLite index's), or one clear error."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.query import QueryError, normalise, parse_query
+from newsarchive.engines.sqlite import fts5_expression
+from newsarchive.query import All, Any_, QueryError, Term, Without, normalise, parse_query
 
 
 @pytest.mark.parametrize(
@@ -29,11 +31,17 @@ from newsarchive.query import QueryError, normalise, parse_query
         ('quote"in', '"quote" AND "in"', ("quote", "in")),
         ("Zürich", '"Zürich"', ("zurich",)),
         ("x OR y NOT z", '"x" OR "y" NOT "z"', ("x", "y")),
+        ("a NOT (b c)", '"a" NOT ("b" AND "c")', ("a",)),
+        ("a NOT (b NOT c)", '"a" NOT ("b" NOT "c")', ("a",)),
+        ("(a OR b) NOT c", '("a" OR "b") NOT "c"', ("a", "b")),
+        ("(a b) (c OR d)", '"a" AND "b" AND ("c" OR "d")', ("a", "b", "c", "d")),
+        ("(()) a", '"a"', ("a",)),
+        ("a NOT (())", '"a"', ("a",)),
     ],
 )
 def test_queries_become_quoted_fts5(text: str, fts5: str, terms: tuple[str, ...]) -> None:
     query = parse_query(text)
-    assert (query.fts5, query.terms) == (fts5, terms)
+    assert (fts5_expression(query.tree), query.terms) == (fts5, terms)
 
 
 @pytest.mark.parametrize(
@@ -79,4 +87,10 @@ def test_any_text_is_a_valid_fts5_query_or_a_query_error(
         query = parse_query(text)
     except QueryError:
         return
-    fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (query.fts5,)).fetchone()
+    fts.execute("SELECT count(*) FROM t WHERE t MATCH ?", (fts5_expression(query.tree),)).fetchone()
+
+
+def test_the_tree_keeps_the_grammar() -> None:
+    assert parse_query("a OR b c").tree == Any_((Term("a"), All((Term("b"), Term("c")))))
+    assert parse_query("x NOT y*").tree == Without(Term("x"), Term("y", prefix=True))
+    assert parse_query('"two words"').tree == Term("two words")

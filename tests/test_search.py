@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 
-from newsarchive import config, migrate
+from newsarchive import config
+from newsarchive.archive import Archive, open_archive
 from newsarchive.ingest import Ingester
 from newsarchive.query import parse_query
-from newsarchive.store import Store
 
 from .conftest import FIXTURES, REPO, SEEDS, Run
 
@@ -30,24 +29,24 @@ ARTICLES = {
 
 
 @pytest.fixture
-def engine(archive_path: Path, tmp_path: Path) -> Engine:
+def archive(archive_path: Path, tmp_path: Path) -> Archive:
     folder = tmp_path / "articles"
     folder.mkdir()
     for name, body in ARTICLES.items():
         (folder / name).write_text(body, encoding="utf-8")
-    engine = migrate.open_archive(config.resolve(str(archive_path), tmp_path), create=True)
-    Ingester(engine, jobs=0).run([folder])
-    return engine
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    Ingester(archive, jobs=0).run([folder])
+    return archive
 
 
-def _search(engine: Engine, query: str, **filters: object) -> list[str]:
-    with Session(engine) as session:
-        hits = Store(session).search(parse_query(query), **filters).hits  # type: ignore[arg-type]
+def _search(archive: Archive, query: str, **filters: object) -> list[str]:
+    with archive.reading() as store:
+        hits = store.search(parse_query(query), **filters).hits  # type: ignore[arg-type]
     return [h.headline for h in hits]
 
 
-def test_a_headline_match_ranks_above_a_body_match(engine: Engine) -> None:
-    *headline_hits, body_hit = _search(engine, "ferry")
+def test_a_headline_match_ranks_above_a_body_match(archive: Archive) -> None:
+    *headline_hits, body_hit = _search(archive, "ferry")
     assert sorted(headline_hits) == ["Ferry service returns", "Old ferry story"]
     assert body_hit == "Harbour works begin"
 
@@ -66,29 +65,29 @@ def test_a_headline_match_ranks_above_a_body_match(engine: Engine) -> None:
         ("h*", ["Harbour works begin"]),
     ],
 )
-def test_query_forms(engine: Engine, query: str, expected: list[str]) -> None:
-    assert sorted(_search(engine, query)) == sorted(expected)
+def test_query_forms(archive: Archive, query: str, expected: list[str]) -> None:
+    assert sorted(_search(archive, query)) == sorted(expected)
 
 
-def test_filters_and_undated_count(engine: Engine) -> None:
-    with Session(engine) as session:
-        results = Store(session).search(parse_query("ferry"), since=dt.date(2019, 1, 1))
+def test_filters_and_undated_count(archive: Archive) -> None:
+    with archive.reading() as store:
+        results = store.search(parse_query("ferry"), since=dt.date(2019, 1, 1))
     assert [h.headline for h in results.hits] == ["Old ferry story"]
     assert results.undated_left_out == 2
-    assert _search(engine, "ferry", until=dt.date(2018, 12, 31)) == []
-    assert len(_search(engine, "ferry", limit=1)) == 1
+    assert _search(archive, "ferry", until=dt.date(2018, 12, 31)) == []
+    assert len(_search(archive, "ferry", limit=1)) == 1
 
 
-def test_snippet_highlights_point_at_the_matches(engine: Engine) -> None:
-    with Session(engine) as session:
-        (hit,) = Store(session).search(parse_query("zurich council")).hits
+def test_snippet_highlights_point_at_the_matches(archive: Archive) -> None:
+    with archive.reading() as store:
+        (hit,) = store.search(parse_query("zurich council")).hits
     marked = [hit.snippet[a:b] for a, b in hit.highlights]
     assert marked == ["council", "Zürich"]
     assert "\ufdd0" not in hit.snippet
 
 
-def _index_is_exact(engine: Engine) -> None:
-    with engine.connect() as connection:
+def _index_is_exact(archive: Archive) -> None:
+    with archive.engine.connect() as connection:
         articles = connection.execute(text("SELECT count(*) FROM articles")).scalar_one()
         indexed = connection.execute(text("SELECT count(*) FROM article_search_docsize")).scalar()
         connection.execute(
@@ -97,11 +96,11 @@ def _index_is_exact(engine: Engine) -> None:
     assert indexed == articles
 
 
-def test_reingest_keeps_the_index_exact(engine: Engine, tmp_path: Path) -> None:
-    Ingester(engine, jobs=0).run([tmp_path / "articles", SEEDS])
-    Ingester(engine, jobs=0).run([tmp_path / "articles", SEEDS])
-    _index_is_exact(engine)
-    assert _search(engine, "Blinken") == [
+def test_reingest_keeps_the_index_exact(archive: Archive, tmp_path: Path) -> None:
+    Ingester(archive, jobs=0).run([tmp_path / "articles", SEEDS])
+    Ingester(archive, jobs=0).run([tmp_path / "articles", SEEDS])
+    _index_is_exact(archive)
+    assert _search(archive, "Blinken") == [
         "Top US, Russia diplomats hold last-ditch talks amid Ukraine war fears"
     ]
 
@@ -128,9 +127,9 @@ def _old_archive(tmp_path: Path, revision: str, **columns: str) -> Path:
 
 def test_an_archive_from_before_search_is_indexed_on_upgrade(tmp_path: Path) -> None:
     db = _old_archive(tmp_path, "0001")
-    engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
-    assert _search(engine, "lavrov") == ["Geneva talks"]
-    _index_is_exact(engine)
+    archive = open_archive(config.resolve(str(db), tmp_path), create=False)
+    assert _search(archive, "lavrov") == ["Geneva talks"]
+    _index_is_exact(archive)
 
 
 def test_an_archive_from_before_bylines_were_searched_is_indexed_on_upgrade(
@@ -139,23 +138,23 @@ def test_an_archive_from_before_bylines_were_searched_is_indexed_on_upgrade(
     db = _old_archive(
         tmp_path, "0002", byline="Jane Doe", source_url="https://example.com/geneva-talks"
     )
-    engine = migrate.open_archive(config.resolve(str(db), tmp_path), create=False)
-    assert _search(engine, "doe") == _search(engine, "geneva") == ["Geneva talks"]
-    _index_is_exact(engine)
+    archive = open_archive(config.resolve(str(db), tmp_path), create=False)
+    assert _search(archive, "doe") == _search(archive, "geneva") == ["Geneva talks"]
+    _index_is_exact(archive)
     con = sqlite3.connect(db)
     assert con.execute("SELECT parser_version, meta FROM articles").fetchall() == [(1, "[]")]
     con.close()
 
 
-def test_a_byline_match_ranks_below_a_headline_match(engine: Engine, tmp_path: Path) -> None:
+def test_a_byline_match_ranks_below_a_headline_match(archive: Archive, tmp_path: Path) -> None:
     folder = tmp_path / "more"
     folder.mkdir()
     (folder / "by.txt").write_text(
         "Harbour reopens\nBy Mark Ferryman\nThe harbour reopened today after repairs.\n\nEnd.\n"
     )
     (folder / "head.txt").write_text("Ferryman retires\n\nHe ran the boats for 40 years.\n")
-    Ingester(engine, jobs=0).run([folder])
-    assert _search(engine, "ferryman") == ["Ferryman retires", "Harbour reopens"]
+    Ingester(archive, jobs=0).run([folder])
+    assert _search(archive, "ferryman") == ["Ferryman retires", "Harbour reopens"]
 
 
 def test_show_highlight_marks_the_byline(run: Run) -> None:

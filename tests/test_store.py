@@ -6,23 +6,24 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from newsarchive import config, migrate
+from newsarchive import config
+from newsarchive.archive import Archive, open_archive
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
 from newsarchive.models import DateSource
 from newsarchive.parser import parse_article
 from newsarchive.rows import article_values
-from newsarchive.store import NewArticle, Store
+from newsarchive.store import NewArticle
 
 from .conftest import SEEDS
 
 NOW = dt.datetime(2026, 11, 28, 4, 5, 6, 789012, tzinfo=dt.UTC)
 
 
-def _archive(path: Path) -> Engine:
-    return migrate.open_archive(config.resolve(str(path), path.parent), create=True)
+def _archive(path: Path) -> Archive:
+    return open_archive(config.resolve(str(path), path.parent), create=True)
 
 
 def _items() -> list[NewArticle]:
@@ -51,13 +52,12 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None:
     items = _items()
     ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
-    with Session(_archive(ours).execution_options(writes=True)) as session, session.begin():
-        store = Store(session)
+    with _archive(ours).writing() as store:
         ids = store.add_articles(items, NOW)
         assert (
             store.add_sources([(ids["a" * 64], "/x/a.txt"), (ids["b" * 64], "/x/b.txt")], NOW) == 2
         )
-    with Session(_archive(theirs)) as session, session.begin():
+    with Session(_archive(theirs).engine) as session, session.begin():
         session.execute(
             insert(ArticleRow),
             [
@@ -82,13 +82,13 @@ def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None
 
 def test_bulk_writes_read_back_as_the_articles_given(tmp_path: Path) -> None:
     items = _items()
-    engine = _archive(tmp_path / "archive.db")
-    with Session(engine.execution_options(writes=True)) as session, session.begin():
-        ids = Store(session).add_articles(items, NOW)
-        Store(session).add_sources([(ids[items[0].sha256], "/x/a.txt")], NOW)
-    with Session(engine) as session:
-        stored = Store(session).get(ids[items[0].sha256])
-        assert Store(session).raw(ids[items[1].sha256]) == b"\x93x\x94"
+    archive = _archive(tmp_path / "archive.db")
+    with archive.writing() as store:
+        ids = store.add_articles(items, NOW)
+        store.add_sources([(ids[items[0].sha256], "/x/a.txt")], NOW)
+    with archive.reading() as store:
+        stored = store.get(ids[items[0].sha256])
+        assert store.raw(ids[items[1].sha256]) == b"\x93x\x94"
     expected = parse_article(items[0].raw.decode("utf-8"), not_after=dt.date(2026, 1, 1))
     assert stored.ingested_at == NOW
     assert stored.sources == ("/x/a.txt",)
@@ -98,21 +98,21 @@ def test_bulk_writes_read_back_as_the_articles_given(tmp_path: Path) -> None:
 
 def test_an_article_stored_meanwhile_is_skipped_and_the_rest_get_ids(tmp_path: Path) -> None:
     first, second = _items()
-    engine = _archive(tmp_path / "archive.db")
-    with Session(engine.execution_options(writes=True)) as session, session.begin():
-        assert Store(session).add_articles([second], NOW) == {second.sha256: 1}
-    with Session(engine.execution_options(writes=True)) as session, session.begin():
+    archive = _archive(tmp_path / "archive.db")
+    with archive.writing() as store:
+        assert store.add_articles([second], NOW) == {second.sha256: 1}
+    with archive.writing() as store:
         # As if another writer stored `second` between our look-up and our insert.
-        assert Store(session).add_articles([second, first], NOW) == {first.sha256: 3}
-    with Session(engine) as session:
-        assert Store(session).count() == 2
-        assert Store(session).raw(3) == first.raw
+        assert store.add_articles([second, first], NOW) == {first.sha256: 3}
+    with archive.reading() as store:
+        assert store.count() == 2
+        assert store.raw(3) == first.raw
 
 
 def test_the_same_article_twice_in_one_call_is_stored_once(tmp_path: Path) -> None:
     first, _ = _items()
-    engine = _archive(tmp_path / "archive.db")
-    with Session(engine.execution_options(writes=True)) as session, session.begin():
-        assert Store(session).add_articles([first, first], NOW) == {first.sha256: 1}
-    with Session(engine) as session:
-        assert Store(session).count() == 1
+    archive = _archive(tmp_path / "archive.db")
+    with archive.writing() as store:
+        assert store.add_articles([first, first], NOW) == {first.sha256: 1}
+    with archive.reading() as store:
+        assert store.count() == 1

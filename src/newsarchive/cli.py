@@ -22,8 +22,8 @@ from newsarchive import config
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
-    from sqlalchemy import Engine
 
+    from newsarchive.archive import Archive
     from newsarchive.ingest import Ingester, IngestReport, Refusal
     from newsarchive.query import Query
     from newsarchive.store import DatedBy, Store
@@ -75,19 +75,15 @@ class App:
     def location(self) -> config.ArchiveLocation:
         return config.resolve(self.db, config.default_data_dir())
 
-    def engine(self, *, create: bool = False) -> Engine:
-        from newsarchive.migrate import open_archive
+    def archive(self, *, create: bool = False) -> Archive:
+        from newsarchive.archive import open_archive
 
         return open_archive(self.location, create=create)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        from sqlalchemy.orm import Session
-
-        from newsarchive.store import Store
-
-        with Session(self.engine()) as session, session.begin():
-            yield Store(session)
+        with self.archive().reading() as store:
+            yield store
 
 
 class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
@@ -223,7 +219,7 @@ def ingest(
     err = _console(stderr=True)
     with _progress(err) as on_progress:
         ingester = Ingester(
-            app.engine(create=True),
+            app.archive(create=True),
             pattern=pattern,
             max_bytes=max_size,
             jobs=jobs,
@@ -498,7 +494,7 @@ def redate(app: App) -> None:
     """
     from newsarchive.ingest import redate as redate_all
 
-    report = redate_all(app.engine(create=False))
+    report = redate_all(app.archive())
     unchanged = report.checked - report.newly_dated - report.changed - report.no_longer_dated
     _console(stderr=True).print(
         f"Checked {report.checked:,} articles: {report.newly_dated:,} newly dated, "
@@ -527,7 +523,7 @@ def reparse(app: App, dry_run: bool) -> None:
 
     err = _console(stderr=True)
     with _counting(err, "articles") as on_progress:
-        report = reparse_all(app.engine(create=False), dry_run=dry_run, on_progress=on_progress)
+        report = reparse_all(app.archive(), dry_run=dry_run, on_progress=on_progress)
     err.print(render_reparse(report, dry_run=dry_run), soft_wrap=True, markup=False)
 
 
@@ -584,7 +580,7 @@ def verify(app: App) -> None:
         where = f"article {problem.article_id}" if problem.article_id else "archive"
         err.print(f"problem: {where}: {clean(problem.what)}", style="red", soft_wrap=True)
 
-    report = verify_archive(app.engine(create=False), on_problem=show)
+    report = verify_archive(app.archive(), on_problem=show)
     if report.parsed_before:
         many = report.parsed_before != 1
         err.print(

@@ -1,7 +1,7 @@
-"""Where the archive's rows live: the engine, its SQLite settings, and the ORM row classes.
+"""The archive's tables as ORM row classes: the model alembic compares the schema against.
 
-The schema here is the model alembic compares against; alembic alone creates and changes it.
-Everything dialect-specific about connecting (pragmas, transaction start) stays in this file.
+Alembic alone creates and changes the schema. How each engine connects and what it adds
+(SQLite's FTS5 tables, say) lives in `engines/`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
-    Engine,
     Float,
     ForeignKey,
     Index,
@@ -23,10 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    create_engine,
-    event,
 )
-from sqlalchemy.engine import URL
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints, so that alembic's batch mode can alter SQLite tables later.
@@ -37,12 +33,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-# Bytes per database page of a new archive (SQLite's default is 4096).
-PAGE_SIZE = 16384
-# Page cache per connection, and how much WAL gathers before it is copied into the archive.
-CACHE_BYTES = WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
-# A writer waits this long for another writer before giving up.
-BUSY_TIMEOUT_SECONDS = 60
 
 
 class Base(DeclarativeBase):
@@ -110,67 +100,3 @@ class ArticleSourceRow(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("article_id", "path"),)
-
-
-def make_engine(url: URL) -> Engine:
-    """An engine for the archive at `url`, with SQLite set up for safe concurrent use."""
-    if url.get_backend_name() != "sqlite":
-        return create_engine(url)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
-    event.listen(engine, "connect", _sqlite_on_connect)
-    event.listen(engine, "begin", _sqlite_on_begin)
-    return engine
-
-
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
-        # With WAL (see use_wal), NORMAL is durable against crashes of the process; a power
-        # cut may lose the last commit, never corrupt the file.
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # For a new archive only (an existing file keeps its page size; nothing is written):
-        # an article's row fits one 16 KiB page where 4 KiB pages chain overflow pages, and
-        # bulk ingest writes a quarter as many pages (100,000 articles, main process CPU,
-        # medians of 3: 30.8 s -> 27.7 s).
-        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
-        page_size = cursor.execute("PRAGMA page_size").fetchone()[0]
-        # Bulk ingest rewrites the same index pages (FTS5 segments, B-tree leaves) batch after
-        # batch: a 64 MiB page cache and checkpoints every 64 MiB of WAL, not every 4 MiB,
-        # let those rewrites happen in memory (100,000 articles: 36 s -> 28 s).
-        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_BYTES // page_size}")
-        cursor.execute(f"PRAGMA cache_size=-{CACHE_BYTES // 1024}")
-    finally:
-        cursor.close()
-
-
-def use_wal(engine: Engine) -> None:
-    """Put an SQLite archive in WAL mode (it stays so): readers never block the writer.
-
-    Done once the file is known to be ours, never on connect, so that opening somebody
-    else's database to refuse it leaves it exactly as it was.
-    """
-    if engine.dialect.name != "sqlite":
-        return
-    raw = engine.raw_connection()  # outside any transaction: the mode cannot change inside one
-    try:
-        cursor = raw.cursor()
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-    finally:
-        raw.close()
-
-
-def _sqlite_on_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so two writers queue on the busy timeout
-    # instead of one failing with "database is locked" when it upgrades a read lock.
-    if connection.get_execution_options().get("writes"):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # may time out: SQLAlchemy wraps that
-    else:
-        # Takes no lock, so it cannot fail; on the driver, as SQLAlchemy's statement path
-        # would double the cost of a short read.
-        connection.connection.driver_connection.execute("BEGIN DEFERRED")

@@ -6,6 +6,21 @@ escapes is a bug, reported as one line too (with the trace behind `--traceback`)
 
 from __future__ import annotations
 
+import enum
+
+
+class Trouble(enum.Enum):
+    """What a database error means for the person running the command (each engine decides
+    which of these its errors are: engines/)."""
+
+    LOCKED = "another program kept the archive locked too long"
+    READ_ONLY = "the archive cannot be written"
+    FULL = "the disk or the database is full"
+    IO = "an I/O error"
+    NOT_A_DATABASE = "it is not a database"
+    CANNOT_OPEN = "it cannot be opened"
+    OTHER = "a database error"
+
 
 class NewsArchiveError(Exception):
     """Base of every error meant for the user. The message is one line, ending in the next step."""
@@ -47,3 +62,13 @@ class ArticleNotFoundError(NewsArchiveError):
 
 class NothingToIngestError(NewsArchiveError):
     """An ingest found no files at all: a wrong path or pattern, not an empty success."""
+
+
+class StorageError(ArchiveError):
+    """The database refused a write or a read. `trouble` says what kind of refusal; the
+    message is the engine's own words, for the caller to put in context."""
+
+    def __init__(self, trouble: Trouble, detail: str) -> None:
+        super().__init__(detail)
+        self.trouble = trouble
+        self.detail = detail

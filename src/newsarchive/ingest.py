@@ -21,11 +21,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
-
-from newsarchive.errors import ArchiveError
+from newsarchive.archive import Archive
+from newsarchive.errors import ArchiveError, StorageError, Trouble
 from newsarchive.models import DateSource
 from newsarchive.rows import (
     DATE_COLUMNS,
@@ -35,7 +32,7 @@ from newsarchive.rows import (
     prepare,
     start_worker,
 )
-from newsarchive.store import NewArticle, Store
+from newsarchive.store import NewArticle
 
 BATCH_SIZE = 1000
 # Below this many new articles in a batch, starting worker processes costs more than it saves.
@@ -111,7 +108,7 @@ class Ingester:
 
     def __init__(
         self,
-        engine: Engine,
+        archive: Archive,
         *,
         pattern: str = "*",
         max_bytes: int = DEFAULT_MAX_BYTES,
@@ -122,7 +119,7 @@ class Ingester:
         on_progress: Callable[[IngestReport], None] | None = None,
         on_refusal: Callable[[Refusal], None] | None = None,
     ) -> None:
-        self._engine = engine
+        self._archive = archive
         self._pattern = pattern
         self._max_bytes = max_bytes
         self._batch_size = batch_size
@@ -197,8 +194,8 @@ class Ingester:
 
     def _start(self, files: tuple[_Read, ...]) -> _Batch:
         """Look up which hashes are stored, and start parsing the rest."""
-        with Session(self._engine) as session, session.begin():
-            known = Store(session).known_ids({f.sha256 for f in files})
+        with self._archive.reading() as store:
+            known = store.known_ids({f.sha256 for f in files})
         new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
         new.reverse()
         work = [(f.data, f.path) for f in new]
@@ -234,12 +231,7 @@ class Ingester:
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
         now = dt.datetime.now(dt.UTC)
-        with (
-            _disk_trouble(self.report),
-            Session(self._engine.execution_options(writes=True)) as session,
-            session.begin(),
-        ):
-            store = Store(session)
+        with _disk_trouble(self.report), self._archive.writing() as store:
             inserted = store.add_articles(fresh, now)
             ids = {**batch.known, **inserted}
             raced = [a.sha256 for a in fresh if a.sha256 not in inserted]
@@ -276,7 +268,7 @@ class RedateReport:
 
 
 def redate(
-    engine: Engine,
+    archive: Archive,
     *,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[RedateReport], None] | None = None,
@@ -286,24 +278,18 @@ def redate(
     Inference is bounded by the day each article was ingested, as it was at ingest.
     """
     report = RedateReport()
-    after = 0
-    while True:
-        with Session(engine) as session, session.begin():
-            rows = Store(session).batch_with_raw(after=after, limit=batch_size)
-        if not rows:
-            return report
-        after = rows[-1].id
+    for batch in archive.batches(size=batch_size):
         updates = []
-        for row in rows:
+        for record in batch:
             report.checked += 1
-            if row.date_source == DateSource.CLI.value:
+            if record.date_source == DateSource.CLI.value:
                 report.kept_given += 1
                 continue
-            (values,) = prepare([(row.data, row.source or "")], row.ingested_at.date())
+            (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue
             new = {c: values[c] for c in DATE_COLUMNS}
-            old = {c: getattr(row, c) for c in DATE_COLUMNS}
+            old = {c: record.columns[c] for c in DATE_COLUMNS}
             if new == old:
                 continue
             if old["published"] is None:
@@ -312,11 +298,12 @@ def redate(
                 report.no_longer_dated += 1
             else:
                 report.changed += 1
-            updates.append({"id": row.id, **new})
-        with Session(engine.execution_options(writes=True)) as session, session.begin():
-            Store(session).set_dates(updates)
+            updates.append({"id": record.id, **new})
+        with archive.writing() as store:
+            store.set_dates(updates)
         if on_progress:
             on_progress(report)
+    return report
 
 
 @contextmanager
@@ -325,23 +312,22 @@ def _disk_trouble(report: IngestReport) -> Iterator[None]:
     back (nothing of it is stored), and the user hears what is safe and what to do."""
     try:
         yield
-    except OperationalError as exc:
-        message = str(exc.orig).lower()
-        if "readonly" in message:
+    except StorageError as exc:
+        if exc.trouble is Trouble.READ_ONLY:
             raise ArchiveError(
-                f"the archive is read-only ({exc.orig}); nothing was added: make the file and "
+                f"the archive is read-only ({exc.detail}); nothing was added: make the file and "
                 "its folder writable, or ingest into another archive with --db"
             ) from None
-        if "locked" in message:
+        if exc.trouble is Trouble.LOCKED:
             raise ArchiveError(
-                f"the archive is busy: another program kept it locked too long ({exc.orig}); "
+                f"the archive is busy: another program kept it locked too long ({exc.detail}); "
                 f"the batch being stored was not, the {report.added:,} articles added before "
                 "it are kept: run the same ingest again once the other program is done"
             ) from None
-        if "full" not in message and "i/o" not in message:
+        if exc.trouble not in (Trouble.FULL, Trouble.IO):
             raise
         raise ArchiveError(
-            f"could not write to the archive ({exc.orig}); the batch being stored was rolled "
+            f"could not write to the archive ({exc.detail}); the batch being stored was rolled "
             f"back, the {report.added:,} articles added before it are kept: free disk space "
             "and run the same ingest again"
         ) from None

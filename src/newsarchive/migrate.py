@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsarchive.config import ArchiveLocation
 from newsarchive.errors import ArchiveError, ArchiveNotFoundError
 
 if TYPE_CHECKING:
@@ -95,58 +94,3 @@ def _check_ours(connection: Connection, where: str, *, create: bool) -> str | No
             "'newsarchive ingest PATH'"
         )
     return None
-
-
-def open_archive(location: ArchiveLocation, *, create: bool) -> Engine:
-    """An engine on the archive, upgraded to the current schema.
-
-    With `create`, a missing SQLite file (and its folder) is made; without, a missing or
-    empty archive is an error and nothing is written, so reading never leaves a trace.
-    """
-    from sqlalchemy.exc import DatabaseError, NoSuchModuleError
-
-    from newsarchive.db import make_engine, use_wal
-
-    where = location.describe()
-    if location.path is not None:
-        _check_path(location.path, where, create=create)
-    elif create and location.url.get_backend_name() == "sqlite":
-        raise ArchiveError("an in-memory archive keeps nothing; give --db a file path")
-    try:
-        engine = make_engine(location.url)
-        upgrade(engine, where, create=create)
-        if create:
-            use_wal(engine)
-    except (NoSuchModuleError, ImportError) as exc:
-        raise ArchiveError(
-            f"no database driver for {where} ({exc}); newsarchive archives are SQLite files "
-            "for now: give --db a file path"
-        ) from None
-    except DatabaseError as exc:
-        message = str(exc.orig)
-        if "not a database" in message:
-            hint = "it is not an SQLite database; choose another file with --db"
-        elif "readonly" in message or "unable to open" in message:
-            hint = f"{message}; check that you may read and write it and its folder"
-        else:
-            hint = f"{message}; choose another archive with --db"
-        raise ArchiveError(f"cannot open the archive at {where}: {hint}") from None
-    return engine
-
-
-def _check_path(path: Path, where: str, *, create: bool) -> None:
-    if path.is_dir():
-        raise ArchiveError(f"the archive {where} is a folder; give --db a file path")
-    if path.exists():
-        return
-    if not create:
-        raise ArchiveNotFoundError(
-            f"no archive at {where} yet; add articles with 'newsarchive ingest PATH'"
-        )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ArchiveError(
-            f"cannot create the archive's folder {path.parent}: {exc.strerror}; "
-            "choose another place with --db"
-        ) from None

@@ -1,4 +1,4 @@
-"""What a person types into `search`, parsed once and written out safely for the index.
+"""What a person types into `search`, parsed once into a tree that each search index compiles.
 
 The language is FTS5's, forgiving where FTS5 is strict:
 
@@ -7,11 +7,12 @@ The language is FTS5's, forgiving where FTS5 is strict:
     and     := unit ( "NOT" unit )*
     unit    := WORD | WORD* | "a phrase" | ( query )
 
-Every word and phrase is passed to FTS5 as a quoted string, so punctuation (`-`, `:`, `^`,
-`+`) is text, never syntax, and SQL never sees user text except as a bound value. What FTS5
-would reject is mended or refused here: an unclosed quote runs to the end, an unbalanced
-parenthesis is dropped, words with no letter or digit are dropped, AND is implied, and an
-operator with nothing on one side is a QueryError with the way to write it.
+The tree's leaves are `Term`s: a word or phrase kept as typed, which each index hands to its
+engine only as quoted text or bound values, so punctuation (`-`, `:`, `^`, `+`) is text,
+never syntax. What an engine would reject is mended or refused here: an unclosed quote runs
+to the end, an unbalanced parenthesis is dropped, words with no letter or digit are dropped,
+AND is implied, and an operator with nothing on one side is a QueryError with the way to
+write it. The tree is never empty; an index may rely on that.
 """
 
 from __future__ import annotations
@@ -33,24 +34,58 @@ class QueryError(NewsArchiveError):
     """A search query that cannot mean anything; the message shows how to write it."""
 
 
-@dataclass(frozen=True)
-class Query:
-    """A parsed query: the FTS5 expression, and the terms to mark in matching text."""
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word or a phrase as typed (matched as the words it holds, in order); `prefix`:
+    its last word may be the start of a longer one."""
 
     text: str
-    fts5: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    """Every part matches."""
+
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    """At least one part matches."""
+
+    parts: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Without:
+    """`keep` matches and `drop` does not."""
+
+    keep: Node
+    drop: Node
+
+
+Node = Term | All | Any_ | Without
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its tree, and the terms to mark in matching text."""
+
+    text: str
+    tree: Node
     terms: tuple[str, ...]  # normalised words (prefixes end in "*") that a match contains
 
 
 def parse_query(text: str) -> Query:
-    tokens = _tokens(text.replace("\x00", " "))  # FTS5 reads C strings: NUL would end one
+    tokens = _tokens(text.replace("\x00", " "))  # engines read C strings: NUL would end one
     parser = _Parser(tokens, text)
-    expression = parser.query()
-    if not expression:
+    tree = parser.query()
+    if tree is None:
         raise QueryError(
             f"nothing to search for in {text!r}; give words, as in: newsarchive search ukraine"
         )
-    return Query(text, expression, tuple(dict.fromkeys(parser.terms)))
+    return Query(text, tree, tuple(dict.fromkeys(parser.terms)))
 
 
 def normalise(word: str) -> str:
@@ -77,7 +112,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 class _Parser:
-    """Recursive descent over the tokens, writing FTS5 as it goes."""
+    """Recursive descent over the tokens, building the tree; None stands for "nothing"."""
 
     def __init__(self, tokens: list[tuple[str, str]], text: str) -> None:
         self.tokens = _balanced(tokens)
@@ -89,29 +124,33 @@ class _Parser:
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def query(self) -> str:
+    def query(self) -> Node | None:
         parts = [self.conjunction()]
         while self.peek() == ("op", "OR"):
             self.pos += 1
             parts.append(self.conjunction())
         if len(parts) == 1:
             return parts[0]
-        if not all(parts):
+        present = [part for part in parts if part is not None]
+        if len(present) < len(parts):
             self.fail("OR needs words on both sides", "ukraine OR russia")
-        return " OR ".join(parts)
+        return Any_(tuple(present))
 
-    def conjunction(self) -> str:
-        parts: list[str] = []
+    def conjunction(self) -> Node | None:
+        parts: list[Node] = []
         while (token := self.peek()) is not None and token not in (("op", "OR"), ("paren", ")")):
             if token == ("op", "AND"):
                 self.pos += 1
                 continue
             if token == ("op", "NOT"):
                 self.fail("NOT needs words on both sides", "ukraine NOT nato")
-            parts.append(self.negation())
-        return " AND ".join(parts)
+            if (part := self.negation()) is not None:
+                parts.append(part)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else All(tuple(parts))
 
-    def negation(self) -> str:
+    def negation(self) -> Node | None:
         left = self.unit()
         while self.peek() == ("op", "NOT"):
             self.pos += 1
@@ -120,19 +159,24 @@ class _Parser:
             self.negated += 1
             right = self.unit()
             self.negated -= 1
-            left = f"{left} NOT {right}"
+            if left is None or right is None:  # "() NOT x", "x NOT ()": as if not there
+                left = left if right is None else None
+                continue
+            left = Without(left, right)
         return left
 
-    def unit(self) -> str:
+    def unit(self) -> Node | None:
         kind, value = self.tokens[self.pos]
         self.pos += 1
         if kind == "paren":  # "(": a sub-query up to its ")"
             inner = self.query()
             self.pos += 1
-            return f"({inner})" if inner else ""
+            return inner
         if kind == "op":  # AND where a word should be: read it as the word "and"
             value = value.lower()
-        prefix = kind == "word" and value.endswith("*") and _HAS_TEXT.search(value.rstrip("*"))
+        prefix = bool(
+            kind == "word" and value.endswith("*") and _HAS_TEXT.search(value.rstrip("*"))
+        )
         if prefix:
             value = value.rstrip("*")
         if not self.negated:
@@ -140,8 +184,7 @@ class _Parser:
             if prefix and words:
                 words[-1] += "*"
             self.terms.extend(words)
-        quoted = '"' + value.replace('"', '""') + '"'
-        return f"{quoted}*" if prefix else quoted
+        return Term(value, prefix)
 
     def fail(self, what: str, example: str) -> NoReturn:
         raise QueryError(f"{what} in {self.text!r}; write it as in: {example}")

@@ -16,13 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
+from newsarchive.archive import Archive
 from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
 from newsarchive.rows import DATE_COLUMNS, PARSED_COLUMNS, prepare
-from newsarchive.store import Store
+from newsarchive.store import StoredRecord
 
 BATCH_SIZE = 500
 EXAMPLES_PER_FIELD = 3
@@ -49,7 +47,7 @@ class ReparseReport:
 
 
 def reparse(
-    engine: Engine,
+    archive: Archive,
     *,
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
@@ -57,44 +55,35 @@ def reparse(
 ) -> ReparseReport:
     """Re-read every article an older parser read; with `dry_run`, only count the changes."""
     report = ReparseReport()
-    with Session(engine) as session, session.begin():
-        report.stale = Store(session).count_parsed_before(PARSER_VERSION)
-    after = 0
-    writer = engine.execution_options(writes=True)
-    while True:
-        with Session(engine) as session, session.begin():
-            rows = Store(session).batch_with_raw(
-                after=after, limit=batch_size, parsed_before=PARSER_VERSION
-            )
-        if not rows:
-            return report
-        after = rows[-1].id
-        updates = [_update(row, report) for row in rows]
+    with archive.reading() as store:
+        report.stale = store.count_parsed_before(PARSER_VERSION)
+    for batch in archive.batches(size=batch_size, parsed_before=PARSER_VERSION):
+        updates = [_update(record, report) for record in batch]
         if not dry_run:
-            with Session(writer) as session, session.begin():
-                store = Store(session)
+            with archive.writing() as store:
                 # Rows whose parsed text changed, and rows where only the version does: the
                 # second kind sets no searched column, so the index is not touched for them.
                 store.update_articles([u for u in updates if len(u) > 2])
                 store.update_articles([u for u in updates if len(u) == 2])
         if on_progress:
             on_progress(report)
+    return report
 
 
-def _update(row: Any, report: ReparseReport) -> dict[str, Any]:
+def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     """The columns to set for one stored row, counting what changes."""
     report.checked += 1
-    update: dict[str, Any] = {"id": row.id, "parser_version": PARSER_VERSION}
-    (values,) = prepare([(row.data, row.source or "")], row.ingested_at.date())
+    update: dict[str, Any] = {"id": record.id, "parser_version": PARSER_VERSION}
+    (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
     if isinstance(values, str):
         report.unparsable += 1
         return update
     columns = list(PARSED_COLUMNS)
-    if row.date_source == DateSource.CLI.value:
+    if record.date_source == DateSource.CLI.value:
         report.kept_given += 1
     else:
         columns += DATE_COLUMNS
-    changed = [c for c in columns if values[c] != getattr(row, c)]
+    changed = [c for c in columns if values[c] != record.columns[c]]
     if not changed:
         return update
     report.changed += 1
@@ -102,8 +91,8 @@ def _update(row: Any, report: ReparseReport) -> dict[str, Any]:
         report.by_column[column] += 1
         examples = report.examples.setdefault(column, [])
         if len(examples) < EXAMPLES_PER_FIELD:
-            old, new = getattr(row, column), values[column]
-            examples.append(Change(row.id, column, _shown(old), _shown(new)))
+            old, new = record.columns[column], values[column]
+            examples.append(Change(record.id, column, _shown(old), _shown(new)))
     # Text columns are set together, so that the search index's trigger sees one update.
     update.update({c: values[c] for c in columns})
     return update

@@ -13,13 +13,10 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
+from newsarchive.archive import Archive
 from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
 from newsarchive.rows import DATE_COLUMNS, PARSED_COLUMNS, prepare
-from newsarchive.store import Store
 
 BATCH_SIZE = 500
 
@@ -39,7 +36,9 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def verify(engine: Engine, *, on_problem: Callable[[Problem], None] | None = None) -> VerifyReport:
+def verify(
+    archive: Archive, *, on_problem: Callable[[Problem], None] | None = None
+) -> VerifyReport:
     report = VerifyReport()
 
     def found(problem: Problem) -> None:
@@ -47,45 +46,38 @@ def verify(engine: Engine, *, on_problem: Callable[[Problem], None] | None = Non
         if on_problem:
             on_problem(problem)
 
-    with Session(engine) as session, session.begin():
-        store = Store(session)
+    with archive.reading() as store:
         for what in store.integrity_problems():
             found(Problem(None, what))
         for article_id, what in store.missing_parts():
             found(Problem(article_id, what))
-    for problem in _check_articles(engine, report):
+    for problem in _check_articles(archive, report):
         found(problem)
     return report
 
 
-def _check_articles(engine: Engine, report: VerifyReport) -> Iterator[Problem]:
-    after = 0
-    while True:
-        with Session(engine) as session, session.begin():
-            rows = Store(session).batch_with_raw(after=after, limit=BATCH_SIZE)
-        if not rows:
-            return
-        after = rows[-1].id
-        for row in rows:
+def _check_articles(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
+    for batch in archive.batches(size=BATCH_SIZE):
+        for record in batch:
             report.articles += 1
-            if hashlib.sha256(row.data).hexdigest() != row.sha256:
-                yield Problem(row.id, "its raw bytes no longer match its SHA-256")
+            if hashlib.sha256(record.data).hexdigest() != record.sha256:
+                yield Problem(record.id, "its raw bytes no longer match its SHA-256")
                 continue
-            (values,) = prepare([(row.data, row.source or "")], row.ingested_at.date())
+            (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
             if isinstance(values, str):
-                yield Problem(row.id, f"its raw bytes no longer parse: {values}")
+                yield Problem(record.id, f"its raw bytes no longer parse: {values}")
                 continue
-            if row.parser_version != PARSER_VERSION:
+            if record.parser_version != PARSER_VERSION:
                 report.parsed_before += 1
                 continue
             columns = list(PARSED_COLUMNS)
-            if row.date_source != DateSource.CLI.value:
+            if record.date_source != DateSource.CLI.value:
                 columns += DATE_COLUMNS
-            differ = [c for c in columns if values[c] != getattr(row, c)]
+            differ = [c for c in columns if values[c] != record.columns[c]]
             if differ:
                 hint = ""
                 if set(differ) <= set(DATE_COLUMNS):
                     hint = " (after a change of the date rules, 'newsarchive redate' updates them)"
                 yield Problem(
-                    row.id, f"re-parsing gives other {', '.join(differ)} than stored{hint}"
+                    record.id, f"re-parsing gives other {', '.join(differ)} than stored{hint}"
                 )

@@ -1,0 +1,126 @@
+"""An open archive: it owns the database engine and hands out read and write transactions.
+
+Nobody else opens sessions. `reading()` and `writing()` each give a `Store` for one
+transaction, committed when the block ends and rolled back if it raises; a database error
+inside `writing()` comes out as a StorageError that says what kind it is, whatever the
+engine. `batches()` is the one walk over every stored article, for verify, redate, reparse
+and export alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from newsarchive.engines import Engine, engine_for
+from newsarchive.errors import ArchiveError, ArchiveNotFoundError, StorageError, Trouble
+from newsarchive.store import Store, StoredRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine as SAEngine
+
+    from newsarchive.config import ArchiveLocation
+
+
+class Archive:
+    def __init__(self, engine: SAEngine, backend: Engine, where: str) -> None:
+        self.engine = engine
+        self.backend = backend
+        self.where = where  # as the user would recognise it (no password)
+        self._writer = engine.execution_options(writes=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        with Session(self.engine) as session, session.begin():
+            yield Store(session, self.backend)
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """A write transaction (on SQLite it holds the write lock from its start)."""
+        try:
+            with Session(self._writer) as session, session.begin():
+                yield Store(session, self.backend, writable=True)
+        except DBAPIError as exc:
+            trouble = self.backend.trouble(exc)
+            if trouble is Trouble.OTHER:
+                raise
+            raise StorageError(trouble, str(exc.orig)) from exc
+
+    def batches(
+        self, *, size: int, parsed_before: int | None = None
+    ) -> Iterator[list[StoredRecord]]:
+        """Every stored article in id order, `size` at a time, each batch read in its own
+        short transaction (so a writer between batches, as reparse is, never waits long).
+        `parsed_before` keeps only articles an older parser version read."""
+        after = 0
+        while True:
+            with self.reading() as store:
+                batch = store.records(after=after, limit=size, parsed_before=parsed_before)
+            if not batch:
+                return
+            yield batch
+            after = batch[-1].id
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
+    """The archive at `location`, upgraded to the current schema.
+
+    With `create`, a missing SQLite file (and its folder) is made; without, a missing or
+    empty archive is an error and nothing is written, so reading never leaves a trace.
+    """
+    from sqlalchemy.exc import DatabaseError, NoSuchModuleError
+
+    from newsarchive.migrate import upgrade
+
+    where = location.describe()
+    if location.path is not None:
+        _check_path(location.path, where, create=create)
+    elif create and location.url.get_backend_name() == "sqlite":
+        raise ArchiveError("an in-memory archive keeps nothing; give --db a file path")
+    backend = engine_for(location.url)
+    try:
+        engine = backend.connect(location.url)
+        upgrade(engine, where, create=create)
+        if create:
+            backend.prepare_for_writing(engine)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise ArchiveError(
+            f"no database driver for {where} ({exc}); newsarchive archives are SQLite files "
+            "for now: give --db a file path"
+        ) from None
+    except DatabaseError as exc:
+        trouble = backend.trouble(exc)
+        if trouble is Trouble.NOT_A_DATABASE:
+            hint = "it is not an SQLite database; choose another file with --db"
+        elif trouble in (Trouble.READ_ONLY, Trouble.CANNOT_OPEN):
+            hint = f"{exc.orig}; check that you may read and write it and its folder"
+        else:
+            hint = f"{exc.orig}; choose another archive with --db"
+        raise ArchiveError(f"cannot open the archive at {where}: {hint}") from None
+    return Archive(engine, backend, where)
+
+
+def _check_path(path: Path, where: str, *, create: bool) -> None:
+    if path.is_dir():
+        raise ArchiveError(f"the archive {where} is a folder; give --db a file path")
+    if path.exists():
+        return
+    if not create:
+        raise ArchiveNotFoundError(
+            f"no archive at {where} yet; add articles with 'newsarchive ingest PATH'"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(
+            f"cannot create the archive's folder {path.parent}: {exc.strerror}; "
+            "choose another place with --db"
+        ) from None

@@ -1,0 +1,170 @@
+"""What differs between the database engines an archive can live on, behind one interface.
+
+An `Engine` (one per database engine, chosen once from the archive's URL by `engine_for`)
+knows how to connect, how to bulk-write a batch of articles, how to search (its
+`SearchIndex` compiles the query tree from `query.py`), how to check its own integrity, and
+what its errors mean (`Trouble`). Everything above this package is portable SQLAlchemy and
+never asks which engine it is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from newsarchive.errors import Trouble
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+    from sqlalchemy import Connection
+    from sqlalchemy import Engine as SAEngine
+    from sqlalchemy.engine import URL
+
+    from newsarchive.models import SearchHit
+    from newsarchive.query import Node
+
+# Which dates a listing keeps: all, only stated ones, or only inferred ones.
+DatedBy = Literal["any", "explicit", "inferred"]
+# Ranking every match of a word in 80% of a million articles would take seconds: past this
+# many matches, only the most recently added ones are ranked.
+RANK_WINDOW = 20_000
+SNIPPET_WORDS = 16
+# Unicode noncharacters around each match in a snippet: never markup, never in stored text.
+MARK_START, MARK_END = "\ufdd0", "\ufdd1"
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """A parsed article ready to store: its column values, and the bytes it was parsed from."""
+
+    sha256: str
+    values: dict[str, Any]  # the articles columns but id, sha256 and ingested_at
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Date filters shared by `list` and `search`."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    dated: DatedBy = "any"
+
+    @property
+    def by_date(self) -> bool:
+        return self.since is not None or self.until is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    hits: list[SearchHit]
+    undated_left_out: int  # undated matches a date filter left out
+    # Set when the query matched more than RANK_WINDOW articles: only the newest
+    # RANK_WINDOW of them were ranked, so that a very common word stays fast.
+    ranked_window: int | None
+
+
+class SearchIndex(Protocol):
+    """The full-text index over headline, dek, body, byline and source URL."""
+
+    def index_new(self, connection: Connection, *, after: int) -> None:
+        """Index every article with an id past `after` (just bulk-inserted, not yet indexed)."""
+
+    def search(
+        self, connection: Connection, tree: Node, filters: Filters, limit: int
+    ) -> SearchResults:
+        """The best `limit` matches, best first, each with a marked snippet of its body."""
+
+    def problems(self, connection: Connection, articles: int) -> list[str]:
+        """Where the index disagrees with the `articles` stored; [] when it agrees."""
+
+
+class Engine(Protocol):
+    """One database engine's side of the archive."""
+
+    name: str
+
+    @property
+    def index(self) -> SearchIndex:
+        """The engine's full-text index."""
+
+    def connect(self, url: URL) -> SAEngine:
+        """A SQLAlchemy engine on the archive, set up as this engine needs."""
+
+    def prepare_for_writing(self, engine: SAEngine) -> None:
+        """Once the archive is known to be ours and current: settings that persist (WAL)."""
+
+    def insert_articles(
+        self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
+    ) -> dict[str, int]:
+        """Insert the articles (distinct hashes) not stored yet, with their raw bytes, and
+        index them; return hash -> id of those added. A hash another writer stored
+        meanwhile is skipped, not an error. Runs in the caller's write transaction."""
+
+    def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert (article_id, path, first_seen) rows not stored yet; return how many were."""
+
+    def integrity_problems(self, connection: Connection) -> list[str]:
+        """What the engine's own checks say is wrong with the database."""
+
+    def trouble(self, error: BaseException) -> Trouble:
+        """What a driver error (SQLAlchemy's `DBAPIError.orig`, or its wrapper) means."""
+
+
+def engine_for(url: URL) -> Engine:
+    """The engine an archive URL names; ArchiveError for one newsarchive cannot use."""
+    from newsarchive.errors import ArchiveError
+
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        from newsarchive.engines.sqlite import SQLite
+
+        return SQLite()
+    raise ArchiveError(f"archives on {backend} are not supported; give --db an SQLite file path")
+
+
+def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
+    """Hits from rows of (id, headline, published, date_source, word_count, rank, marked
+    snippet, source), validated in one call (a third of the time of one call per hit)."""
+    found = []
+    for id_, headline, published, date_source, word_count, rank, marked, source in rows:
+        snippet, highlights = unmark(marked or "")
+        found.append(
+            {
+                "id": id_,
+                "headline": headline,
+                "published": published,
+                "date_source": date_source,
+                "source": source,
+                "word_count": word_count,
+                "rank": rank,
+                "snippet": snippet,
+                "highlights": highlights,
+            }
+        )
+    return _hit_list().validate_python(found)
+
+
+@functools.cache
+def _hit_list() -> TypeAdapter[list[SearchHit]]:
+    from pydantic import TypeAdapter
+
+    from newsarchive.models import SearchHit
+
+    return TypeAdapter(list[SearchHit])
+
+
+def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Snippet text without the match marks, and where the marked spans were."""
+    text_parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for i, part in enumerate(marked.replace(MARK_END, MARK_START).split(MARK_START)):
+        if i % 2 and part:
+            spans.append((length, length + len(part)))
+        text_parts.append(part)
+        length += len(part)
+    return "".join(text_parts), tuple(spans)
