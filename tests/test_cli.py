@@ -7,17 +7,28 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+
+from newsarchive import config
+from newsarchive.archive import open_archive
 
 from .conftest import FIXTURES, SEEDS, Run
 
 SEED = SEEDS / "000_d4b32e967d5dce44.txt"
 
 
+@pytest.fixture(autouse=True)
+def _on_each_engine(archive_url: str) -> str:
+    return archive_url  # every test here, once per engine, but those marked sqlite_only
+
+
 def _text(data: bytes) -> str:
     return data.decode("utf-8")
 
 
-def test_help_lists_commands_with_examples(run: Run) -> None:
+@pytest.mark.sqlite_only  # nothing here depends on the engine
+def test_help_lists_commands_with_examples(run_process: Run) -> None:
+    run = run_process  # the installed entry point, as a user runs it
     result = run("--help")
     assert result.returncode == 0
     out = _text(result.stdout)
@@ -29,7 +40,8 @@ def test_help_lists_commands_with_examples(run: Run) -> None:
         assert "Example" in _text(sub.stdout), command
 
 
-def test_ingest_list_show_on_the_seed(run: Run) -> None:
+def test_ingest_list_show_on_the_seed(run_process: Run) -> None:
+    run = run_process  # the installed entry point, as a user runs it
     first = run("ingest", SEEDS)
     assert first.returncode == 0
     assert first.stdout == b""
@@ -116,6 +128,7 @@ def test_since_and_until_filter_and_count_undated(run: Run) -> None:
     assert [r["id"] for r in inferred] == [1]
 
 
+@pytest.mark.sqlite_only  # nothing here depends on the engine
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
@@ -133,6 +146,7 @@ def test_bad_date_is_a_usage_error(run: Run, value: str, reason: str) -> None:
     assert "Traceback" not in err
 
 
+@pytest.mark.sqlite_only  # nothing here depends on the engine
 def test_since_after_until_is_a_usage_error(run: Run) -> None:
     result = run("list", "--since", "2023", "--until", "2022")
     assert result.returncode == 2
@@ -147,15 +161,21 @@ def test_unknown_id_is_one_line_exit_1(run: Run) -> None:
     assert _text(result.stderr) == "Error: no article has id 99; 'newsarchive list' shows the ids\n"
 
 
-def test_reading_before_any_ingest_says_what_to_do(run: Run, archive_path: Path) -> None:
+def test_reading_before_any_ingest_says_what_to_do(
+    run: Run, archive_path: Path, archive_url: str
+) -> None:
     result = run("list")
     assert result.returncode == 1
-    assert _text(result.stderr) == (
-        f"Error: no archive at {archive_path} yet; add articles with 'newsarchive ingest PATH'\n"
+    where = archive_path if archive_url == str(archive_path) else "postgresql://postgres@"
+    assert _text(result.stderr).startswith(f"Error: no archive at {where}")
+    assert _text(result.stderr).endswith(" yet; add articles with 'newsarchive ingest PATH'\n") or (
+        "(the database is empty)" in _text(result.stderr)
     )
     assert not archive_path.exists()
+    assert run("list").stderr == result.stderr  # and reading created nothing there either
 
 
+@pytest.mark.sqlite_only  # nothing here depends on the engine
 def test_missing_path_is_a_usage_error(run: Run, tmp_path: Path) -> None:
     result = run("ingest", tmp_path / "nope")
     assert result.returncode == 2
@@ -179,6 +199,7 @@ def test_refused_files_are_named_and_the_rest_land(run: Run, tmp_path: Path) -> 
     assert json.loads(run("list", "--json").stdout)[0]["headline"].startswith("Top US")
 
 
+@pytest.mark.sqlite_only  # archive files
 def test_db_option_env_and_url(run: Run, tmp_path: Path, archive_path: Path) -> None:
     assert _text(run("db", "path").stdout) == f"{archive_path}\n"
     other = tmp_path / "other.db"
@@ -191,6 +212,7 @@ def test_db_option_env_and_url(run: Run, tmp_path: Path, archive_path: Path) -> 
     assert not archive_path.exists()
 
 
+@pytest.mark.sqlite_only  # archive files
 def test_default_archive_is_in_the_user_data_folder(run: Run, tmp_path: Path) -> None:
     result = run("db", "path", NEWSARCHIVE_DB=None)
     assert result.returncode == 0
@@ -198,12 +220,14 @@ def test_default_archive_is_in_the_user_data_folder(run: Run, tmp_path: Path) ->
     assert _text(result.stdout) == f"{expected}\n"
 
 
+@pytest.mark.sqlite_only  # archive files
 def test_an_empty_db_setting_is_an_error_not_the_default(run: Run) -> None:
     for result in (run("db", "path", NEWSARCHIVE_DB=""), run("--db", "", "list")):
         assert result.returncode == 1
         assert _text(result.stderr).startswith("Error: --db (or NEWSARCHIVE_DB) is empty")
 
 
+@pytest.mark.sqlite_only  # archive files
 def test_db_that_is_not_an_archive_is_one_line(run: Run, tmp_path: Path) -> None:
     notes = tmp_path / "notes.db"
     notes.write_text("not a database\n" * 100)
@@ -238,6 +262,7 @@ def test_hostile_text_reaches_the_terminal_harmlessly(run: Run) -> None:
     assert shown["headline"].startswith("[bold red]Breaking[/bold red] \x1b[31mred")
 
 
+@pytest.mark.sqlite_only  # nothing here depends on the engine
 def test_an_engine_newsarchive_cannot_use_is_one_line(run: Run) -> None:
     result = run("--db", "mysql://u:secret@localhost/x", "list")
     assert result.returncode == 1
@@ -279,6 +304,7 @@ def test_paths_are_folded_and_newlines_in_names_shown_escaped(run: Run, tmp_path
     assert _text(result.stderr).splitlines()[0] == f"refused {tmp_path}/two␊lines.txt: empty file"
 
 
+@pytest.mark.sqlite_only  # nothing here depends on the engine
 def test_an_id_too_large_for_the_archive_is_a_usage_error(run: Run) -> None:
     result = run("show", "99999999999999999999999")
     assert result.returncode == 2
@@ -296,17 +322,21 @@ def test_ingest_published_sets_the_date_of_what_it_adds(run: Run) -> None:
     assert "'2022-01' is not one day; use YYYY-MM-DD." in _text(bad.stderr)
 
 
-def test_redate_finds_dates_again_and_keeps_given_ones(run: Run, archive_path: Path) -> None:
+def test_redate_finds_dates_again_and_keeps_given_ones(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
     run("ingest", SEED, FIXTURES / "url_date_path.txt")
     run("ingest", FIXTURES / "loose_no_dek.txt", "--published", "2004-12-01")
-    con = sqlite3.connect(archive_path)
-    con.execute(
-        "UPDATE articles SET published = NULL, date_source = NULL, date_confidence = NULL, "
-        "date_evidence = '[]' WHERE id = 1"
-    )
-    con.execute("UPDATE articles SET published = '1999-01-01' WHERE id = 2")
-    con.commit()
-    con.close()
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
+    with archive.engine.begin() as connection:  # as an older version's rules left them
+        connection.execute(
+            text(
+                "UPDATE articles SET published = NULL, date_source = NULL, "
+                "date_confidence = NULL, date_evidence = '[]' WHERE id = 1"
+            )
+        )
+        connection.execute(text("UPDATE articles SET published = '1999-01-01' WHERE id = 2"))
+    archive.close()
     result = run("redate")
     assert result.returncode == 0
     assert _text(result.stderr) == (

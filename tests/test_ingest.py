@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,10 @@ from .conftest import FIXTURES, SEEDS
 
 
 @pytest.fixture
-def archive(archive_path: Path) -> Archive:
-    return open_archive(config.resolve(str(archive_path), archive_path.parent), create=True)
+def archive(archive_url: str, tmp_path: Path) -> Iterator[Archive]:
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=True)
+    yield archive
+    archive.close()
 
 
 def _write(folder: Path, name: str, data: bytes) -> Path:
@@ -233,6 +236,7 @@ def test_any_bytes_are_stored_exactly_or_refused(
         assert store.raw(next(iter(ids.values()))) == data
 
 
+@pytest.mark.sqlite_only
 def test_an_archive_locked_too_long_stops_the_run_in_one_line(
     archive: Archive, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

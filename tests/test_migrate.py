@@ -154,7 +154,7 @@ def test_somebody_elses_database_is_refused_and_left_exactly_as_it_was(
 def test_an_empty_file_is_no_archive_for_reading_and_stays_empty(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
-    with pytest.raises(ArchiveNotFoundError, match="the file is empty"):
+    with pytest.raises(ArchiveNotFoundError, match="the database is empty"):
         open_archive(config.resolve(str(path), tmp_path), create=False)
     assert path.stat().st_size == 0
 

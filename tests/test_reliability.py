@@ -122,7 +122,7 @@ KILL_POINTS = {
 
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_killed_mid_ingest_keeps_whole_articles_and_a_rerun_completes(
-    big_tree: Path, tmp_path: Path, run: Run, point: str
+    big_tree: Path, tmp_path: Path, run_process: Run, point: str
 ) -> None:
     db = tmp_path / "a.db"
     _kill_when(_start(db, big_tree), lambda: KILL_POINTS[point](db))
@@ -133,7 +133,7 @@ def test_killed_mid_ingest_keeps_whole_articles_and_a_rerun_completes(
     if point != "creating the archive":
         assert stored is not None and stored >= 1000
     stored = stored or 0
-    rerun = run("--db", db, "ingest", big_tree)
+    rerun = run_process("--db", db, "ingest", big_tree)
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stderr.decode().endswith(
         f"added {3000 - stored:,}, already present {stored:,}, refused 0.\n"
@@ -185,7 +185,7 @@ def _limit_file_size(limit: int) -> None:
 
 
 def test_a_full_disk_rolls_back_the_batch_and_says_so(
-    big_tree: Path, tmp_path: Path, run: Run
+    big_tree: Path, tmp_path: Path, run_process: Run
 ) -> None:
     db = tmp_path / "a.db"
     process = _start(db, big_tree, preexec_fn=lambda: _limit_file_size(6 * 2**20))
@@ -197,29 +197,31 @@ def test_a_full_disk_rolls_back_the_batch_and_says_so(
     assert "free disk space and run the same ingest again" in message
     stored = _check(db)
     assert f"the {stored:,} articles added before it are kept" in message
-    assert run("--db", db, "ingest", big_tree).returncode == 0
+    assert run_process("--db", db, "ingest", big_tree).returncode == 0
     assert _check(db) == 3000
 
 
-def test_a_truncated_archive_is_one_line_and_left_untouched(tmp_path: Path, run: Run) -> None:
+def test_a_truncated_archive_is_one_line_and_left_untouched(
+    tmp_path: Path, run_process: Run
+) -> None:
     db = tmp_path / "a.db"
     _tree(tmp_path / "few", 50)
-    assert run("--db", db, "ingest", tmp_path / "few").returncode == 0
+    assert run_process("--db", db, "ingest", tmp_path / "few").returncode == 0
     data = db.read_bytes()
     db.write_bytes(data[: len(data) // 3])
     before = db.read_bytes()
-    result = run("--db", db, "list")
+    result = run_process("--db", db, "list")
     err = result.stderr.decode()
     assert result.returncode == 1
     assert err.startswith("Error: ") and err.count("\n") == 1 and "Traceback" not in err
     assert db.read_bytes() == before
 
 
-def test_verify_finds_what_was_damaged(tmp_path: Path, run: Run) -> None:
+def test_verify_finds_what_was_damaged(tmp_path: Path, run_process: Run) -> None:
     db = tmp_path / "a.db"
     _tree(tmp_path / "few", 30)
-    run("--db", db, "ingest", tmp_path / "few")
-    clean = run("--db", db, "verify")
+    run_process("--db", db, "ingest", tmp_path / "few")
+    clean = run_process("--db", db, "verify")
     assert clean.returncode == 0
     assert clean.stderr.decode() == "Checked 30 articles: all whole and exact.\n"
     con = sqlite3.connect(db)
@@ -228,7 +230,7 @@ def test_verify_finds_what_was_damaged(tmp_path: Path, run: Run) -> None:
     con.execute("DELETE FROM article_search_docsize WHERE id = 9")
     con.commit()
     con.close()
-    damaged = run("--db", db, "verify")
+    damaged = run_process("--db", db, "verify")
     assert damaged.returncode == 1
     lines = damaged.stderr.decode().splitlines()
     assert "problem: article 3: its raw bytes no longer match its SHA-256" in lines
@@ -280,7 +282,7 @@ def shared_tmp() -> Iterator[Path]:
 @pytest.mark.skipif(SETPRIV is None, reason="needs setpriv to drop root")
 @pytest.mark.parametrize("readonly", ["file", "folder"])
 def test_a_read_only_archive_is_refused_for_writing_and_untouched(
-    shared_tmp: Path, run: Run, readonly: str
+    shared_tmp: Path, run_process: Run, readonly: str
 ) -> None:
     db = shared_tmp / "archive" / "a.db"
     db.parent.mkdir()
@@ -288,7 +290,7 @@ def test_a_read_only_archive_is_refused_for_writing_and_untouched(
     _tree(shared_tmp / "few", 20)
     for path in (shared_tmp / "few").rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    assert run("--db", db, "ingest", shared_tmp / "few").returncode == 0
+    assert run_process("--db", db, "ingest", shared_tmp / "few").returncode == 0
     db.chmod(0o444)
     if readonly == "folder":
         db.parent.chmod(0o555)
@@ -326,20 +328,22 @@ def test_files_vanishing_mid_run_are_refused_and_the_rest_land(tmp_path: Path) -
     assert text.strip().splitlines()[-1].endswith(f"refused {len(refused):,}.")
 
 
-def test_a_file_name_that_is_not_utf8_is_stored_and_shown_escaped(tmp_path: Path, run: Run) -> None:
+def test_a_file_name_that_is_not_utf8_is_stored_and_shown_escaped(
+    tmp_path: Path, run_process: Run
+) -> None:
     folder = tmp_path / "names"
     folder.mkdir()
     name = os.path.join(os.fsencode(folder), b"caf\xe9 news.txt")
     with open(name, "wb") as handle:
         handle.write(b"Cafe opens\n\nA new cafe opened on the square.\n")
     db = tmp_path / "a.db"
-    result = run("--db", db, "ingest", folder)
+    result = run_process("--db", db, "ingest", folder)
     assert result.returncode == 0, result.stderr
-    shown = run("--db", db, "show", "1", "--json")
+    shown = run_process("--db", db, "show", "1", "--json")
     sources = json.loads(shown.stdout)["sources"]
     assert sources == [f"{folder}/caf\\xe9 news.txt"]
     with open(name, "rb") as handle:
-        assert run("--db", db, "show", "1", "--raw").stdout == handle.read()
+        assert run_process("--db", db, "show", "1", "--raw").stdout == handle.read()
 
 
 @pytest.mark.skipif(SETPRIV is None, reason="needs setpriv to drop root")

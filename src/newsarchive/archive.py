@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlalchemy.orm import Session
 
 from newsarchive.engines import Engine, engine_for
@@ -36,20 +36,26 @@ class Archive:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        with Session(self.engine) as session, session.begin():
+        with self._classified(), Session(self.engine) as session, session.begin():
             yield Store(session, self.backend)
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
-        """A write transaction (on SQLite it holds the write lock from its start)."""
+        """A write transaction; it holds the archive's write lock from its start, so
+        writers take turns (their transactions are short)."""
+        with self._classified(), Session(self._writer) as session, session.begin():
+            yield Store(session, self.backend, writable=True)
+
+    @contextmanager
+    def _classified(self) -> Iterator[None]:
+        """Database errors that mean something to a person leave as StorageError."""
         try:
-            with Session(self._writer) as session, session.begin():
-                yield Store(session, self.backend, writable=True)
+            yield
         except DBAPIError as exc:
             trouble = self.backend.trouble(exc)
             if trouble is Trouble.OTHER:
                 raise
-            raise StorageError(trouble, str(exc.orig)) from exc
+            raise StorageError(trouble, " ".join(str(exc.orig).split())) from exc
 
     def batches(
         self, *, size: int, parsed_before: int | None = None
@@ -76,7 +82,7 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
     With `create`, a missing SQLite file (and its folder) is made; without, a missing or
     empty archive is an error and nothing is written, so reading never leaves a trace.
     """
-    from sqlalchemy.exc import DatabaseError, NoSuchModuleError
+    from sqlalchemy.exc import NoSuchModuleError
 
     from newsarchive.migrate import upgrade
 
@@ -93,19 +99,28 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
             backend.prepare_for_writing(engine)
     except (NoSuchModuleError, ImportError) as exc:
         raise ArchiveError(
-            f"no database driver for {where} ({exc}); newsarchive archives are SQLite files "
-            "for now: give --db a file path"
+            f"no database driver for {where} ({exc}); for PostgreSQL archives install it "
+            "with: pip install 'newsarchive[postgres]'"
         ) from None
     except DatabaseError as exc:
-        trouble = backend.trouble(exc)
-        if trouble is Trouble.NOT_A_DATABASE:
-            hint = "it is not an SQLite database; choose another file with --db"
-        elif trouble in (Trouble.READ_ONLY, Trouble.CANNOT_OPEN):
-            hint = f"{exc.orig}; check that you may read and write it and its folder"
-        else:
-            hint = f"{exc.orig}; choose another archive with --db"
-        raise ArchiveError(f"cannot open the archive at {where}: {hint}") from None
+        raise ArchiveError(f"cannot open the archive at {where}: {_hint(backend, exc)}") from None
     return Archive(engine, backend, where)
+
+
+def _hint(backend: Engine, error: DatabaseError) -> str:
+    """Why an archive could not be opened, in one line, and what to do."""
+    trouble = backend.trouble(error)
+    said = " ".join(str(error.orig).split())  # drivers' messages may span lines
+    hints = {
+        Trouble.NOT_A_DATABASE: "it is not an SQLite database; choose another file with --db",
+        Trouble.READ_ONLY: f"{said}; check that you may read and write it and its folder",
+        Trouble.CANNOT_OPEN: f"{said}; check that you may read and write it and its folder",
+        Trouble.UNREACHABLE: f"{said}; check the host and port, and that the server runs",
+        Trouble.CONNECTION_LOST: f"{said}; check the host and port, and that the server runs",
+        Trouble.AUTH: f"{said}; check the user name and password in the URL",
+        Trouble.NO_DATABASE: f"{said}; create it first (createdb NAME) or name another",
+    }
+    return hints.get(trouble, f"{said}; choose another archive with --db")
 
 
 def _check_path(path: Path, where: str, *, create: bool) -> None:

@@ -19,6 +19,10 @@ class Trouble(enum.Enum):
     IO = "an I/O error"
     NOT_A_DATABASE = "it is not a database"
     CANNOT_OPEN = "it cannot be opened"
+    UNREACHABLE = "the database server cannot be reached"
+    CONNECTION_LOST = "the connection to the database server was lost"
+    AUTH = "the database server refused the user name or password"
+    NO_DATABASE = "the database does not exist"
     OTHER = "a database error"
 
 

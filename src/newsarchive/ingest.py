@@ -194,7 +194,7 @@ class Ingester:
 
     def _start(self, files: tuple[_Read, ...]) -> _Batch:
         """Look up which hashes are stored, and start parsing the rest."""
-        with self._archive.reading() as store:
+        with _storage_trouble(self.report), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in files})
         new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
         new.reverse()
@@ -231,7 +231,7 @@ class Ingester:
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
         now = dt.datetime.now(dt.UTC)
-        with _disk_trouble(self.report), self._archive.writing() as store:
+        with _storage_trouble(self.report), self._archive.writing() as store:
             inserted = store.add_articles(fresh, now)
             ids = {**batch.known, **inserted}
             raced = [a.sha256 for a in fresh if a.sha256 not in inserted]
@@ -307,9 +307,10 @@ def redate(
 
 
 @contextmanager
-def _disk_trouble(report: IngestReport) -> Iterator[None]:
-    """A full disk or an I/O error while writing a batch: the batch's transaction is rolled
-    back (nothing of it is stored), and the user hears what is safe and what to do."""
+def _storage_trouble(report: IngestReport) -> Iterator[None]:
+    """The archive refused a batch (read-only, locked, a full disk, an I/O error, a lost
+    connection): its transaction is rolled back (nothing of it is stored), and the user
+    hears what is safe and what to do."""
     try:
         yield
     except StorageError as exc:
@@ -323,6 +324,12 @@ def _disk_trouble(report: IngestReport) -> Iterator[None]:
                 f"the archive is busy: another program kept it locked too long ({exc.detail}); "
                 f"the batch being stored was not, the {report.added:,} articles added before "
                 "it are kept: run the same ingest again once the other program is done"
+            ) from None
+        if exc.trouble in (Trouble.CONNECTION_LOST, Trouble.UNREACHABLE):
+            raise ArchiveError(
+                f"lost the connection to the archive ({exc.detail}); the batch being stored "
+                f"was rolled back, the {report.added:,} articles added before it are kept: "
+                "run the same ingest again once the server is back"
             ) from None
         if exc.trouble not in (Trouble.FULL, Trouble.IO):
             raise

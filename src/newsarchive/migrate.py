@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 # The newest revision in alembic/versions; a test holds it equal to alembic's own head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 _PACKAGED = Path(__file__).parent / "alembic"
 _CHECKOUT = Path(__file__).parents[2] / "alembic"
@@ -90,7 +90,7 @@ def _check_ours(connection: Connection, where: str, *, create: bool) -> str | No
         )
     if not create:
         raise ArchiveNotFoundError(
-            f"no archive at {where} yet (the file is empty); add articles with "
+            f"no archive at {where} yet (the database is empty); add articles with "
             "'newsarchive ingest PATH'"
         )
     return None

@@ -123,7 +123,14 @@ def engine_for(url: URL) -> Engine:
         from newsarchive.engines.sqlite import SQLite
 
         return SQLite()
-    raise ArchiveError(f"archives on {backend} are not supported; give --db an SQLite file path")
+    if backend == "postgresql":
+        from newsarchive.engines.postgres import PostgreSQL
+
+        return PostgreSQL()
+    raise ArchiveError(
+        f"archives on {backend} are not supported; give --db an SQLite file path or a "
+        "postgresql:// URL"
+    )
 
 
 def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:

@@ -1,0 +1,260 @@
+"""Archives on a PostgreSQL server, through psycopg 3: bulk writes, the tsvector index, errors.
+
+Search (migration 0004): `articles.search_document`, a generated tsvector column with a GIN
+index, weighted A headline, B dek, C body, D byline and source URL, made with the text search
+configuration `newsarchive` (PostgreSQL's `simple`, words run through `unaccent` first):
+case and accents do not matter, and no word is stemmed or dropped as a stop word, as in the
+SQLite index. Being a generated column, it cannot fall out of step with the article.
+
+Errors are told apart by their SQLSTATE, never by their wording.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert
+
+from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
+from newsarchive.engines import (
+    MARK_END,
+    MARK_START,
+    RANK_WINDOW,
+    SNIPPET_WORDS,
+    Filters,
+    NewArticle,
+    SearchResults,
+    hits_from_rows,
+)
+from newsarchive.errors import Trouble
+from newsarchive.query import All, Any_, Node, Term, Without
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy import Engine as SAEngine
+    from sqlalchemy.engine import URL
+
+# The text search configuration migration 0004 makes.
+TS_CONFIG = "newsarchive"
+# ts_rank's weights for D (byline, URL), C (body), B (dek), A (headline): the ratios of the
+# SQLite index's bm25 weights (0.5, 1, 5, 10).
+RANK_WEIGHTS = "{0.05, 0.1, 0.5, 1.0}"
+# A query's words as the index's parser sees them: letters and digits (as query.py keeps).
+_WORD = re.compile(r"[^\W_]+")
+# Rows per INSERT statement in bulk writes (psycopg's limit is 65,535 parameters).
+_ROWS_PER_STATEMENT = 500
+
+
+class PostgreSQL:
+    name = "postgresql"
+
+    def __init__(self) -> None:
+        self.index = TsvectorIndex()
+
+    def connect(self, url: URL) -> SAEngine:
+        if url.drivername == "postgresql":  # SQLAlchemy's default driver is psycopg2
+            url = url.set(drivername="postgresql+psycopg")
+        # A server that does not answer is an error within seconds, not minutes.
+        engine = create_engine(
+            url,
+            connect_args={"connect_timeout": 10, "application_name": "newsarchive"},
+            insertmanyvalues_page_size=_ROWS_PER_STATEMENT,
+        )
+        event.listen(engine, "begin", _on_begin)
+        return engine
+
+    def prepare_for_writing(self, engine: SAEngine) -> None:
+        pass  # nothing to set once: the server owns its journal
+
+    def insert_articles(
+        self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
+    ) -> dict[str, int]:
+        # One statement per 500 rows, numbered by the id sequence in the order given (the
+        # order the files were read in); RETURNING says which hashes were new.
+        ordered = list(items)
+        rows = [{**item.values, "sha256": item.sha256, "ingested_at": now} for item in ordered]
+        statement = (
+            insert(ArticleRow)
+            .on_conflict_do_nothing(index_elements=["sha256"])
+            .returning(ArticleRow.sha256, ArticleRow.id, sort_by_parameter_order=True)
+        )
+        inserted = {sha: id_ for sha, id_ in connection.execute(statement, rows)}
+        raws = [
+            {"article_id": inserted[item.sha256], "data": item.raw}
+            for item in ordered
+            if item.sha256 in inserted
+        ]
+        if raws:
+            connection.execute(insert(ArticleRawRow), raws)
+        return inserted
+
+    def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
+        statement = (
+            insert(ArticleSourceRow)
+            .on_conflict_do_nothing(index_elements=["article_id", "path"])
+            .returning(ArticleSourceRow.id)
+        )
+        return len(connection.execute(statement, list(rows)).all())
+
+    def integrity_problems(self, connection: Connection) -> list[str]:
+        return []  # the server keeps its own pages whole; verify checks the rows
+
+    def trouble(self, error: BaseException) -> Trouble:
+        orig = getattr(error, "orig", error)
+        state = getattr(orig, "sqlstate", None) or ""
+        if state in _TROUBLES:
+            return _TROUBLES[state]
+        for prefix, trouble in _TROUBLE_CLASSES.items():
+            if state.startswith(prefix):
+                return trouble
+        if not state:  # refused while connecting: psycopg gives the server's words only
+            message = str(orig)
+            for words, trouble in _CONNECT_TROUBLES:
+                if words in message:
+                    return trouble
+        return Trouble.OTHER
+
+
+_TROUBLES = {
+    "25006": Trouble.READ_ONLY,  # read_only_sql_transaction
+    "42501": Trouble.READ_ONLY,  # insufficient_privilege
+    "53100": Trouble.FULL,  # disk_full
+    "58030": Trouble.IO,  # io_error
+    "55P03": Trouble.LOCKED,  # lock_not_available
+    "40P01": Trouble.LOCKED,  # deadlock_detected
+    "57P01": Trouble.CONNECTION_LOST,  # admin_shutdown (pg_terminate_backend)
+    "57P02": Trouble.CONNECTION_LOST,  # crash_shutdown
+    "57P03": Trouble.UNREACHABLE,  # cannot_connect_now
+    "3D000": Trouble.NO_DATABASE,  # invalid_catalog_name
+    "28P01": Trouble.AUTH,  # invalid_password
+    "28000": Trouble.AUTH,  # invalid_authorization_specification
+}
+# A refused connection has no SQLSTATE in psycopg; the server's FATAL message tells.
+_CONNECT_TROUBLES = (
+    ("password authentication failed", Trouble.AUTH),
+    ("no password supplied", Trouble.AUTH),
+    ("role \"", Trouble.AUTH),  # role "x" does not exist
+    ("database \"", Trouble.NO_DATABASE),  # database "x" does not exist
+    ("connection", Trouble.UNREACHABLE),
+)
+_TROUBLE_CLASSES = {"08": Trouble.CONNECTION_LOST, "53": Trouble.FULL, "58": Trouble.IO}
+
+
+class TsvectorIndex:
+    """`articles.search_document` and its GIN index (see the module's docstring)."""
+
+    def index_new(self, connection: Connection, *, after: int) -> None:
+        pass  # a generated column: each row is indexed as it is written
+
+    def search(
+        self, connection: Connection, tree: Node, filters: Filters, limit: int
+    ) -> SearchResults:
+        params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
+        where = "a.search_document @@ q.q"
+        if filters.since is not None:
+            where += " AND a.published >= :since"
+            params["since"] = filters.since
+        if filters.until is not None:
+            where += " AND a.published <= :until"
+            params["until"] = filters.until
+        if filters.dated != "any":
+            where += f" AND a.date_source {'!=' if filters.dated == 'explicit' else '='} 'inferred'"
+        query = "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q"
+        # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
+        # RANK_WINDOW are ranked, as on SQLite.
+        params["window"] = RANK_WINDOW - 1
+        floor = connection.execute(
+            text(
+                f"SELECT a.id FROM articles a, {query} WHERE {where} "
+                "ORDER BY a.id DESC OFFSET :window LIMIT 1"
+            ),
+            params,
+        ).scalar()
+        if floor is not None:
+            where += " AND a.id >= :floor"
+            params["floor"] = floor
+        # Snippets are made for the page shown only: ts_headline re-reads the body.
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
+            f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
+        )
+        params["options"] = options
+        rows = connection.execute(
+            text(
+                "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
+                "ts_headline(CAST(:cfg AS regconfig), p.body, p.q, :options), "
+                "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
+                "ORDER BY s.id LIMIT 1) "
+                "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
+                "a.body, q.q, "
+                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.q) AS rank "
+                f"FROM articles a, {query} WHERE {where} ORDER BY rank, a.id DESC "
+                "LIMIT :limit) p ORDER BY p.rank, p.id DESC"
+            ),
+            params,
+        ).all()
+        undated = 0
+        if filters.by_date:
+            undated = connection.execute(
+                text(
+                    f"SELECT count(*) FROM articles a, {query} "
+                    "WHERE a.search_document @@ q.q AND a.published IS NULL"
+                ),
+                {"q": params["q"], "cfg": TS_CONFIG},
+            ).scalar_one()
+        hits = hits_from_rows(rows)
+        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None)
+
+    def problems(self, connection: Connection, articles: int) -> list[str]:
+        # Each stored document against the server's own generation expression for it.
+        expression = connection.execute(
+            text(
+                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
+                "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                "WHERE d.adrelid = CAST('articles' AS regclass) AND a.attname = 'search_document'"
+            )
+        ).scalar()
+        if expression is None:
+            return ["the search index is missing (articles.search_document)"]
+        stale = connection.execute(
+            text(
+                "SELECT count(*) FROM articles "
+                f"WHERE search_document IS DISTINCT FROM ({expression})"
+            )
+        ).scalar_one()
+        if stale:
+            return [f"the search index is out of step for {stale:,} articles"]
+        return []
+
+
+def tsquery(node: Node) -> str:
+    """The query tree as to_tsquery's text: each word a quoted lexeme (only letters and
+    digits, so nothing in it is syntax), a phrase's words joined by <->, a prefix marked :*,
+    and the operators &, |, & ! with brackets around every group."""
+    if isinstance(node, Term):
+        words = [f"'{word}'" for word in _WORD.findall(node.text)]
+        if node.prefix:
+            words[-1] += ":*"
+        return " <-> ".join(words) if len(words) > 1 else words[0]
+    if isinstance(node, All):
+        return " & ".join(f"({tsquery(part)})" for part in node.parts)
+    if isinstance(node, Any_):
+        return " | ".join(f"({tsquery(part)})" for part in node.parts)
+    assert isinstance(node, Without)
+    return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
+
+
+# The key of the advisory lock every write transaction takes (any constant: "newsarchive").
+WRITE_LOCK_KEY = 0x6E657773
+
+
+def _on_begin(connection: Any) -> None:
+    # One writer at a time, as on SQLite: write transactions are short (parsing happens
+    # outside them), and taking turns means two ingesters never wait on each other's
+    # uncommitted rows (which could deadlock), and ids follow each batch's file order.
+    if connection.get_execution_options().get("writes"):
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
