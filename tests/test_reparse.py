@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import Engine, text
 
+from newsarchive import config
+from newsarchive.archive import open_archive
 from newsarchive.cli import cli
 from newsarchive.parser import PARSER_VERSION
 
@@ -29,33 +33,38 @@ def _invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _age(db: Path, where: str = "1") -> None:
+@contextmanager
+def _engine(url: str) -> Iterator[Engine]:
+    archive = open_archive(config.resolve(url, Path.cwd()), create=False)
+    try:
+        yield archive.engine
+    finally:
+        archive.close()
+
+
+def _age(url: str, where: str = "1 = 1") -> None:
     """Make rows look as a previous parser stored them: no metadata lines, no byline, the
     URL line's text gone from the index."""
-    con = sqlite3.connect(db)
-    con.execute(
-        "UPDATE articles SET parser_version = 1, meta = '[]', byline = NULL, dateline = NULL "
-        f"WHERE {where}"
-    )
-    con.commit()
-    con.close()
+    with _engine(url) as engine, engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE articles SET parser_version = 1, meta = '[]', byline = NULL, "
+                f"dateline = NULL WHERE {where}"
+            )
+        )
 
 
-def _rows(db: Path) -> list[tuple[object, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(
-            "SELECT id, byline, meta, dateline, parser_version FROM articles ORDER BY id"
-        ).fetchall()
-    finally:
-        con.close()
+def _rows(url: str) -> list[tuple[object, ...]]:
+    with _engine(url) as engine, engine.connect() as connection:
+        query = "SELECT id, byline, meta, dateline, parser_version FROM articles ORDER BY id"
+        return [tuple(row) for row in connection.execute(text(query))]
 
 
-def test_dry_run_counts_and_shows_changes_and_writes_nothing(archive_path: Path) -> None:
+def test_dry_run_counts_and_shows_changes_and_writes_nothing(archive_url: str) -> None:
     assert _invoke("ingest", str(SEEDS), str(BYLINED))[0] == 0
-    fresh = _rows(archive_path)
-    _age(archive_path)
-    aged = _rows(archive_path)
+    fresh = _rows(archive_url)
+    _age(archive_url)
+    aged = _rows(archive_url)
     code, out, err = _invoke("reparse", "--dry-run")
     assert (code, out) == (0, "")
     assert "Read 2 of 2 articles again: 1 would change, 1 unchanged." in err
@@ -63,20 +72,20 @@ def test_dry_run_counts_and_shows_changes_and_writes_nothing(archive_path: Path)
     assert "  #2 byline: null -> Jane Doe" in err
     assert "  #2 meta: none -> 1 byline, 1 date, 1 url" in err
     assert "Nothing was written" in err
-    assert _rows(archive_path) == aged != fresh
+    assert _rows(archive_url) == aged != fresh
 
 
-def test_reparse_brings_rows_up_to_date_and_verify_passes(archive_path: Path) -> None:
+def test_reparse_brings_rows_up_to_date_and_verify_passes(archive_url: str) -> None:
     assert _invoke("ingest", str(SEEDS), str(BYLINED))[0] == 0
-    fresh = _rows(archive_path)
-    _age(archive_path)
+    fresh = _rows(archive_url)
+    _age(archive_url)
     code, _, err = _invoke("search", "Doe")
     assert code == 0 and "0 matches" in err  # the aged byline is not in the index
     code, _, err = _invoke("reparse")
     assert code == 0
     assert "Read 2 of 2 articles again: 1 changed, 1 unchanged." in err
-    assert _rows(archive_path) == fresh
-    assert all(row[-1] == PARSER_VERSION for row in _rows(archive_path))
+    assert _rows(archive_url) == fresh
+    assert all(row[-1] == PARSER_VERSION for row in _rows(archive_url))
     code, _, err = _invoke("verify")
     assert (code, err) == (0, "Checked 2 articles: all whole and exact.\n")
     code, out, _ = _invoke("search", "Doe", "--json")
@@ -85,9 +94,9 @@ def test_reparse_brings_rows_up_to_date_and_verify_passes(archive_path: Path) ->
     assert err == "Every article was read by this version's parser; nothing to do.\n"
 
 
-def test_verify_leaves_rows_of_an_older_parser_to_reparse(archive_path: Path) -> None:
+def test_verify_leaves_rows_of_an_older_parser_to_reparse(archive_url: str) -> None:
     assert _invoke("ingest", str(BYLINED))[0] == 0
-    _age(archive_path)
+    _age(archive_url)
     code, _, err = _invoke("verify")
     assert code == 0
     assert err == (
@@ -97,9 +106,9 @@ def test_verify_leaves_rows_of_an_older_parser_to_reparse(archive_path: Path) ->
     )
 
 
-def test_dates_given_with_published_are_kept(archive_path: Path) -> None:
+def test_dates_given_with_published_are_kept(archive_url: str) -> None:
     assert _invoke("ingest", str(BYLINED), "--published", "2001-02-03")[0] == 0
-    _age(archive_path)
+    _age(archive_url)
     code, _, err = _invoke("reparse")
     assert code == 0
     assert "Dates given with --published kept: 1." in err
@@ -114,7 +123,7 @@ def test_dates_given_with_published_are_kept(archive_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_killed_reparse_keeps_its_batches_and_a_rerun_finishes(
-    run: Run, tmp_path: Path, archive_path: Path
+    run: Run, tmp_path: Path, archive_url: str
 ) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
@@ -123,7 +132,7 @@ def test_a_killed_reparse_keeps_its_batches_and_a_rerun_finishes(
     for n in range(count):
         (folder / f"{n:05}.txt").write_text(template + f"\nStory number {n}.\n", encoding="utf-8")
     assert run("ingest", folder).returncode == 0
-    _age(archive_path)
+    _age(archive_url)
     process = subprocess.Popen(
         [newsarchive_executable(), "reparse"],
         stdout=subprocess.DEVNULL,
@@ -133,24 +142,23 @@ def test_a_killed_reparse_keeps_its_batches_and_a_rerun_finishes(
     # inside the run, where it claims to.
     done = 0
     deadline = time.monotonic() + 120
-    con = sqlite3.connect(f"file:{archive_path}?mode=ro", uri=True)
-    while time.monotonic() < deadline and process.poll() is None:
-        done = con.execute(
-            "SELECT count(*) FROM articles WHERE parser_version = ?", (PARSER_VERSION,)
-        ).fetchone()[0]
-        if done:
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.01)
-    con.close()
+    counted = text("SELECT count(*) FROM articles WHERE parser_version = :v")
+    with _engine(archive_url) as engine:
+        while time.monotonic() < deadline and process.poll() is None:
+            with engine.connect() as connection:
+                done = connection.execute(counted, {"v": PARSER_VERSION}).scalar_one()
+            if done:
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.01)
     process.wait()
     assert 0 < done < count, "the kill did not land inside the run"
-    left = count - len([r for r in _rows(archive_path) if r[-1] == PARSER_VERSION])
+    left = count - len([r for r in _rows(archive_url) if r[-1] == PARSER_VERSION])
     assert 0 < left < count and left % 500 == 0  # whole batches only
     again = run("reparse")
     assert again.returncode == 0
     assert f"Read {left:,} of {left:,} articles again: {left:,} changed" in again.stderr.decode()
-    assert all(r[-1] == PARSER_VERSION and r[1] == "Jane Doe" for r in _rows(archive_path))
+    assert all(r[-1] == PARSER_VERSION and r[1] == "Jane Doe" for r in _rows(archive_url))
     check = run("verify")
     assert check.returncode == 0, check.stderr
     assert check.stderr.decode().endswith("all whole and exact.\n")

@@ -6,6 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -49,6 +50,7 @@ def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
         con.close()
 
 
+@pytest.mark.sqlite_only  # compares the SQLite files byte for byte
 def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None:
     items = _items()
     ours, theirs = tmp_path / "ours.db", tmp_path / "theirs.db"
@@ -80,9 +82,9 @@ def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None
     assert _dump(ours) == _dump(theirs)
 
 
-def test_bulk_writes_read_back_as_the_articles_given(tmp_path: Path) -> None:
+def test_bulk_writes_read_back_as_the_articles_given(archive_url: str, tmp_path: Path) -> None:
     items = _items()
-    archive = _archive(tmp_path / "archive.db")
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=True)
     with archive.writing() as store:
         ids = store.add_articles(items, NOW)
         store.add_sources([(ids[items[0].sha256], "/x/a.txt")], NOW)
@@ -96,9 +98,11 @@ def test_bulk_writes_read_back_as_the_articles_given(tmp_path: Path) -> None:
     assert {f: getattr(stored, f) for f in fields} == {f: getattr(expected, f) for f in fields}
 
 
-def test_an_article_stored_meanwhile_is_skipped_and_the_rest_get_ids(tmp_path: Path) -> None:
+def test_an_article_stored_meanwhile_is_skipped_and_the_rest_get_ids(
+    archive_url: str, tmp_path: Path
+) -> None:
     first, second = _items()
-    archive = _archive(tmp_path / "archive.db")
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=True)
     with archive.writing() as store:
         assert store.add_articles([second], NOW) == {second.sha256: 1}
     with archive.writing() as store:
@@ -109,9 +113,11 @@ def test_an_article_stored_meanwhile_is_skipped_and_the_rest_get_ids(tmp_path: P
         assert store.raw(3) == first.raw
 
 
-def test_the_same_article_twice_in_one_call_is_stored_once(tmp_path: Path) -> None:
+def test_the_same_article_twice_in_one_call_is_stored_once(
+    archive_url: str, tmp_path: Path
+) -> None:
     first, _ = _items()
-    archive = _archive(tmp_path / "archive.db")
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=True)
     with archive.writing() as store:
         assert store.add_articles([first, first], NOW) == {first.sha256: 1}
     with archive.reading() as store:

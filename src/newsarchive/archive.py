@@ -58,12 +58,11 @@ class Archive:
             raise StorageError(trouble, " ".join(str(exc.orig).split())) from exc
 
     def batches(
-        self, *, size: int, parsed_before: int | None = None
+        self, *, size: int, after: int = 0, parsed_before: int | None = None
     ) -> Iterator[list[StoredRecord]]:
-        """Every stored article in id order, `size` at a time, each batch read in its own
-        short transaction (so a writer between batches, as reparse is, never waits long).
-        `parsed_before` keeps only articles an older parser version read."""
-        after = 0
+        """Every stored article past id `after` in id order, `size` at a time, each batch
+        read in its own short transaction (so a writer between batches, as reparse is, never
+        waits long). `parsed_before` keeps only articles an older parser version read."""
         while True:
             with self.reading() as store:
                 batch = store.records(after=after, limit=size, parsed_before=parsed_before)

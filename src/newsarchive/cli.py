@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -286,7 +286,9 @@ def _summary(report: IngestReport, *, interrupted: bool = False) -> str:
 
 
 @contextmanager
-def _counting(console: Console, what: str) -> Iterator[Any]:
+def _counting(
+    console: Console, what: str, counts: Callable[[Any], tuple[int, int]]
+) -> Iterator[Any]:
     """A live count of checked items on stderr when it is a terminal; nothing otherwise."""
     if not console.is_terminal:
         yield None
@@ -303,7 +305,8 @@ def _counting(console: Console, what: str) -> Iterator[Any]:
         task = progress.add_task(what, total=None)
 
         def update(report: Any) -> None:
-            progress.update(task, completed=report.checked, total=report.stale)
+            done, total = counts(report)
+            progress.update(task, completed=done, total=total)
 
         yield update
 
@@ -522,7 +525,7 @@ def reparse(app: App, dry_run: bool) -> None:
     from newsarchive.reparse import reparse as reparse_all
 
     err = _console(stderr=True)
-    with _counting(err, "articles") as on_progress:
+    with _counting(err, "articles", lambda r: (r.checked, r.stale)) as on_progress:
         report = reparse_all(app.archive(), dry_run=dry_run, on_progress=on_progress)
     err.print(render_reparse(report, dry_run=dry_run), soft_wrap=True, markup=False)
 
@@ -556,6 +559,50 @@ def render_reparse(report: Any, *, dry_run: bool) -> str:
                 )
         lines.append("Nothing was written; run 'newsarchive reparse' to store the changes.")
     return "\n".join(lines)
+
+
+@cli.command(name="copy")
+@click.argument("destination", metavar="DEST")
+@click.pass_obj
+def copy_(app: App, destination: str) -> None:
+    """Copy every article into another archive: a new SQLite file or a PostgreSQL database.
+
+    Ids, parsed fields, dates with their evidence, raw bytes, and every source path with
+    the time it was first seen are kept: the copy is exact ('newsarchive --db DEST verify'
+    checks it). DEST must be empty; a copy that was stopped or killed carries on where it
+    stopped when run again.
+
+    \b
+    Examples:
+      newsarchive copy postgresql://me@dbhost/news          # to a shared server
+      newsarchive --db postgresql://me@dbhost/news copy news-backup.db
+    """
+    from newsarchive.archive import open_archive
+    from newsarchive.transfer import copy_archive
+
+    target = config.resolve(destination, config.default_data_dir())
+    where = target.describe()
+    if where == app.location.describe():
+        raise click.UsageError("DEST is the archive being copied; name another archive.")
+    source = app.archive()
+    err = _console(stderr=True)
+    counts = _counting(err, "articles copied", lambda r: (r.already_there + r.copied, r.total))
+    try:
+        with counts as on_progress:
+            report = copy_archive(
+                source, open_archive(target, create=True), on_progress=on_progress
+            )
+    except KeyboardInterrupt:
+        err.print("Interrupted; run the same copy again to carry on.", soft_wrap=True)
+        sys.exit(EXIT_INTERRUPTED)
+    earlier = report.already_there
+    resumed = f" ({earlier:,} were there from an earlier run)" if earlier else ""
+    err.print(
+        f"Copied {report.copied:,} articles with {report.paths:,} source paths to {where}"
+        f"{resumed}. Check it with: newsarchive --db {where} verify",
+        soft_wrap=True,
+        markup=False,
+    )
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, select, update
+from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
@@ -36,6 +36,12 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
+class SourcePath:
+    path: str
+    first_seen: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class StoredRecord:
     """A stored article as its columns, with its raw bytes and every path it was read from
     (first seen first): what verify, redate and reparse read again."""
@@ -46,7 +52,7 @@ class StoredRecord:
     parser_version: int
     columns: dict[str, Any]  # every other column of the articles table, by name
     data: bytes
-    sources: tuple[str, ...]
+    sources: tuple[SourcePath, ...]
 
     @property
     def date_source(self) -> str | None:
@@ -55,7 +61,7 @@ class StoredRecord:
 
     @property
     def source(self) -> str:
-        return self.sources[0] if self.sources else ""
+        return self.sources[0].path if self.sources else ""
 
 
 class Store:
@@ -100,6 +106,47 @@ class Store:
         if not self._writable:
             raise AssertionError("a write through a Store from Archive.reading()")
         return self._session.connection()
+
+    def copy_in(self, records: Sequence[StoredRecord]) -> None:
+        """Store articles exactly as another archive holds them: the same ids, columns, raw
+        bytes and source paths with their times (for `copy`; the ids must be free)."""
+        if not records:
+            return
+        connection = self._writing()
+        connection.execute(
+            insert(ArticleRow),
+            [
+                {
+                    **r.columns,
+                    "id": r.id,
+                    "sha256": r.sha256,
+                    "ingested_at": r.ingested_at,
+                    "parser_version": r.parser_version,
+                }
+                for r in records
+            ],
+        )
+        connection.execute(
+            insert(ArticleRawRow), [{"article_id": r.id, "data": r.data} for r in records]
+        )
+        sources = [
+            {"article_id": r.id, "path": s.path, "first_seen": s.first_seen}
+            for r in records
+            for s in r.sources
+        ]
+        if sources:
+            connection.execute(insert(ArticleSourceRow), sources)
+        self._engine.ids_taken(connection)
+
+    def last(self) -> tuple[int, str] | None:
+        """The id and hash of the article with the highest id, if any."""
+        row = self._session.execute(
+            select(ArticleRow.id, ArticleRow.sha256).order_by(ArticleRow.id.desc()).limit(1)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def sha256_of(self, article_id: int) -> str | None:
+        return self._session.scalar(select(ArticleRow.sha256).where(ArticleRow.id == article_id))
 
     def set_dates(self, updates: Sequence[dict[str, Any]]) -> None:
         """Replace the date columns of articles: each update has `id` and DATE_COLUMNS."""
@@ -152,16 +199,18 @@ class Store:
         if parsed_before is not None:
             query = query.where(ArticleRow.parser_version < parsed_before)
         rows = self._session.execute(query).mappings().all()
-        sources: dict[int, list[str]] = {}
+        sources: dict[int, list[SourcePath]] = {}
         ids = [row["id"] for row in rows]
         for start in range(0, len(ids), _IN_CHUNK):
             found = self._session.execute(
-                select(ArticleSourceRow.article_id, ArticleSourceRow.path)
+                select(
+                    ArticleSourceRow.article_id, ArticleSourceRow.path, ArticleSourceRow.first_seen
+                )
                 .where(ArticleSourceRow.article_id.in_(ids[start : start + _IN_CHUNK]))
                 .order_by(ArticleSourceRow.id)
             )
-            for article_id, path in found:
-                sources.setdefault(article_id, []).append(path)
+            for article_id, path, first_seen in found:
+                sources.setdefault(article_id, []).append(SourcePath(path, _as_utc(first_seen)))
         return [_record(row, tuple(sources.get(row["id"], ()))) for row in rows]
 
     def count_parsed_before(self, version: int) -> int:
@@ -285,7 +334,7 @@ def _first_source() -> Any:
     )
 
 
-def _record(row: Any, sources: tuple[str, ...]) -> StoredRecord:
+def _record(row: Any, sources: tuple[SourcePath, ...]) -> StoredRecord:
     columns = dict(row)
     return StoredRecord(
         id=columns.pop("id"),

@@ -107,6 +107,10 @@ class Engine(Protocol):
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         """Insert (article_id, path, first_seen) rows not stored yet; return how many were."""
 
+    def ids_taken(self, connection: Connection) -> None:
+        """Rows were inserted with ids of their own (a copy): let ids the engine hands out
+        from now on continue past them."""
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         """What the engine's own checks say is wrong with the database."""
 

@@ -100,6 +100,15 @@ class PostgreSQL:
         )
         return len(connection.execute(statement, list(rows)).all())
 
+    def ids_taken(self, connection: Connection) -> None:
+        for table in ("articles", "article_sources"):
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
+            )
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         return []  # the server keeps its own pages whole; verify checks the rows
 
@@ -137,8 +146,8 @@ _TROUBLES = {
 _CONNECT_TROUBLES = (
     ("password authentication failed", Trouble.AUTH),
     ("no password supplied", Trouble.AUTH),
-    ("role \"", Trouble.AUTH),  # role "x" does not exist
-    ("database \"", Trouble.NO_DATABASE),  # database "x" does not exist
+    ('role "', Trouble.AUTH),  # role "x" does not exist
+    ('database "', Trouble.NO_DATABASE),  # database "x" does not exist
     ("connection", Trouble.UNREACHABLE),
 )
 _TROUBLE_CLASSES = {"08": Trouble.CONNECTION_LOST, "53": Trouble.FULL, "58": Trouble.IO}

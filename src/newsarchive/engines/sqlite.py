@@ -111,6 +111,9 @@ class SQLite:
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         return _insert(connection, ArticleSourceRow.__table__, rows, unique=("article_id", "path"))
 
+    def ids_taken(self, connection: Connection) -> None:
+        pass  # ids are max(id) + n here, and SQLite's rowids follow max(rowid)
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         execute = connection.exec_driver_sql
         problems = [
