@@ -4,11 +4,14 @@ expression (the SQLite index's), or one clear error."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsarchive.engines.postgres import tsquery
 from newsarchive.engines.sqlite import fts5_expression
 from newsarchive.query import All, Any_, QueryError, Term, Without, normalise, parse_query
 
@@ -94,3 +97,39 @@ def test_the_tree_keeps_the_grammar() -> None:
     assert parse_query("a OR b c").tree == Any_((Term("a"), All((Term("b"), Term("c")))))
     assert parse_query("x NOT y*").tree == Without(Term("x"), Term("y", prefix=True))
     assert parse_query('"two words"').tree == Term("two words")
+
+
+@pytest.fixture(scope="module")
+def tsquery_check(postgres_database: str) -> Iterator[Callable[[str], object]]:
+    """Runs a compiled query on a PostgreSQL archive's search configuration."""
+    import psycopg
+
+    from newsarchive import config
+    from newsarchive.archive import open_archive
+
+    open_archive(config.resolve(postgres_database, Path.cwd()), create=True).close()
+    with psycopg.connect(postgres_database, autocommit=True) as connection:
+        yield lambda q: connection.execute(
+            "SELECT to_tsquery('newsarchive', %s) @@ to_tsvector('newsarchive', 'zürich news')",
+            (q,),
+        ).fetchone()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab Zü\"()*-:^+.NOTRAD_\t&|!<>'"), max_size=30) | st.text())
+def test_any_text_is_a_valid_tsquery_or_a_query_error(
+    tsquery_check: Callable[[str], object], text: str
+) -> None:
+    try:
+        query = parse_query(text)
+    except QueryError:
+        return
+    tsquery_check(tsquery(query.tree))
+
+
+def test_tsquery_quotes_every_word_and_keeps_the_grammar() -> None:
+    assert tsquery(parse_query("a OR b c").tree) == "('a') | (('b') & ('c'))"
+    assert tsquery(parse_query('"minor incursion" NOT ukrain*').tree) == (
+        "('minor' <-> 'incursion') & !('ukrain':*)"
+    )
+    assert tsquery(parse_query("x'y & z|!").tree) == "('x' <-> 'y') & ('z')"
