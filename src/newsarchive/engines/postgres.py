@@ -137,8 +137,8 @@ _TROUBLES = {
 _CONNECT_TROUBLES = (
     ("password authentication failed", Trouble.AUTH),
     ("no password supplied", Trouble.AUTH),
-    ("role \"", Trouble.AUTH),  # role "x" does not exist
-    ("database \"", Trouble.NO_DATABASE),  # database "x" does not exist
+    ('role "', Trouble.AUTH),  # role "x" does not exist
+    ('database "', Trouble.NO_DATABASE),  # database "x" does not exist
     ("connection", Trouble.UNREACHABLE),
 )
 _TROUBLE_CLASSES = {"08": Trouble.CONNECTION_LOST, "53": Trouble.FULL, "58": Trouble.IO}
