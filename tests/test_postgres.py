@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -43,7 +44,7 @@ def _sql(url: str, *statements: str) -> list[tuple[object, ...]]:
 
 def _count(url: str, table: str = "articles") -> int:
     try:
-        return int(_sql(url, f"SELECT count(*) FROM {table}")[0][0])  # type: ignore[call-overload]
+        return cast(int, _sql(url, f"SELECT count(*) FROM {table}")[0][0])
     except Exception:  # the schema is not there yet
         return -1
 

@@ -73,12 +73,14 @@ def _check(db: Path) -> int:
         con.close()
 
 
-def _start(db: Path, *paths: Path, **kwargs: object) -> subprocess.Popen[bytes]:
+def _start(
+    db: Path, *paths: Path, preexec_fn: Callable[[], object] | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [newsarchive_executable(), "--db", str(db), "ingest", *map(str, paths)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        **kwargs,  # type: ignore[call-overload]
+        preexec_fn=preexec_fn,
     )
 
 
@@ -113,7 +115,7 @@ def _kill_when(process: subprocess.Popen[bytes], reached: Callable[[], bool]) ->
 # Where the kill lands, by what the test sees of the archive, not by a clock: while the
 # file is being created and migrated, and just after the first and the second batch commit
 # (so while the next batch is being parsed and written).
-KILL_POINTS = {
+KILL_POINTS: dict[str, Callable[[Path], bool]] = {
     "creating the archive": lambda db: db.exists(),
     "after batch 1": lambda db: (_stored(db) or 0) >= 1000,
     "after batch 2": lambda db: (_stored(db) or 0) >= 2000,

@@ -44,15 +44,17 @@ def _article(**changes: object) -> StoredArticle:
 
 
 def _plain(renderable: object, width: int = 80) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False)
+    out = io.StringIO()
+    console = Console(file=out, width=width, color_system=None, legacy_windows=False)
     console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return out.getvalue()
 
 
 def _terminal(renderable: object) -> str:
-    console = Console(file=io.StringIO(), width=80, force_terminal=True, color_system="truecolor")
+    out = io.StringIO()
+    console = Console(file=out, width=80, force_terminal=True, color_system="truecolor")
     console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return out.getvalue()
 
 
 def test_article_view_text() -> None:
