@@ -34,6 +34,7 @@ TIERS = {
     "ingest": 8,
     "verify": 8,
     "reparse": 8,
+    "transfer": 8,
     "render": 8,
     "cli": 9,
     "__main__": 10,
@@ -54,6 +55,7 @@ FORBIDDEN = {
     "archive": {"click", "rich"},
     "ingest": {"click", "rich"},
     "reparse": {"click", "rich"},
+    "transfer": {"click", "rich"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }
 
