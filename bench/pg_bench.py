@@ -486,7 +486,7 @@ def bench_reading(args: argparse.Namespace) -> None:
         f"whole processes: medians of {process_runs}, ms"
     )
     print(
-        f"{'':26} {'matches':>8} {'ours':>8} {'in sess':>8} {'raw':>8} {'ours/raw':>8} "
+        f"{'':30} {'matches':>8} {'ours':>8} {'in sess':>8} {'raw':>8} {'ours/raw':>8} "
         f"{'sess/raw':>8}   process: ours / raw"
     )
     session = Session(archive.engine)  # held open, as a command holds it
@@ -495,7 +495,7 @@ def bench_reading(args: argparse.Namespace) -> None:
     def line(label: str, matches: str, timings: list[float], process: list[float]) -> None:
         ours_ms, session_ms, raw_ms = timings
         print(
-            f"{label:26} {matches:>8} {ours_ms:8.2f} {session_ms:8.2f} {raw_ms:8.2f} "
+            f"{label:30} {matches:>8} {ours_ms:8.2f} {session_ms:8.2f} {raw_ms:8.2f} "
             f"{ours_ms / raw_ms:8.2f} {session_ms / raw_ms:8.2f}   "
             f"{process[0]:.0f} / {process[1]:.0f}"
         )

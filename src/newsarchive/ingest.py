@@ -14,12 +14,13 @@ import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any, cast
 
 from newsarchive.archive import Archive
 from newsarchive.errors import ArchiveError, StorageError, Trouble
@@ -220,7 +221,7 @@ class Ingester:
     def _dated(self, values: ArticleValues) -> ArticleValues:
         if self._published is None:
             return values
-        return {**values, **dated_values(self._published)}
+        return cast(ArticleValues, {**values, **dated_values(self._published)})
 
     def _write(self, batch: _Batch) -> None:
         """Store the batch's new articles and every path, in one short transaction."""
@@ -288,7 +289,7 @@ def redate(
             (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue
-            new = {c: values[c] for c in DATE_COLUMNS}
+            new = {c: cast(Mapping[str, Any], values)[c] for c in DATE_COLUMNS}
             old = {c: record.columns[c] for c in DATE_COLUMNS}
             if new == old:
                 continue

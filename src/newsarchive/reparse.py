@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from newsarchive.archive import Archive
 from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
-from newsarchive.rows import DATE_COLUMNS, PARSED_COLUMNS, prepare
+from newsarchive.rows import changed_columns, prepare
 from newsarchive.store import StoredRecord
 
 BATCH_SIZE = 500
@@ -78,23 +78,22 @@ def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     if isinstance(values, str):
         report.unparsable += 1
         return update
-    columns = list(PARSED_COLUMNS)
     if record.date_source == DateSource.CLI.value:
         report.kept_given += 1
-    else:
-        columns += DATE_COLUMNS
-    changed = [c for c in columns if values[c] != record.columns[c]]
+    changed = changed_columns(values, record.columns, record.date_source)
     if not changed:
         return update
+    new = cast(Mapping[str, Any], values)
     report.changed += 1
     for column in changed:
         report.by_column[column] += 1
         examples = report.examples.setdefault(column, [])
         if len(examples) < EXAMPLES_PER_FIELD:
-            old, new = record.columns[column], values[column]
-            examples.append(Change(record.id, column, _shown(old), _shown(new)))
-    # Text columns are set together, so that the search index's trigger sees one update.
-    update.update({c: values[c] for c in columns})
+            examples.append(
+                Change(record.id, column, _shown(record.columns[column]), _shown(new[column]))
+            )
+    # Changed columns are set together, so that the search index's trigger sees one update.
+    update.update({c: new[c] for c in changed})
     return update
 
 

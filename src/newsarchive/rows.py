@@ -12,12 +12,41 @@ import os
 import signal
 import threading
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
 
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
 from newsarchive.models import STORY_KINDS, Article, Block, DateSource, MetaLine
 from newsarchive.parser import PARSER_VERSION, parse_article
+
+
+class DateValues(TypedDict):
+    """The columns that say when an article was published, and how that is known."""
+
+    published: dt.date | None
+    date_source: str | None  # a DateSource value
+    date_confidence: float | None
+    date_evidence: list[str]
+
+
+class ArticleValues(DateValues):
+    """An article's columns in the articles table, but its id, hash and ingest time: what
+    parsing its bytes gives. The one list of them outside db.py's ORM class."""
+
+    headline: str
+    dek: str | None
+    byline: str | None
+    source_url: str | None
+    dateline: str | None
+    meta: list[dict[str, str]]
+    body: str
+    blocks: list[dict[str, str]]
+    word_count: int
+    encoding: str
+    byte_size: int
+    parser_version: int
+
 
 # The columns a parse of an article's bytes decides (its dates are DATE_COLUMNS).
 PARSED_COLUMNS = (
@@ -31,11 +60,8 @@ PARSED_COLUMNS = (
     "blocks",
     "word_count",
 )
-# The columns that say when an article was published, and how that is known.
-DATE_COLUMNS = ("published", "date_source", "date_confidence", "date_evidence")
+DATE_COLUMNS = tuple(DateValues.__annotations__)
 
-# An article's column values, but its hash and ingest time.
-ArticleValues = dict[str, Any]
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
 
@@ -99,7 +125,19 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
     }
 
 
-def dated_values(published: dt.date) -> ArticleValues:
+def changed_columns(
+    values: ArticleValues, stored: Mapping[str, Any], date_source: str | None
+) -> list[str]:
+    """The columns where a new parse (`values`) differs from what is stored: the parsed
+    ones, and the dates too unless the user gave them (ingest --published)."""
+    columns: tuple[str, ...] = PARSED_COLUMNS
+    if date_source != DateSource.CLI.value:
+        columns += DATE_COLUMNS
+    by_name = cast(Mapping[str, Any], values)  # a TypedDict, read here by column name
+    return [c for c in columns if by_name[c] != stored[c]]
+
+
+def dated_values(published: dt.date) -> DateValues:
     """The date columns for a date the user gave (ingest --published)."""
     return {
         "published": published,

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from newsarchive.archive import Archive
-from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
-from newsarchive.rows import DATE_COLUMNS, PARSED_COLUMNS, prepare
+from newsarchive.rows import DATE_COLUMNS, changed_columns, prepare
 
 BATCH_SIZE = 500
 
@@ -70,10 +69,7 @@ def _check_articles(archive: Archive, report: VerifyReport) -> Iterator[Problem]
             if record.parser_version != PARSER_VERSION:
                 report.parsed_before += 1
                 continue
-            columns = list(PARSED_COLUMNS)
-            if record.date_source != DateSource.CLI.value:
-                columns += DATE_COLUMNS
-            differ = [c for c in columns if values[c] != record.columns[c]]
+            differ = changed_columns(values, record.columns, record.date_source)
             if differ:
                 hint = ""
                 if set(differ) <= set(DATE_COLUMNS):

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from newsarchive.models import SearchHit
     from newsarchive.query import Node
+    from newsarchive.rows import ArticleValues
 
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
@@ -41,7 +42,7 @@ class NewArticle:
     """A parsed article ready to store: its column values, and the bytes it was parsed from."""
 
     sha256: str
-    values: dict[str, Any]  # the articles columns but id, sha256 and ingested_at
+    values: ArticleValues
     raw: bytes
 
 

@@ -86,7 +86,7 @@ class SQLite:
         # look-up after the insert.
         last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM articles").scalar()
         assert isinstance(last, int)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {**item.values, "id": last + n, "sha256": item.sha256, "ingested_at": now}
             for n, item in enumerate(items, 1)
         ]
