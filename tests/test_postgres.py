@@ -127,8 +127,9 @@ def test_a_connection_killed_by_the_server_keeps_every_batch_and_a_rerun_complet
     _wait_for(lambda: _count(pg_url) >= 1000, process)  # a batch committed, more under way
     _sql(
         pg_url,
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        "WHERE application_name = 'newsarchive' AND pid <> pg_backend_pid()",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "  # this test's ingest only
+        "WHERE application_name = 'newsarchive' AND datname = current_database() "
+        "AND pid <> pg_backend_pid()",
     )
     _out, err = process.communicate(timeout=120)
     if process.returncode == 0:
