@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.dialects.postgresql import insert
 
-from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
 from newsarchive.engines import (
     MARK_END,
     MARK_START,
@@ -73,32 +72,40 @@ class PostgreSQL:
     def insert_articles(
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
-        # One statement per 500 rows, numbered by the id sequence in the order given (the
-        # order the files were read in); RETURNING says which hashes were new.
-        ordered = list(items)
-        rows = [{**item.values, "sha256": item.sha256, "ingested_at": now} for item in ordered]
-        statement = (
-            insert(ArticleRow)
-            .on_conflict_do_nothing(index_elements=["sha256"])
-            .returning(ArticleRow.sha256, ArticleRow.id, sort_by_parameter_order=True)
-        )
-        inserted = {sha: id_ for sha, id_ in connection.execute(statement, rows)}
-        raws = [
-            {"article_id": inserted[item.sha256], "data": item.raw}
-            for item in ordered
-            if item.sha256 in inserted
-        ]
-        if raws:
-            connection.execute(insert(ArticleRawRow), raws)
+        # COPY into a scratch table, then one INSERT ... SELECT in file order: the id
+        # sequence numbers rows in that order, a hash stored already (or by a writer before
+        # us) is skipped, and RETURNING says which were new. COPY costs the client a tenth
+        # of what parameterised INSERTs do (see bench/README.md).
+        driver = _driver(connection)
+        with _wrapped("COPY articles"), driver.cursor() as cursor:
+            _scratch_tables(driver)
+            with cursor.copy(f"COPY na_incoming (ord, {_COPIED}) FROM STDIN") as copy:
+                for n, item in enumerate(items):
+                    copy.write_row((n, item.sha256, now, *_article_row(item.values)))
+            cursor.execute(
+                f"INSERT INTO articles ({_COPIED}) SELECT {_COPIED} FROM na_incoming "
+                "ORDER BY ord ON CONFLICT (sha256) DO NOTHING RETURNING sha256, id"
+            )
+            inserted: dict[str, int] = dict(cursor.fetchall())
+            with cursor.copy("COPY article_raw (article_id, data) FROM STDIN") as copy:
+                for item in items:
+                    if item.sha256 in inserted:
+                        copy.write_row((inserted[item.sha256], item.raw))
         return inserted
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
-        statement = (
-            insert(ArticleSourceRow)
-            .on_conflict_do_nothing(index_elements=["article_id", "path"])
-            .returning(ArticleSourceRow.id)
-        )
-        return len(connection.execute(statement, list(rows)).all())
+        driver = _driver(connection)
+        with _wrapped("COPY article_sources"), driver.cursor() as cursor:
+            _scratch_tables(driver)
+            with cursor.copy("COPY na_sources (article_id, path, first_seen) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((row["article_id"], row["path"], row["first_seen"]))
+            cursor.execute(
+                "INSERT INTO article_sources (article_id, path, first_seen) "
+                "SELECT article_id, path, first_seen FROM na_sources ORDER BY ord "
+                "ON CONFLICT (article_id, path) DO NOTHING"
+            )
+            return int(cursor.rowcount)
 
     def ids_taken(self, connection: Connection) -> None:
         for table in ("articles", "article_sources"):
@@ -255,6 +262,66 @@ def tsquery(node: Node) -> str:
         return " | ".join(f"({tsquery(part)})" for part in node.parts)
     assert isinstance(node, Without)
     return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
+
+
+# The columns bulk ingest COPYs, in this order (article_values' keys, with the hash and the
+# ingest time first).
+_VALUES = (
+    "headline",
+    "dek",
+    "byline",
+    "source_url",
+    "dateline",
+    "meta",
+    "parser_version",
+    "published",
+    "date_source",
+    "date_confidence",
+    "date_evidence",
+    "body",
+    "blocks",
+    "word_count",
+    "encoding",
+    "byte_size",
+)
+_COPIED = ", ".join(("sha256", "ingested_at", *_VALUES))
+_JSON = frozenset({"meta", "date_evidence", "blocks"})
+
+
+def _article_row(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    from psycopg.types.json import Json
+
+    return tuple(Json(values[c]) if c in _JSON else values[c] for c in _VALUES)
+
+
+def _driver(connection: Connection) -> Any:
+    """The psycopg connection under SQLAlchemy's, in the same transaction."""
+    return connection.connection.driver_connection
+
+
+@contextmanager
+def _wrapped(statement: str) -> Iterator[None]:
+    """psycopg's errors from COPY and friends as SQLAlchemy's, as every other statement's
+    are, so the archive tells them apart in one place (Archive._classified)."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def _scratch_tables(driver: Any) -> None:
+    """Session-private tables that COPY fills; emptied at every commit or rollback."""
+    driver.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS na_incoming ON COMMIT DELETE ROWS AS "
+        f"SELECT 0 AS ord, {_COPIED} FROM articles WITH NO DATA"
+    )
+    driver.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS na_sources (ord bigserial, article_id integer, "
+        "path text, first_seen timestamptz) ON COMMIT DELETE ROWS"
+    )
 
 
 # The key of the advisory lock every write transaction takes (any constant: "newsarchive").
