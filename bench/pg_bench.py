@@ -34,6 +34,9 @@ TsvectorIndex issues, sent as they are through a bare psycopg connection in auto
 ("raw"; its hit ids are checked against ours). The same for `Store.list(limit=20)` and
 `Store.get(id)` against their SQL, and as whole processes: `newsarchive --db URL search TERM`,
 `list --limit 20` and `show ID` against `python -c` running the raw SQL with psycopg.
+To time a fixed copy of the code while the checkout changes (the venv's install is editable),
+put its `src` first: `git archive COMMIT | tar -x -C DIR`, then `PYTHONPATH=DIR/src python
+bench/pg_bench.py ...` (the ingest processes inherit it); the first line says which was used.
 Not a test: numbers depend on the machine.
 """
 
@@ -586,6 +589,9 @@ def main() -> int:
     if args.load_floor:  # the floor's own process
         print(json.dumps(load_floor(args.corpus, args.load_floor, args.batch)))
         return 0
+    import newsarchive
+
+    print(f"newsarchive from {Path(newsarchive.__file__).parent}; server {args.server}")
     if not args.reuse:
         bench_ingest(args)
     if args.search_runs > 0:
