@@ -32,11 +32,12 @@ class Archive:
         self.engine = engine
         self.backend = backend
         self.where = where  # as the user would recognise it (no password)
+        self._reader = backend.for_reading(engine)
         self._writer = engine.execution_options(writes=True)
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        with self._classified(), Session(self.engine) as session, session.begin():
+        with self._classified(), Session(self._reader) as session, session.begin():
             yield Store(session, self.backend)
 
     @contextmanager

@@ -95,6 +95,9 @@ class Engine(Protocol):
     def connect(self, url: URL) -> SAEngine:
         """A SQLAlchemy engine on the archive, set up as this engine needs."""
 
+    def for_reading(self, engine: SAEngine) -> SAEngine:
+        """The engine that read transactions use (it may skip what reads do not need)."""
+
     def prepare_for_writing(self, engine: SAEngine) -> None:
         """Once the archive is known to be ours and current: settings that persist (WAL)."""
 

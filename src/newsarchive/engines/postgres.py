@@ -66,6 +66,13 @@ class PostgreSQL:
         event.listen(engine, "begin", _on_begin)
         return engine
 
+    def for_reading(self, engine: SAEngine) -> SAEngine:
+        # Reads without BEGIN and COMMIT: two round trips saved on every command (0.3 ms
+        # and more on a busy server, a third of a rare word's search). Each statement sees
+        # the archive as committed when it starts; a reading command's few statements may
+        # thus see a batch committed between them, never half of one.
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+
     def prepare_for_writing(self, engine: SAEngine) -> None:
         pass  # nothing to set once: the server owns its journal
 

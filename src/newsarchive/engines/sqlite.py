@@ -64,6 +64,9 @@ class SQLite:
         event.listen(engine, "begin", _on_begin)
         return engine
 
+    def for_reading(self, engine: SAEngine) -> SAEngine:
+        return engine  # a read's BEGIN DEFERRED costs nothing (see _on_begin)
+
     def prepare_for_writing(self, engine: SAEngine) -> None:
         """Put the archive in WAL mode (it stays so): readers never block the writer.
 
