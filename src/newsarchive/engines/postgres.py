@@ -31,6 +31,7 @@ from newsarchive.engines import (
 )
 from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
+from newsarchive.rows import ArticleValues
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -281,26 +282,9 @@ def tsquery(node: Node) -> str:
     return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
 
 
-# The columns bulk ingest COPYs, in this order (article_values' keys, with the hash and the
-# ingest time first).
-_VALUES = (
-    "headline",
-    "dek",
-    "byline",
-    "source_url",
-    "dateline",
-    "meta",
-    "parser_version",
-    "published",
-    "date_source",
-    "date_confidence",
-    "date_evidence",
-    "body",
-    "blocks",
-    "word_count",
-    "encoding",
-    "byte_size",
-)
+# The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every
+# column parsing gives (rows.ArticleValues).
+_VALUES = tuple(ArticleValues.__annotations__)
 _COPIED = ", ".join(("sha256", "ingested_at", *_VALUES))
 _JSON = frozenset({"meta", "date_evidence", "blocks"})
 
