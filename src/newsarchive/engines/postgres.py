@@ -112,18 +112,22 @@ class PostgreSQL:
         return inserted
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
+        # As insert_articles: the paths already recorded are looked up under the write lock,
+        # the rest COPYd straight in.
         driver = _driver(connection)
         with _wrapped("COPY article_sources"), driver.cursor() as cursor:
-            _scratch_tables(driver)
-            with cursor.copy("COPY na_sources (article_id, path, first_seen) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((row["article_id"], row["path"], row["first_seen"]))
             cursor.execute(
-                "INSERT INTO article_sources (article_id, path, first_seen) "
-                "SELECT article_id, path, first_seen FROM na_sources ORDER BY ord "
-                "ON CONFLICT (article_id, path) DO NOTHING"
+                "SELECT article_id, path FROM article_sources WHERE article_id = ANY(%s)",
+                (list({row["article_id"] for row in rows}),),
             )
-            return int(cursor.rowcount)
+            recorded = set(cursor.fetchall())
+            fresh = [row for row in rows if (row["article_id"], row["path"]) not in recorded]
+            with cursor.copy(
+                "COPY article_sources (article_id, path, first_seen) FROM STDIN"
+            ) as copy:
+                for row in fresh:
+                    copy.write_row((row["article_id"], row["path"], row["first_seen"]))
+        return len(fresh)
 
     def ids_taken(self, connection: Connection) -> None:
         for table in ("articles", "article_sources"):
@@ -311,14 +315,6 @@ def _wrapped(statement: str) -> Iterator[None]:
         yield
     except psycopg.Error as exc:
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
-
-
-def _scratch_tables(driver: Any) -> None:
-    """A session-private table that COPY fills; emptied at every commit or rollback."""
-    driver.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS na_sources (ord bigserial, article_id integer, "
-        "path text, first_seen timestamptz) ON COMMIT DELETE ROWS"
-    )
 
 
 # The key of the advisory lock every write transaction takes (any constant: "newsarchive").
