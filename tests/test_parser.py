@@ -133,8 +133,9 @@ LINE = st.one_of(
         ]
     ),
 )
-# Words the parser may consume: READ MORE-style labels, the "By" of a byline, separators.
-CONSUMED = {"read", "more", "next", "also", "see", "related", "by", "-", "–", "—", ":"}
+# Words the parser may consume: READ MORE-style labels, the "By" of a byline, separators,
+# bullet marks before a headline.
+CONSUMED = {"read", "more", "next", "also", "see", "related", "by", "-", "–", "—", ":", "*", "•"}
 CONSUMED |= {"video", "gallery", "story", "stories", "article", "articles", "content", "coverage"}
 
 
