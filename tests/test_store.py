@@ -63,7 +63,14 @@ def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None
         session.execute(
             insert(ArticleRow),
             [
-                {**item.values, "id": n, "sha256": item.sha256, "ingested_at": NOW}
+                {
+                    **item.values,
+                    "id": n,
+                    "cluster_id": n,
+                    "family_id": n,
+                    "sha256": item.sha256,
+                    "ingested_at": NOW,
+                }
                 for n, item in enumerate(items, 1)
             ],
         )

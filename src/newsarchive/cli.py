@@ -116,6 +116,11 @@ UNTIL = click.option(
     "--until", type=PeriodType(end=True), help="Only articles published on or before this."
 )
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead.")
+ALL_VERSIONS = click.option(
+    "--all-versions",
+    is_flag=True,
+    help="A row for every version of a story, not only its newest.",
+)
 DATED = click.option(
     "--date-source",
     "dated",
@@ -346,6 +351,7 @@ def _check_span(since: dt.date | None, until: dt.date | None) -> None:
 @UNTIL
 @DATED
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@ALL_VERSIONS
 @JSON
 @click.pass_obj
 def list_(
@@ -354,24 +360,31 @@ def list_(
     until: dt.date | None,
     dated: DatedBy,
     limit: int | None,
+    all_versions: bool,
     as_json: bool,
 ) -> None:
     """List stored articles, newest first (undated ones last).
 
-    A date filter leaves undated articles out and says how many on stderr.
+    A story saved more than once (edited, re-encoded, corrected) is one row, its newest
+    version, marked "3 versions"; --all-versions lists each. A date filter leaves undated
+    articles out and says how many on stderr.
 
     \b
     Examples:
       newsarchive list
       newsarchive list --since 2022-01 --until 2022-03
       newsarchive list --limit 20 --json
+      newsarchive list --all-versions
     """
     from newsarchive import render
 
     _check_span(since, until)
     with app.reading() as store:
-        listing = store.list(since=since, until=until, dated=dated, limit=limit)
-    footer = render.listing_footer(len(listing.articles), listing.undated_left_out)
+        listing = store.list(
+            since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
+        )
+    folded = any(a.versions > 1 for a in listing.articles) and not all_versions
+    footer = render.listing_footer(len(listing.articles), listing.undated_left_out, folded)
     if as_json:
         click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
     elif listing.articles:
@@ -403,6 +416,7 @@ class QueryType(click.ParamType):  # type: ignore[type-arg]  # generic from clic
 @click.option(
     "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Best N matches."
 )
+@ALL_VERSIONS
 @JSON
 @click.pass_obj
 def search(
@@ -412,13 +426,16 @@ def search(
     until: dt.date | None,
     dated: DatedBy,
     limit: int,
+    all_versions: bool,
     as_json: bool,
 ) -> None:
     """Find articles by words in their headline, dek, body, byline or URL, best first.
 
     All words must match; case and accents do not matter (Zurich finds Zürich). Also:
     "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. A headline
-    match ranks above a body match, and a body match above a byline or URL match.
+    match ranks above a body match, and a body match above a byline or URL match. A story
+    with several versions is one row, the newest version that matches (--all-versions:
+    each).
 
     \b
     Examples:
@@ -430,14 +447,17 @@ def search(
 
     _check_span(since, until)
     with app.reading() as store:
-        results = store.search(query, since=since, until=until, dated=dated, limit=limit)
+        results = store.search(
+            query, since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
+        )
     if as_json:
         click.echo(render.to_json([hit.model_dump(mode="json") for hit in results.hits]))
     elif results.hits:
         _print(render.search_table(results.hits, query.terms))
     err = _console(stderr=True)
+    folded = any(hit.versions > 1 for hit in results.hits) and not all_versions
     footer = render.search_footer(
-        len(results.hits), results.undated_left_out, results.ranked_window
+        len(results.hits), results.undated_left_out, results.ranked_window, folded
     )
     err.print(footer, soft_wrap=True)
     if results.hits and not as_json:
@@ -458,6 +478,10 @@ def search(
 def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json: bool) -> None:
     """Show one article for reading.
 
+    A related link ("READ MORE: ...") that leads to an archived article ends with its id
+    (→ #12); the articles that link here and the story's other versions (with what
+    changed) follow the article. `newsarchive diff A B` compares two versions word by word.
+
     \b
     Examples:
       newsarchive show 1
@@ -473,14 +497,60 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
         if raw:
             data = store.raw(article_id)
         else:
+            from newsarchive.versions import surroundings
+
             article = store.get(article_id)
+            around = surroundings(store, article)
     if raw:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     elif as_json:
-        click.echo(render.to_json({"id": article.id, **article.model_dump(mode="json")}))
+        click.echo(render.to_json(render.article_json(article, around)))
     else:
-        _print(render.article_view(article, highlight.terms if highlight else ()))
+        _print(render.article_view(article, highlight.terms if highlight else (), around))
+
+
+@cli.command()
+@click.argument("old", metavar="A", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("new", metavar="B", type=click.IntRange(min=1, max=2**63 - 1))
+@click.option(
+    "--context",
+    type=click.IntRange(min=0),
+    default=8,
+    show_default=True,
+    help="Unchanged words shown around each change.",
+)
+@JSON
+@click.pass_obj
+def diff(app: App, old: int, new: int, context: int, as_json: bool) -> None:
+    """Compare two articles word by word: what B deletes from A and inserts.
+
+    Deletions are struck through in red, insertions underlined in green; long unchanged
+    stretches are folded. Meant for versions of one story (`show` lists them), but any
+    two articles can be compared.
+
+    \b
+    Examples:
+      newsarchive diff 12 40
+      newsarchive diff 12 40 --context 20
+      newsarchive diff 12 40 --json
+    """
+    from newsarchive import render
+    from newsarchive.compare import diff_words, fold
+
+    with app.reading() as store:
+        first, second = store.get(old), store.get(new)
+    runs = diff_words(first, second)
+    if as_json:
+        click.echo(render.to_json(render.diff_json(runs, first, second)))
+    else:
+        _print(
+            render.diff_renderable(
+                fold(runs, context),
+                old_label=f"#{first.id} {first.headline}",
+                new_label=f"#{second.id} {second.headline}",
+            )
+        )
 
 
 @cli.command()

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     Float,
@@ -71,6 +72,16 @@ class ArticleRow(Base):
     encoding: Mapped[str] = mapped_column(String(32))
     byte_size: Mapped[int] = mapped_column(Integer)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The article's LSH band keys (fingerprint.band_keys, packed): how its article_bands rows
+    # are found again. NULL for an article stored before versions were grouped, until
+    # `reparse` fingerprints it.
+    fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The smallest id among the article's versions (itself when it has none): the versions
+    # of a story are the articles sharing this (see versions.py).
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The smallest id of the articles connected to it by chains of near-duplicates: the
+    # set its versions cluster was chosen from, and is chosen again from when one joins.
+    family_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     __table_args__ = (
         # `list` pages newest first; undated articles sort last by id.
@@ -100,3 +111,54 @@ class ArticleSourceRow(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("article_id", "path"),)
+
+
+class ArticleBandRow(Base):
+    """One LSH band key of an article: articles sharing a key are compared for versions."""
+
+    __tablename__ = "article_bands"
+
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class ArticleNameRow(Base):
+    """A name a related link can reach the article by (links.article_names): its headline
+    normalised, without a site name, its first words, its URL."""
+
+    __tablename__ = "article_names"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+
+class ArticleLinkRow(Base):
+    """A name a related link of the article is looked up by (links.link_lookups): block
+    `position` of the article, tried in `tier` order. Resolved when read, so that a target
+    stored later, or a version added, is found without touching this row."""
+
+    __tablename__ = "article_links"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tier: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, index=True)
+
+
+class SettingRow(Base):
+    """An archive's own settings (versions.threshold): they travel with the archive."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

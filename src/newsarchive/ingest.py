@@ -22,8 +22,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
+from newsarchive import versions
 from newsarchive.archive import Archive
 from newsarchive.errors import ArchiveError, StorageError, Trouble
+from newsarchive.fingerprint import unpack
 from newsarchive.models import DateSource
 from newsarchive.rows import (
     DATE_COLUMNS,
@@ -234,6 +236,15 @@ class Ingester:
         now = dt.datetime.now(dt.UTC)
         with _storage_trouble(self.report), self._archive.writing() as store:
             inserted = store.add_articles(fresh, now)
+            versions.group(
+                store,
+                {
+                    inserted[a.sha256]: unpack(a.values["fingerprint"])
+                    for a in fresh
+                    if a.sha256 in inserted
+                },
+                versions.threshold(store),
+            )
             ids = {**batch.known, **inserted}
             raced = [a.sha256 for a in fresh if a.sha256 not in inserted]
             ids.update(store.known_ids(raced))  # stored meanwhile by another writer

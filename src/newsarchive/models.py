@@ -127,6 +127,8 @@ class ArticleSummary(_Model):
     date_source: DateSource | None
     source: str | None
     word_count: int
+    # How many versions of this story the archive holds (list and search show the newest).
+    versions: int = 1
 
 
 class SearchHit(ArticleSummary):
@@ -154,3 +156,24 @@ class StoredArticle(Article):
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+
+class OtherVersion(_Model):
+    """Another version of an article's story, and what differs from the one being read."""
+
+    id: int
+    headline: str
+    published: dt.date | None
+    word_count: int
+    ingested_at: dt.datetime
+    change: str  # in a phrase, from the one being read to this one: "+1 paragraph"
+
+
+class Surroundings(_Model):
+    """Where a stored article stands among the others: the articles its related links lead
+    to (by block position; None when no article, or no single story, matches), the articles
+    whose links lead to it, and the other versions of its story."""
+
+    link_targets: dict[int, int | None] = Field(default_factory=dict)
+    linked_from: tuple[int, ...] = ()
+    versions: tuple[OtherVersion, ...] = ()

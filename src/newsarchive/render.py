@@ -20,7 +20,15 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from newsarchive.models import ArticleSummary, BlockKind, SearchHit, StoredArticle
+from newsarchive.compare import BREAK, DiffRun, Fold, diff_stats
+from newsarchive.models import (
+    ArticleSummary,
+    BlockKind,
+    OtherVersion,
+    SearchHit,
+    StoredArticle,
+    Surroundings,
+)
 from newsarchive.query import normalise
 
 MATCH_STYLE = "bold black on yellow"
@@ -90,11 +98,18 @@ def article_table(articles: Sequence[ArticleSummary]) -> Table:
         table.add_row(
             Text(str(article.id)),
             _date(article),
-            safe_text(article.headline, "bold"),
+            _headline(article, safe_text(article.headline, "bold")),
             safe_text(short_source(article.source)),
             Text(f"{article.word_count:,}"),
         )
     return table
+
+
+def _headline(article: ArticleSummary, headline: Text) -> Text:
+    """The headline, and how many versions the story has when it has more than one."""
+    if article.versions > 1:
+        headline.append(f"  {article.versions} versions", style="not bold magenta")
+    return headline
 
 
 def _date(article: ArticleSummary) -> Text:
@@ -103,8 +118,9 @@ def _date(article: ArticleSummary) -> Text:
     return Text("undated", style="dim")
 
 
-def listing_footer(shown: int, undated_left_out: int) -> Text:
-    """The line under a listing: how many were shown, and what a date filter left out."""
+def listing_footer(shown: int, undated_left_out: int, folded: bool = False) -> Text:
+    """The line under a listing: how many were shown, what a date filter left out, and
+    whether older versions were folded into their newest."""
     text = Text(f"{shown:,} article{'s' if shown != 1 else ''}", style="dim")
     if undated_left_out:
         text.append(
@@ -112,6 +128,8 @@ def listing_footer(shown: int, undated_left_out: int) -> Text:
             f"{'s' if undated_left_out != 1 else ''} left out by the date filter",
             style="dim",
         )
+    if folded:
+        text.append("; older versions folded into the newest (--all-versions shows each)")
     return text
 
 
@@ -122,7 +140,7 @@ def search_table(hits: Sequence[SearchHit], terms: Sequence[str] = ()) -> Table:
     table.add_column("Date", no_wrap=True)
     table.add_column("Article", ratio=1, min_width=20)
     for hit in hits:
-        article = marked(hit.headline, terms, "bold")
+        article = _headline(hit, marked(hit.headline, terms, "bold"))
         article.append("\n")
         article.append_text(_snippet(hit))
         table.add_row(Text(str(hit.id)), _date(hit), article)
@@ -143,28 +161,39 @@ def _snippet(hit: SearchHit) -> Text:
     return text
 
 
-def search_footer(shown: int, undated_left_out: int, ranked_window: int | None) -> Text:
+def search_footer(
+    shown: int, undated_left_out: int, ranked_window: int | None, folded: bool = False
+) -> Text:
     text = Text(f"{shown:,} match{'es' if shown != 1 else ''}", style="dim")
     if ranked_window:
         text.append(f" (ranked among the {ranked_window:,} most recently added matches)")
     if undated_left_out:
         text.append(f"; {undated_left_out:,} undated left out by the date filter")
+    if folded:
+        text.append("; older versions folded into the newest (--all-versions shows each)")
     return text
 
 
-def article_view(article: StoredArticle, highlight: Sequence[str] = ()) -> RenderableType:
-    """The reading view: headline, dek, one metadata line, the body, then where it came from.
+def article_view(
+    article: StoredArticle,
+    highlight: Sequence[str] = (),
+    around: Surroundings | None = None,
+) -> RenderableType:
+    """The reading view: headline, dek, one metadata line, the body, then where it came
+    from, what links to it and its other versions.
 
     `highlight` holds normalised search terms (a trailing * for a prefix); words that match
-    are marked wherever they stand.
+    are marked wherever they stand. A related link that leads to an archived article ends
+    with its id (`→ #12`).
     """
+    around = around or Surroundings()
 
     parts: list[RenderableType] = [marked(article.headline, highlight, "bold")]
     if article.dek:
         parts.append(marked(article.dek, highlight, "italic"))
     parts.append(_metadata_line(article, highlight))
     parts.append(Rule(style="dim"))
-    for block in article.blocks:
+    for position, block in enumerate(article.blocks):
         if block.kind is BlockKind.SUBHEADING:
             parts.append(_spaced(marked(block.text, highlight, "bold underline")))
         elif block.kind is BlockKind.READ_MORE:
@@ -172,6 +201,8 @@ def article_view(article: StoredArticle, highlight: Sequence[str] = ()) -> Rende
             link.append(clean(block.label or "Read more").upper(), style="cyan bold")
             link.append("  ")
             link.append_text(marked(block.text, highlight, "cyan"))
+            if (target := around.link_targets.get(position)) is not None:
+                link.append(f" → #{target}", style="bold")
             parts.append(_spaced(link, indent=2))
         elif block.kind is BlockKind.BOILERPLATE:
             parts.append(_spaced(safe_text(block.text, "dim")))
@@ -179,7 +210,30 @@ def article_view(article: StoredArticle, highlight: Sequence[str] = ()) -> Rende
             parts.append(_spaced(marked(block.text, highlight)))
     parts.append(Rule(style="dim"))
     parts.append(_provenance(article, highlight))
+    if around.linked_from:
+        parts.append(Text("Linked from: " + ", ".join(f"#{i}" for i in around.linked_from)))
+    if around.versions:
+        parts.append(_versions(around.versions))
     return Constrain(Group(*parts), width=READING_WIDTH)
+
+
+def _versions(versions: Sequence[OtherVersion]) -> RenderableType:
+    """The story's other versions: id, date, words, and what differs from this one."""
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="cyan", justify="right", no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1)
+    for version in versions:
+        day = version.published.isoformat() if version.published else "undated"
+        table.add_row(
+            f"#{version.id}",
+            Text(day, style="" if version.published else "dim"),
+            f"{version.word_count:,} words",
+            Text(clean(version.change), style="magenta"),
+        )
+    title = Text(f"Other versions ({len(versions)}):", style="bold")
+    return Group(Text(), title, table)
 
 
 def _spaced(text: Text, indent: int = 0) -> Group:
@@ -222,6 +276,85 @@ def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
         text.append("\nDate reasoned from: " if inferred else "\nDate from: ")
         text.append(" · ".join(f"“{clean(e)}”" for e in article.date_evidence))
     return text
+
+
+DIFF_STYLES = {"equal": "", "delete": "red strike", "insert": "green underline"}
+
+
+def diff_renderable(
+    runs: Sequence[DiffRun | Fold], *, old_label: str, new_label: str
+) -> RenderableType:
+    """A word diff as running text: deletions struck through in red, insertions underlined in
+    green, long unchanged stretches folded into one dim line.
+
+    A break that is all a run holds split or joined two paragraphs: it is shown as a ¶, since
+    a bare line break in colour would not be seen. Labels are article text too (headlines).
+    """
+    inserted, deleted = diff_stats(runs)
+    header = Text()
+    header.append(f"− {clean(old_label)}", style="red")
+    header.append("  →  ", style="dim")
+    header.append(f"+ {clean(new_label)}", style="green")
+    header.append(f"   +{inserted:,} −{deleted:,} words", style="dim")
+
+    body = Text()
+    line_start = True  # not body.plain[-1:]: that joins the whole text on every run
+    for run in runs:
+        if isinstance(run, Fold):
+            if not line_start:
+                body.append("\n")
+            s = "" if run.words == 1 else "s"
+            body.append(f"… {run.words:,} unchanged word{s} …\n", style="dim")
+            line_start = True
+            continue
+        style = DIFF_STYLES[run.op]
+        if run.op != "equal" and not run.text.strip():  # only breaks: paragraphs split or joined
+            body.append("" if line_start else " ")
+            body.append("¶", style=style)
+            if run.op == "insert":
+                body.append("\n")
+            line_start = run.op == "insert"
+            continue
+        for k, line in enumerate(run.text.split(BREAK)):
+            if k:
+                body.append("\n")
+                line_start = True
+            if line:
+                if not line_start:
+                    body.append(" ")  # the space between two runs belongs to neither
+                body.append(clean(line), style=style)
+                line_start = False
+    return Constrain(Group(header, Text(), body), width=READING_WIDTH)
+
+
+def diff_json(runs: Sequence[DiffRun], old: StoredArticle, new: StoredArticle) -> dict[str, Any]:
+    """The diff for `--json`, whole (never folded): {"old": 12, "new": 40, "change": "+1
+    paragraph", "inserted": 31, "deleted": 0, "runs": [{"op": "equal", "text": ...}, ...]}.
+    Text stays raw, paragraph breaks as "\\n"; `to_json` escapes what a terminal could act
+    on, as for every other command."""
+    from newsarchive.compare import change_summary
+
+    inserted, deleted = diff_stats(runs)
+    return {
+        "old": old.id,
+        "new": new.id,
+        "change": change_summary(old, new),
+        "inserted": inserted,
+        "deleted": deleted,
+        "runs": [{"op": run.op, "text": run.text} for run in runs],
+    }
+
+
+def article_json(article: StoredArticle, around: Surroundings) -> dict[str, Any]:
+    """`show --json`: the article, each related link with the id it leads to ("target",
+    null when none), the ids of the articles linking here, and the other versions."""
+    data = {"id": article.id, **article.model_dump(mode="json")}
+    for position, block in enumerate(data["blocks"]):
+        if block["kind"] == BlockKind.READ_MORE.value:
+            block["target"] = around.link_targets.get(position)
+    data["linked_from"] = list(around.linked_from)
+    data["versions"] = [v.model_dump(mode="json") for v in around.versions]
+    return data
 
 
 def to_json(data: Any) -> str:

@@ -3,7 +3,9 @@
 An archive improves with the tool: each article records the parser version that read it
 (`articles.parser_version`), and this re-reads every article an older parser read, batch by
 batch, each batch in its own transaction. A run that is killed keeps the batches it
-committed, and the next run starts with the first article still old: it resumes. Dates given
+committed, and the next run starts with the first article still old: it resumes. Articles
+stored before versions were grouped are fingerprinted, named and grouped the same way, so
+an archive made by an older newsarchive gains versions and links by one run. Dates given
 with `ingest --published` are the user's and are kept. The search index follows the changed
 columns through its update trigger, so `verify` passes afterwards.
 """
@@ -19,8 +21,9 @@ from typing import Any, cast
 from newsarchive.archive import Archive
 from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
-from newsarchive.rows import changed_columns, prepare
+from newsarchive.rows import DERIVED_FROM, changed_columns, derived, prepare
 from newsarchive.store import StoredRecord
+from newsarchive.versions import regroup, threshold
 
 BATCH_SIZE = 500
 EXAMPLES_PER_FIELD = 3
@@ -59,12 +62,22 @@ def reparse(
         report.stale = store.count_parsed_before(PARSER_VERSION)
     for batch in archive.batches(size=batch_size, parsed_before=PARSER_VERSION):
         updates = [_update(record, report) for record in batch]
+        # Rows whose band keys, headline, URL or links changed: what other tables hold of
+        # them is derived again, and their versions grouped again.
+        rekeyed = {
+            u["id"]: derived(u["id"], {**record.columns, **u})
+            for record, u in zip(batch, updates, strict=True)
+            if DERIVED_FROM & set(u)
+        }
         if not dry_run:
             with archive.writing() as store:
                 # Rows whose parsed text changed, and rows where only the version does: the
                 # second kind sets no searched column, so the index is not touched for them.
                 store.update_articles([u for u in updates if len(u) > 2])
                 store.update_articles([u for u in updates if len(u) == 2])
+                store.remove_derived(rekeyed)
+                store.add_derived(list(rekeyed.values()))
+                regroup(store, rekeyed, threshold(store))
         if on_progress:
             on_progress(report)
     return report

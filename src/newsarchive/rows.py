@@ -13,11 +13,12 @@ import signal
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
-from newsarchive.models import STORY_KINDS, Article, Block, DateSource, MetaLine
+from newsarchive.models import STORY_KINDS, Article, Block, BlockKind, DateSource, MetaLine
 from newsarchive.parser import PARSER_VERSION, parse_article
 
 
@@ -46,6 +47,7 @@ class ArticleValues(DateValues):
     encoding: str
     byte_size: int
     parser_version: int
+    fingerprint: bytes  # LSH band keys, packed (fingerprint.py)
 
 
 # The columns a parse of an article's bytes decides (its dates are DATE_COLUMNS).
@@ -59,6 +61,7 @@ PARSED_COLUMNS = (
     "body",
     "blocks",
     "word_count",
+    "fingerprint",
 )
 DATE_COLUMNS = tuple(DateValues.__annotations__)
 
@@ -105,6 +108,10 @@ def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> 
 
 def article_values(article: Article, *, encoding: str, byte_size: int) -> ArticleValues:
     """The articles-table columns for a parsed article, but its hash and ingest time."""
+    from newsarchive import fingerprint  # NumPy: for writers only, not every read command
+
+    body = "\n".join(b.text for b in article.blocks if b.kind in STORY_KINDS)
+    text = fingerprint.story_text(article.headline, article.dek, body)
     return {
         "headline": article.headline,
         "dek": article.dek,
@@ -116,12 +123,13 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
         "date_source": article.date_source.value if article.date_source else None,
         "date_confidence": article.date_confidence,
         "date_evidence": list(article.date_evidence),
-        "body": "\n".join(b.text for b in article.blocks if b.kind in STORY_KINDS),
+        "body": body,
         "blocks": [_block_values(b) for b in article.blocks],
         "word_count": article.word_count,
         "encoding": encoding,
         "byte_size": byte_size,
         "parser_version": PARSER_VERSION,
+        "fingerprint": fingerprint.pack(fingerprint.band_keys(fingerprint.shingles(text))),
     }
 
 
@@ -135,6 +143,41 @@ def changed_columns(
         columns += DATE_COLUMNS
     by_name = cast(Mapping[str, Any], values)  # a TypedDict, read here by column name
     return [c for c in columns if by_name[c] != stored[c]]
+
+
+# The columns `derived` reads: when one changes, what it derived must be derived again.
+DERIVED_FROM = frozenset({"fingerprint", "headline", "source_url", "blocks"})
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """The rows other tables hold for one article, all derived from its columns: its LSH
+    band keys, the names links can reach it by, and the names its own links look up."""
+
+    bands: list[dict[str, int]]
+    names: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+
+
+def derived(article_id: int, columns: Mapping[str, Any]) -> Derived:
+    """What article_bands, article_names and article_links hold for the article whose
+    articles-table `columns` are given (a stored row's or ArticleValues)."""
+    from newsarchive import fingerprint, links
+
+    packed = columns["fingerprint"]
+    keys = [] if packed is None else fingerprint.unpack(packed)
+    bands = [{"band": key, "article_id": article_id} for key in keys]
+    names = [
+        {"name": name, "article_id": article_id}
+        for name in links.article_names(columns["headline"], columns["source_url"])
+    ]
+    found = [
+        {"article_id": article_id, "position": position, "tier": tier, "name": name}
+        for position, block in enumerate(columns["blocks"])
+        if block["kind"] == BlockKind.READ_MORE.value
+        for tier, name in links.link_lookups(block["text"], block.get("url"))
+    ]
+    return Derived(bands, names, found)
 
 
 def dated_values(published: dt.date) -> DateValues:

@@ -8,19 +8,41 @@ throughout; bulk writes, search and integrity checks are the engine's (engines/)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Row, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Connection,
+    Date,
+    Row,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
 
-from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
-from newsarchive.engines import DatedBy, Engine, Filters, NewArticle, SearchResults
+from newsarchive.db import (
+    ArticleBandRow,
+    ArticleLinkRow,
+    ArticleNameRow,
+    ArticleRawRow,
+    ArticleRow,
+    ArticleSourceRow,
+    SettingRow,
+)
+from newsarchive.engines import VERSIONS, DatedBy, Engine, Filters, NewArticle, SearchResults
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.models import ArticleSummary, DateSource, StoredArticle
 from newsarchive.query import Query
-from newsarchive.rows import DATE_COLUMNS, blocks_from_row, meta_from_row
+from newsarchive.rows import DATE_COLUMNS, Derived, blocks_from_row, derived, meta_from_row
 
 __all__ = ["DatedBy", "Listing", "NewArticle", "SearchResults", "Store", "StoredRecord"]
 
@@ -88,12 +110,282 @@ class Store:
         return found
 
     def add_articles(self, items: Sequence[NewArticle], now: dt.datetime) -> dict[str, int]:
-        """Insert articles whose hash is not stored yet, searchable at once; return hash ->
-        id of those inserted. One another writer stored meanwhile is skipped, not an error."""
+        """Insert articles whose hash is not stored yet, searchable at once, with their band
+        keys, names and link look-ups; return hash -> id of those inserted. One another
+        writer stored meanwhile is skipped, not an error. Each is its own cluster:
+        versions.group joins it to its versions."""
         items = list({item.sha256: item for item in items}.values())  # same hash, same bytes
         if not items:
             return {}
-        return self._engine.insert_articles(self._writing(), items, now)
+        inserted = self._engine.insert_articles(self._writing(), items, now)
+        self.add_derived(
+            [derived(inserted[i.sha256], i.values) for i in items if i.sha256 in inserted]
+        )
+        return inserted
+
+    def add_derived(self, rows: Sequence[Derived]) -> None:
+        """Store the band keys, names and link look-ups derived from articles' columns."""
+        connection = self._writing()
+        for table, found in (
+            (ArticleBandRow.__table__, [r for d in rows for r in d.bands]),
+            (ArticleNameRow.__table__, [r for d in rows for r in d.names]),
+            (ArticleLinkRow.__table__, [r for d in rows for r in d.links]),
+        ):
+            if found:
+                assert isinstance(table, Table)
+                self._engine.insert_rows(connection, table, found)
+
+    def remove_derived(self, ids: Collection[int]) -> None:
+        """Delete what add_derived stored for these articles (before storing it anew)."""
+        self._writing()
+        for chunk in _chunks(ids):
+            for row in (ArticleBandRow, ArticleNameRow, ArticleLinkRow):
+                self._session.execute(delete(row).where(row.article_id.in_(chunk)))
+
+    def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
+        """What article_bands, article_names and article_links hold for these articles."""
+        found = {i: Derived([], [], []) for i in ids}
+        for chunk in _chunks(ids):
+            for band, id_ in self._session.execute(
+                select(ArticleBandRow.band, ArticleBandRow.article_id).where(
+                    ArticleBandRow.article_id.in_(chunk)
+                )
+            ):
+                found[id_].bands.append({"band": band, "article_id": id_})
+            for name, id_ in self._session.execute(
+                select(ArticleNameRow.name, ArticleNameRow.article_id).where(
+                    ArticleNameRow.article_id.in_(chunk)
+                )
+            ):
+                found[id_].names.append({"name": name, "article_id": id_})
+            for row in self._session.execute(
+                select(ArticleLinkRow).where(ArticleLinkRow.article_id.in_(chunk))
+            ).scalars():
+                found[row.article_id].links.append(
+                    {
+                        "article_id": row.article_id,
+                        "position": row.position,
+                        "tier": row.tier,
+                        "name": row.name,
+                    }
+                )
+        return found
+
+    # -- versions -----------------------------------------------------------------------
+
+    def band_pairs(self) -> list[tuple[int, int]]:
+        """Every pair of articles (smaller id first) sharing a band key, maybe repeated:
+        the candidate versions of the whole archive, for verify."""
+        first, second = ArticleBandRow.__table__.alias(), ArticleBandRow.__table__.alias()
+        query = select(first.c.article_id, second.c.article_id).join(
+            second,
+            (first.c.band == second.c.band) & (first.c.article_id < second.c.article_id),
+        )
+        return [(id_, cluster) for id_, cluster in self._session.execute(query)]
+
+    def grouped(self) -> dict[int, tuple[int | None, int | None]]:
+        """(family, cluster) of every article that is not alone: in a family or cluster
+        named after another article, or named after it with other members."""
+        other = ArticleRow.__table__.alias()
+        shared = select(other.c.id).where(
+            (other.c.family_id == ArticleRow.id) & (other.c.id != ArticleRow.id)
+        )
+        query = select(ArticleRow.id, ArticleRow.family_id, ArticleRow.cluster_id).where(
+            or_(
+                ArticleRow.cluster_id.is_(None),
+                ArticleRow.family_id.is_(None),
+                ArticleRow.cluster_id != ArticleRow.id,
+                ArticleRow.family_id != ArticleRow.id,
+                shared.exists(),
+            )
+        )
+        return {id_: (family, cluster) for id_, family, cluster in self._session.execute(query)}
+
+    def sharing_bands(self, keys: Collection[int]) -> dict[int, set[int]]:
+        """For each of these band keys that articles have, the ids of those articles."""
+        found: dict[int, set[int]] = {}
+        for chunk in _chunks(keys):
+            rows = self._session.execute(
+                select(ArticleBandRow.band, ArticleBandRow.article_id).where(
+                    ArticleBandRow.band.in_(chunk)
+                )
+            )
+            for band, article_id in rows:
+                found.setdefault(band, set()).add(article_id)
+        return found
+
+    def story_texts(self, ids: Collection[int]) -> dict[int, str]:
+        """The text articles are compared by for versions (fingerprint.story_text)."""
+        from newsarchive.fingerprint import story_text
+
+        found: dict[int, str] = {}
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, ArticleRow.headline, ArticleRow.dek, ArticleRow.body).where(
+                    ArticleRow.id.in_(chunk)
+                )
+            )
+            found.update((id_, story_text(h, d, b)) for id_, h, d, b in rows)
+        return found
+
+    def band_keys(self, ids: Collection[int]) -> dict[int, list[int]]:
+        """Each article's band keys, as stored with it ([] when it has no fingerprint)."""
+        from newsarchive.fingerprint import unpack
+
+        found: dict[int, list[int]] = {}
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, ArticleRow.fingerprint).where(ArticleRow.id.in_(chunk))
+            )
+            found.update((id_, unpack(packed) if packed else []) for id_, packed in rows)
+        return found
+
+    def groups_of(self, ids: Collection[int]) -> dict[int, tuple[int, int]]:
+        """Each article's family and cluster (versions.py): (family_id, cluster_id)."""
+        found: dict[int, tuple[int, int]] = {}
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, ArticleRow.family_id, ArticleRow.cluster_id).where(
+                    ArticleRow.id.in_(chunk)
+                )
+            )
+            found.update(
+                (
+                    id_,
+                    (
+                        family if family is not None else id_,
+                        cluster if cluster is not None else id_,
+                    ),
+                )
+                for id_, family, cluster in rows
+            )
+        return found
+
+    def family_members(self, families: Collection[int]) -> list[int]:
+        """The ids in these families, in id order."""
+        found: list[int] = []
+        for chunk in _chunks(families):
+            found += self._session.scalars(
+                select(ArticleRow.id).where(ArticleRow.family_id.in_(chunk))
+            ).all()
+        return sorted(found)
+
+    def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, ArticleRow.sha256).where(ArticleRow.id.in_(chunk))
+            )
+            found.update((id_, sha) for id_, sha in rows)
+        return found
+
+    def set_groups(self, groups: Mapping[int, tuple[int, int]]) -> None:
+        """Put articles (id -> (family, cluster)) into families and clusters."""
+        if groups:
+            self._writing()
+            self._session.execute(
+                update(ArticleRow),
+                [{"id": i, "family_id": f, "cluster_id": c} for i, (f, c) in groups.items()],
+            )
+
+    def newest_versions(self, clusters: Collection[int]) -> dict[int, int]:
+        """The newest version (as `list` orders them) of each of these clusters."""
+        found: dict[int, int] = {}
+        for chunk in _chunks(clusters):
+            rows = self._session.execute(
+                select(ArticleRow.cluster_id, ArticleRow.id)
+                .where(ArticleRow.cluster_id.in_(chunk))
+                .order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
+            )
+            for cluster, id_ in rows:
+                found.setdefault(cast(int, cluster), id_)
+        return found
+
+    def versions_of(self, article_id: int) -> list[StoredArticle]:
+        """The other versions of an article's story, newest first."""
+        if article_id not in (found := self.groups_of([article_id])):
+            return []
+        _, cluster = found[article_id]
+        ids = self._session.scalars(
+            select(ArticleRow.id)
+            .where(ArticleRow.cluster_id == cluster, ArticleRow.id != article_id)
+            .order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
+        ).all()
+        return [self.get(id_) for id_ in ids]
+
+    # -- related links ------------------------------------------------------------------
+
+    def link_targets(self, article_id: int) -> dict[int, int | None]:
+        """Each related link of the article (by its position among the blocks) and the
+        article it leads to, or None: no match, or matches that are not versions of one
+        story (ambiguous: never guessed). The first tier of look-ups with a match decides
+        (links.link_lookups); a story's newest version is the target."""
+        from newsarchive.links import confirms
+
+        lookups: dict[int, list[tuple[int, str]]] = {}
+        for position, tier, name in self._session.execute(
+            select(ArticleLinkRow.position, ArticleLinkRow.tier, ArticleLinkRow.name)
+            .where(ArticleLinkRow.article_id == article_id)
+            .order_by(ArticleLinkRow.position, ArticleLinkRow.tier)
+        ):
+            lookups.setdefault(position, []).append((tier, name))
+        if not lookups:
+            return {}
+        named: dict[str, list[int]] = {}
+        for name, id_ in self._session.execute(
+            select(ArticleNameRow.name, ArticleNameRow.article_id).where(
+                ArticleNameRow.name.in_({n for found in lookups.values() for _, n in found}),
+                ArticleNameRow.article_id != article_id,
+            )
+        ):
+            named.setdefault(name, []).append(id_)
+        candidates = {i for found in named.values() for i in found}
+        facts = {
+            id_: (headline, cluster if cluster is not None else id_)
+            for id_, headline, cluster in self._session.execute(
+                select(ArticleRow.id, ArticleRow.headline, ArticleRow.cluster_id).where(
+                    ArticleRow.id.in_(candidates)
+                )
+            )
+        }
+        blocks = self._session.scalar(select(ArticleRow.blocks).where(ArticleRow.id == article_id))
+        chosen: dict[int, int | None] = {}
+        for position, found in lookups.items():
+            chosen[position] = None
+            text = str((blocks or [])[position].get("text", "")) if blocks else ""
+            for tier, name in found:
+                matches = [i for i in named.get(name, ()) if confirms(tier, text, facts[i][0])]
+                if matches:
+                    clusters = {facts[i][1] for i in matches}
+                    chosen[position] = clusters.pop() if len(clusters) == 1 else -1
+                    break
+        newest = self.newest_versions({c for c in chosen.values() if c not in (None, -1)})
+        return {p: newest.get(c) if c is not None and c != -1 else None for p, c in chosen.items()}
+
+    def linked_from(self, article_id: int) -> list[int]:
+        """The articles with a related link that leads to this article's story."""
+        if article_id not in (found := self.groups_of([article_id])):
+            return []
+        _, cluster = found[article_id]
+        members = self._session.scalars(
+            select(ArticleRow.id).where(ArticleRow.cluster_id == cluster)
+        ).all()
+        names = select(ArticleNameRow.name).where(ArticleNameRow.article_id.in_(members))
+        linking = self._session.scalars(
+            select(ArticleLinkRow.article_id)
+            .where(ArticleLinkRow.name.in_(names), ArticleLinkRow.article_id.not_in(members))
+            .distinct()
+            .order_by(ArticleLinkRow.article_id)
+        ).all()
+        return [other for other in linking if set(self.link_targets(other).values()) & set(members)]
+
+    def unfingerprinted(self) -> int:
+        """How many articles were stored before versions were grouped (reparse keys them)."""
+        query = select(func.count()).where(ArticleRow.fingerprint.is_(None))
+        return self._session.scalar(query) or 0
+
+    def setting(self, key: str) -> str | None:
+        return self._session.scalar(select(SettingRow.value).where(SettingRow.key == key))
 
     def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
         """Record (article id, path) pairs not yet recorded; return how many were new."""
@@ -136,6 +428,7 @@ class Store:
         ]
         if sources:
             connection.execute(insert(ArticleSourceRow), sources)
+        self.add_derived([derived(r.id, r.columns) for r in records])
         self._engine.ids_taken(connection)
 
     def last(self) -> tuple[int, str] | None:
@@ -188,7 +481,8 @@ class Store:
         self, *, after: int, limit: int, parsed_before: int | None = None
     ) -> list[StoredRecord]:
         """Up to `limit` articles past id `after`, in id order, whole (see StoredRecord).
-        `parsed_before` keeps only articles read by an older parser than that version."""
+        `parsed_before` keeps only articles read by an older parser than that version, or
+        stored before versions were grouped (no fingerprint): what reparse reads again."""
         query = (
             select(*ArticleRow.__table__.columns, ArticleRawRow.data)
             .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
@@ -197,7 +491,7 @@ class Store:
             .limit(limit)
         )
         if parsed_before is not None:
-            query = query.where(ArticleRow.parser_version < parsed_before)
+            query = query.where(_stale(parsed_before))
         rows = self._session.execute(query).mappings().all()
         sources: dict[int, list[SourcePath]] = {}
         ids = [row["id"] for row in rows]
@@ -214,8 +508,9 @@ class Store:
         return [_record(row, tuple(sources.get(row["id"], ()))) for row in rows]
 
     def count_parsed_before(self, version: int) -> int:
-        """How many articles an older parser than `version` read."""
-        query = select(func.count()).where(ArticleRow.parser_version < version)
+        """How many articles an older parser than `version` read, or stored before versions
+        were grouped."""
+        query = select(func.count()).where(_stale(version))
         return self._session.scalar(query) or 0
 
     # -- reading ------------------------------------------------------------------------
@@ -272,10 +567,12 @@ class Store:
         until: dt.date | None = None,
         dated: DatedBy = "any",
         limit: int = 20,
+        all_versions: bool = False,
     ) -> SearchResults:
         """Best matches first (a headline match above a dek match above a body match above
-        a byline or URL match), with a snippet of the body each."""
-        filters = Filters(since, until, dated)
+        a byline or URL match), with a snippet of the body each; one row per story (the
+        newest version that matches) unless `all_versions`."""
+        filters = Filters(since, until, dated, all_versions)
         return self._engine.index.search(self._session.connection(), query.tree, filters, limit)
 
     def list(
@@ -285,25 +582,36 @@ class Store:
         until: dt.date | None = None,
         dated: DatedBy = "any",
         limit: int | None = None,
+        all_versions: bool = False,
     ) -> Listing:
-        """Articles newest first (undated last, newest ingested first), with date filters.
+        """Articles newest first (undated last, newest ingested first), with date filters;
+        one row per story (the newest version the filters keep) unless `all_versions`.
 
         `dated` keeps only articles whose date was stated ("explicit") or inferred.
         """
-        query = select(
-            ArticleRow.id,
-            ArticleRow.headline,
-            ArticleRow.published,
-            ArticleRow.date_source,
-            _first_source(),
-            ArticleRow.word_count,
-        ).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
+        filters = Filters(since, until, dated, all_versions)
+        a = aliased(ArticleRow, name="a")
+        conditions = filters.sql("a") + filters.newest_version("1 = 1")
+        bound = {"since": since, "until": until}
+        query = (
+            select(
+                a.id,
+                a.headline,
+                a.published,
+                a.date_source,
+                _first_source(a),
+                a.word_count,
+                literal_column(VERSIONS).label("versions"),
+            )
+            .where(
+                text("1 = 1" + conditions).bindparams(
+                    *(bindparam(k, v, type_=Date) for k, v in bound.items() if v)
+                )
+            )
+            .order_by(a.published.desc().nulls_last(), a.id.desc())
+        )
         undated_left_out = 0
-        if since is not None or until is not None:
-            if since is not None:
-                query = query.where(ArticleRow.published >= since)
-            if until is not None:
-                query = query.where(ArticleRow.published <= until)
+        if filters.by_date:
             undated_left_out = (
                 self._session.scalar(
                     select(func.count())
@@ -312,21 +620,28 @@ class Store:
                 )
                 or 0
             )
-        if dated == "explicit":
-            query = query.where(ArticleRow.date_source != DateSource.INFERRED.value)
-        elif dated == "inferred":
-            query = query.where(ArticleRow.date_source == DateSource.INFERRED.value)
         if limit is not None:
             query = query.limit(limit)
         articles = [_summary(row) for row in self._session.execute(query)]
         return Listing(articles, undated_left_out)
 
 
-def _first_source() -> Any:
+def _stale(version: int) -> Any:
+    return or_(ArticleRow.parser_version < version, ArticleRow.fingerprint.is_(None))
+
+
+def _chunks(values: Collection[int]) -> Iterator[list[int]]:
+    """`values` in lists short enough for an IN (...) of bound parameters."""
+    ordered = sorted(values)
+    for start in range(0, len(ordered), _IN_CHUNK):
+        yield ordered[start : start + _IN_CHUNK]
+
+
+def _first_source(article: Any) -> Any:
     """The path an article was first read from, as a column of a query over articles."""
     return (
         select(ArticleSourceRow.path)
-        .where(ArticleSourceRow.article_id == ArticleRow.id)
+        .where(ArticleSourceRow.article_id == article.id)
         .order_by(ArticleSourceRow.id)
         .limit(1)
         .scalar_subquery()
@@ -359,6 +674,7 @@ def _summary_fields(row: Row[Any]) -> dict[str, Any]:
         "date_source": DateSource(row.date_source) if row.date_source else None,
         "source": row.source,
         "word_count": row.word_count,
+        "versions": row.versions,
     }
 
 

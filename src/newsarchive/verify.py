@@ -2,8 +2,11 @@
 
 Checks, cheapest first: SQLite's own integrity and foreign keys; that every article has its
 raw bytes and at least one source path; that the raw bytes still hash to the article's
-SHA-256 and, decoded and parsed again, give exactly the stored row; and that the search
-index agrees with the articles (FTS5's own integrity check, and one entry per article).
+SHA-256 and, decoded and parsed again, give exactly the stored row (its fingerprint too);
+that the search index agrees with the articles (FTS5's own integrity check, and one entry
+per article); that the band keys, names and link look-ups stored beside each article are
+what its columns give; and that the versions clusters are exactly what comparing the texts
+of every pair sharing a band key gives.
 Nothing is written: it only reports.
 """
 
@@ -12,10 +15,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsarchive.archive import Archive
+from newsarchive.fingerprint import jaccard, shingles
 from newsarchive.parser import PARSER_VERSION
-from newsarchive.rows import DATE_COLUMNS, changed_columns, prepare
+from newsarchive.rows import DATE_COLUMNS, Derived, changed_columns, derived, prepare
+from newsarchive.versions import partition, threshold
 
 BATCH_SIZE = 500
 
@@ -32,6 +38,8 @@ class VerifyReport:
     # Articles an older parser read: their bytes are checked, their columns are not (they
     # differ by design until 'newsarchive reparse' re-reads them).
     parsed_before: int = 0
+    # Articles stored before versions were grouped ('newsarchive reparse' fingerprints them).
+    unfingerprinted: int = 0
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -52,12 +60,21 @@ def verify(
             found(Problem(article_id, what))
     for problem in _check_articles(archive, report):
         found(problem)
+    for problem in _check_versions(archive):
+        found(problem)
     return report
 
 
 def _check_articles(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
     for batch in archive.batches(size=BATCH_SIZE):
+        with archive.reading() as store:
+            stored = store.derived_of([record.id for record in batch])
         for record in batch:
+            if _rows(stored[record.id]) != _rows(derived(record.id, record.columns)):
+                yield Problem(
+                    record.id,
+                    "its band keys, names or link look-ups differ from what its columns give",
+                )
             report.articles += 1
             if hashlib.sha256(record.data).hexdigest() != record.sha256:
                 yield Problem(record.id, "its raw bytes no longer match its SHA-256")
@@ -70,6 +87,9 @@ def _check_articles(archive: Archive, report: VerifyReport) -> Iterator[Problem]
                 report.parsed_before += 1
                 continue
             differ = changed_columns(values, record.columns, record.date_source)
+            if record.columns["fingerprint"] is None:
+                report.unfingerprinted += 1
+                differ.remove("fingerprint")
             if differ:
                 hint = ""
                 if set(differ) <= set(DATE_COLUMNS):
@@ -77,3 +97,52 @@ def _check_articles(archive: Archive, report: VerifyReport) -> Iterator[Problem]
                 yield Problem(
                     record.id, f"re-parsing gives other {', '.join(differ)} than stored{hint}"
                 )
+
+
+def _rows(found: Derived) -> tuple[set[tuple[Any, ...]], ...]:
+    return tuple(
+        {tuple(sorted(row.items())) for row in rows}
+        for rows in (found.bands, found.names, found.links)
+    )
+
+
+def _check_versions(archive: Archive) -> Iterator[Problem]:
+    """Families and clusters are what grouping the whole archive afresh gives: families
+    from every pair of articles that share a band key, compared by their texts, and each
+    family split into clusters as versions.partition does."""
+    with archive.reading() as store:
+        limit = threshold(store)
+        pairs = sorted(set(store.band_pairs()))
+        texts = {
+            id_: shingles(text)
+            for id_, text in store.story_texts({i for pair in pairs for i in pair}).items()
+        }
+        stored = store.grouped()
+        hashes = store.hashes_of(texts)
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for a, b in pairs:
+        if jaccard(texts[a], texts[b]) >= limit:
+            ra, rb = root(a), root(b)
+            parent[max(ra, rb)] = min(ra, rb)
+    families: dict[int, list[int]] = {}
+    for node in sorted(set(parent) | {root(p) for p in parent}):
+        families.setdefault(root(node), []).append(node)
+    expected: dict[int, tuple[int, int]] = {}
+    for family, members in families.items():
+        clusters = partition(members, hashes, texts, limit)
+        expected.update((m, (family, clusters[m])) for m in members)
+    for id_ in sorted(set(expected) | set(stored)):
+        want = expected.get(id_, (id_, id_))
+        have = stored.get(id_, (id_, id_))
+        if have != want:
+            yield Problem(
+                id_,
+                f"its versions are grouped as family #{have[0]}, cluster #{have[1]}, but "
+                f"comparing texts gives family #{want[0]}, cluster #{want[1]}",
+            )

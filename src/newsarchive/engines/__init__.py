@@ -19,7 +19,7 @@ from newsarchive.errors import Trouble
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Table
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
@@ -53,10 +53,46 @@ class Filters:
     since: dt.date | None = None
     until: dt.date | None = None
     dated: DatedBy = "any"
+    # Every version of a story, rather than the newest of those the filters keep.
+    all_versions: bool = False
 
     @property
     def by_date(self) -> bool:
         return self.since is not None or self.until is not None
+
+    def sql(self, alias: str) -> str:
+        """The date filters as SQL conditions on table `alias` (" AND ..."; parameters
+        :since and :until), for the engines' hand-written queries."""
+        where = ""
+        if self.since is not None:
+            where += f" AND {alias}.published >= :since"
+        if self.until is not None:
+            where += f" AND {alias}.published <= :until"
+        if self.dated != "any":
+            where += f" AND {alias}.date_source {'!=' if self.dated == 'explicit' else '='} "
+            where += "'inferred'"
+        return where
+
+    def newest_version(self, matches: str) -> str:
+        """SQL (" AND ...", or "" for all versions) keeping article `a` only when no newer
+        version of it (`b`, in the order `list` shows: newest published first, undated
+        last, then the higher id) passes the filters and the condition `matches` on b."""
+        if self.all_versions:
+            return ""
+        return (
+            " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.cluster_id = a.cluster_id "
+            f"AND b.id <> a.id{self.sql('b')} AND {matches} AND {NEWER})"
+        )
+
+
+# Version b is newer than version a: a later date, the same date and a higher id, or a is
+# undated and b dated or higher (NULL comparisons are never true, so each case says so).
+NEWER = (
+    "(b.published > a.published OR (b.published = a.published AND b.id > a.id) "
+    "OR (a.published IS NULL AND (b.published IS NOT NULL OR b.id > a.id)))"
+)
+# The number of versions of article `a`'s story, as a column.
+VERSIONS = "(SELECT count(*) FROM articles v WHERE v.cluster_id = a.cluster_id)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +147,10 @@ class Engine(Protocol):
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         """Insert (article_id, path, first_seen) rows not stored yet; return how many were."""
 
+    def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
+        """Insert rows (dicts with the same keys) into `table`, in bulk: rows derived from
+        articles just inserted, in the caller's write transaction."""
+
     def ids_taken(self, connection: Connection) -> None:
         """Rows were inserted with ids of their own (a copy): let ids the engine hands out
         from now on continue past them."""
@@ -143,9 +183,10 @@ def engine_for(url: URL) -> Engine:
 
 def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
     """Hits from rows of (id, headline, published, date_source, word_count, rank, marked
-    snippet, source), validated in one call (a third of the time of one call per hit)."""
+    snippet, source, versions), validated in one call (a third of the time of one call per
+    hit)."""
     found = []
-    for id_, headline, published, date_source, word_count, rank, marked, source in rows:
+    for id_, headline, published, date_source, word_count, rank, marked, source, n in rows:
         snippet, highlights = unmark(marked or "")
         found.append(
             {
@@ -158,6 +199,7 @@ def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
                 "rank": rank,
                 "snippet": snippet,
                 "highlights": highlights,
+                "versions": n,
             }
         )
     return _hit_list().validate_python(found)

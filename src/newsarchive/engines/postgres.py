@@ -24,6 +24,7 @@ from newsarchive.engines import (
     MARK_START,
     RANK_WINDOW,
     SNIPPET_WORDS,
+    VERSIONS,
     Filters,
     NewArticle,
     SearchResults,
@@ -34,7 +35,7 @@ from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.rows import ArticleValues
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Table
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
@@ -96,11 +97,13 @@ class PostgreSQL:
             last = int(cursor.fetchone()[0])
             fresh = [item for item in items if item.sha256 not in stored]
             inserted = {item.sha256: last + n for n, item in enumerate(fresh, 1)}
-            with cursor.copy(f"COPY articles (id, {_COPIED}) FROM STDIN") as copy:
+            # A new article is its own cluster until versions.py joins it to another.
+            with cursor.copy(
+                f"COPY articles (id, cluster_id, family_id, {_COPIED}) FROM STDIN"
+            ) as copy:
                 for item in fresh:
-                    copy.write_row(
-                        (inserted[item.sha256], item.sha256, now, *_article_row(item.values))
-                    )
+                    id_ = inserted[item.sha256]
+                    copy.write_row((id_, id_, id_, item.sha256, now, *_article_row(item.values)))
             with cursor.copy("COPY article_raw (article_id, data) FROM STDIN") as copy:
                 for item in fresh:
                     copy.write_row((inserted[item.sha256], item.raw))
@@ -110,6 +113,18 @@ class PostgreSQL:
                     (last + len(fresh),),
                 )
         return inserted
+
+    def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
+        if not rows:
+            return
+        columns = list(rows[0])
+        with (
+            _wrapped(f"COPY {table.name}"),
+            _driver(connection).cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         # As insert_articles: the paths already recorded are looked up under the write lock,
@@ -192,15 +207,8 @@ class TsvectorIndex:
         self, connection: Connection, tree: Node, filters: Filters, limit: int
     ) -> SearchResults:
         params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
-        where = "a.search_document @@ q.q"
-        if filters.since is not None:
-            where += " AND a.published >= :since"
-            params["since"] = filters.since
-        if filters.until is not None:
-            where += " AND a.published <= :until"
-            params["until"] = filters.until
-        if filters.dated != "any":
-            where += f" AND a.date_source {'!=' if filters.dated == 'explicit' else '='} 'inferred'"
+        where = "a.search_document @@ q.q" + filters.sql("a")
+        params.update(since=filters.since, until=filters.until)
         query = "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q"
         # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
         # RANK_WINDOW are ranked, as on SQLite.
@@ -226,11 +234,12 @@ class TsvectorIndex:
                 "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
                 "ts_headline(CAST(:cfg AS regconfig), p.body, p.q, :options), "
                 "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
-                "ORDER BY s.id LIMIT 1) "
+                "ORDER BY s.id LIMIT 1), p.versions "
                 "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
-                "a.body, q.q, "
+                f"a.body, q.q, {VERSIONS} AS versions, "
                 f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.q) AS rank "
-                f"FROM articles a, {query} WHERE {where} ORDER BY rank, a.id DESC "
+                f"FROM articles a, {query} WHERE {where}"
+                f"{filters.newest_version('b.search_document @@ q.q')} ORDER BY rank, a.id DESC "
                 "LIMIT :limit) p ORDER BY p.rank, p.id DESC"
             ),
             params,

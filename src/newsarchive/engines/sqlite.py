@@ -21,6 +21,7 @@ from newsarchive.engines import (
     MARK_START,
     RANK_WINDOW,
     SNIPPET_WORDS,
+    VERSIONS,
     Filters,
     NewArticle,
     SearchResults,
@@ -90,7 +91,9 @@ class SQLite:
         last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM articles").scalar()
         assert isinstance(last, int)
         rows: list[dict[str, Any]] = [
-            {**item.values, "id": last + n, "sha256": item.sha256, "ingested_at": now}
+            # A new article is its own cluster until versions.py joins it to another.
+            {**item.values, "id": last + n, "cluster_id": last + n, "family_id": last + n}
+            | {"sha256": item.sha256, "ingested_at": now}
             for n, item in enumerate(items, 1)
         ]
         with _search_index_paused(connection):
@@ -113,6 +116,9 @@ class SQLite:
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         return _insert(connection, ArticleSourceRow.__table__, rows, unique=("article_id", "path"))
+
+    def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
+        _insert(connection, table, rows)
 
     def ids_taken(self, connection: Connection) -> None:
         pass  # ids are max(id) + n here, and SQLite's rowids follow max(rowid)
@@ -176,15 +182,10 @@ class FTS5Index:
         assert driver is not None
         expression = fts5_expression(tree)
         params: dict[str, Any] = {"q": expression, "limit": limit, "window": RANK_WINDOW - 1}
-        where = "article_search MATCH :q"
-        if filters.since is not None:
-            where += " AND a.published >= :since"
-            params["since"] = filters.since.isoformat()
-        if filters.until is not None:
-            where += " AND a.published <= :until"
-            params["until"] = filters.until.isoformat()
-        if filters.dated != "any":
-            where += f" AND a.date_source {'!=' if filters.dated == 'explicit' else '='} 'inferred'"
+        where = "article_search MATCH :q" + filters.sql("a")
+        for name in ("since", "until"):
+            if (day := getattr(filters, name)) is not None:
+                params[name] = day.isoformat()
         matches = f"FROM article_search s JOIN articles a ON a.id = s.rowid WHERE {where}"
         # Where the window starts: without filters the index alone can tell, and walking
         # its row ids is 20x cheaper than joining every match to its article.
@@ -195,8 +196,13 @@ class FTS5Index:
         if floor is not None:
             matches += " AND s.rowid >= :floor"
             params["floor"] = floor[0]
+        # One row per story: the newest version the query and filters keep (the IN list is
+        # made once per query, and looked in only for articles that have versions).
+        newest = filters.newest_version(
+            "b.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :q)"
+        )
         rows = driver.execute(
-            f"SELECT {_HIT_COLUMNS} {matches} ORDER BY s.rank LIMIT :limit", params
+            f"SELECT {_HIT_COLUMNS} {matches}{newest} ORDER BY s.rank LIMIT :limit", params
         ).fetchall()
         undated = 0
         if filters.by_date:
@@ -229,7 +235,8 @@ _HIT_COLUMNS = (
     "a.id, a.headline, a.published, a.date_source, a.word_count, s.rank, "
     # The body's best passage: the headline is shown anyway, and marked.
     f"snippet(article_search, 2, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}), "
-    "(SELECT path FROM article_sources p WHERE p.article_id = a.id ORDER BY p.id LIMIT 1)"
+    "(SELECT path FROM article_sources p WHERE p.article_id = a.id ORDER BY p.id LIMIT 1), "
+    f"{VERSIONS}"
 )
 
 

@@ -1,0 +1,193 @@
+"""Fingerprints that find versions of one story: word 5-shingles, MinHash, LSH bands.
+
+Two articles are versions of each other when the Jaccard similarity of their sets of word
+5-shingles (headline, dek and story text; case, accents' forms and punctuation ignored) is
+at least the threshold (`versions.threshold` in the archive, default DEFAULT_THRESHOLD).
+Comparing every pair costs a scan of the archive per article; instead each article gets
+BANDS band keys, each the hash of ROWS MinHash values, and only articles sharing a band key
+are compared, exactly, by their shingles. Two articles of Jaccard similarity J share a key
+with probability 1 - (1 - J**ROWS)**BANDS: 0.99 at J = 0.5, 0.9998 at J = 0.7, 0.0016 at
+J = 0.01 (unrelated stories sharing a phrase or two). The threshold and these numbers come
+from bench/versions_eval.py (bench/README.md).
+
+Written here in a few dozen lines over NumPy rather than taken from datasketch: its MinHash
+hashes shingles one Python call at a time (about 5 ms an article, more than parsing it),
+its LSH index lives in memory or Redis, not in the archive's database, and it brings SciPy.
+Here a word's hash is a polynomial hash of its code points computed for all words at once
+from prefix sums (arithmetic modulo 2**64, which NumPy's uint64 wraps to), a shingle's
+combines its words', and one-permutation MinHash (band_keys) needs a single sort: about
+0.1 ms an article, most of it NumPy's per-call cost. The hashes are stable across
+processes, machines and runs (no Python `hash`) because band keys are stored: a change
+that alters them must raise parser.PARSER_VERSION, so that `reparse` keys every article
+again.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import struct
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+SHINGLE_WORDS = 5
+BANDS = 16
+ROWS = 2
+# Jaccard similarity of word 5-shingles at or above which two articles are versions.
+DEFAULT_THRESHOLD = 0.5
+
+Hashes = npt.NDArray[np.uint64]
+
+_WORD = re.compile(r"\w+")
+_U64 = np.uint64
+_BASE = _U64(0x100000001B3)  # odd, so invertible modulo 2**64
+_BASE_INVERSE = _U64(pow(int(_BASE), -1, 2**64))
+
+
+def _constants(count: int, seed: int) -> Hashes:
+    generator = np.random.Generator(np.random.PCG64(seed))
+    return generator.integers(0, 2**64, size=count, dtype=np.uint64, endpoint=False)
+
+
+_BINS = BANDS * ROWS
+_BIN_STARTS = np.arange(_BINS, dtype=np.uint64) * _U64(2**64 // _BINS)
+_BAND_SALT = _constants(BANDS, 3)
+_ROW_WEIGHTS = _constants(ROWS, 4) | _U64(1)
+_POSITION_WEIGHTS = _constants(SHINGLE_WORDS, 5) | _U64(1)
+
+
+def story_text(headline: str, dek: str | None, body: str) -> str:
+    """The text an article is compared by: what a reader reads (not links or furniture)."""
+    return f"{headline}\n{dek or ''}\n{body}"
+
+
+def words(text: str) -> list[str]:
+    """The words shingles are made of (what `\\w+` finds), for readers of this module's rule."""
+    return _WORD.findall(_normalised(text))
+
+
+def shingles(text: str) -> Hashes:
+    """The sorted, distinct 64-bit hashes of the text's word 5-shingles (one shingle of all
+    its words when it has fewer than five): the words `words` gives, found and hashed as
+    arrays of code points (a regular expression's word list costs three times as much)."""
+    points = np.frombuffer(_normalised(text).encode("utf-32-le"), dtype=np.uint32)
+    in_word = np.zeros(len(points) + 2, dtype=np.bool_)
+    in_word[1:-1] = _is_word(points)
+    edges = np.flatnonzero(in_word[1:] != in_word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    if not len(starts):
+        return np.empty(0, dtype=np.uint64)
+    powers, inverse = _powers(len(points) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(points) + 1, dtype=np.uint64)
+        np.cumsum((points.astype(np.uint64) + _U64(1)) * powers[: len(points)], out=prefix[1:])
+        # A word's hash is (prefix[end] - prefix[start]) / BASE**start, mixed; a shingle's
+        # combines its words' hashes with a weight per position.
+        word_hashes = _mix((prefix[ends] - prefix[starts]) * inverse[starts])
+        span = min(SHINGLE_WORDS, len(word_hashes))
+        count = len(word_hashes) - span + 1
+        combined = np.zeros(count, dtype=np.uint64)
+        for position in range(span):
+            combined += word_hashes[position : position + count] * _POSITION_WEIGHTS[position]
+        hashed = np.sort(_mix(combined))
+    distinct = np.empty(len(hashed), dtype=np.bool_)
+    distinct[0] = True
+    np.not_equal(hashed[1:], hashed[:-1], out=distinct[1:])
+    return hashed[distinct]  # np.unique does the same at several times the cost
+
+
+def band_keys(hashes: Hashes) -> list[int]:
+    """The article's BANDS LSH keys, as signed 64-bit integers (what SQL stores); [] for
+    a text without words.
+
+    One-permutation MinHash: the hashes (already mixed, so a random permutation) fall into
+    BANDS * ROWS bins by their top bits, and a bin's value is its smallest hash, which two
+    texts share with probability their Jaccard similarity. The hashes come sorted, so each
+    bin's smallest is found by binary search. An empty bin (a short text) borrows the value
+    of the next full one, shifted by the distance ("rotation" densification), so two texts
+    still agree on it exactly when they agree on that bin.
+    """
+    if not len(hashes):
+        return []
+    first = np.searchsorted(hashes, _BIN_STARTS)
+    last = np.append(first[1:], len(hashes))
+    values = hashes[np.minimum(first, len(hashes) - 1)]
+    empty = np.flatnonzero(first == last)
+    if len(empty):
+        full = np.flatnonzero(first != last)
+        for bin_ in empty:  # the next full bin, going round
+            donor = full[np.searchsorted(full, bin_) % len(full)]
+            distance = (int(donor) - int(bin_)) % _BINS
+            values[bin_] = _mix(values[donor : donor + 1] + _U64(distance))[0]
+    with np.errstate(over="ignore"):
+        rows = values.reshape(BANDS, ROWS) * _ROW_WEIGHTS[None, :]
+        keys = _mix(rows.sum(axis=1, dtype=np.uint64) ^ _BAND_SALT)
+    return [int(k) for k in keys.view(np.int64)]
+
+
+def jaccard(a: Hashes, b: Hashes) -> float:
+    """Jaccard similarity of two shingle sets (as `shingles` gives them)."""
+    if not len(a) or not len(b):
+        return 0.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared)
+
+
+def pack(keys: Sequence[int]) -> bytes:
+    """Band keys as the bytes stored with the article (to find its band rows again)."""
+    return struct.pack(f"<{len(keys)}q", *keys)
+
+
+def unpack(data: bytes) -> list[int]:
+    return [key for (key,) in struct.iter_unpack("<q", data)]
+
+
+def _normalised(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+@functools.cache
+def _word_table() -> npt.NDArray[np.bool_]:
+    """Which code points of the Basic Multilingual Plane `\\w` matches: letters and digits of
+    every script (str.isalnum, as the re module decides) and the underscore."""
+    table = np.fromiter((chr(c).isalnum() for c in range(0x10000)), dtype=np.bool_)
+    table[ord("_")] = True
+    return table
+
+
+_powers_cache: list[tuple[Hashes, Hashes]] = []
+
+
+def _powers(count: int) -> tuple[Hashes, Hashes]:
+    """BASE**i and BASE**-i for i < count (at least), computed once and grown by doubling."""
+    if not _powers_cache or len(_powers_cache[0][0]) < count:
+        size = max(count, 2 * len(_powers_cache[0][0]) if _powers_cache else 4096)
+        with np.errstate(over="ignore"):
+            powers = np.concatenate(([_U64(1)], np.cumprod(np.full(size - 1, _BASE))))
+            inverse = np.concatenate(([_U64(1)], np.cumprod(np.full(size - 1, _BASE_INVERSE))))
+        _powers_cache[:] = [(powers, inverse)]
+    return _powers_cache[0]
+
+
+def _is_word(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    table = _word_table()
+    if not len(points) or points.max() < 0x10000:
+        return table[points]
+    inside = points < 0x10000
+    found = np.zeros(len(points), dtype=np.bool_)
+    found[inside] = table[points[inside]]
+    for i in np.flatnonzero(~inside):  # beyond the BMP (emoji, rare scripts): asked one by one
+        found[i] = chr(int(points[i])).isalnum()
+    return found
+
+
+def _mix(values: Hashes) -> Hashes:
+    """SplitMix64's finaliser: every input bit flips each output bit with odds near 1/2."""
+    values = values ^ (values >> _U64(30))
+    values = values * _U64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> _U64(27))
+    values = values * _U64(0x94D049BB133111EB)
+    return values ^ (values >> _U64(31))

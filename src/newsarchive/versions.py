@@ -1,0 +1,198 @@
+"""Versions of a story: articles whose texts are near-identical, grouped into clusters.
+
+Two articles are near-duplicates when their word 5-shingles have a Jaccard similarity at or
+above the archive's threshold (fingerprint.py); the pairs are found through shared LSH band
+keys and each is checked exactly, on the texts, so no hash collision ever joins two
+articles. A *family* is a connected component of that graph. Near-duplication is not
+transitive (two edits of one original can each be close to it and not to each other), so a
+family is split into *clusters*, the versions `list` folds into one row: clusters are merged
+while at least MERGE_SHARE of the pairs between two of them are near-duplicates, most alike
+first (average-linkage agglomeration). Plain connected components put pairs of similarity
+0.01 in one cluster through chains; this keeps a cluster's pairs near-duplicates
+(bench/versions_eval.py measures both).
+
+Both are named by their smallest id (articles.family_id, cluster_id). Ties are broken by
+the articles' SHA-256, not their ids, so the clusters depend on the texts alone, not on the
+order they arrived in. A family of more than MAX_FAMILY articles (one story saved hundreds
+of times) is one cluster: comparing all its pairs would cost too much.
+
+Adding an article costs a look-up of its band keys and a regrouping of the families it
+touches, never a scan of the archive. Runs inside the caller's write transaction, so a
+batch and its grouping commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+
+from newsarchive.fingerprint import DEFAULT_THRESHOLD, Hashes, jaccard, shingles
+from newsarchive.models import OtherVersion, StoredArticle, Surroundings
+from newsarchive.store import Store
+
+THRESHOLD_SETTING = "versions.threshold"
+MERGE_SHARE = 0.75
+MAX_FAMILY = 64
+# Candidates in one family are compared in rounds of this many, most band keys shared
+# first: one near-duplicate joins the families, so a story saved a thousand times is not
+# compared a thousand times over.
+_ROUND = 16
+
+
+def threshold(store: Store) -> float:
+    value = store.setting(THRESHOLD_SETTING)
+    return DEFAULT_THRESHOLD if value is None else float(value)
+
+
+class _Texts:
+    """Shingles of stored articles, read once each."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._found: dict[int, Hashes] = {}
+
+    def __getitem__(self, article_id: int) -> Hashes:
+        return self._found[article_id]
+
+    def need(self, ids: Iterable[int]) -> None:
+        missing = {i for i in ids if i not in self._found}
+        if missing:
+            texts = self._store.story_texts(missing)
+            self._found.update((i, shingles(t)) for i, t in texts.items())
+
+
+def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> int:
+    """Group the articles `keys` names (id -> band keys; each now alone in its own family
+    and cluster) with their near-duplicates: families they bridge become one, and each
+    family touched is split into clusters again. Returns how many had near-duplicates."""
+    if not keys:
+        return 0
+    sharing = store.sharing_bands({k for found in keys.values() for k in found})
+    candidates: dict[int, dict[int, int]] = {}  # id -> candidate -> band keys shared
+    for id_, found in keys.items():
+        for key in found:
+            for other in sharing.get(key, ()):
+                if other != id_:
+                    shared = candidates.setdefault(id_, {})
+                    shared[other] = shared.get(other, 0) + 1
+    if not candidates:
+        return 0
+    involved = set(candidates) | {c for found in candidates.values() for c in found}
+    family = {i: f for i, (f, _) in store.groups_of(involved).items()}
+    texts = _Texts(store)
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    joined = 0
+    for id_ in sorted(candidates):
+        by_family: dict[int, list[int]] = {}
+        for other, _ in sorted(candidates[id_].items(), key=lambda kv: (-kv[1], kv[0])):
+            by_family.setdefault(family[other], []).append(other)
+        matched = False
+        for members in by_family.values():
+            if root(family[members[0]]) == root(family[id_]):
+                matched = True  # already one family, through another article
+                continue
+            for start in range(0, len(members), _ROUND):
+                tried = members[start : start + _ROUND]
+                texts.need([id_, *tried])
+                if any(jaccard(texts[id_], texts[o]) >= limit for o in tried):
+                    a, b = root(family[id_]), root(family[members[0]])
+                    parent[max(a, b)] = min(a, b)
+                    matched = True
+                    break
+        joined += matched
+    merged: dict[int, list[int]] = {}
+    for node in parent:
+        merged.setdefault(root(node), [])
+    for node in set(parent) | set(merged):
+        merged[root(node)].append(node)
+    for families in merged.values():
+        members = store.family_members(families)
+        texts.need(members)
+        hashes = store.hashes_of(members)
+        clusters = partition(members, hashes, texts, limit)
+        store.set_groups({m: (members[0], clusters[m]) for m in members})
+    return joined
+
+
+def partition(
+    members: list[int],
+    hashes: Mapping[int, str],
+    texts: _Texts | Mapping[int, Hashes],
+    limit: float,
+) -> dict[int, int]:
+    """A family's clusters: each member -> the smallest id of its cluster (see the module's
+    docstring). `members` in id order; the result depends on hashes and texts, not ids."""
+    if len(members) > MAX_FAMILY:
+        return {m: members[0] for m in members}
+    order = sorted(members, key=lambda m: hashes[m])
+    size = len(order)
+    near = [[0.0] * size for _ in range(size)]
+    alike = [[0.0] * size for _ in range(size)]
+    for i in range(size):
+        for j in range(i + 1, size):
+            similarity = jaccard(texts[order[i]], texts[order[j]])
+            near[i][j] = near[j][i] = float(similarity >= limit)
+            alike[i][j] = alike[j][i] = similarity
+    clusters: list[list[int]] = [[i] for i in range(size)]
+    while True:
+        best: tuple[float, float, int, int] | None = None
+        for x in range(len(clusters)):
+            for y in range(x + 1, len(clusters)):
+                pairs = len(clusters[x]) * len(clusters[y])
+                share = near[x][y] / pairs
+                if share >= MERGE_SHARE and (
+                    best is None or (share, alike[x][y] / pairs) > best[:2]
+                ):
+                    best = (share, alike[x][y] / pairs, x, y)
+        if best is None:
+            break
+        _, _, x, y = best
+        clusters[x] += clusters.pop(y)
+        for matrix in (near, alike):
+            for row in matrix:  # cluster y's sums join cluster x's, then y goes
+                row[x] += row[y]
+                del row[y]
+            matrix[x] = [a + b for a, b in zip(matrix[x], matrix[y], strict=True)]
+            matrix[x][x] = 0
+            del matrix[y]
+    named: dict[int, int] = {}
+    for cluster in clusters:
+        ids = [order[i] for i in cluster]
+        named.update((i, min(ids)) for i in ids)
+    return named
+
+
+def regroup(store: Store, ids: Collection[int], limit: float) -> None:
+    """Group again the families of articles whose text changed (or that were removed: pass
+    the ids that remain): they may split as well as merge."""
+    families = {f for f, _ in store.groups_of(ids).values()}
+    members = store.family_members(families)
+    store.set_groups({i: (i, i) for i in members})
+    group(store, store.band_keys(members), limit)
+
+
+def surroundings(store: Store, article: StoredArticle) -> Surroundings:
+    """The article's link targets, what links to it, and its other versions with what
+    changed, for `show`."""
+    from newsarchive.compare import change_summary
+
+    return Surroundings(
+        link_targets=store.link_targets(article.id),
+        linked_from=tuple(store.linked_from(article.id)),
+        versions=tuple(
+            OtherVersion(
+                id=other.id,
+                headline=other.headline,
+                published=other.published,
+                word_count=other.word_count,
+                ingested_at=other.ingested_at,
+                change=change_summary(article, other),
+            )
+            for other in store.versions_of(article.id)
+        ),
+    )
