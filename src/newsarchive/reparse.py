@@ -63,7 +63,7 @@ def reparse(
     for batch in archive.batches(size=batch_size, parsed_before=PARSER_VERSION):
         updates = [_update(record, report) for record in batch]
         # Rows whose band keys, headline, URL or links changed: what other tables hold of
-        # them is derived again, and their versions grouped again.
+        # them is derived again; those whose band keys changed are grouped again.
         rekeyed = {
             u["id"]: derived(u["id"], {**record.columns, **u})
             for record, u in zip(batch, updates, strict=True)
@@ -77,7 +77,7 @@ def reparse(
                 store.update_articles([u for u in updates if len(u) == 2])
                 store.remove_derived(rekeyed)
                 store.add_derived(list(rekeyed.values()))
-                regroup(store, rekeyed, threshold(store))
+                regroup(store, [u["id"] for u in updates if "fingerprint" in u], threshold(store))
         if on_progress:
             on_progress(report)
     return report

@@ -173,15 +173,26 @@ class Store:
 
     # -- versions -----------------------------------------------------------------------
 
-    def band_pairs(self) -> list[tuple[int, int]]:
-        """Every pair of articles (smaller id first) sharing a band key, maybe repeated:
-        the candidate versions of the whole archive, for verify."""
-        first, second = ArticleBandRow.__table__.alias(), ArticleBandRow.__table__.alias()
-        query = select(first.c.article_id, second.c.article_id).join(
-            second,
-            (first.c.band == second.c.band) & (first.c.article_id < second.c.article_id),
+    def shared_bands(self) -> list[tuple[int, list[int]]]:
+        """Every band key more than one article holds, with its holders in id order: the
+        candidate versions of the whole archive, for verify."""
+        shared = (
+            select(ArticleBandRow.band)
+            .group_by(ArticleBandRow.band)
+            .having(func.count() > 1)
+            .scalar_subquery()
         )
-        return [(id_, cluster) for id_, cluster in self._session.execute(query)]
+        query = (
+            select(ArticleBandRow.band, ArticleBandRow.article_id)
+            .where(ArticleBandRow.band.in_(shared))
+            .order_by(ArticleBandRow.band, ArticleBandRow.article_id)
+        )
+        found: list[tuple[int, list[int]]] = []
+        for band, article_id in self._session.execute(query):
+            if not found or found[-1][0] != band:
+                found.append((band, []))
+            found[-1][1].append(article_id)
+        return found
 
     def grouped(self) -> dict[int, tuple[int | None, int | None]]:
         """(family, cluster) of every article that is not alone: in a family or cluster
@@ -201,17 +212,24 @@ class Store:
         )
         return {id_: (family, cluster) for id_, family, cluster in self._session.execute(query)}
 
-    def sharing_bands(self, keys: Collection[int]) -> dict[int, set[int]]:
-        """For each of these band keys that articles have, the ids of those articles."""
-        found: dict[int, set[int]] = {}
+    def sharing_bands(self, keys: Collection[int], head: int) -> dict[int, list[int]]:
+        """For each of these band keys that articles hold, the first `head` of them by id
+        (versions.py compares an article with those alone)."""
+        found: dict[int, list[int]] = {}
+        rank = func.row_number().over(
+            partition_by=ArticleBandRow.band, order_by=ArticleBandRow.article_id
+        )
         for chunk in _chunks(keys):
+            ranked = (
+                select(ArticleBandRow.band, ArticleBandRow.article_id, rank.label("rank"))
+                .where(ArticleBandRow.band.in_(chunk))
+                .subquery()
+            )
             rows = self._session.execute(
-                select(ArticleBandRow.band, ArticleBandRow.article_id).where(
-                    ArticleBandRow.band.in_(chunk)
-                )
+                select(ranked.c.band, ranked.c.article_id).where(ranked.c.rank <= head)
             )
             for band, article_id in rows:
-                found.setdefault(band, set()).add(article_id)
+                found.setdefault(band, []).append(article_id)
         return found
 
     def story_texts(self, ids: Collection[int]) -> dict[int, str]:
@@ -269,6 +287,32 @@ class Store:
                 select(ArticleRow.id).where(ArticleRow.family_id.in_(chunk))
             ).all()
         return sorted(found)
+
+    def family_sizes(self, families: Collection[int]) -> dict[int, int]:
+        found: dict[int, int] = {}
+        for chunk in _chunks(families):
+            rows = self._session.execute(
+                select(ArticleRow.family_id, func.count())
+                .where(ArticleRow.family_id.in_(chunk))
+                .group_by(ArticleRow.family_id)
+            )
+            found.update((cast(int, family), count) for family, count in rows)
+        return found
+
+    def merge_families(self, families: Collection[int], into: int) -> None:
+        """Make these families one family and one cluster named `into`, in the database:
+        for families too large to read (versions.MAX_FAMILY)."""
+        self._writing()
+        for chunk in _chunks(families):
+            self._session.execute(
+                update(ArticleRow)
+                .where(
+                    ArticleRow.family_id.in_(chunk),
+                    or_(ArticleRow.family_id != into, ArticleRow.cluster_id != into),
+                )
+                .values(family_id=into, cluster_id=into)
+                .execution_options(synchronize_session=False)
+            )
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
         found: dict[int, str] = {}

@@ -14,7 +14,15 @@ first (average-linkage agglomeration). Plain connected components put pairs of s
 Both are named by their smallest id (articles.family_id, cluster_id). Ties are broken by
 the articles' SHA-256, not their ids, so the clusters depend on the texts alone, not on the
 order they arrived in. A family of more than MAX_FAMILY articles (one story saved hundreds
-of times) is one cluster: comparing all its pairs would cost too much.
+of times) is one cluster: comparing all its pairs would cost too much, so it grows in the
+database without being read.
+
+A band key held by more than HEAD articles (boilerplate, a template filled in thousands of
+times) would make every newcomer a comparison with all of them: an article is compared with
+the first HEAD holders of each of its keys (by id), and those are compared with everyone
+holding the key. So the candidate pairs are those with one side among the first HEAD
+holders of a key they share; below HEAD holders, that is every pair sharing it. Only there
+does the order of arrival matter: which HEAD articles came first.
 
 Adding an article costs a look-up of its band keys and a regrouping of the families it
 touches, never a scan of the archive. Runs inside the caller's write transaction, so a
@@ -32,6 +40,7 @@ from newsarchive.store import Store
 THRESHOLD_SETTING = "versions.threshold"
 MERGE_SHARE = 0.75
 MAX_FAMILY = 64
+HEAD = 64
 # Candidates in one family are compared in rounds of this many, most band keys shared
 # first: one near-duplicate joins the families, so a story saved a thousand times is not
 # compared a thousand times over.
@@ -43,14 +52,16 @@ def threshold(store: Store) -> float:
     return DEFAULT_THRESHOLD if value is None else float(value)
 
 
-class _Texts:
-    """Shingles of stored articles, read once each."""
+class Texts:
+    """Shingles of stored articles, read once each: in batches by `need`, or one by one."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self._found: dict[int, Hashes] = {}
 
     def __getitem__(self, article_id: int) -> Hashes:
+        if article_id not in self._found:
+            self.need([article_id])
         return self._found[article_id]
 
     def need(self, ids: Iterable[int]) -> None:
@@ -66,7 +77,7 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
     family touched is split into clusters again. Returns how many had near-duplicates."""
     if not keys:
         return 0
-    sharing = store.sharing_bands({k for found in keys.values() for k in found})
+    sharing = store.sharing_bands({k for found in keys.values() for k in found}, HEAD)
     candidates: dict[int, dict[int, int]] = {}  # id -> candidate -> band keys shared
     for id_, found in keys.items():
         for key in found:
@@ -78,7 +89,7 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
         return 0
     involved = set(candidates) | {c for found in candidates.values() for c in found}
     family = {i: f for i, (f, _) in store.groups_of(involved).items()}
-    texts = _Texts(store)
+    texts = Texts(store)
     parent: dict[int, int] = {}
 
     def root(node: int) -> int:
@@ -111,6 +122,10 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
     for node in set(parent) | set(merged):
         merged[root(node)].append(node)
     for families in merged.values():
+        sizes = store.family_sizes(families)
+        if sum(sizes.values()) > MAX_FAMILY:
+            store.merge_families(families, min(families))
+            continue
         members = store.family_members(families)
         texts.need(members)
         hashes = store.hashes_of(members)
@@ -122,7 +137,7 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
 def partition(
     members: list[int],
     hashes: Mapping[int, str],
-    texts: _Texts | Mapping[int, Hashes],
+    texts: Texts | Mapping[int, Hashes],
     limit: float,
 ) -> dict[int, int]:
     """A family's clusters: each member -> the smallest id of its cluster (see the module's
