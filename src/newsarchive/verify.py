@@ -156,4 +156,3 @@ def _check_versions(archive: Archive) -> Iterator[Problem]:
                 f"its versions are grouped as family #{have[0]}, cluster #{have[1]}, but "
                 f"comparing texts gives family #{want[0]}, cluster #{want[1]}",
             )
-
