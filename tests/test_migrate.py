@@ -162,3 +162,29 @@ def test_an_empty_file_is_no_archive_for_reading_and_stays_empty(tmp_path: Path)
 def test_an_in_memory_archive_is_refused_for_ingest(tmp_path: Path) -> None:
     with pytest.raises(ArchiveError, match="in-memory archive keeps nothing"):
         open_archive(config.resolve("sqlite://", tmp_path), create=True)
+
+
+@pytest.mark.parametrize("revision", ["0005", "0002"])
+def test_a_downgrade_keeps_every_article_its_bytes_and_its_paths(
+    tmp_path: Path, revision: str
+) -> None:
+    """Dropping a column must not rebuild the articles table: with foreign keys on, dropping
+    the old copy would cascade to the raw bytes and source paths."""
+    db = tmp_path / "a.db"
+    Ingester(open_archive(config.resolve(str(db), tmp_path), create=True), jobs=0).run([SEEDS])
+
+    def counts() -> tuple[int, ...]:
+        con = sqlite3.connect(db)
+        try:
+            tables = ("articles", "article_raw", "article_sources")
+            return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables)
+        finally:
+            con.close()
+
+    before = counts()
+    assert before[0] > 0
+    done = _alembic("downgrade", revision, db=db)
+    assert done.returncode == 0, done.stderr
+    assert counts() == before
+    open_archive(config.resolve(str(db), tmp_path), create=False).close()  # up again
+    assert counts() == before

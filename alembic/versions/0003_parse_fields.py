@@ -48,10 +48,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _search_index(OLD_COLUMNS, OLD_RANK)
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("parser_version")
-        batch.drop_column("meta")
-        batch.drop_column("dateline")
+    _drop_columns("parser_version", "meta", "dateline")
 
 
 def _search_index(columns: str, rank: str) -> None:
@@ -82,3 +79,11 @@ def _search_index(columns: str, rank: str) -> None:
         f"BEGIN {delete} {insert} END"
     )
     op.execute("INSERT INTO article_search(article_search) VALUES ('rebuild')")
+
+
+def _drop_columns(*columns: str) -> None:
+    """ALTER TABLE ... DROP COLUMN, which SQLite has had since 3.35: alembic's batch mode
+    would copy the table and drop the old one, and with foreign keys on, that drop
+    cascades to every article's raw bytes and source paths."""
+    for column in columns:
+        op.execute(f"ALTER TABLE articles DROP COLUMN {column}")

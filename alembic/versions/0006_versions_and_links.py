@@ -89,7 +89,12 @@ def downgrade() -> None:
     op.drop_table("article_bands")
     op.drop_index("ix_articles_family_id", table_name="articles")
     op.drop_index("ix_articles_cluster_id", table_name="articles")
-    with op.batch_alter_table("articles") as batch:
-        batch.drop_column("family_id")
-        batch.drop_column("cluster_id")
-        batch.drop_column("fingerprint")
+    _drop_columns("family_id", "cluster_id", "fingerprint")
+
+
+def _drop_columns(*columns: str) -> None:
+    """ALTER TABLE ... DROP COLUMN, which SQLite has had since 3.35: alembic's batch mode
+    would copy the table and drop the old one, and with foreign keys on, that drop
+    cascades to every article's raw bytes and source paths."""
+    for column in columns:
+        op.execute(f"ALTER TABLE articles DROP COLUMN {column}")
