@@ -279,16 +279,19 @@ def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
 
 
 DIFF_STYLES = {"equal": "", "delete": "red strike", "insert": "green underline"}
+# Without colour (piped, NO_COLOR), changes are bracketed as `git diff --word-diff` does.
+DIFF_MARKS = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
 
 
 def diff_renderable(
-    runs: Sequence[DiffRun | Fold], *, old_label: str, new_label: str
+    runs: Sequence[DiffRun | Fold], *, old_label: str, new_label: str, marks: bool = False
 ) -> RenderableType:
     """A word diff as running text: deletions struck through in red, insertions underlined in
     green, long unchanged stretches folded into one dim line.
 
     A break that is all a run holds split or joined two paragraphs: it is shown as a ¶, since
-    a bare line break in colour would not be seen. Labels are article text too (headlines).
+    a bare line break in colour would not be seen. With `marks` (no colour to show them),
+    changes are also bracketed: [-deleted-] {+inserted+}. Labels are article text too.
     """
     inserted, deleted = diff_stats(runs)
     header = Text()
@@ -308,9 +311,10 @@ def diff_renderable(
             line_start = True
             continue
         style = DIFF_STYLES[run.op]
+        opening, closing = DIFF_MARKS[run.op] if marks else ("", "")
         if run.op != "equal" and not run.text.strip():  # only breaks: paragraphs split or joined
             body.append("" if line_start else " ")
-            body.append("¶", style=style)
+            body.append(f"{opening}¶{closing}", style=style)
             if run.op == "insert":
                 body.append("\n")
             line_start = run.op == "insert"
@@ -322,7 +326,7 @@ def diff_renderable(
             if line:
                 if not line_start:
                     body.append(" ")  # the space between two runs belongs to neither
-                body.append(clean(line), style=style)
+                body.append(f"{opening}{clean(line)}{closing}", style=style)
                 line_start = False
     return Constrain(Group(header, Text(), body), width=READING_WIDTH)
 
