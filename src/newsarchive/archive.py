@@ -34,6 +34,7 @@ class Archive:
         self.where = where  # as the user would recognise it (no password)
         self._reader = backend.for_reading(engine)
         self._writer = engine.execution_options(writes=True)
+        self.upgraded_from: str | None = None  # the schema revision it was opened at, if older
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -94,7 +95,7 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
     backend = engine_for(location.url)
     try:
         engine = backend.connect(location.url)
-        upgrade(engine, where, create=create)
+        upgraded_from = upgrade(engine, where, create=create)
         if create:
             backend.prepare_for_writing(engine)
     except (NoSuchModuleError, ImportError) as exc:
@@ -104,7 +105,9 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
         ) from None
     except DatabaseError as exc:
         raise ArchiveError(f"cannot open the archive at {where}: {_hint(backend, exc)}") from None
-    return Archive(engine, backend, where)
+    archive = Archive(engine, backend, where)
+    archive.upgraded_from = upgraded_from
+    return archive
 
 
 def _hint(backend: Engine, error: DatabaseError) -> str:

@@ -77,8 +77,16 @@ class App:
 
     def archive(self, *, create: bool = False) -> Archive:
         from newsarchive.archive import open_archive
+        from newsarchive.migrate import reparse_advised
 
-        return open_archive(self.location, create=create)
+        archive = open_archive(self.location, create=create)
+        if reparse_advised(archive.upgraded_from):
+            click.echo(
+                "Upgraded the archive: 'newsarchive reparse' finds the versions and related "
+                "links of the articles stored before.",
+                err=True,
+            )
+        return archive
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -525,9 +533,10 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
 def diff(app: App, old: int, new: int, context: int, as_json: bool) -> None:
     """Compare two articles word by word: what B deletes from A and inserts.
 
-    Deletions are struck through in red, insertions underlined in green; long unchanged
-    stretches are folded. Meant for versions of one story (`show` lists them), but any
-    two articles can be compared.
+    Deletions are struck through in red, insertions underlined in green (without colour,
+    as in a pipe: [-deleted-] and {+inserted+}); long unchanged stretches are folded.
+    Meant for versions of one story (`show` lists them), but any two articles can be
+    compared.
 
     \b
     Examples:
@@ -544,11 +553,13 @@ def diff(app: App, old: int, new: int, context: int, as_json: bool) -> None:
     if as_json:
         click.echo(render.to_json(render.diff_json(runs, first, second)))
     else:
-        _print(
+        console = _console()
+        console.print(
             render.diff_renderable(
                 fold(runs, context),
                 old_label=f"#{first.id} {first.headline}",
                 new_label=f"#{second.id} {second.headline}",
+                marks=console.no_color or console.color_system is None,
             )
         )
 
@@ -706,6 +717,14 @@ def verify(app: App) -> None:
             " fields not; 'newsarchive reparse' reads them again.",
             soft_wrap=True,
         )
+    if report.unfingerprinted:
+        many = report.unfingerprinted != 1
+        err.print(
+            f"{report.unfingerprinted:,} article{'s were' if many else ' was'} stored before "
+            "versions and links were kept: 'newsarchive reparse' groups "
+            f"{'them' if many else 'it'}.",
+            soft_wrap=True,
+        )
     summary = f"Checked {report.articles:,} articles: "
     if report.problems:
         err.print(summary + f"{len(report.problems):,} problems.", soft_wrap=True)
@@ -729,6 +748,45 @@ def db_path(app: App) -> None:
       NEWSARCHIVE_DB=/tmp/test.db newsarchive db path
     """
     click.echo(app.location.describe())
+
+
+@db.command(name="threshold")
+@click.argument("value", required=False, type=click.FloatRange(0.05, 1.0))
+@click.option("--default", "to_default", is_flag=True, help="Go back to the default.")
+@click.pass_obj
+def db_threshold(app: App, value: float | None, to_default: bool) -> None:
+    """Show or set how alike two texts must be to count as versions of one story.
+
+    The measure is the Jaccard similarity of the texts' word 5-shingles (headline, dek and
+    body): 1.0 only for the same words in the same order. The default, 0.5, was chosen by
+    measurement (bench/README.md): every re-save, re-encoding, added correction or
+    paragraph and changed headline it was tested on, and no two different stories. The
+    setting is kept in the archive; changing it groups every article again.
+
+    \b
+    Examples:
+      newsarchive db threshold           # the archive's threshold
+      newsarchive db threshold 0.7       # stricter: fewer articles folded together
+      newsarchive db threshold --default
+    """
+    from newsarchive import versions
+
+    if value is not None and to_default:
+        raise click.UsageError("give a VALUE or --default, not both")
+    if value is None and not to_default:
+        with app.reading() as store:
+            current = versions.threshold(store)
+            given = store.setting(versions.THRESHOLD_SETTING) is not None
+        click.echo(f"{current:g}" + ("" if given else " (the default)"))
+        return
+    with app.archive().writing() as store:
+        grouped = versions.set_threshold(store, value)
+        current = versions.threshold(store)
+    click.echo(
+        f"Threshold {current:g}; grouped again: {grouped:,} "
+        f"article{' has' if grouped == 1 else 's have'} other versions.",
+        err=True,
+    )
 
 
 def _console(*, stderr: bool = False) -> Console:

@@ -50,8 +50,15 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine, where: str, *, create: bool) -> None:
+# Revisions before which stored articles have no versions or links: an archive upgraded
+# from one of them is told to run `newsarchive reparse`.
+VERSIONS_REVISION = "0006"
+
+
+def upgrade(engine: Engine, where: str, *, create: bool) -> str | None:
     """Bring the archive to the newest schema, in one transaction: all of it or none.
+    Returns the revision an existing archive was upgraded from (None: nothing to do, or
+    a new archive).
 
     A database with tables but no newsarchive schema is somebody else's: it is refused, never
     written to. An empty one is made an archive only when `create` (ingest) asks for it.
@@ -59,7 +66,7 @@ def upgrade(engine: Engine, where: str, *, create: bool) -> None:
     with engine.connect() as connection:
         current = _check_ours(connection, where, create=create)
     if current == HEAD_REVISION:
-        return
+        return None
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -74,6 +81,12 @@ def upgrade(engine: Engine, where: str, *, create: bool) -> None:
                 f"{current}); upgrade newsarchive to read it"
             )
         command.upgrade(config, "head")
+    return current
+
+
+def reparse_advised(upgraded_from: str | None) -> bool:
+    """Whether an archive upgraded from this revision holds articles to reparse."""
+    return upgraded_from is not None and upgraded_from < VERSIONS_REVISION
 
 
 def _check_ours(connection: Connection, where: str, *, create: bool) -> str | None:

@@ -299,20 +299,32 @@ class Store:
             found.update((cast(int, family), count) for family, count in rows)
         return found
 
-    def merge_families(self, families: Collection[int], into: int) -> None:
-        """Make these families one family and one cluster named `into`, in the database:
-        for families too large to read (versions.MAX_FAMILY)."""
-        self._writing()
+    def family_prints(self, families: Collection[int]) -> dict[int, tuple[bytes, int, int]]:
+        """Each member of these families: (fingerprint, family_id, cluster_id)."""
+        found: dict[int, tuple[bytes, int, int]] = {}
         for chunk in _chunks(families):
-            self._session.execute(
-                update(ArticleRow)
-                .where(
-                    ArticleRow.family_id.in_(chunk),
-                    or_(ArticleRow.family_id != into, ArticleRow.cluster_id != into),
-                )
-                .values(family_id=into, cluster_id=into)
-                .execution_options(synchronize_session=False)
+            rows = self._session.execute(
+                select(
+                    ArticleRow.id,
+                    ArticleRow.fingerprint,
+                    ArticleRow.family_id,
+                    ArticleRow.cluster_id,
+                ).where(ArticleRow.family_id.in_(chunk))
             )
+            found.update(
+                (i, (bytes(p or b""), i if f is None else f, i if c is None else c))
+                for i, p, f, c in rows
+            )
+        return found
+
+    def fingerprints_of(self, ids: Collection[int]) -> dict[int, bytes]:
+        found: dict[int, bytes] = {}
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, ArticleRow.fingerprint).where(ArticleRow.id.in_(chunk))
+            )
+            found.update((id_, bytes(p or b"")) for id_, p in rows)
+        return found
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
         found: dict[int, str] = {}
@@ -423,6 +435,15 @@ class Store:
         ).all()
         return [other for other in linking if set(self.link_targets(other).values()) & set(members)]
 
+    def with_versions(self) -> int:
+        """How many articles share their cluster with another."""
+        other = ArticleRow.__table__.alias()
+        shared = select(other.c.id).where(
+            (other.c.cluster_id == ArticleRow.cluster_id) & (other.c.id != ArticleRow.id)
+        )
+        query = select(func.count()).select_from(ArticleRow).where(shared.exists())
+        return self._session.scalar(query) or 0
+
     def unfingerprinted(self) -> int:
         """How many articles were stored before versions were grouped (reparse keys them)."""
         query = select(func.count()).where(ArticleRow.fingerprint.is_(None))
@@ -430,6 +451,28 @@ class Store:
 
     def setting(self, key: str) -> str | None:
         return self._session.scalar(select(SettingRow.value).where(SettingRow.key == key))
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Set an archive setting; None removes it (its default applies again)."""
+        self._writing()
+        self._session.execute(delete(SettingRow).where(SettingRow.key == key))
+        if value is not None:
+            self._session.execute(insert(SettingRow).values(key=key, value=value))
+
+    def ungroup(self) -> list[int]:
+        """Make every article a family and cluster of its own; return the ids that have a
+        fingerprint, in id order (versions.regroup_all groups them again)."""
+        self._writing()
+        self._session.execute(
+            update(ArticleRow)
+            .where(
+                or_(ArticleRow.family_id != ArticleRow.id, ArticleRow.cluster_id != ArticleRow.id)
+            )
+            .values(family_id=ArticleRow.id, cluster_id=ArticleRow.id)
+            .execution_options(synchronize_session=False)
+        )
+        query = select(ArticleRow.id).where(ArticleRow.fingerprint.is_not(None))
+        return list(self._session.scalars(query.order_by(ArticleRow.id)))
 
     def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
         """Record (article id, path) pairs not yet recorded; return how many were new."""

@@ -14,8 +14,9 @@ first (average-linkage agglomeration). Plain connected components put pairs of s
 Both are named by their smallest id (articles.family_id, cluster_id). Ties are broken by
 the articles' SHA-256, not their ids, so the clusters depend on the texts alone, not on the
 order they arrived in. A family of more than MAX_FAMILY articles (one story saved hundreds
-of times) is one cluster: comparing all its pairs would cost too much, so it grows in the
-database without being read.
+of times, or a chain of articles sharing boilerplate) is too large to compare all its pairs:
+its clusters are the members with identical fingerprints (large_family), read without their
+texts. That folds fewer versions than the comparison would, never articles that differ much.
 
 A band key held by more than HEAD articles (boilerplate, a template filled in thousands of
 times) would make every newcomer a comparison with all of them: an article is compared with
@@ -45,11 +46,23 @@ HEAD = 64
 # first: one near-duplicate joins the families, so a story saved a thousand times is not
 # compared a thousand times over.
 _ROUND = 16
+_REGROUP_BATCH = 1000
 
 
 def threshold(store: Store) -> float:
     value = store.setting(THRESHOLD_SETTING)
     return DEFAULT_THRESHOLD if value is None else float(value)
+
+
+def set_threshold(store: Store, value: float | None) -> int:
+    """Store the archive's threshold (None: the default) and group every article afresh
+    by it, in the caller's transaction; returns how many articles have other versions."""
+    store.set_setting(THRESHOLD_SETTING, None if value is None else repr(value))
+    limit = threshold(store)
+    ids = store.ungroup()
+    for start in range(0, len(ids), _REGROUP_BATCH):
+        group(store, store.band_keys(ids[start : start + _REGROUP_BATCH]), limit)
+    return store.with_versions()
 
 
 class Texts:
@@ -122,9 +135,10 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
     for node in set(parent) | set(merged):
         merged[root(node)].append(node)
     for families in merged.values():
-        sizes = store.family_sizes(families)
-        if sum(sizes.values()) > MAX_FAMILY:
-            store.merge_families(families, min(families))
+        if sum(store.family_sizes(families).values()) > MAX_FAMILY:
+            found = store.family_prints(families)
+            wanted = large_family({i: p for i, (p, _, _) in found.items()})
+            store.set_groups({i: g for i, g in wanted.items() if g != found[i][1:]})
             continue
         members = store.family_members(families)
         texts.need(members)
@@ -141,9 +155,8 @@ def partition(
     limit: float,
 ) -> dict[int, int]:
     """A family's clusters: each member -> the smallest id of its cluster (see the module's
-    docstring). `members` in id order; the result depends on hashes and texts, not ids."""
-    if len(members) > MAX_FAMILY:
-        return {m: members[0] for m in members}
+    docstring). `members` in id order, at most MAX_FAMILY of them (the work grows with the
+    cube); the result depends on hashes and texts, not ids."""
     order = sorted(members, key=lambda m: hashes[m])
     size = len(order)
     near = [[0.0] * size for _ in range(size)]
@@ -180,6 +193,17 @@ def partition(
         ids = [order[i] for i in cluster]
         named.update((i, min(ids)) for i in ids)
     return named
+
+
+def large_family(prints: Mapping[int, bytes]) -> dict[int, tuple[int, int]]:
+    """The family and clusters of a family too large to compare all pairs of: its members
+    (id -> fingerprint) are versions only of those with the same fingerprint, that is
+    the same band keys (the same text re-saved, re-encoded or re-spaced, or nearly)."""
+    family = min(prints)
+    first: dict[bytes, int] = {}
+    for id_ in sorted(prints):
+        first.setdefault(prints[id_], id_)
+    return {i: (family, first[p]) for i, p in prints.items()}
 
 
 def regroup(store: Store, ids: Collection[int], limit: float) -> None:
