@@ -2,6 +2,7 @@
 """Ingest throughput of `newsarchive ingest` beside the stdlib-sqlite3 floor, in one run.
 
     python bench/ingest_bench.py [--corpus /tmp/bench-corpus] [--count 100000] [--runs 3]
+                                 [--before GIT_REV]
 
 Generates the corpus with bench/generate.py when the folder is missing or empty, warms the
 page cache by reading every file once, then times, alternating so that neither side gets a
@@ -9,7 +10,10 @@ quieter machine: a fresh `bench/baseline.py` load without and with an FTS5 index
 always keeps one), a fresh `newsarchive ingest`, and a re-ingest of the same tree into each
 (nothing new to store). Each run is a whole process,
 timed by wall clock, with peak memory from /usr/bin/time where it exists. Prints medians
-and the ratio newsarchive / baseline. Not a test: numbers depend on the machine.
+and the ratio newsarchive / baseline. `--before REV` also times the newsarchive of an older
+commit (its `src/`, exported with `git archive`, on this interpreter) in the same rounds: the
+cost of a change, such as grouping versions, measured against the code without it. Not a
+test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -32,11 +36,11 @@ from common import ensure_corpus, newsarchive_command  # noqa: E402  (a sibling 
 TIME = shutil.which("time") and Path("/usr/bin/time")
 
 
-def _timed(command: list[str]) -> tuple[float, int | None]:
+def _timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int | None]:
     """Wall seconds and peak resident memory (KiB, if /usr/bin/time is there) of a command."""
     prefix = [str(TIME), "-f", "maxrss=%M"] if TIME and TIME.exists() else []
     start = time.perf_counter()
-    done = subprocess.run(prefix + command, capture_output=True, text=True, check=False)
+    done = subprocess.run(prefix + command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 3):
         sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
@@ -66,6 +70,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench-corpus"))
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", metavar="GIT_REV", help="also time this older commit")
     args = parser.parse_args()
 
     ensure_corpus(args.corpus, args.count)
@@ -74,17 +79,26 @@ def main() -> int:
 
     results: dict[str, list[tuple[float, int | None]]] = {}
     sizes: dict[str, int] = {}
+    names = ["baseline", "baseline+fts", "newsarchive"]
     with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
+        before_env = None
+        if args.before:
+            before_env = {**os.environ, "PYTHONPATH": _export(args.before, Path(tmp, "before"))}
+            names.append("before")
         for run in range(args.runs):
-            for name in ("baseline", "baseline+fts", "newsarchive"):
+            for name in names:
                 db = Path(tmp, f"{name}-{run}.db")
-                if name.startswith("baseline"):
+                env = before_env if name == "before" else None
+                if name == "before":
+                    command = [sys.executable, "-m", "newsarchive", "--db", str(db), "ingest"]
+                    command.append(str(args.corpus))
+                elif name.startswith("baseline"):
                     command = [sys.executable, str(HERE / "baseline.py"), str(args.corpus), str(db)]
                     command += ["--fts"] if name.endswith("fts") else []
                 else:
                     command = [*newsarchive_command(), "--db", str(db), "ingest", str(args.corpus)]
-                results.setdefault(name, []).append(_timed(command))
-                results.setdefault(f"{name} re-ingest", []).append(_timed(command))
+                results.setdefault(name, []).append(_timed(command, env))
+                results.setdefault(f"{name} re-ingest", []).append(_timed(command, env))
                 sizes[name] = sum(p.stat().st_size for p in Path(tmp).glob(f"{name}-{run}.db*"))
                 for leftover in Path(tmp).glob(f"{name}-{run}.db*"):
                     leftover.unlink()
@@ -99,7 +113,7 @@ def main() -> int:
         peak = f"{max(peaks) / 1024:.0f}" if peaks else "-"
         runs = ", ".join(f"{s:.1f}" for s in seconds)
         print(f"{name:24} {median:9.2f} {files / median:9,.0f} {peak:>9}   {runs}")
-    for floor_name in ("baseline", "baseline+fts"):
+    for floor_name in ("baseline", "baseline+fts", "before")[: 3 if args.before else 2]:
         for kind in ("", " re-ingest"):
             ours = statistics.median(s for s, _ in results[f"newsarchive{kind}"])
             floor = statistics.median(s for s, _ in results[f"{floor_name}{kind}"])
@@ -107,6 +121,16 @@ def main() -> int:
     for name, size in sizes.items():
         print(f"archive size, {name}: {size / 2**20:,.0f} MiB")
     return 0
+
+
+def _export(revision: str, where: Path) -> str:
+    """The `src/` of an older commit, for PYTHONPATH (its alembic/ comes with it)."""
+    where.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", revision], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
+    return str(where / "src")
 
 
 if __name__ == "__main__":
