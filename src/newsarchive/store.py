@@ -216,20 +216,10 @@ class Store:
         """For each of these band keys that articles hold, the first `head` of them by id
         (versions.py compares an article with those alone)."""
         found: dict[int, list[int]] = {}
-        rank = func.row_number().over(
-            partition_by=ArticleBandRow.band, order_by=ArticleBandRow.article_id
-        )
-        for chunk in _chunks(keys):
-            ranked = (
-                select(ArticleBandRow.band, ArticleBandRow.article_id, rank.label("rank"))
-                .where(ArticleBandRow.band.in_(chunk))
-                .subquery()
-            )
-            rows = self._session.execute(
-                select(ranked.c.band, ranked.c.article_id).where(ranked.c.rank <= head)
-            )
-            for band, article_id in rows:
-                found.setdefault(band, []).append(article_id)
+        for band, article_id in self._engine.band_holders(
+            self._session.connection(), sorted(keys), head
+        ):
+            found.setdefault(band, []).append(article_id)
         return found
 
     def story_texts(self, ids: Collection[int]) -> dict[int, str]:

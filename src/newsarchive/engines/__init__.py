@@ -151,6 +151,13 @@ class Engine(Protocol):
         """Insert rows (dicts with the same keys) into `table`, in bulk: rows derived from
         articles just inserted, in the caller's write transaction."""
 
+    def band_holders(
+        self, connection: Connection, keys: Sequence[int], head: int
+    ) -> list[tuple[int, int]]:
+        """(band, article_id) for the first `head` holders (by id) of each of these LSH band
+        keys: the look-up every article stored makes (versions.py), so it is the engine's,
+        in as few statements as the engine allows."""
+
     def ids_taken(self, connection: Connection) -> None:
         """Rows were inserted with ids of their own (a copy): let ids the engine hands out
         from now on continue past them."""

@@ -126,6 +126,20 @@ class PostgreSQL:
             for row in rows:
                 copy.write_row(tuple(row[c] for c in columns))
 
+    def band_holders(
+        self, connection: Connection, keys: Sequence[int], head: int
+    ) -> list[tuple[int, int]]:
+        if not keys:
+            return []
+        with _driver(connection).cursor() as cursor:  # one statement: the keys as an array
+            cursor.execute(
+                "SELECT band, article_id FROM (SELECT band, article_id, row_number() OVER "
+                "(PARTITION BY band ORDER BY article_id) AS rank FROM article_bands "
+                "WHERE band = ANY(%s)) AS ranked WHERE rank <= %s",
+                (list(keys), head),
+            )
+            return [(band, article_id) for band, article_id in cursor.fetchall()]
+
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         # As insert_articles: the paths already recorded are looked up under the write lock,
         # the rest COPYd straight in.

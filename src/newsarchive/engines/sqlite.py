@@ -8,6 +8,7 @@ SQLAlchemy's per-statement work costs more than a rare word's FTS5 query (about 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -119,6 +120,20 @@ class SQLite:
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
         _insert(connection, table, rows)
+
+    def band_holders(
+        self, connection: Connection, keys: Sequence[int], head: int
+    ) -> list[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
+        for start in range(0, len(keys), _KEYS_PER_STATEMENT):
+            chunk = keys[start : start + _KEYS_PER_STATEMENT]
+            sql = (
+                "SELECT band, article_id FROM (SELECT band, article_id, row_number() OVER "
+                "(PARTITION BY band ORDER BY article_id) AS rank FROM article_bands "
+                f"WHERE band IN ({', '.join('?' * len(chunk))})) WHERE rank <= ?"
+            )
+            found += connection.exec_driver_sql(sql, (*chunk, head)).all()
+        return found
 
     def ids_taken(self, connection: Connection) -> None:
         pass  # ids are max(id) + n here, and SQLite's rowids follow max(rowid)
@@ -270,6 +285,10 @@ def _search_index_paused(connection: Connection) -> Iterator[None]:
     connection.exec_driver_sql("DELETE FROM article_search_paused")
 
 
+# Bound parameters per statement stay under SQLite's limit (32,766 since 3.32).
+_KEYS_PER_STATEMENT = 10_000
+
+
 def _insert(
     connection: Connection,
     table: Any,
@@ -300,6 +319,12 @@ def _insert(
             out[i] = convert(out[i])
         return tuple(out)
 
+    if converters:
+        tuples = [values(row) for row in rows]
+    else:  # plain integers and strings (band keys, names): picked in C
+        pick = operator.itemgetter(*names)
+        tuples = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
+
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
@@ -307,7 +332,7 @@ def _insert(
     )
     if unique:
         sql += f" ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING"
-    return connection.exec_driver_sql(sql, [values(row) for row in rows]).rowcount
+    return connection.exec_driver_sql(sql, tuples).rowcount
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
