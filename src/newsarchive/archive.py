@@ -28,13 +28,15 @@ if TYPE_CHECKING:
 
 
 class Archive:
-    def __init__(self, engine: SAEngine, backend: Engine, where: str) -> None:
+    def __init__(
+        self, engine: SAEngine, backend: Engine, where: str, upgraded_from: str | None = None
+    ) -> None:
         self.engine = engine
         self.backend = backend
         self.where = where  # as the user would recognise it (no password)
         self._reader = backend.for_reading(engine)
         self._writer = engine.execution_options(writes=True)
-        self.upgraded_from: str | None = None  # the schema revision it was opened at, if older
+        self.upgraded_from = upgraded_from  # the schema revision it was opened at, if older
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
@@ -105,9 +107,7 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
         ) from None
     except DatabaseError as exc:
         raise ArchiveError(f"cannot open the archive at {where}: {_hint(backend, exc)}") from None
-    archive = Archive(engine, backend, where)
-    archive.upgraded_from = upgraded_from
-    return archive
+    return Archive(engine, backend, where, upgraded_from)
 
 
 def _hint(backend: Engine, error: DatabaseError) -> str:

@@ -240,13 +240,7 @@ class Store:
         """Each article's band keys, as stored with it ([] when it has no fingerprint)."""
         from newsarchive.fingerprint import unpack
 
-        found: dict[int, list[int]] = {}
-        for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, ArticleRow.fingerprint).where(ArticleRow.id.in_(chunk))
-            )
-            found.update((id_, unpack(packed) if packed else []) for id_, packed in rows)
-        return found
+        return {id_: unpack(packed) for id_, packed in self.fingerprints_of(ids).items()}
 
     def groups_of(self, ids: Collection[int]) -> dict[int, tuple[int, int]]:
         """Each article's family and cluster (versions.py): (family_id, cluster_id)."""
@@ -278,52 +272,12 @@ class Store:
             ).all()
         return sorted(found)
 
-    def family_sizes(self, families: Collection[int]) -> dict[int, int]:
-        found: dict[int, int] = {}
-        for chunk in _chunks(families):
-            rows = self._session.execute(
-                select(ArticleRow.family_id, func.count())
-                .where(ArticleRow.family_id.in_(chunk))
-                .group_by(ArticleRow.family_id)
-            )
-            found.update((cast(int, family), count) for family, count in rows)
-        return found
-
-    def family_prints(self, families: Collection[int]) -> dict[int, tuple[bytes, int, int]]:
-        """Each member of these families: (fingerprint, family_id, cluster_id)."""
-        found: dict[int, tuple[bytes, int, int]] = {}
-        for chunk in _chunks(families):
-            rows = self._session.execute(
-                select(
-                    ArticleRow.id,
-                    ArticleRow.fingerprint,
-                    ArticleRow.family_id,
-                    ArticleRow.cluster_id,
-                ).where(ArticleRow.family_id.in_(chunk))
-            )
-            found.update(
-                (i, (bytes(p or b""), i if f is None else f, i if c is None else c))
-                for i, p, f, c in rows
-            )
-        return found
-
     def fingerprints_of(self, ids: Collection[int]) -> dict[int, bytes]:
-        found: dict[int, bytes] = {}
-        for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, ArticleRow.fingerprint).where(ArticleRow.id.in_(chunk))
-            )
-            found.update((id_, bytes(p or b"")) for id_, p in rows)
-        return found
+        """Each article's packed band keys (b"" when it has none)."""
+        return {i: bytes(p or b"") for i, p in self._by_id(ids, ArticleRow.fingerprint).items()}
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, ArticleRow.sha256).where(ArticleRow.id.in_(chunk))
-            )
-            found.update((id_, sha) for id_, sha in rows)
-        return found
+        return self._by_id(ids, ArticleRow.sha256)
 
     def set_groups(self, groups: Mapping[int, tuple[int, int]]) -> None:
         """Put articles (id -> (family, cluster)) into families and clusters."""
@@ -470,6 +424,16 @@ class Store:
         if not rows:
             return 0
         return self._engine.insert_sources(self._writing(), rows)
+
+    def _by_id(self, ids: Collection[int], column: Any) -> dict[int, Any]:
+        """One column of these articles, by id."""
+        found: dict[int, Any] = {}
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, column).where(ArticleRow.id.in_(chunk))
+            )
+            found.update((id_, value) for id_, value in rows)
+        return found
 
     def _writing(self) -> Connection:
         if not self._writable:

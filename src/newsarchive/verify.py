@@ -24,6 +24,7 @@ from newsarchive.rows import DATE_COLUMNS, Derived, changed_columns, derived, pr
 from newsarchive.versions import (
     HEAD,
     MAX_FAMILY,
+    Forest,
     Texts,
     large_family,
     partition,
@@ -129,30 +130,19 @@ def _check_versions(archive: Archive) -> Iterator[Problem]:
         shared = store.shared_bands()
         stored = store.grouped()
         texts = Texts(store)
-        parent: dict[int, int] = {}
-
-        def root(node: int) -> int:
-            while parent.get(node, node) != node:
-                parent[node] = node = parent.get(parent[node], parent[node])
-            return node
-
+        forest = Forest()
         for _, holders in shared:
             for head in holders[:HEAD]:
-                if len({root(o) for o in holders}) == 1:
+                if len({forest.root(o) for o in holders}) == 1:
                     break  # all joined already: nothing left to compare
                 texts.need(holders)
                 for other in holders:
-                    if other == head or root(other) == root(head):
-                        continue
-                    if jaccard(texts[head], texts[other]) >= limit:
-                        a, b = root(head), root(other)
-                        parent[max(a, b)] = min(a, b)
+                    joined = forest.root(other) == forest.root(head)
+                    if not joined and jaccard(texts[head], texts[other]) >= limit:
+                        forest.join(head, other)
         del shared
-        families: dict[int, list[int]] = {}
-        for node in sorted(set(parent) | {root(p) for p in parent}):
-            families.setdefault(root(node), []).append(node)
         expected: dict[int, tuple[int, int]] = {}
-        for family, members in families.items():
+        for family, members in forest.trees().items():
             if len(members) > MAX_FAMILY:
                 expected.update(large_family(store.fingerprints_of(members)))
                 continue

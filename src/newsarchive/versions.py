@@ -103,13 +103,7 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
     involved = set(candidates) | {c for found in candidates.values() for c in found}
     family = {i: f for i, (f, _) in store.groups_of(involved).items()}
     texts = Texts(store)
-    parent: dict[int, int] = {}
-
-    def root(node: int) -> int:
-        while parent.get(node, node) != node:
-            node = parent[node]
-        return node
-
+    forest = Forest()
     joined = 0
     for id_ in sorted(candidates):
         by_family: dict[int, list[int]] = {}
@@ -117,35 +111,55 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
             by_family.setdefault(family[other], []).append(other)
         matched = False
         for members in by_family.values():
-            if root(family[members[0]]) == root(family[id_]):
+            if forest.root(family[members[0]]) == forest.root(family[id_]):
                 matched = True  # already one family, through another article
                 continue
             for start in range(0, len(members), _ROUND):
                 tried = members[start : start + _ROUND]
                 texts.need([id_, *tried])
                 if any(jaccard(texts[id_], texts[o]) >= limit for o in tried):
-                    a, b = root(family[id_]), root(family[members[0]])
-                    parent[max(a, b)] = min(a, b)
+                    forest.join(family[id_], family[members[0]])
                     matched = True
                     break
         joined += matched
-    merged: dict[int, list[int]] = {}
-    for node in parent:
-        merged.setdefault(root(node), [])
-    for node in set(parent) | set(merged):
-        merged[root(node)].append(node)
-    for families in merged.values():
-        if sum(store.family_sizes(families).values()) > MAX_FAMILY:
-            found = store.family_prints(families)
-            wanted = large_family({i: p for i, (p, _, _) in found.items()})
-            store.set_groups({i: g for i, g in wanted.items() if g != found[i][1:]})
-            continue
+    for families in forest.trees().values():
         members = store.family_members(families)
+        if len(members) > MAX_FAMILY:
+            wanted = large_family(store.fingerprints_of(members))
+            have = store.groups_of(members)
+            store.set_groups({i: g for i, g in wanted.items() if g != have[i]})
+            continue
         texts.need(members)
         hashes = store.hashes_of(members)
         clusters = partition(members, hashes, texts, limit)
         store.set_groups({m: (members[0], clusters[m]) for m in members})
     return joined
+
+
+class Forest:
+    """Union-find over article ids, each tree named by its smallest id: families as pairs of
+    near-duplicates join them."""
+
+    def __init__(self) -> None:
+        self._parent: dict[int, int] = {}
+
+    def root(self, node: int) -> int:
+        parent = self._parent
+        while parent.get(node, node) != node:
+            parent[node] = node = parent.get(parent[node], parent[node])  # path halving
+        return node
+
+    def join(self, a: int, b: int) -> None:
+        a, b = self.root(a), self.root(b)
+        if a != b:
+            self._parent[max(a, b)] = min(a, b)
+
+    def trees(self) -> dict[int, list[int]]:
+        """Every tree of more than one node: its root -> its nodes in id order."""
+        found: dict[int, list[int]] = {}
+        for node in sorted(set(self._parent) | set(self._parent.values())):
+            found.setdefault(self.root(node), []).append(node)
+        return found
 
 
 def partition(
