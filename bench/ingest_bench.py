@@ -2,7 +2,7 @@
 """Ingest throughput of `newsarchive ingest` beside the stdlib-sqlite3 floor, in one run.
 
     python bench/ingest_bench.py [--corpus /tmp/bench-corpus] [--count 100000] [--runs 3]
-                                 [--before GIT_REV]
+                                 [--before GIT_REV] [--without-versions]
 
 Generates the corpus with bench/generate.py when the folder is missing or empty, warms the
 page cache by reading every file once, then times, alternating so that neither side gets a
@@ -12,8 +12,9 @@ always keeps one), a fresh `newsarchive ingest`, and a re-ingest of the same tre
 timed by wall clock, with peak memory from /usr/bin/time where it exists. Prints medians
 and the ratio newsarchive / baseline. `--before REV` also times the newsarchive of an older
 commit (its `src/`, exported with `git archive`, on this interpreter) in the same rounds: the
-cost of a change, such as grouping versions, measured against the code without it. Not a
-test: numbers depend on the machine.
+cost of a change measured against the code without it. `--without-versions` times this
+code with no fingerprints, band rows or grouping (bench/no_versions/sitecustomize.py): the
+cost of grouping versions alone. Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -71,6 +72,11 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", metavar="GIT_REV", help="also time this older commit")
+    parser.add_argument(
+        "--without-versions",
+        action="store_true",
+        help="also time this code with no fingerprints and no grouping (bench/no_versions)",
+    )
     args = parser.parse_args()
 
     ensure_corpus(args.corpus, args.count)
@@ -81,14 +87,19 @@ def main() -> int:
     sizes: dict[str, int] = {}
     names = ["baseline", "baseline+fts", "newsarchive"]
     with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
-        before_env = None
+        before_env = no_versions_env = None
         if args.before:
             before_env = {**os.environ, "PYTHONPATH": _export(args.before, Path(tmp, "before"))}
             names.append("before")
+        if args.without_versions:
+            shim = str(HERE / "no_versions")
+            path = os.pathsep.join(filter(None, [shim, os.environ.get("PYTHONPATH")]))
+            no_versions_env = {**os.environ, "PYTHONPATH": path}
+            names.append("no versions")
         for run in range(args.runs):
             for name in names:
                 db = Path(tmp, f"{name}-{run}.db")
-                env = before_env if name == "before" else None
+                env = {"before": before_env, "no versions": no_versions_env}.get(name)
                 if name == "before":
                     command = [sys.executable, "-m", "newsarchive", "--db", str(db), "ingest"]
                     command.append(str(args.corpus))
@@ -113,7 +124,8 @@ def main() -> int:
         peak = f"{max(peaks) / 1024:.0f}" if peaks else "-"
         runs = ", ".join(f"{s:.1f}" for s in seconds)
         print(f"{name:24} {median:9.2f} {files / median:9,.0f} {peak:>9}   {runs}")
-    for floor_name in ("baseline", "baseline+fts", "before")[: 3 if args.before else 2]:
+    floors = ["baseline", "baseline+fts"] + [n for n in ("before", "no versions") if n in names]
+    for floor_name in floors:
         for kind in ("", " re-ingest"):
             ours = statistics.median(s for s, _ in results[f"newsarchive{kind}"])
             floor = statistics.median(s for s, _ in results[f"{floor_name}{kind}"])

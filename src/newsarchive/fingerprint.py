@@ -16,7 +16,9 @@ its LSH index lives in memory or Redis, not in the archive's database, and it br
 Here a word's hash is a polynomial hash of its code points computed for all words at once
 from prefix sums (arithmetic modulo 2**64, which NumPy's uint64 wraps to), a shingle's
 combines its words', and one-permutation MinHash (band_keys) needs a single sort: about
-0.1 ms an article, most of it NumPy's per-call cost. The hashes are stable across
+0.1 ms an article, most of it NumPy's per-call cost, so ingest's workers fingerprint the
+articles of a chunk together (`fingerprints`, about 0.05 ms an article, a fifth of parsing
+it). The hashes are stable across
 processes, machines and runs (no Python `hash`) because band keys are stored: a change
 that alters them must raise parser.PARSER_VERSION, so that `reparse` keys every article
 again.
@@ -29,6 +31,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -73,30 +76,49 @@ def shingles(text: str) -> Hashes:
     """The sorted, distinct 64-bit hashes of the text's word 5-shingles (one shingle of all
     its words when it has fewer than five): the words `words` gives, found and hashed as
     arrays of code points (a regular expression's word list costs three times as much)."""
-    points = np.frombuffer(_normalised(text).encode("utf-32-le"), dtype=np.uint32)
+    _, word_hashes = _word_hashes(_normalised(text))
+    hashed = np.sort(_shingle_hashes(word_hashes))
+    if not len(hashed):
+        return hashed
+    distinct = np.empty(len(hashed), dtype=np.bool_)
+    distinct[0] = True
+    np.not_equal(hashed[1:], hashed[:-1], out=distinct[1:])
+    return hashed[distinct]  # np.unique does the same at several times the cost
+
+
+def _word_hashes(text: str) -> tuple[npt.NDArray[np.intp], Hashes]:
+    """Where each word of a normalised text starts (in code points), and its hash. A
+    word's hash does not depend on where it stands, so texts can be hashed joined."""
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     in_word = np.zeros(len(points) + 2, dtype=np.bool_)
     in_word[1:-1] = _is_word(points)
     edges = np.flatnonzero(in_word[1:] != in_word[:-1])
     starts, ends = edges[0::2], edges[1::2]
     if not len(starts):
-        return np.empty(0, dtype=np.uint64)
+        return starts, np.empty(0, dtype=np.uint64)
     powers, inverse = _powers(len(points) + 1)
     with np.errstate(over="ignore"):
         prefix = np.zeros(len(points) + 1, dtype=np.uint64)
         np.cumsum((points.astype(np.uint64) + _U64(1)) * powers[: len(points)], out=prefix[1:])
-        # A word's hash is (prefix[end] - prefix[start]) / BASE**start, mixed; a shingle's
-        # combines its words' hashes with a weight per position.
-        word_hashes = _mix((prefix[ends] - prefix[starts]) * inverse[starts])
-        span = min(SHINGLE_WORDS, len(word_hashes))
-        count = len(word_hashes) - span + 1
-        combined = np.zeros(count, dtype=np.uint64)
+        # A word's hash is (prefix[end] - prefix[start]) / BASE**start, mixed.
+        return starts, _mix((prefix[ends] - prefix[starts]) * inverse[starts])
+
+
+def _combined(word_hashes: Hashes, span: int) -> Hashes:
+    """Each run of `span` words' hashes, combined with a weight per position."""
+    count = len(word_hashes) - span + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
         for position in range(span):
             combined += word_hashes[position : position + count] * _POSITION_WEIGHTS[position]
-        hashed = np.sort(_mix(combined))
-    distinct = np.empty(len(hashed), dtype=np.bool_)
-    distinct[0] = True
-    np.not_equal(hashed[1:], hashed[:-1], out=distinct[1:])
-    return hashed[distinct]  # np.unique does the same at several times the cost
+    return combined
+
+
+def _shingle_hashes(word_hashes: Hashes) -> Hashes:
+    """The (unsorted) hashes of a text's shingles, from its words' hashes."""
+    if not len(word_hashes):
+        return np.empty(0, dtype=np.uint64)
+    return _mix(_combined(word_hashes, min(SHINGLE_WORDS, len(word_hashes))))
 
 
 def band_keys(hashes: Hashes) -> list[int]:
@@ -115,17 +137,78 @@ def band_keys(hashes: Hashes) -> list[int]:
     first = np.searchsorted(hashes, _BIN_STARTS)
     last = np.append(first[1:], len(hashes))
     values = hashes[np.minimum(first, len(hashes) - 1)]
-    empty = np.flatnonzero(first == last)
+    _densify(values, first != last)
+    return _keys(values[None, :])[0]
+
+
+def fingerprints(texts: Sequence[str]) -> list[list[int]]:
+    """`band_keys(shingles(text))` of each text, worked out for many at once: NumPy's cost
+    per call, not the arithmetic, is most of one article's fingerprint (it nearly doubled
+    what parsing costs), so texts are joined and hashed as one array, then each bin's
+    smallest hash is found for every text in one pass. Texts are taken about
+    _JOINED_CHARACTERS at a time, so memory stays bounded with long ones."""
+    found: list[list[int]] = []
+    start = 0
+    while start < len(texts):
+        end, size = start, 0
+        while end < len(texts) and (end == start or size + len(texts[end]) <= _JOINED_CHARACTERS):
+            size += len(texts[end]) + 1
+            end += 1
+        found += _fingerprints([_normalised(t) for t in texts[start:end]])
+        start = end
+    return found
+
+
+_JOINED_CHARACTERS = 1 << 20
+
+
+def _fingerprints(texts: list[str]) -> list[list[int]]:
+    """`fingerprints` of normalised texts, in one pass."""
+    count = len(texts)
+    offsets = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in texts], out=offsets[1:])  # each text and a separator
+    starts, word_hashes = _word_hashes("\0".join(texts))
+    text_of = np.searchsorted(offsets, starts, side="right") - 1  # each word's text
+    words_in = np.bincount(text_of, minlength=count)
+    found: list[list[int] | None] = [None] * count
+    for i in np.flatnonzero(words_in < SHINGLE_WORDS):  # a single shingle, or none
+        found[i] = band_keys(_shingle_hashes(word_hashes[text_of == i]))
+    if len(word_hashes) >= SHINGLE_WORDS:
+        combined = _combined(word_hashes, SHINGLE_WORDS)
+        whole = text_of[: len(combined)] == text_of[SHINGLE_WORDS - 1 :]  # not across texts
+        hashed = _mix(combined[whole])
+        bins = text_of[: len(combined)][whole] * _BINS + (hashed >> _U64(64 - 5)).astype(np.intp)
+        smallest = np.full(count * _BINS, np.iinfo(np.uint64).max, dtype=np.uint64)
+        np.minimum.at(smallest, bins, hashed)
+        full = np.bincount(bins, minlength=count * _BINS).reshape(count, _BINS) > 0
+        values = smallest.reshape(count, _BINS)
+        for i in np.flatnonzero(~full.all(axis=1)):
+            if found[i] is None:
+                _densify(values[i], full[i])
+        keys = _keys(values)
+        for text, text_keys in enumerate(keys):
+            if found[text] is None:
+                found[text] = text_keys
+    return [k if k is not None else [] for k in found]
+
+
+def _densify(values: Hashes, full: npt.NDArray[np.bool_]) -> None:
+    """Fill each empty bin (see band_keys) from the next full one, in place."""
+    empty = np.flatnonzero(~full)
     if len(empty):
-        full = np.flatnonzero(first != last)
+        filled = np.flatnonzero(full)
         for bin_ in empty:  # the next full bin, going round
-            donor = full[np.searchsorted(full, bin_) % len(full)]
+            donor = filled[np.searchsorted(filled, bin_) % len(filled)]
             distance = (int(donor) - int(bin_)) % _BINS
             values[bin_] = _mix(values[donor : donor + 1] + _U64(distance))[0]
+
+
+def _keys(values: Hashes) -> list[list[int]]:
+    """Band keys from each row of bin values (texts x BINS)."""
     with np.errstate(over="ignore"):
-        rows = values.reshape(BANDS, ROWS) * _ROW_WEIGHTS[None, :]
-        keys = _mix(rows.sum(axis=1, dtype=np.uint64) ^ _BAND_SALT)
-    return [int(k) for k in keys.view(np.int64)]
+        rows = values.reshape(-1, BANDS, ROWS) * _ROW_WEIGHTS[None, None, :]
+        keys = _mix(rows.sum(axis=2, dtype=np.uint64) ^ _BAND_SALT[None, :])
+    return cast(list[list[int]], keys.view(np.int64).tolist())
 
 
 def jaccard(a: Hashes, b: Hashes) -> float:
@@ -146,6 +229,8 @@ def unpack(data: bytes) -> list[int]:
 
 
 def _normalised(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII be, and casefold is lower there: 10x quicker
+        return text.lower()
     return unicodedata.normalize("NFKC", text).casefold()
 
 

@@ -25,17 +25,20 @@ from typing import Any, cast
 from newsarchive import versions
 from newsarchive.archive import Archive
 from newsarchive.errors import ArchiveError, StorageError, Trouble
-from newsarchive.fingerprint import unpack
 from newsarchive.models import DateSource
 from newsarchive.rows import (
     DATE_COLUMNS,
     ArticleValues,
-    Prepared,
+    Lookups,
     dated_values,
     prepare,
+    prepare_new,
     start_worker,
 )
 from newsarchive.store import NewArticle
+
+# What parsing one new file gives: its row and Lookups, or why it is not an article.
+_Parsed = tuple[ArticleValues, Lookups] | str
 
 BATCH_SIZE = 1000
 # Below this many new articles in a batch, starting worker processes costs more than it saves.
@@ -81,22 +84,22 @@ class _Batch:
     known: dict[str, int]  # hash -> id of articles already stored
     new: list[_Read]  # the first file of each hash not stored yet
     chunks: list[list[tuple[bytes, str]]]  # `new` to parse, in order
-    parsing: list[Future[list[Prepared]]]  # one per chunk
+    parsing: list[Future[list[_Parsed]]]  # one per chunk
     today: dt.date
 
-    def outcomes(self) -> dict[str, Prepared]:
+    def outcomes(self) -> dict[str, _Parsed]:
         """Each new article's row or refusal. Chunks no worker has started yet are parsed
         here, from the last back, rather than waiting idle while the workers catch up."""
         for i in reversed(range(len(self.parsing))):
             if not self.parsing[i].cancel():  # started or done: so is every chunk before it
                 break
-            self.parsing[i] = _done(prepare(self.chunks[i], self.today))
+            self.parsing[i] = _done(prepare_new(self.chunks[i], self.today))
         done = [outcome for part in self.parsing for outcome in part.result()]
         return {item.sha256: outcome for item, outcome in zip(self.new, done, strict=True)}
 
 
-def _done(result: list[Prepared]) -> Future[list[Prepared]]:
-    future: Future[list[Prepared]] = Future()
+def _done(result: list[_Parsed]) -> Future[list[_Parsed]]:
+    future: Future[list[_Parsed]] = Future()
     future.set_result(result)
     return future
 
@@ -204,11 +207,11 @@ class Ingester:
         work = [(f.data, f.path) for f in new]
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
             return _Batch(
-                files, known, new, [work], [_done(prepare(work, self._today))], self._today
+                files, known, new, [work], [_done(prepare_new(work, self._today))], self._today
             )
         pool = self._worker_pool()
         chunks = [work[i : i + CHUNK_ARTICLES] for i in range(0, len(work), CHUNK_ARTICLES)]
-        parsing = [pool.submit(prepare, chunk, self._today) for chunk in chunks]
+        parsing = [pool.submit(prepare_new, chunk, self._today) for chunk in chunks]
         return _Batch(files, known, new, chunks, parsing, self._today)
 
     def _worker_pool(self) -> ProcessPoolExecutor:
@@ -229,7 +232,7 @@ class Ingester:
         """Store the batch's new articles and every path, in one short transaction."""
         outcomes = batch.outcomes()
         fresh = [
-            NewArticle(f.sha256, self._dated(outcome), f.data)
+            NewArticle(f.sha256, self._dated(outcome[0]), f.data, outcome[1])
             for f in batch.new
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
@@ -239,7 +242,7 @@ class Ingester:
             versions.group(
                 store,
                 {
-                    inserted[a.sha256]: unpack(a.values["fingerprint"])
+                    inserted[a.sha256]: a.lookups.bands if a.lookups else []
                     for a in fresh
                     if a.sha256 in inserted
                 },

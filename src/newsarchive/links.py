@@ -114,8 +114,18 @@ _TRACKING = frozenset(
 _URL_TAIL = ".,;:!?'\"’”>"
 _OPENING = {")": "(", "]": "["}
 
+
 # The replacement of each character met so far: itself, a space, nothing, or " c ".
-_CHAR_CACHE: dict[str, str] = {}
+class _CharKeys(dict[int, str]):
+    """`_char_key` of each code point, worked out the first time it is met: the table
+    str.translate maps a title through, in C rather than a loop here."""
+
+    def __missing__(self, point: int) -> str:
+        found = self[point] = _char_key(chr(point))
+        return found
+
+
+_CHAR_KEYS = _CharKeys()
 
 
 def _char_key(char: str) -> str:
@@ -138,13 +148,7 @@ def title_key(text: str) -> str:
     text = _INITIALS.sub(lambda m: m[0].replace(".", ""), text)
     # upper() first: casefold alone leaves "ı" and "İ" apart from "I" and "i".
     text = unicodedata.normalize("NFKC", text.upper().casefold())
-    out = []
-    for char in text:
-        mapped = _CHAR_CACHE.get(char)
-        if mapped is None:
-            mapped = _CHAR_CACHE[char] = _char_key(char)
-        out.append(mapped)
-    return " ".join("".join(out).split())
+    return " ".join(text.translate(_CHAR_KEYS).split())
 
 
 def _is_site_name(tail: str) -> bool:

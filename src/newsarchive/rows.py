@@ -91,27 +91,60 @@ def start_worker(parent_pid: int) -> None:
 def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> list[Prepared]:
     """Decode and parse each (bytes, source) pair into a row; runs in worker processes.
 
-    `not_after`, the day of ingest, bounds date inference (see dates.infer_date).
+    `not_after`, the day of ingest, bounds date inference (see dates.infer_date). The
+    articles' fingerprints are worked out together (fingerprint.fingerprints).
     """
+    from newsarchive import fingerprint  # NumPy: for writers only, not every read command
+
     done: list[Prepared] = []
+    parsed: list[tuple[int, Article, str, int]] = []  # (place in done, article, encoding, size)
     for data, source in work:
         try:
             decoded = decode(data)
             article = parse_article(decoded.text, source=source, not_after=not_after)
-            done.append(article_values(article, encoding=decoded.encoding, byte_size=len(data)))
         except NotAnArticleError as exc:
             done.append(exc.reason)
+            continue
         except Exception as exc:  # a parser bug must cost one file, never the run
-            done.append(f"internal error ({type(exc).__name__}: {exc}); please report this file")
+            done.append(_internal_error(exc))
+            continue
+        parsed.append((len(done), article, decoded.encoding, len(data)))
+        done.append("")  # its row, below
+    try:
+        keys: list[list[int] | None] = list(
+            fingerprint.fingerprints([_story_text(a) for _, a, _, _ in parsed])
+        )
+    except Exception:  # a bug: each on its own below, so that it costs one file at most
+        keys = [None] * len(parsed)
+    for (place, article, encoding, size), found in zip(parsed, keys, strict=True):
+        try:
+            done[place] = article_values(article, encoding=encoding, byte_size=size, keys=found)
+        except Exception as exc:
+            done[place] = _internal_error(exc)
     return done
 
 
-def article_values(article: Article, *, encoding: str, byte_size: int) -> ArticleValues:
-    """The articles-table columns for a parsed article, but its hash and ingest time."""
+def _internal_error(exc: Exception) -> str:
+    return f"internal error ({type(exc).__name__}: {exc}); please report this file"
+
+
+def prepare_new(
+    work: list[tuple[bytes, str]], not_after: dt.date | None = None
+) -> list[tuple[ArticleValues, Lookups] | str]:
+    """`prepare`, with each row's Lookups: what ingest's workers send the writer."""
+    return [v if isinstance(v, str) else (v, lookups(v)) for v in prepare(work, not_after)]
+
+
+def article_values(
+    article: Article, *, encoding: str, byte_size: int, keys: list[int] | None = None
+) -> ArticleValues:
+    """The articles-table columns for a parsed article, but its hash and ingest time.
+    `keys`: its band keys, if worked out already (else they are, here)."""
     from newsarchive import fingerprint  # NumPy: for writers only, not every read command
 
-    body = "\n".join(b.text for b in article.blocks if b.kind in STORY_KINDS)
-    text = fingerprint.story_text(article.headline, article.dek, body)
+    if keys is None:
+        keys = fingerprint.band_keys(fingerprint.shingles(_story_text(article)))
+    body = _body(article)
     return {
         "headline": article.headline,
         "dek": article.dek,
@@ -129,8 +162,18 @@ def article_values(article: Article, *, encoding: str, byte_size: int) -> Articl
         "encoding": encoding,
         "byte_size": byte_size,
         "parser_version": PARSER_VERSION,
-        "fingerprint": fingerprint.pack(fingerprint.band_keys(fingerprint.shingles(text))),
+        "fingerprint": fingerprint.pack(keys),
     }
+
+
+def _body(article: Article) -> str:
+    return "\n".join(b.text for b in article.blocks if b.kind in STORY_KINDS)
+
+
+def _story_text(article: Article) -> str:
+    from newsarchive.fingerprint import story_text
+
+    return story_text(article.headline, article.dek, _body(article))
 
 
 def changed_columns(
@@ -159,25 +202,48 @@ class Derived:
     links: list[dict[str, Any]]
 
 
-def derived(article_id: int, columns: Mapping[str, Any]) -> Derived:
-    """What article_bands, article_names and article_links hold for the article whose
-    articles-table `columns` are given (a stored row's or ArticleValues)."""
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    """What Derived holds for an article before it has an id: worked out in ingest's
+    workers (names and link look-ups cost as much as the inserts), numbered in the writer."""
+
+    bands: list[int]
+    names: list[str]
+    links: list[tuple[int, int, str]]  # (block position, tier, name)
+
+    def rows(self, article_id: int) -> Derived:
+        return Derived(
+            [{"band": key, "article_id": article_id} for key in self.bands],
+            [{"name": name, "article_id": article_id} for name in self.names],
+            [
+                {"article_id": article_id, "position": position, "tier": tier, "name": name}
+                for position, tier, name in self.links
+            ],
+        )
+
+
+def lookups(columns: Mapping[str, Any]) -> Lookups:
+    """Band keys, names and link look-ups of the article whose articles-table `columns` are
+    given (a stored row's or ArticleValues)."""
     from newsarchive import fingerprint, links
 
     packed = columns["fingerprint"]
-    keys = [] if packed is None else fingerprint.unpack(packed)
-    bands = [{"band": key, "article_id": article_id} for key in keys]
-    names = [
-        {"name": name, "article_id": article_id}
-        for name in links.article_names(columns["headline"], columns["source_url"])
-    ]
-    found = [
-        {"article_id": article_id, "position": position, "tier": tier, "name": name}
-        for position, block in enumerate(columns["blocks"])
-        if block["kind"] == BlockKind.READ_MORE.value
-        for tier, name in links.link_lookups(block["text"], block.get("url"))
-    ]
-    return Derived(bands, names, found)
+    return Lookups(
+        [] if packed is None else fingerprint.unpack(packed),
+        links.article_names(columns["headline"], columns["source_url"]),
+        [
+            (position, tier, name)
+            for position, block in enumerate(columns["blocks"])
+            if block["kind"] == BlockKind.READ_MORE.value
+            for tier, name in links.link_lookups(block["text"], block.get("url"))
+        ],
+    )
+
+
+def derived(article_id: int, columns: Mapping[str, Any]) -> Derived:
+    """What article_bands, article_names and article_links hold for the article whose
+    articles-table `columns` are given."""
+    return lookups(columns).rows(article_id)
 
 
 def dated_values(published: dt.date) -> DateValues:

@@ -42,7 +42,14 @@ from newsarchive.engines import VERSIONS, DatedBy, Engine, Filters, NewArticle, 
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.models import ArticleSummary, DateSource, StoredArticle
 from newsarchive.query import Query
-from newsarchive.rows import DATE_COLUMNS, Derived, blocks_from_row, derived, meta_from_row
+from newsarchive.rows import (
+    DATE_COLUMNS,
+    Derived,
+    blocks_from_row,
+    derived,
+    lookups,
+    meta_from_row,
+)
 
 __all__ = ["DatedBy", "Listing", "NewArticle", "SearchResults", "Store", "StoredRecord"]
 
@@ -119,7 +126,11 @@ class Store:
             return {}
         inserted = self._engine.insert_articles(self._writing(), items, now)
         self.add_derived(
-            [derived(inserted[i.sha256], i.values) for i in items if i.sha256 in inserted]
+            [
+                (i.lookups or lookups(i.values)).rows(inserted[i.sha256])
+                for i in items
+                if i.sha256 in inserted
+            ]
         )
         return inserted
 
@@ -212,12 +223,14 @@ class Store:
         )
         return {id_: (family, cluster) for id_, family, cluster in self._session.execute(query)}
 
-    def sharing_bands(self, keys: Collection[int], head: int) -> dict[int, list[int]]:
-        """For each of these band keys that articles hold, the first `head` of them by id
-        (versions.py compares an article with those alone)."""
+    def sharing_bands(
+        self, keys: Collection[int], head: int, excluding: Collection[int] = ()
+    ) -> dict[int, list[int]]:
+        """For each of these band keys that articles other than `excluding` hold, the first
+        `head` of them by id (versions.py compares an article with those alone)."""
         found: dict[int, list[int]] = {}
         for band, article_id in self._engine.band_holders(
-            self._session.connection(), sorted(keys), head
+            self._session.connection(), sorted(keys), head, sorted(excluding)
         ):
             found.setdefault(band, []).append(article_id)
         return found

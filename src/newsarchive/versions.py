@@ -32,6 +32,7 @@ batch and its grouping commit together.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 
 from newsarchive.fingerprint import DEFAULT_THRESHOLD, Hashes, jaccard, shingles
@@ -90,7 +91,7 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
     family touched is split into clusters again. Returns how many had near-duplicates."""
     if not keys:
         return 0
-    sharing = store.sharing_bands({k for found in keys.values() for k in found}, HEAD)
+    sharing = _holders(store, keys)
     candidates: dict[int, dict[int, int]] = {}  # id -> candidate -> band keys shared
     for id_, found in keys.items():
         for key in found:
@@ -134,6 +135,23 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
         clusters = partition(members, hashes, texts, limit)
         store.set_groups({m: (members[0], clusters[m]) for m in members})
     return joined
+
+
+def _holders(store: Store, keys: Mapping[int, Collection[int]]) -> dict[int, list[int]]:
+    """Each band key some article being grouped shares with another: its first HEAD
+    holders by id. The stored holders are looked up, those among `keys` are known here."""
+    every = [key for found in keys.values() for key in found]
+    found = store.sharing_bands(set(every), HEAD, excluding=keys.keys())
+    wanted = found.keys() | {key for key, n in Counter(every).items() if n > 1}
+    if not wanted:
+        return found
+    own: dict[int, list[int]] = {}
+    for id_ in sorted(keys):
+        for key in wanted.intersection(keys[id_]):
+            own.setdefault(key, []).append(id_)
+    for key, holders in own.items():
+        found[key] = sorted(found.get(key, []) + holders)[:HEAD]
+    return found
 
 
 class Forest:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from newsarchive.models import SearchHit
     from newsarchive.query import Node
-    from newsarchive.rows import ArticleValues
+    from newsarchive.rows import ArticleValues, Lookups
 
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
@@ -39,11 +39,13 @@ MARK_START, MARK_END = "\ufdd0", "\ufdd1"
 
 @dataclass(frozen=True, slots=True)
 class NewArticle:
-    """A parsed article ready to store: its column values, and the bytes it was parsed from."""
+    """A parsed article ready to store: its column values, the bytes it was parsed from,
+    and its Lookups if they were worked out already (else the store works them out)."""
 
     sha256: str
     values: ArticleValues
     raw: bytes
+    lookups: Lookups | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,11 +154,13 @@ class Engine(Protocol):
         articles just inserted, in the caller's write transaction."""
 
     def band_holders(
-        self, connection: Connection, keys: Sequence[int], head: int
+        self, connection: Connection, keys: Sequence[int], head: int, excluding: Sequence[int]
     ) -> list[tuple[int, int]]:
         """(band, article_id) for the first `head` holders (by id) of each of these LSH band
-        keys: the look-up every article stored makes (versions.py), so it is the engine's,
-        in as few statements as the engine allows."""
+        keys, among articles other than `excluding` (those being grouped, whose keys the
+        caller has: most keys are held by them alone, and fetching a row per key cost more
+        than the rest of the grouping). The look-up every article stored makes
+        (versions.py), so it is the engine's, in as few statements as the engine allows."""
 
     def ids_taken(self, connection: Connection) -> None:
         """Rows were inserted with ids of their own (a copy): let ids the engine hands out

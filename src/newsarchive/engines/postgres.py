@@ -127,16 +127,17 @@ class PostgreSQL:
                 copy.write_row(tuple(row[c] for c in columns))
 
     def band_holders(
-        self, connection: Connection, keys: Sequence[int], head: int
+        self, connection: Connection, keys: Sequence[int], head: int, excluding: Sequence[int]
     ) -> list[tuple[int, int]]:
         if not keys:
             return []
-        with _driver(connection).cursor() as cursor:  # one statement: the keys as an array
+        with _driver(connection).cursor() as cursor:  # one statement: arrays of keys and ids
             cursor.execute(
                 "SELECT band, article_id FROM (SELECT band, article_id, row_number() OVER "
                 "(PARTITION BY band ORDER BY article_id) AS rank FROM article_bands "
-                "WHERE band = ANY(%s)) AS ranked WHERE rank <= %s",
-                (list(keys), head),
+                "WHERE band = ANY(%s) AND NOT article_id = ANY(%s)) AS ranked "
+                "WHERE rank <= %s",
+                (list(keys), list(excluding), head),
             )
             return [(band, article_id) for band, article_id in cursor.fetchall()]
 

@@ -8,6 +8,7 @@ SQLAlchemy's per-statement work costs more than a rare word's FTS5 query (about 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -122,17 +123,19 @@ class SQLite:
         _insert(connection, table, rows)
 
     def band_holders(
-        self, connection: Connection, keys: Sequence[int], head: int
+        self, connection: Connection, keys: Sequence[int], head: int, excluding: Sequence[int]
     ) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
+        skip = json.dumps(list(excluding))  # one parameter, however many
         for start in range(0, len(keys), _KEYS_PER_STATEMENT):
             chunk = keys[start : start + _KEYS_PER_STATEMENT]
             sql = (
                 "SELECT band, article_id FROM (SELECT band, article_id, row_number() OVER "
                 "(PARTITION BY band ORDER BY article_id) AS rank FROM article_bands "
-                f"WHERE band IN ({', '.join('?' * len(chunk))})) WHERE rank <= ?"
+                f"WHERE band IN ({', '.join('?' * len(chunk))}) "
+                "AND article_id NOT IN (SELECT value FROM json_each(?))) WHERE rank <= ?"
             )
-            found += connection.exec_driver_sql(sql, (*chunk, head)).all()
+            found += connection.exec_driver_sql(sql, (*chunk, skip, head)).all()
         return found
 
     def ids_taken(self, connection: Connection) -> None:
