@@ -438,6 +438,16 @@ class Store:
             return 0
         return self._engine.insert_sources(self._writing(), rows)
 
+    def add_sources_seen(self, sources: Sequence[tuple[int, SourcePath]]) -> int:
+        """Record paths with the time each was first seen elsewhere (an import), but those
+        already recorded; returns how many were new."""
+        rows = [{"article_id": i, "path": s.path, "first_seen": s.first_seen} for i, s in sources]
+        return self._engine.insert_sources(self._writing(), rows) if rows else 0
+
+    def taken_ids(self, ids: Collection[int]) -> set[int]:
+        """Which of these ids articles have."""
+        return set(self._by_id(ids, ArticleRow.id))
+
     def _by_id(self, ids: Collection[int], column: Any) -> dict[int, Any]:
         """One column of these articles, by id."""
         found: dict[int, Any] = {}
@@ -537,15 +547,19 @@ class Store:
         """Up to `limit` articles past id `after`, in id order, whole (see StoredRecord).
         `parsed_before` keeps only articles read by an older parser than that version, or
         stored before versions were grouped (no fingerprint): what reparse reads again."""
-        query = (
-            select(*ArticleRow.__table__.columns, ArticleRawRow.data)
-            .join(ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id)
-            .where(ArticleRow.id > after)
-            .order_by(ArticleRow.id)
-            .limit(limit)
-        )
+        query = _whole().where(ArticleRow.id > after).order_by(ArticleRow.id).limit(limit)
         if parsed_before is not None:
             query = query.where(_stale(parsed_before))
+        return self._records(query)
+
+    def records_of(self, ids: Collection[int]) -> list[StoredRecord]:
+        """These articles, whole, in id order (ids not stored are left out)."""
+        found: list[StoredRecord] = []
+        for chunk in _chunks(ids):
+            found += self._records(_whole().where(ArticleRow.id.in_(chunk)).order_by(ArticleRow.id))
+        return found
+
+    def _records(self, query: Any) -> list[StoredRecord]:
         rows = self._session.execute(query).mappings().all()
         sources: dict[int, list[SourcePath]] = {}
         ids = [row["id"] for row in rows]
@@ -560,6 +574,38 @@ class Store:
             for article_id, path, first_seen in found:
                 sources.setdefault(article_id, []).append(SourcePath(path, _as_utc(first_seen)))
         return [_record(row, tuple(sources.get(row["id"], ()))) for row in rows]
+
+    def selected_ids(
+        self,
+        *,
+        after: int,
+        limit: int,
+        query: Query | None = None,
+        filters: Filters | None = None,
+        ids: Collection[int] | None = None,
+    ) -> list[int]:
+        """The next `limit` ids past `after`, in id order, of the articles that match
+        `query` and pass `filters` (every version: filters.all_versions is not asked),
+        among `ids` if given: a page of what `export` writes."""
+        filters = filters or Filters()
+        if query is not None:
+            connection = self._session.connection()
+            found = self._engine.index.matching(connection, query.tree, filters, after, limit)
+            if ids is not None:  # a few the user named: filtered here, page by page
+                wanted = set(ids)
+                found = [i for i in found if i in wanted]
+            return found
+        sql = "SELECT a.id FROM articles a WHERE a.id > :after" + filters.sql("a")
+        params: dict[str, Any] = {"after": after, "limit": limit}
+        params.update({k: v for k, v in (("since", filters.since), ("until", filters.until)) if v})
+        statement = text(sql + (" AND a.id IN :ids" if ids is not None else "") + _PAGE)
+        if ids is not None:
+            statement = statement.bindparams(bindparam("ids", expanding=True))
+            params["ids"] = sorted(ids) or [0]
+        statement = statement.bindparams(
+            *(bindparam(k, v, type_=Date) for k, v in params.items() if k in ("since", "until"))
+        )
+        return list(self._session.execute(statement, params).scalars())
 
     def count_parsed_before(self, version: int) -> int:
         """How many articles an older parser than `version` read, or stored before versions
@@ -678,6 +724,16 @@ class Store:
             query = query.limit(limit)
         articles = [_summary(row) for row in self._session.execute(query)]
         return Listing(articles, undated_left_out)
+
+
+_PAGE = " ORDER BY a.id LIMIT :limit"
+
+
+def _whole() -> Any:
+    """Articles with their raw bytes, as StoredRecord reads them."""
+    return select(*ArticleRow.__table__.columns, ArticleRawRow.data).join(
+        ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id
+    )
 
 
 def _stale(version: int) -> Any:

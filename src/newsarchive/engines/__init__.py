@@ -117,6 +117,12 @@ class SearchIndex(Protocol):
     ) -> SearchResults:
         """The best `limit` matches, best first, each with a marked snippet of its body."""
 
+    def matching(
+        self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
+    ) -> list[int]:
+        """The ids past `after` of every article matching the query and the date filters
+        (every version), in id order, `limit` at a time: what `export QUERY` writes."""
+
     def problems(self, connection: Connection, articles: int) -> list[str]:
         """Where the index disagrees with the `articles` stored; [] when it agrees."""
 

@@ -271,6 +271,22 @@ class TsvectorIndex:
         hits = hits_from_rows(rows)
         return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None)
 
+    def matching(
+        self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
+    ) -> list[int]:
+        params: dict[str, Any] = {"q": tsquery(tree), "cfg": TS_CONFIG, "after": after}
+        params.update(limit=limit, since=filters.since, until=filters.until)
+        rows = connection.execute(
+            text(
+                "SELECT a.id FROM articles a, "
+                "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q "
+                f"WHERE a.search_document @@ q.q AND a.id > :after{filters.sql('a')} "
+                "ORDER BY a.id LIMIT :limit"
+            ),
+            params,
+        )
+        return [id_ for (id_,) in rows]
+
     def problems(self, connection: Connection, articles: int) -> list[str]:
         # Each stored document against the server's own generation expression for it.
         expression = connection.execute(

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, create_engine, event
+from sqlalchemy import Table, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
@@ -232,6 +232,23 @@ class FTS5Index:
         return SearchResults(
             hits_from_rows(rows), undated, RANK_WINDOW if floor is not None else None
         )
+
+    def matching(
+        self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
+    ) -> list[int]:
+        params: dict[str, Any] = {"q": fts5_expression(tree), "after": after, "limit": limit}
+        for name in ("since", "until"):
+            if (day := getattr(filters, name)) is not None:
+                params[name] = day.isoformat()
+        rows = connection.execute(
+            text(
+                "SELECT s.rowid FROM article_search s JOIN articles a ON a.id = s.rowid "
+                f"WHERE article_search MATCH :q AND s.rowid > :after{filters.sql('a')} "
+                "ORDER BY s.rowid LIMIT :limit"
+            ),
+            params,
+        )
+        return [id_ for (id_,) in rows]
 
     def problems(self, connection: Connection, articles: int) -> list[str]:
         execute = connection.exec_driver_sql

@@ -1,0 +1,417 @@
+"""`export` and `import`: articles out of an archive as JSON Lines, CSV or Markdown, and
+JSON Lines back in.
+
+JSON Lines is the lossless form: one article a line, every stored column, the raw bytes
+(base64), every source path with the time it was first seen. Importing it stores the same
+article (`show --raw` byte-exact, dates with their provenance, sources with their times)
+and works out again what is derived from the columns (band keys, link look-ups, versions),
+so an export imported into an empty archive exports again byte for byte. CSV is flat, one
+row per article, for spreadsheets and pandas; Markdown is a folder of files with YAML
+front matter that a person can browse. All stream: a batch of articles at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from newsarchive import versions
+from newsarchive.archive import Archive
+from newsarchive.engines import Filters
+from newsarchive.fingerprint import unpack
+from newsarchive.models import BlockKind
+from newsarchive.query import Query
+from newsarchive.rows import blocks_from_row
+from newsarchive.store import SourcePath, StoredRecord
+
+BATCH_SIZE = 500
+FORMATS = ("jsonl", "csv", "markdown")
+# The articles-table columns an export carries, in the order it writes them.
+COLUMNS = (
+    "headline",
+    "dek",
+    "byline",
+    "source_url",
+    "dateline",
+    "meta",
+    "published",
+    "date_source",
+    "date_confidence",
+    "date_evidence",
+    "body",
+    "blocks",
+    "word_count",
+    "encoding",
+    "byte_size",
+    "fingerprint",
+    "cluster_id",
+    "family_id",
+)
+# CSV: Python's "excel" dialect (comma, double quotes, CRLF), UTF-8 without a BOM.
+CSV_FIELDS = (
+    "id",
+    "published",
+    "date_source",
+    "headline",
+    "dek",
+    "byline",
+    "dateline",
+    "source_url",
+    "word_count",
+    "encoding",
+    "byte_size",
+    "versions_of",
+    "source",
+    "sources",
+    "ingested_at",
+    "sha256",
+    "body",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which articles an export writes: those matching `query` and `filters`, among
+    `ids` when given; every version of each story."""
+
+    query: Query | None = None
+    filters: Filters = field(default_factory=Filters)
+    ids: frozenset[int] | None = None
+
+
+def selected(archive: Archive, selection: Selection) -> Iterator[StoredRecord]:
+    """The selected articles in id order, whole, read a batch at a time (each batch in its
+    own short transaction, so memory stays flat and writers never wait long)."""
+    after = 0
+    while True:
+        with archive.reading() as store:
+            ids = store.selected_ids(
+                after=after,
+                limit=BATCH_SIZE,
+                query=selection.query,
+                filters=selection.filters,
+                ids=selection.ids,
+            )
+            records = store.records_of(ids)
+        if not ids:
+            return
+        yield from records
+        after = ids[-1]
+
+
+def count_selected(archive: Archive, selection: Selection) -> int | None:
+    """How many articles the selection holds, when that is cheap to know (no query)."""
+    if selection.query is not None or selection.filters.by_date or selection.ids is not None:
+        return None
+    with archive.reading() as store:
+        return store.count()
+
+
+# -- JSON Lines ---------------------------------------------------------------------------
+
+
+def jsonl_line(record: StoredRecord) -> str:
+    """One article as one line of JSON (no newline), every field; see the README."""
+    columns = record.columns
+    out: dict[str, Any] = {
+        "id": record.id,
+        "sha256": record.sha256,
+        "ingested_at": record.ingested_at.isoformat(),
+        "parser_version": record.parser_version,
+    }
+    for name in COLUMNS:
+        value = columns[name]
+        if isinstance(value, bytes):
+            value = base64.b64encode(value).decode("ascii")
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[name] = value
+    out["sources"] = [
+        {"path": s.path, "first_seen": s.first_seen.isoformat()} for s in record.sources
+    ]
+    out["raw"] = base64.b64encode(record.data).decode("ascii")
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
+class _Source(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    path: str
+    first_seen: dt.datetime
+
+
+class _Line(BaseModel):
+    """What a line of an export holds; read back strictly (extra keys refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    sha256: str
+    ingested_at: dt.datetime
+    parser_version: int
+    headline: str
+    dek: str | None
+    byline: str | None
+    source_url: str | None
+    dateline: str | None
+    meta: list[dict[str, str]]
+    published: dt.date | None
+    date_source: str | None
+    date_confidence: float | None
+    date_evidence: list[str]
+    body: str
+    blocks: list[dict[str, str]]
+    word_count: int
+    encoding: str
+    byte_size: int
+    fingerprint: str | None
+    cluster_id: int | None
+    family_id: int | None
+    sources: list[_Source]
+    raw: str
+
+
+class LineError(ValueError):
+    """Why a line of an export cannot be imported."""
+
+
+def parse_line(line: str) -> StoredRecord:
+    """An exported line as the record it was made from; LineError saying what is wrong."""
+    try:
+        parsed = _Line.model_validate_json(line)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the line"
+        if first["type"] == "json_invalid":
+            raise LineError(f"not JSON ({first['msg']})") from None
+        raise LineError(f"{where}: {first['msg']}") from None
+    try:
+        data = base64.b64decode(parsed.raw, validate=True)
+        fingerprint = (
+            None
+            if parsed.fingerprint is None
+            else base64.b64decode(parsed.fingerprint, validate=True)
+        )
+    except binascii.Error as exc:
+        raise LineError(f"raw or fingerprint is not base64 ({exc})") from None
+    if hashlib.sha256(data).hexdigest() != parsed.sha256:
+        raise LineError("its raw bytes do not match its sha256 (the line was changed)")
+    if fingerprint is not None and len(fingerprint) % 8:
+        raise LineError("fingerprint: not a whole number of band keys")
+    columns = parsed.model_dump(include=set(COLUMNS))
+    columns["fingerprint"] = fingerprint
+    return StoredRecord(
+        id=parsed.id,
+        sha256=parsed.sha256,
+        ingested_at=_utc(parsed.ingested_at),
+        parser_version=parsed.parser_version,
+        columns={name: columns[name] for name in COLUMNS},
+        data=data,
+        sources=tuple(SourcePath(s.path, _utc(s.first_seen)) for s in parsed.sources),
+    )
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LineRefusal:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    lines: int = 0
+    added: int = 0
+    already_present: int = 0
+    new_paths: int = 0  # paths newly recorded for articles that were already stored
+    refused: list[LineRefusal] = field(default_factory=list)
+
+
+def import_lines(
+    archive: Archive,
+    lines: Iterable[str],
+    *,
+    batch_size: int = BATCH_SIZE,
+    on_refusal: Callable[[LineRefusal], None] | None = None,
+    on_progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Store the articles of an export that the archive lacks, a batch per transaction.
+
+    An article already stored (same SHA-256) gains the source paths it lacks, with their
+    times. A new one keeps its id when that is free, else takes the next; its versions and
+    links are worked out again in this archive, as at ingest. A bad line is refused (its
+    number and why) and the rest land; blank lines are skipped. Killed, the batches
+    committed stay and a re-run stores the rest.
+    """
+    report = ImportReport()
+    batch: list[StoredRecord] = []
+    for number, line in enumerate(lines, 1):
+        report.lines = number
+        if not line.strip():
+            continue
+        try:
+            batch.append(parse_line(line))
+        except LineError as exc:
+            refusal = LineRefusal(number, str(exc))
+            report.refused.append(refusal)
+            if on_refusal:
+                on_refusal(refusal)
+            continue
+        if len(batch) >= batch_size:
+            _store(archive, batch, report)
+            batch = []
+            if on_progress:
+                on_progress(report)
+    if batch:
+        _store(archive, batch, report)
+        if on_progress:
+            on_progress(report)
+    return report
+
+
+def _store(archive: Archive, batch: list[StoredRecord], report: ImportReport) -> None:
+    unique = list({r.sha256: r for r in reversed(batch)}.values())[::-1]  # first of each
+    with archive.writing() as store:
+        known = store.known_ids({r.sha256 for r in unique})
+        fresh = [r for r in unique if r.sha256 not in known]
+        taken = store.taken_ids({r.id for r in fresh})
+        last = store.last()
+        next_id = max([last[0] if last else 0, *(r.id for r in fresh)]) + 1
+        placed: list[StoredRecord] = []
+        for record in fresh:
+            id_ = record.id
+            if id_ in taken:
+                id_, next_id = next_id, next_id + 1
+            taken.add(id_)
+            columns = {**record.columns, "cluster_id": id_, "family_id": id_}
+            placed.append(
+                StoredRecord(
+                    id=id_,
+                    sha256=record.sha256,
+                    ingested_at=record.ingested_at,
+                    parser_version=record.parser_version,
+                    columns=columns,
+                    data=record.data,
+                    sources=record.sources,
+                )
+            )
+        store.copy_in(placed)
+        versions.group(
+            store,
+            {r.id: unpack(r.columns["fingerprint"] or b"") for r in placed},
+            versions.threshold(store),
+        )
+        new_paths = store.add_sources_seen(
+            [(known[r.sha256], s) for r in batch if r.sha256 in known for s in r.sources]
+        )
+    report.added += len(placed)
+    report.already_present += len(batch) - len(placed)
+    report.new_paths += new_paths
+
+
+# -- CSV ----------------------------------------------------------------------------------
+
+
+def csv_header() -> str:
+    return _csv_row(CSV_FIELDS)
+
+
+def csv_line(record: StoredRecord) -> str:
+    """One article as one CSV record (CRLF-terminated; newlines in the body are quoted)."""
+    c = record.columns
+    published = c["published"]
+    return _csv_row(
+        (
+            record.id,
+            published.isoformat() if published else "",
+            c["date_source"] or "",
+            c["headline"],
+            c["dek"] or "",
+            c["byline"] or "",
+            c["dateline"] or "",
+            c["source_url"] or "",
+            c["word_count"],
+            c["encoding"],
+            c["byte_size"],
+            c["cluster_id"] if c["cluster_id"] not in (None, record.id) else "",
+            record.source,
+            len(record.sources),
+            record.ingested_at.isoformat(),
+            record.sha256,
+            c["body"],
+        )
+    )
+
+
+def _csv_row(values: Iterable[Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out, dialect="excel").writerow(values)
+    return out.getvalue()
+
+
+# -- Markdown -----------------------------------------------------------------------------
+
+
+def markdown_path(record: StoredRecord) -> Path:
+    """Where an article's file goes in the export folder: by year and month published
+    (`undated/` else), named by id and the headline's first words."""
+    published = record.columns["published"]
+    folder = Path(f"{published:%Y}", f"{published:%m}") if published else Path("undated")
+    slug = "-".join(re.findall(r"\w+", record.columns["headline"].lower())[:8])[:60]
+    return folder / f"{record.id}{'-' + slug if slug else ''}.md"
+
+
+def markdown_text(record: StoredRecord) -> str:
+    """An article as Markdown with YAML front matter (strings written as JSON strings,
+    which YAML reads as double-quoted scalars, so no text can break out of them)."""
+    c = record.columns
+    published = c["published"]
+    front = {
+        "id": record.id,
+        "headline": c["headline"],
+        "dek": c["dek"],
+        "byline": c["byline"],
+        "dateline": c["dateline"],
+        "published": published.isoformat() if published else None,
+        "date_source": c["date_source"],
+        "source_url": c["source_url"],
+        "word_count": c["word_count"],
+        "versions_of": c["cluster_id"] if c["cluster_id"] not in (None, record.id) else None,
+        "sha256": record.sha256,
+        "ingested_at": record.ingested_at.isoformat(),
+    }
+    lines = ["---"]
+    lines += [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items()]
+    lines.append("sources:")
+    lines += [f"  - {json.dumps(s.path, ensure_ascii=False)}" for s in record.sources]
+    lines += ["---", "", f"# {_md_line(c['headline'])}", ""]
+    if c["dek"]:
+        lines += [f"*{_md_line(c['dek'])}*", ""]
+    for block in blocks_from_row(c["body"], c["blocks"]):
+        if block.kind is BlockKind.SUBHEADING:
+            lines += [f"## {_md_line(block.text)}", ""]
+        elif block.kind is BlockKind.READ_MORE:
+            lines += [f"> {_md_line(block.label or 'READ MORE')}: {_md_line(block.text)}", ""]
+        else:
+            lines += [_md_line(block.text), ""]
+    return "\n".join(lines)
+
+
+def _md_line(text: str) -> str:
+    # A line starting with a Markdown marker would change the structure it stands in.
+    return re.sub(r"^([#>*+\-=|`]|\d+[.)])", r"\\\1", text.replace("\n", " "))

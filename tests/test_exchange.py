@@ -1,0 +1,279 @@
+"""export and import: an archive out as JSON Lines, CSV or Markdown and back in, exactly,
+through the CLI, on both engines."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import FIXTURES, Run, newsarchive_executable
+
+# The parse fixtures: dated and undated, cp1252 bytes, subheadings and READ MORE lines.
+FIXTURE_FILES = sorted(FIXTURES.glob("*.txt"))
+
+
+def _sources(tmp_path: Path) -> Path:
+    """The parse fixtures, one of them twice (a second path), and two versions of a story
+    (the same text with a paragraph added), in a folder to ingest."""
+    folder = tmp_path / "in"
+    (folder / "again").mkdir(parents=True)
+    for path in FIXTURE_FILES:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "again" / FIXTURE_FILES[0].name).write_bytes(FIXTURE_FILES[0].read_bytes())
+    body = [" ".join(f"w{n}x{i % 7}" for i in range(60)) for n in range(6)]
+    story = "A story saved twice\n\n" + "\n\n".join(body) + "\n"
+    (folder / "v1.txt").write_text(story, encoding="utf-8")
+    (folder / "v2.txt").write_text(story + "\nA correction was added.\n", encoding="utf-8")
+    return folder
+
+
+def _ok(result: subprocess.CompletedProcess[bytes]) -> bytes:
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout
+
+
+def _clean(verified: subprocess.CompletedProcess[bytes]) -> bool:
+    return verified.returncode == 0 and b"all whole and exact" in verified.stderr
+
+
+def _lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_an_export_imported_into_an_empty_archive_exports_again_byte_for_byte(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    first, second, copy = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "copy.db"
+    _ok(run("export", "-o", first))
+    lines = _lines(first)
+    assert len(lines) == len(FIXTURE_FILES) + 2
+    _ok(run("--db", copy, "import", first))
+    _ok(run("--db", copy, "export", "-o", second))
+    assert second.read_bytes() == first.read_bytes()
+    # What the lines hold: raw bytes, both paths with their times, versions, dates.
+    twice = next(line for line in lines if len(line["sources"]) == 2)  # type: ignore[arg-type]
+    raw = base64.b64decode(str(twice["raw"]))
+    assert raw == FIXTURE_FILES[0].read_bytes()
+    assert _ok(run("--db", copy, "show", str(twice["id"]), "--raw")) == raw
+    by_name = {Path(str(line["sources"][0]["path"])).name: line for line in lines}  # type: ignore[index]
+    assert by_name["v1.txt"]["cluster_id"] == by_name["v2.txt"]["cluster_id"]  # versions
+    assert any(line["published"] for line in lines) and any(line["date_evidence"] for line in lines)
+    assert _clean(run("--db", copy, "verify"))
+    # Importing again stores nothing new.
+    again = run("--db", copy, "import", first)
+    assert b"added 0, already present %d" % len(lines) in _ok(again) + again.stderr
+
+
+def test_an_export_of_a_sqlite_archive_lands_in_this_engine_and_merges(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    source = _sources(tmp_path)
+    other = tmp_path / "other.db"
+    _ok(run("--db", other, "ingest", source))
+    exported = tmp_path / "all.jsonl"
+    _ok(run("--db", other, "export", "-o", exported))
+    # This archive holds a few already, under other paths and with other ids.
+    some = tmp_path / "some"
+    some.mkdir()
+    for path in FIXTURE_FILES[3:6]:
+        (some / path.name).write_bytes(path.read_bytes())
+    _ok(run("ingest", some))
+    result = run("import", exported)
+    count = len(FIXTURE_FILES) + 2
+    assert f"added {count - 3}, already present 3 (3 new paths)".encode() in result.stderr
+    listed = json.loads(_ok(run("list", "--all-versions", "--json")))
+    assert len(listed) == count
+    shown = json.loads(_ok(run("show", str(listed[0]["id"]), "--json")))
+    assert shown["headline"] == listed[0]["headline"]
+    assert _clean(run("verify"))
+
+
+def test_a_bad_line_is_refused_by_number_and_the_rest_land(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    good = tmp_path / "good.jsonl"
+    _ok(run("export", "-o", good))
+    lines = good.read_text(encoding="utf-8").splitlines()
+    changed = json.loads(lines[1])
+    changed["headline"] = "Changed by hand"
+    changed["raw"] = base64.b64encode(b"other bytes").decode()
+    missing = json.loads(lines[2])
+    del missing["body"]
+    bad = [lines[0], json.dumps(changed), json.dumps(missing), "{not json", "", *lines[3:]]
+    (mixed := tmp_path / "mixed.jsonl").write_text("\n".join(bad) + "\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    result = run("--db", fresh, "import", mixed)
+    assert result.returncode == 3
+    err = result.stderr.decode()
+    assert "line 2: its raw bytes do not match its sha256" in err
+    assert "line 3: body: Field required" in err
+    assert "line 4: not JSON" in err
+    assert f"added {len(lines) - 2}, already present 0, refused 3" in err
+    assert "Traceback" not in err
+    stored = json.loads(_ok(run("--db", fresh, "list", "--all-versions", "--json")))
+    assert len(stored) == len(lines) - 2
+
+
+def test_csv_reads_back_with_pythons_csv_one_row_per_article(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    out = _ok(run("export", "--format", "csv"))
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8"), newline="")))
+    listed = json.loads(_ok(run("list", "--all-versions", "--json")))
+    assert sorted(int(r["id"]) for r in rows) == sorted(a["id"] for a in listed)
+    by_id = {int(r["id"]): r for r in rows}
+    for article in listed:
+        shown = json.loads(_ok(run("show", str(article["id"]), "--json")))
+        row = by_id[article["id"]]
+        assert row["headline"] == shown["headline"]
+        assert row["published"] == (shown["published"] or "")
+        paragraphs = [
+            b["text"] for b in shown["blocks"] if b["kind"] in ("paragraph", "subheading")
+        ]
+        assert row["body"] == "\n".join(paragraphs)  # newlines inside a quoted field
+    by_name = {Path(r["source"]).name: r for r in rows}
+    assert by_name["v2.txt"]["versions_of"] == by_name["v1.txt"]["id"]
+    assert by_name["v1.txt"]["versions_of"] == ""
+
+
+def test_markdown_is_a_folder_of_files_with_yaml_front_matter(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    source = _sources(tmp_path)
+    hostile = '---\nkey: "value" # [bold]x[/bold] \x1b[31m\n\n> not a quote\n\nA body line.\n'
+    (source / "hostile.txt").write_text(hostile, encoding="utf-8")
+    _ok(run("ingest", source))
+    folder = tmp_path / "md"
+    _ok(run("export", "--format", "markdown", "-o", folder))
+    files = sorted(folder.rglob("*.md"))
+    listed = json.loads(_ok(run("list", "--all-versions", "--json")))
+    assert len(files) == len(listed)
+    headlines = set()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        front_text, body = text.removeprefix("---\n").split("\n---\n", 1)
+        front = yaml.safe_load(front_text)
+        headlines.add(front["headline"])
+        assert path.name.startswith(f"{front['id']}")
+        if front["published"]:
+            assert path.parent.relative_to(folder) == Path(*front["published"].split("-")[:2])
+        else:
+            assert path.parent == folder / "undated"
+        assert f"# {front['headline']}" in body or front["headline"].startswith(("#", ">"))
+        assert all(isinstance(s, str) for s in front["sources"])
+    assert headlines == {a["headline"] for a in listed}
+    assert not list(folder.rglob("*.partial"))
+
+
+def test_export_picks_by_query_dates_and_ids(run: Run, archive_url: str, tmp_path: Path) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    listed = json.loads(_ok(run("list", "--all-versions", "--json")))
+
+    def exported(*args: str) -> set[int]:
+        out = _ok(run("export", *args)).decode()
+        return {json.loads(line)["id"] for line in out.splitlines()}
+
+    assert exported() == {a["id"] for a in listed}
+    dated = [a for a in listed if a["published"]]
+    pivot = sorted(a["published"] for a in dated)[len(dated) // 2]
+    assert exported("--since", pivot) == {a["id"] for a in dated if a["published"] >= pivot}
+    two = {listed[0]["id"], listed[-1]["id"]}
+    assert exported("--id", str(listed[0]["id"]), "--id", str(listed[-1]["id"])) == two
+    hits = json.loads(_ok(run("search", "correction", "--all-versions", "--json")))
+    assert exported("correction") == {h["id"] for h in hits} != set()
+
+
+@pytest.mark.sqlite_only
+def test_export_piped_into_import_moves_an_archive(run: Run, tmp_path: Path) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    env = {**os.environ, "NO_COLOR": "1"}
+    other = tmp_path / "other.db"
+    exporter = subprocess.Popen(
+        [newsarchive_executable(), "export"], stdout=subprocess.PIPE, env=env
+    )
+    importer = subprocess.run(
+        [newsarchive_executable(), "--db", str(other), "import", "-"],
+        stdin=exporter.stdout,
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert exporter.wait(timeout=60) == 0
+    assert importer.returncode == 0, importer.stderr
+    assert b"of standard input: added" in importer.stderr
+    mine = _ok(run("export"))
+    assert _ok(run("--db", other, "export")) == mine
+
+
+@pytest.mark.sqlite_only
+def test_unwritable_output_is_one_line_and_leaves_nothing(run: Run, tmp_path: Path) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    result = run("export", "-o", tmp_path / "missing" / "out.jsonl")
+    assert result.returncode == 1
+    assert result.stderr.decode().count("\n") == 1
+    assert "cannot write" in result.stderr.decode()
+    assert not (tmp_path / "missing").exists()
+    usage = run("export", "--format", "markdown")
+    assert usage.returncode == 2 and b"-o DIR" in usage.stderr
+    not_text = tmp_path / "bytes.jsonl"
+    not_text.write_bytes(b"\xff\xfe\x00garbage")
+    refused = run("import", not_text)
+    assert refused.returncode == 1 and b"not UTF-8" in refused.stderr
+
+
+def _articles(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for n in range(count):
+        words = " ".join(f"t{n}w{i}" for i in range(80))
+        (folder / f"{n:05}.txt").write_text(f"Story number {n}\n\n{words}\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_an_import_killed_after_a_committed_batch_keeps_it_and_a_rerun_completes(
+    run: Run, tmp_path: Path
+) -> None:
+    _ok(run("ingest", _articles(tmp_path / "many", 1600)))
+    exported = tmp_path / "many.jsonl"
+    _ok(run("export", "-o", exported))
+    target = tmp_path / "target.db"
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [newsarchive_executable(), "--db", str(target), "import", str(exported)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    stored = 0
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        try:  # the kill lands once a batch is committed, and before the last one is
+            with sqlite3.connect(f"file:{target}?mode=ro", uri=True, timeout=0.1) as db:
+                stored = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.Error:
+            stored = 0
+        if stored:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    process.wait(timeout=30)
+    assert 0 < stored < 1600, "the kill did not land between the first and the last batch"
+    assert _clean(run("--db", target, "verify"))
+    again = _ok(run("--db", target, "import", exported))
+    assert again is not None
+    assert _ok(run("--db", target, "export")) == exported.read_bytes()
