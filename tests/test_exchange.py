@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -35,6 +36,8 @@ def _sources(tmp_path: Path) -> Path:
     story = "A story saved twice\n\n" + "\n\n".join(body) + "\n"
     (folder / "v1.txt").write_text(story, encoding="utf-8")
     (folder / "v2.txt").write_text(story + "\nA correction was added.\n", encoding="utf-8")
+    linker = "A story that points at another\n\n" + body[0] + "\n\nREAD MORE: A story saved twice\n"
+    (folder / "linker.txt").write_text(linker, encoding="utf-8")
     return folder
 
 
@@ -47,7 +50,7 @@ def _clean(verified: subprocess.CompletedProcess[bytes]) -> bool:
     return verified.returncode == 0 and b"all whole and exact" in verified.stderr
 
 
-def _lines(path: Path) -> list[dict[str, object]]:
+def _lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -58,17 +61,20 @@ def test_an_export_imported_into_an_empty_archive_exports_again_byte_for_byte(
     first, second, copy = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "copy.db"
     _ok(run("export", "-o", first))
     lines = _lines(first)
-    assert len(lines) == len(FIXTURE_FILES) + 2
+    assert len(lines) == len(FIXTURE_FILES) + 3
     _ok(run("--db", copy, "import", first))
     _ok(run("--db", copy, "export", "-o", second))
     assert second.read_bytes() == first.read_bytes()
     # What the lines hold: raw bytes, both paths with their times, versions, dates.
-    twice = next(line for line in lines if len(line["sources"]) == 2)  # type: ignore[arg-type]
+    twice = next(line for line in lines if len(line["sources"]) == 2)
     raw = base64.b64decode(str(twice["raw"]))
     assert raw == FIXTURE_FILES[0].read_bytes()
     assert _ok(run("--db", copy, "show", str(twice["id"]), "--raw")) == raw
-    by_name = {Path(str(line["sources"][0]["path"])).name: line for line in lines}  # type: ignore[index]
+    by_name = {Path(str(line["sources"][0]["path"])).name: line for line in lines}
     assert by_name["v1.txt"]["cluster_id"] == by_name["v2.txt"]["cluster_id"]  # versions
+    # The link leads to the story's newest version, in the export and where it lands.
+    target = by_name["v2.txt"]["id"]
+    assert [link["target"] for link in by_name["linker.txt"]["links"]] == [target]
     assert any(line["published"] for line in lines) and any(line["date_evidence"] for line in lines)
     assert _clean(run("--db", copy, "verify"))
     # Importing again stores nothing new.
@@ -91,7 +97,7 @@ def test_an_export_of_a_sqlite_archive_lands_in_this_engine_and_merges(
         (some / path.name).write_bytes(path.read_bytes())
     _ok(run("ingest", some))
     result = run("import", exported)
-    count = len(FIXTURE_FILES) + 2
+    count = len(FIXTURE_FILES) + 3
     assert f"added {count - 3}, already present 3 (3 new paths)".encode() in result.stderr
     listed = json.loads(_ok(run("list", "--all-versions", "--json")))
     assert len(listed) == count

@@ -7,6 +7,7 @@ nowhere else (ArchiveGroup.invoke).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from newsarchive.archive import Archive
+    from newsarchive.exchange import Exported
     from newsarchive.ingest import Ingester, IngestReport, Refusal
     from newsarchive.query import Query
-    from newsarchive.store import DatedBy, Store, StoredRecord
+    from newsarchive.store import DatedBy, Store
 
 EXIT_REFUSED = 3
 EXIT_INTERRUPTED = 130
@@ -713,28 +715,28 @@ def export(
             else:
                 written = _export_lines(records, form, output, on_progress)
     except KeyboardInterrupt:
-        err.print("Interrupted; nothing was left half-written.", soft_wrap=True)
+        err.print("Interrupted" + ("; nothing was left half-written." if output else "."))
         sys.exit(EXIT_INTERRUPTED)
     where = f" to {output}" if output else ""
     err.print(f"Exported {written:,} article{'' if written == 1 else 's'}{where}.", markup=False)
 
 
 def _export_lines(
-    records: Iterator[StoredRecord], form: str, output: Path | None, on_progress: Any
+    records: Iterator[Exported], form: str, output: Path | None, on_progress: Any
 ) -> int:
     """JSON Lines or CSV to a file (written beside it, then renamed) or standard output."""
     from newsarchive.exchange import csv_header, csv_line, jsonl_line
 
     line = jsonl_line if form == "jsonl" else csv_line
-    suffix = "\n" if form == "jsonl" else ""
     partial = output.with_name(output.name + ".partial") if output else None
     written = 0
     try:
-        with open(partial, "w", encoding="utf-8", newline="") if partial else _stdout_text() as out:
+        stdout: BinaryIO = sys.stdout.buffer
+        with open(partial, "wb") if partial else contextlib.nullcontext(stdout) as out:
             if form == "csv":
                 out.write(csv_header())
             for record in records:
-                out.write(line(record) + suffix)
+                out.write(line(record))
                 written += 1
                 if on_progress and written % 100 == 0:
                     on_progress(written)
@@ -752,20 +754,7 @@ def _export_lines(
     return written
 
 
-@contextmanager
-def _stdout_text() -> Iterator[Any]:
-    """Standard output as UTF-8 text with no newline translation (CSV writes CRLF)."""
-    import io
-
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=False)
-    try:
-        yield out
-        out.flush()
-    finally:
-        out.detach()
-
-
-def _export_markdown(records: Iterator[StoredRecord], folder: Path, on_progress: Any) -> int:
+def _export_markdown(records: Iterator[Exported], folder: Path, on_progress: Any) -> int:
     """One .md per article under `folder`, each written beside itself then renamed."""
     from newsarchive.exchange import markdown_path, markdown_text
 

@@ -333,47 +333,67 @@ class Store:
         article it leads to, or None: no match, or matches that are not versions of one
         story (ambiguous: never guessed). The first tier of look-ups with a match decides
         (links.link_lookups); a story's newest version is the target."""
+        return self.link_targets_of([article_id]).get(article_id, {})
+
+    def link_targets_of(self, ids: Collection[int]) -> dict[int, dict[int, int | None]]:
+        """`link_targets` of each of these articles that has related links, in a few
+        queries for all of them (export reads a batch at a time)."""
         from newsarchive.links import confirms
 
-        lookups: dict[int, list[tuple[int, str]]] = {}
-        for position, tier, name in self._session.execute(
-            select(ArticleLinkRow.position, ArticleLinkRow.tier, ArticleLinkRow.name)
-            .where(ArticleLinkRow.article_id == article_id)
-            .order_by(ArticleLinkRow.position, ArticleLinkRow.tier)
-        ):
-            lookups.setdefault(position, []).append((tier, name))
+        lookups: dict[int, dict[int, list[tuple[int, str]]]] = {}
+        for chunk in _chunks(ids):
+            for id_, position, tier, name in self._session.execute(
+                select(
+                    ArticleLinkRow.article_id,
+                    ArticleLinkRow.position,
+                    ArticleLinkRow.tier,
+                    ArticleLinkRow.name,
+                )
+                .where(ArticleLinkRow.article_id.in_(chunk))
+                .order_by(ArticleLinkRow.article_id, ArticleLinkRow.position, ArticleLinkRow.tier)
+            ):
+                lookups.setdefault(id_, {}).setdefault(position, []).append((tier, name))
         if not lookups:
             return {}
+        wanted = sorted({n for links in lookups.values() for f in links.values() for _, n in f})
         named: dict[str, list[int]] = {}
-        for name, id_ in self._session.execute(
-            select(ArticleNameRow.name, ArticleNameRow.article_id).where(
-                ArticleNameRow.name.in_({n for found in lookups.values() for _, n in found}),
-                ArticleNameRow.article_id != article_id,
-            )
-        ):
-            named.setdefault(name, []).append(id_)
+        for start in range(0, len(wanted), _IN_CHUNK):
+            for name, id_ in self._session.execute(
+                select(ArticleNameRow.name, ArticleNameRow.article_id).where(
+                    ArticleNameRow.name.in_(wanted[start : start + _IN_CHUNK])
+                )
+            ):
+                named.setdefault(name, []).append(id_)
         candidates = {i for found in named.values() for i in found}
         facts = {
             id_: (headline, cluster if cluster is not None else id_)
-            for id_, headline, cluster in self._session.execute(
-                select(ArticleRow.id, ArticleRow.headline, ArticleRow.cluster_id).where(
-                    ArticleRow.id.in_(candidates)
-                )
-            )
+            for id_, (headline, cluster) in self._columns_of(
+                candidates, ArticleRow.headline, ArticleRow.cluster_id
+            ).items()
         }
-        blocks = self._session.scalar(select(ArticleRow.blocks).where(ArticleRow.id == article_id))
-        chosen: dict[int, int | None] = {}
-        for position, found in lookups.items():
-            chosen[position] = None
-            text = str((blocks or [])[position].get("text", "")) if blocks else ""
-            for tier, name in found:
-                matches = [i for i in named.get(name, ()) if confirms(tier, text, facts[i][0])]
-                if matches:
-                    clusters = {facts[i][1] for i in matches}
-                    chosen[position] = clusters.pop() if len(clusters) == 1 else -1
-                    break
-        newest = self.newest_versions({c for c in chosen.values() if c not in (None, -1)})
-        return {p: newest.get(c) if c is not None and c != -1 else None for p, c in chosen.items()}
+        blocks = self._by_id(lookups, ArticleRow.blocks)
+        chosen: dict[int, dict[int, int | None]] = {}
+        for id_, links in lookups.items():
+            mine = chosen[id_] = {}
+            for position, found in links.items():
+                mine[position] = None
+                text = str((blocks.get(id_) or [])[position].get("text", "")) if blocks else ""
+                for tier, name in found:
+                    matches = [
+                        i
+                        for i in named.get(name, ())
+                        if i != id_ and confirms(tier, text, facts[i][0])
+                    ]
+                    if matches:
+                        clusters = {facts[i][1] for i in matches}
+                        mine[position] = clusters.pop() if len(clusters) == 1 else -1
+                        break
+        clusters = {c for mine in chosen.values() for c in mine.values() if c not in (None, -1)}
+        newest = self.newest_versions(clusters)
+        return {
+            id_: {p: newest.get(c) if c is not None and c != -1 else None for p, c in mine.items()}
+            for id_, mine in chosen.items()
+        }
 
     def linked_from(self, article_id: int) -> list[int]:
         """The articles with a related link that leads to this article's story."""
@@ -448,15 +468,19 @@ class Store:
         """Which of these ids articles have."""
         return set(self._by_id(ids, ArticleRow.id))
 
-    def _by_id(self, ids: Collection[int], column: Any) -> dict[int, Any]:
-        """One column of these articles, by id."""
-        found: dict[int, Any] = {}
+    def _columns_of(self, ids: Collection[int], *columns: Any) -> dict[int, tuple[Any, ...]]:
+        """Some columns of these articles, by id."""
+        found: dict[int, tuple[Any, ...]] = {}
         for chunk in _chunks(ids):
             rows = self._session.execute(
-                select(ArticleRow.id, column).where(ArticleRow.id.in_(chunk))
+                select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk))
             )
-            found.update((id_, value) for id_, value in rows)
+            found.update((row[0], tuple(row[1:])) for row in rows)
         return found
+
+    def _by_id(self, ids: Collection[int], column: Any) -> dict[int, Any]:
+        """One column of these articles, by id."""
+        return {id_: values[0] for id_, values in self._columns_of(ids, column).items()}
 
     def _writing(self) -> Connection:
         if not self._writable:
@@ -560,7 +584,8 @@ class Store:
         return found
 
     def _records(self, query: Any) -> list[StoredRecord]:
-        rows = self._session.execute(query).mappings().all()
+        # Core, not the ORM's execute: these are plain rows, and its loading cost a third.
+        rows = self._session.connection().execute(query).mappings().all()
         sources: dict[int, list[SourcePath]] = {}
         ids = [row["id"] for row in rows]
         for start in range(0, len(ids), _IN_CHUNK):

@@ -29,6 +29,7 @@ from newsarchive.engines import (
     NewArticle,
     SearchResults,
     hits_from_rows,
+    json_loads,
 )
 from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
@@ -64,6 +65,7 @@ class PostgreSQL:
             url,
             connect_args={"connect_timeout": 10, "application_name": "newsarchive"},
             insertmanyvalues_page_size=_ROWS_PER_STATEMENT,
+            json_deserializer=json_loads,
         )
         event.listen(engine, "begin", _on_begin)
         return engine

@@ -28,6 +28,7 @@ from newsarchive.engines import (
     NewArticle,
     SearchResults,
     hits_from_rows,
+    json_loads,
 )
 from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
@@ -62,7 +63,9 @@ class SQLite:
         self.index = FTS5Index()
 
     def connect(self, url: URL) -> SAEngine:
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, json_deserializer=json_loads
+        )
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         return engine
