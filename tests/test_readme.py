@@ -8,6 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO, SEEDS, Run
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -41,7 +43,11 @@ def _session() -> list[tuple[list[str], list[str]]]:
     return steps
 
 
-def test_the_session_shown_is_what_the_tool_prints(run: Run) -> None:
+def test_the_session_shown_is_what_the_tool_prints(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As typed at a terminal (list and search print tab-separated lines into a pipe).
+    monkeypatch.setattr("newsarchive.cli._stdout_is_terminal", lambda: True)
     # A short folder, as in the README, so that paths wrap the same way.
     tmp_path = Path(tempfile.mkdtemp(prefix="readme", dir="/tmp"))
     shutil.copytree(SEEDS, tmp_path / "seeds")

@@ -173,7 +173,7 @@ def test_cli_search_json_and_table(run: Run) -> None:
     (hit,) = json.loads(result.stdout)
     assert hit["id"] == 1 and hit["rank"] < 0
     assert {"id", "headline", "published", "snippet", "rank", "highlights"} <= set(hit)
-    table = run("search", "caf*")
+    table = run("search", "caf*", "--format", "table")
     assert table.returncode == 0
     assert "Café owners welcome" in table.stdout.decode()
     err = table.stderr.decode()

@@ -95,7 +95,7 @@ def test_list_and_search_fold_versions_into_the_newest(
     every = _json(run, "search", word, "--all-versions")
     assert isinstance(hits, list) and isinstance(every, list)
     assert len(hits) < len(every)
-    shown = run("list")
+    shown = run("list", "--format", "table")
     assert "3 versions" in shown.stdout.decode()
     assert "--all-versions" in shown.stderr.decode()
 

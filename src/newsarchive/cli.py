@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from newsarchive.store import DatedBy, Store
 
 EXIT_REFUSED = 3
+# --limit's ceiling: beyond what any archive holds, within what SQL's LIMIT takes.
+MAX_LIMIT = 1_000_000_000
 EXIT_INTERRUPTED = 130
 DEBUG_ENV_VAR = "NEWSARCHIVE_DEBUG"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -126,6 +128,37 @@ UNTIL = click.option(
     "--until", type=PeriodType(end=True), help="Only articles published on or before this."
 )
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead.")
+FORMAT = click.option(
+    "--format",
+    "form",
+    type=click.Choice(["table", "tsv", "json"]),
+    default=None,
+    help="table (the default on a terminal), tsv (when piped: id, date, headline, source, "
+    "tab-separated, one line each) or json (as --json).",
+)
+
+
+def _form(form: str | None, as_json: bool) -> str:
+    """The output format asked for, else a table on a terminal and tab-separated lines in
+    a pipe (grep, cut and awk see one article a line, with its id)."""
+    if as_json:
+        return "json"
+    return form or ("table" if _stdout_is_terminal() else "tsv")
+
+
+def _db_given(app: App) -> str:
+    """`--db PATH ` when the user typed it (for a command line the user can copy), else ""."""
+    import shlex
+
+    root = click.get_current_context().find_root()
+    typed = root.get_parameter_source("db") == click.core.ParameterSource.COMMANDLINE
+    return f"--db {shlex.quote(app.db)} " if typed and app.db else ""
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 ALL_VERSIONS = click.option(
     "--all-versions",
     is_flag=True,
@@ -362,8 +395,14 @@ def _check_span(since: dt.date | None, until: dt.date | None) -> None:
 @SINCE
 @UNTIL
 @DATED
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1, max=MAX_LIMIT),
+    default=None,
+    help="Show at most this many.",
+)
 @ALL_VERSIONS
+@FORMAT
 @JSON
 @click.pass_obj
 def list_(
@@ -373,6 +412,7 @@ def list_(
     dated: DatedBy,
     limit: int | None,
     all_versions: bool,
+    form: str | None,
     as_json: bool,
 ) -> None:
     """List stored articles, newest first (undated ones last).
@@ -397,8 +437,11 @@ def list_(
         )
     folded = any(a.versions > 1 for a in listing.articles) and not all_versions
     footer = render.listing_footer(len(listing.articles), listing.undated_left_out, folded)
-    if as_json:
+    form = _form(form, as_json)
+    if form == "json":
         click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
+    elif form == "tsv":
+        click.echo(render.tsv_lines(listing.articles), nl=False)
     elif listing.articles:
         _print(render.article_table(listing.articles))
     _console(stderr=True).print(footer, soft_wrap=True)
@@ -420,15 +463,21 @@ class QueryType(click.ParamType):  # type: ignore[type-arg]  # generic from clic
             self.fail(str(exc), param, ctx)
 
 
-@cli.command()
+# A word that starts with a dash (search -Greenspan) is a word of the query, not an option.
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query", type=QueryType())
 @SINCE
 @UNTIL
 @DATED
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Best N matches."
+    "--limit",
+    type=click.IntRange(min=1, max=MAX_LIMIT),
+    default=20,
+    show_default=True,
+    help="Best N matches.",
 )
 @ALL_VERSIONS
+@FORMAT
 @JSON
 @click.pass_obj
 def search(
@@ -439,6 +488,7 @@ def search(
     dated: DatedBy,
     limit: int,
     all_versions: bool,
+    form: str | None,
     as_json: bool,
 ) -> None:
     """Find articles by words in their headline, dek, body, byline or URL, best first.
@@ -462,8 +512,11 @@ def search(
         results = store.search(
             query, since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
         )
-    if as_json:
+    form = _form(form, as_json)
+    if form == "json":
         click.echo(render.to_json([hit.model_dump(mode="json") for hit in results.hits]))
+    elif form == "tsv":
+        click.echo(render.tsv_lines(results.hits), nl=False)
     elif results.hits:
         _print(render.search_table(results.hits, query.terms))
     err = _console(stderr=True)
@@ -472,11 +525,11 @@ def search(
         len(results.hits), results.undated_left_out, results.ranked_window, folded
     )
     err.print(footer, soft_wrap=True)
-    if results.hits and not as_json:
+    if results.hits and form == "table":
         import shlex
 
-        hint = "Read one with its matches marked: newsarchive show ID --highlight "
-        err.print(hint + shlex.quote(query.text), style="dim", soft_wrap=True)
+        hint = f"Read one with its matches marked: newsarchive {_db_given(app)}show ID --highlight "
+        err.print(hint + shlex.quote(query.text), style="dim", soft_wrap=True, markup=False)
 
 
 @cli.command()

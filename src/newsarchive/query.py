@@ -25,6 +25,11 @@ from typing import NoReturn
 from newsarchive.errors import NewsArchiveError
 
 OPERATORS = ("OR", "NOT", "AND")
+# Bounds on what one query may ask, so that any input is answered quickly or refused: a
+# query of thousands of words took FTS5 38 s, and a hundred nested parentheses overflow
+# its parser (the README says so too).
+MAX_TERMS = 64
+MAX_DEPTH = 16
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s"()]+)')
 _HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit: what the tokenizer keeps
 _WORD = re.compile(r"[^\W_]+")
@@ -80,6 +85,21 @@ class Query:
 def parse_query(text: str) -> Query:
     tokens = _tokens(text.replace("\x00", " "))  # engines read C strings: NUL would end one
     parser = _Parser(tokens, text)
+    terms = sum(kind in ("word", "phrase") for kind, _ in parser.tokens)
+    if terms > MAX_TERMS:
+        raise QueryError(
+            f"the query has {terms:,} words and phrases, more than the {MAX_TERMS} a search "
+            "takes; keep the words that matter most"
+        )
+    depth = deepest = 0
+    for token in parser.tokens:
+        depth += {("paren", "("): 1, ("paren", ")"): -1}.get(token, 0)
+        deepest = max(deepest, depth)
+    if deepest > MAX_DEPTH:
+        raise QueryError(
+            f"the query nests parentheses {deepest} deep, more than the {MAX_DEPTH} a search "
+            "takes; write it flatter"
+        )
     tree = parser.query()
     if tree is None:
         raise QueryError(

@@ -118,6 +118,28 @@ def _date(article: ArticleSummary) -> Text:
     return Text("undated", style="dim")
 
 
+def tsv_lines(articles: Sequence[ArticleSummary]) -> str:
+    """One line per article for pipes: id, date, headline and first source path,
+    tab-separated, no padding or wrapping; tabs and control characters inside a field are
+    shown as visible stand-ins (as everywhere), so each line is one article."""
+    return "".join(
+        "\t".join(
+            (
+                str(a.id),
+                a.published.isoformat() if a.published else "",
+                _field(a.headline),
+                _field(a.source or ""),
+            )
+        )
+        + "\n"
+        for a in articles
+    )
+
+
+def _field(value: str) -> str:
+    return clean(value).replace("\t", "\u2409")  # ␉: a tab would split the field
+
+
 def listing_footer(shown: int, undated_left_out: int, folded: bool = False) -> Text:
     """The line under a listing: how many were shown, what a date filter left out, and
     whether older versions were folded into their newest."""

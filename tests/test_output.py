@@ -1,0 +1,95 @@
+"""list and search in a pipe, and query input that must give results or a usage error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import Run
+
+HOSTILE = "Tabs\there and \x1b[31mred\x1b[0m [bold]markup[/bold]"
+
+
+def _archive(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Greenspan speaks on rates\n\nPublished: 2021-03-02\n\nThe chairman said rates "
+        "would stay where they are for now, and markets rose.\n",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        f"{HOSTILE}\n\nA body about Greenspan and other bankers in a long sentence here.\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", folder).returncode == 0
+
+
+def test_piped_list_and_search_print_one_tab_separated_line_per_article(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    _archive(run, tmp_path)
+    listed = json.loads(run("list", "--json").stdout)
+    for args in (("list",), ("search", "greenspan")):
+        out = run(*args).stdout.decode()  # CliRunner's stdout is no terminal: a pipe
+        lines = out.splitlines()
+        assert len(lines) == 2
+        rows = [line.split("\t") for line in lines]
+        assert all(len(row) == 4 for row in rows)
+        assert {int(row[0]) for row in rows} == {a["id"] for a in listed}
+        assert "2021-03-02" in {row[1] for row in rows}
+        assert not any(line != line.strip() for line in lines)  # no padding
+        assert "\x1b" not in out and "Tabs\u2409here" in out  # escapes and tabs made visible
+        table = run(*args, "--format", "table").stdout.decode()
+        assert "\t" not in table and "ID" in table
+        as_json = json.loads(run(*args, "--format", "json").stdout)
+        assert [a["id"] for a in as_json] == [int(row[0]) for row in rows]
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize(
+    "query",
+    [
+        "(" * 100 + "x" + ")" * 100,
+        "(" * 300 + "x" + ")" * 300,
+        " ".join(f"w{i}" for i in range(5000)),
+    ],
+)
+def test_a_query_too_deep_or_too_long_is_a_usage_error(
+    run: Run, tmp_path: Path, query: str
+) -> None:
+    _archive(run, tmp_path)
+    result = run("search", query)
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert "more than the" in err and "unexpected" not in err and "Traceback" not in err
+
+
+@pytest.mark.sqlite_only
+def test_search_takes_a_leading_dash_as_a_word_and_refuses_an_absurd_limit(
+    run: Run, tmp_path: Path
+) -> None:
+    _archive(run, tmp_path)
+    dashed = run("search", "-Greenspan", "--format", "json")
+    assert dashed.returncode == 0, dashed.stderr
+    assert len(json.loads(dashed.stdout)) == 2
+    huge = run("search", "x", "--limit", "99999999999999999999")
+    assert huge.returncode == 2 and b"--limit" in huge.stderr
+    assert b"unexpected" not in huge.stderr
+    listed = run("list", "--limit", "99999999999999999999")
+    assert listed.returncode == 2
+
+
+@pytest.mark.sqlite_only
+def test_the_hint_after_a_search_keeps_the_db_typed(run: Run, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Greenspan speaks\n\nOn rates today.\n", encoding="utf-8")
+    assert run("--db", other, "ingest", folder).returncode == 0
+    typed = run("--db", other, "search", "greenspan", "--format", "table")
+    assert f"newsarchive --db {other} show ID".encode() in typed.stderr
+    from_env = run("search", "greenspan", "--format", "table", NEWSARCHIVE_DB=str(other))
+    assert b"newsarchive show ID --highlight greenspan" in from_env.stderr
