@@ -570,7 +570,8 @@ def redate(app: App) -> None:
     """Find every stored article's publication date again, with this version's rules.
 
     Dates are read from each article's original bytes, as at ingest, and inference is
-    bounded by the day it was ingested. Dates given with ingest --published are kept.
+    bounded by the day it was ingested. Dates given by hand (ingest --published,
+    `newsarchive date`) are kept.
 
     \b
     Example:
@@ -583,9 +584,40 @@ def redate(app: App) -> None:
     _console(stderr=True).print(
         f"Checked {report.checked:,} articles: {report.newly_dated:,} newly dated, "
         f"{report.changed:,} changed, {report.no_longer_dated:,} no longer dated, "
-        f"{unchanged:,} unchanged ({report.kept_given:,} dates given with --published kept).",
+        f"{unchanged:,} unchanged ({report.kept_given:,} dates given by hand kept).",
         soft_wrap=True,
     )
+
+
+@cli.command(name="date")
+@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument(
+    "published", metavar="[DATE]", required=False, type=PeriodType(end=False, day_only=True)
+)
+@click.option("--clear", is_flag=True, help="Remove the date: the article is undated from now on.")
+@click.pass_obj
+def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> None:
+    """Set an article's publication date by hand (YYYY-MM-DD), or clear it.
+
+    The date is the user's word (source "cli", 100% sure): redate and reparse keep it, as
+    they keep dates given with ingest --published. The date it replaces and where that
+    came from are kept in the evidence ('newsarchive show ID' prints it). With --clear the
+    article is undated, and stays so: no rule dates it again until a date is set.
+
+    \b
+    Examples:
+      newsarchive date 12 2021-03-04
+      newsarchive date 12 --clear
+    """
+    from newsarchive.corrections import set_date
+
+    if (published is None) == (not clear):
+        raise click.UsageError("give a DATE or --clear (one of them).")
+    change = set_date(app.archive(), article_id, None if clear else published)
+    before = change.before["published"]
+    was = f"{before} ({change.before['date_source']})" if before else "undated"
+    now = f"dated {published}" if published else "undated"
+    click.echo(f"Article {article_id} is now {now}; it was {was}.", err=True)
 
 
 @cli.command()
@@ -596,7 +628,8 @@ def reparse(app: App, dry_run: bool) -> None:
 
     Only articles an older version read are read again, in batches of 500, each stored as
     it is done: stopped or killed, a second run carries on where the first stopped. Dates
-    given with ingest --published are kept. The search index follows.
+    given by hand (ingest --published, `newsarchive date`) are kept. The search index
+    follows.
 
     \b
     Examples:
@@ -626,7 +659,7 @@ def render_reparse(report: Any, *, dry_run: bool) -> str:
         counts = ", ".join(f"{c} {n:,}" for c, n in report.by_column.most_common())
         lines.append(f"Fields that {verb}: {counts}.")
     if report.kept_given:
-        lines.append(f"Dates given with --published kept: {report.kept_given:,}.")
+        lines.append(f"Dates given by hand kept: {report.kept_given:,}.")
     if report.unparsable:
         lines.append(
             f"No longer parse, left as they were: {report.unparsable:,} "

@@ -279,7 +279,7 @@ class RedateReport:
     newly_dated: int = 0
     changed: int = 0
     no_longer_dated: int = 0
-    kept_given: int = 0  # dates given with ingest --published: the user's word stands
+    kept_given: int = 0  # dates given by hand (--published, `date`): the user's word stands
 
 
 def redate(

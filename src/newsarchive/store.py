@@ -44,6 +44,7 @@ from newsarchive.models import ArticleSummary, DateSource, StoredArticle
 from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
+    DateValues,
     Derived,
     blocks_from_row,
     derived,
@@ -291,6 +292,18 @@ class Store:
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
         return self._by_id(ids, ArticleRow.sha256)
+
+    def dates_of(self, ids: Collection[int]) -> dict[int, DateValues]:
+        """The date columns of each of these ids that is an article."""
+        found: dict[int, DateValues] = {}
+        columns = [getattr(ArticleRow, c) for c in DATE_COLUMNS]
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk))
+            )
+            for row in rows:
+                found[row.id] = cast(DateValues, {c: getattr(row, c) for c in DATE_COLUMNS})
+        return found
 
     def set_groups(self, groups: Mapping[int, tuple[int, int]]) -> None:
         """Put articles (id -> (family, cluster)) into families and clusters."""

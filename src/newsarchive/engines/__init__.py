@@ -71,8 +71,9 @@ class Filters:
         if self.until is not None:
             where += f" AND {alias}.published <= :until"
         if self.dated != "any":
-            where += f" AND {alias}.date_source {'!=' if self.dated == 'explicit' else '='} "
-            where += "'inferred'"
+            # An article undated by hand has a source ("cli") but no date: it is neither.
+            where += f" AND {alias}.published IS NOT NULL AND {alias}.date_source "
+            where += f"{'!=' if self.dated == 'explicit' else '='} 'inferred'"
         return where
 
     def newest_version(self, matches: str) -> str:
