@@ -165,6 +165,55 @@ def test_date_refuses_what_is_not_one_article_and_one_day(run: Run) -> None:
     assert _json(run, "show", "1")["date_source"] == "inferred"  # untouched
 
 
+# -- ingest --published on files already stored --------------------------------------------
+
+
+def test_ingest_published_says_what_it_did_not_date(run: Run, tmp_path: Path) -> None:
+    run("ingest", SEED)
+    copy = tmp_path / "copy" / "same-as-seed.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(SEED.read_bytes())
+    result = run("ingest", SEED, copy, URL_DATED, "--published", "2020-05-05")
+    assert result.returncode == 0
+    assert result.stderr.decode().splitlines() == [
+        "Read 3 files: added 1, already present 2 (1 under new paths), refused 0.",
+        "2 files were already stored: --published changed nothing for them; set a date "
+        "with 'newsarchive date ID DATE'.",
+    ]
+    assert _json(run, "show", "1")["date_source"] == "inferred"
+    assert _json(run, "show", "2")["published"] == "2020-05-05"
+    # Two copies of one new file: both are this run's, dated by it; nothing to say.
+    twin = tmp_path / "copy" / "twin.txt"
+    twin.write_bytes((FIXTURES / "loose_no_dek.txt").read_bytes())
+    again = run("ingest", FIXTURES / "loose_no_dek.txt", twin, "--published", "2020-05-06")
+    assert again.stderr.decode().splitlines() == [
+        "Read 2 files: added 1, already present 1 (1 under new paths), refused 0."
+    ]
+    one = run("ingest", URL_DATED, "--published", "2020-05-07")
+    assert one.stderr.decode().splitlines()[-1] == (
+        "1 file was already stored: --published changed nothing for it; set a date with "
+        "'newsarchive date ID DATE'."
+    )
+    assert "already stored" not in run("ingest", URL_DATED).stderr.decode()  # no --published
+
+
+def test_a_file_seen_twice_in_one_run_across_batches_is_this_runs(
+    archive_url: str, tmp_path: Path
+) -> None:
+    from newsarchive.ingest import Ingester
+
+    copy = tmp_path / "z-copy.txt"
+    copy.write_bytes(SEED.read_bytes())
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=True)
+    try:
+        report = Ingester(archive, batch_size=1, jobs=0, published=dt.date(2020, 1, 1)).run(
+            [SEED, copy]
+        )
+    finally:
+        archive.close()
+    assert (report.added, report.already_present, report.stored_before) == (1, 1, 0)
+
+
 @pytest.mark.sqlite_only  # the command list is the same on every engine
 def test_help_of_date_and_delete_has_examples(run: Run) -> None:
     for command in ("date",):

@@ -218,7 +218,8 @@ def ingest(
     Each file is stored once, by the SHA-256 of its bytes: ingesting again adds nothing, and
     identical files under other names become one article with every path recorded. A file
     that is not an article (empty, binary, undecodable) is refused with its reason on
-    stderr; every other file still lands.
+    stderr; every other file still lands. --published dates only the articles the run
+    adds; `newsarchive date ID DATE` dates one already stored.
 
     \b
     Examples:
@@ -245,6 +246,14 @@ def ingest(
         err.print(_summary(report, interrupted=True), soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     err.print(_summary(report), soft_wrap=True)
+    if published is not None and report.stored_before:
+        one = report.stored_before == 1
+        err.print(
+            f"{report.stored_before:,} file{' was' if one else 's were'} already stored: "
+            f"--published changed nothing for {'it' if one else 'them'}; set a date with "
+            "'newsarchive date ID DATE'.",
+            soft_wrap=True,
+        )
     if report.seen == 0:
         raise NothingToIngestError(
             f"no files found in {', '.join(map(str, paths))}"
