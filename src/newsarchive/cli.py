@@ -630,6 +630,65 @@ def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> 
 
 
 @cli.command()
+@click.argument(
+    "article_ids",
+    metavar="ID...",
+    nargs=-1,
+    required=True,
+    type=click.IntRange(min=1, max=2**63 - 1),
+)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when not on a terminal.")
+@click.pass_obj
+def delete(app: App, article_ids: tuple[int, ...], yes: bool) -> None:
+    """Delete articles from the archive, with their original bytes and source paths.
+
+    Everything kept of them goes, in one transaction: search entries, versions (the other
+    versions of their stories are grouped again without them) and the names related links
+    reach them by (a link that led to one leads to another version of its story, or
+    nowhere). On a terminal it lists the headlines and asks first; elsewhere, as in a
+    script, give --yes. Ingesting a deleted file again stores it again.
+
+    \b
+    Examples:
+      newsarchive delete 12
+      newsarchive delete 12 40 41 --yes
+    """
+    from newsarchive.corrections import deletable
+    from newsarchive.corrections import delete as delete_articles
+    from newsarchive.render import clean
+
+    archive = app.archive()
+    with archive.reading() as store:
+        found = deletable(store, list(dict.fromkeys(article_ids)))
+    if not yes:
+        if not (sys.stdin and sys.stdin.isatty()):
+            raise click.ClickException(
+                "not on a terminal, so not asking: pass --yes to delete without asking"
+            )
+        for id_, headline in found.items():
+            click.echo(f"  #{id_}  {clean(headline)}", err=True)
+        many = len(found) != 1
+        if not click.confirm(
+            f"Delete these {len(found):,} articles?" if many else "Delete this article?",
+            err=True,
+        ):
+            click.echo("Nothing was deleted.", err=True)
+            sys.exit(1)
+    report = delete_articles(archive, found)
+    many = len(report.deleted) != 1
+    click.echo(
+        f"Deleted {len(report.deleted):,} article{'s' if many else ''} "
+        f"({', '.join(f'#{i}' for i in report.deleted)})"
+        + (
+            f"; their {report.regrouped:,} other versions were grouped again."
+            if report.regrouped
+            else "."
+        ),
+        err=True,
+    )
+
+
+@cli.command()
 @click.option("--dry-run", is_flag=True, help="Count what would change, per field; write nothing.")
 @click.pass_obj
 def reparse(app: App, dry_run: bool) -> None:

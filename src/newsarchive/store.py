@@ -154,6 +154,28 @@ class Store:
             for row in (ArticleBandRow, ArticleNameRow, ArticleLinkRow):
                 self._session.execute(delete(row).where(row.article_id.in_(chunk)))
 
+    def delete_articles(self, ids: Collection[int]) -> None:
+        """Delete articles with everything kept of them: raw bytes, source paths, band
+        keys, names and link look-ups (and, through the engine's own triggers or generated
+        columns, their search-index entries). Their versions are the caller's to group
+        again (versions.regroup)."""
+        self._writing()
+        for chunk in _chunks(ids):
+            # The foreign keys cascade too; deleting here says so, whatever the engine does.
+            for row in (ArticleRawRow, ArticleSourceRow):
+                self._session.execute(
+                    delete(row)
+                    .where(row.article_id.in_(chunk))
+                    .execution_options(synchronize_session=False)
+                )
+        self.remove_derived(ids)
+        for chunk in _chunks(ids):
+            self._session.execute(
+                delete(ArticleRow)
+                .where(ArticleRow.id.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )
+
     def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
         """What article_bands, article_names and article_links hold for these articles."""
         found = {i: Derived([], [], []) for i in ids}
@@ -292,6 +314,10 @@ class Store:
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
         return self._by_id(ids, ArticleRow.sha256)
+
+    def headlines_of(self, ids: Collection[int]) -> dict[int, str]:
+        """The headline of each of these ids that is an article (absent ids are left out)."""
+        return self._by_id(ids, ArticleRow.headline)
 
     def dates_of(self, ids: Collection[int]) -> dict[int, DateValues]:
         """The date columns of each of these ids that is an article."""
