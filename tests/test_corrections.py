@@ -340,6 +340,18 @@ def test_delete_the_article_that_bridged_a_family_splits_it(
     _verify_clean(run)
 
 
+def test_the_id_of_a_deleted_article_is_never_given_again(run: Run) -> None:
+    run("ingest", SEED, URL_DATED, FIXTURES / "loose_no_dek.txt")
+    assert run("delete", "3", "--yes").returncode == 0  # the newest
+    run("ingest", FIXTURES / "loose_no_dek.txt")
+    assert sorted(_listed(run)) == [1, 2, 4]
+    assert run("delete", "2", "4", "--yes").returncode == 0
+    run("ingest", URL_DATED)
+    assert sorted(_listed(run)) == [1, 5]
+    assert run("show", "4").returncode == 1
+    _verify_clean(run)
+
+
 def test_delete_refuses_unknown_ids_and_deletes_nothing(run: Run) -> None:
     run("ingest", SEED, URL_DATED)
     result = run("delete", "1", "98", "99", "--yes")

@@ -646,7 +646,8 @@ def delete(app: App, article_ids: tuple[int, ...], yes: bool) -> None:
     versions of their stories are grouped again without them) and the names related links
     reach them by (a link that led to one leads to another version of its story, or
     nowhere). On a terminal it lists the headlines and asks first; elsewhere, as in a
-    script, give --yes. Ingesting a deleted file again stores it again.
+    script, give --yes. Ingesting a deleted file again stores it again, under a new id
+    (ids are never given out twice).
 
     \b
     Examples:

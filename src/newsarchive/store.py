@@ -38,7 +38,15 @@ from newsarchive.db import (
     ArticleSourceRow,
     SettingRow,
 )
-from newsarchive.engines import VERSIONS, DatedBy, Engine, Filters, NewArticle, SearchResults
+from newsarchive.engines import (
+    DELETED_UP_TO,
+    VERSIONS,
+    DatedBy,
+    Engine,
+    Filters,
+    NewArticle,
+    SearchResults,
+)
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.models import ArticleSummary, DateSource, StoredArticle
 from newsarchive.query import Query
@@ -158,8 +166,12 @@ class Store:
         """Delete articles with everything kept of them: raw bytes, source paths, band
         keys, names and link look-ups (and, through the engine's own triggers or generated
         columns, their search-index entries). Their versions are the caller's to group
-        again (versions.regroup)."""
+        again (versions.regroup). Their ids are never given out again (DELETED_UP_TO)."""
         self._writing()
+        if not ids:
+            return
+        deleted_up_to = max(int(self.setting(DELETED_UP_TO) or 0), *ids)
+        self.set_setting(DELETED_UP_TO, str(deleted_up_to))
         for chunk in _chunks(ids):
             # The foreign keys cascade too; deleting here says so, whatever the engine does.
             for row in (ArticleRawRow, ArticleSourceRow):
