@@ -341,7 +341,7 @@ def test_redate_finds_dates_again_and_keeps_given_ones(
     assert result.returncode == 0
     assert _text(result.stderr) == (
         "Checked 3 articles: 1 newly dated, 1 changed, 0 no longer dated, 1 unchanged "
-        "(1 dates given with --published kept).\n"
+        "(1 dates given by hand kept).\n"
     )
     rows = json.loads(run("list", "--json").stdout)
     assert sorted((r["id"], r["published"]) for r in rows) == [

@@ -40,6 +40,7 @@ TIERS = {
     "reparse": 8,
     "transfer": 8,
     "exchange": 8,
+    "corrections": 8,
     "render": 8,
     "cli": 9,
     "__main__": 10,
@@ -66,6 +67,7 @@ FORBIDDEN = {
     "reparse": {"click", "rich"},
     "transfer": {"click", "rich"},
     "exchange": {"click", "rich"},
+    "corrections": {"click", "rich"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }
 

@@ -111,7 +111,7 @@ def test_dates_given_with_published_are_kept(archive_url: str) -> None:
     _age(archive_url)
     code, _, err = _invoke("reparse")
     assert code == 0
-    assert "Dates given with --published kept: 1." in err
+    assert "Dates given by hand kept: 1." in err
     code, out, _ = _invoke("show", "1", "--json")
     shown = json.loads(out)
     assert (shown["published"], shown["date_source"], shown["byline"]) == (

@@ -253,7 +253,8 @@ def ingest(
     Each file is stored once, by the SHA-256 of its bytes: ingesting again adds nothing, and
     identical files under other names become one article with every path recorded. A file
     that is not an article (empty, binary, undecodable) is refused with its reason on
-    stderr; every other file still lands.
+    stderr; every other file still lands. --published dates only the articles the run
+    adds; `newsarchive date ID DATE` dates one already stored.
 
     \b
     Examples:
@@ -280,6 +281,14 @@ def ingest(
         err.print(_summary(report, interrupted=True), soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
     err.print(_summary(report), soft_wrap=True)
+    if published is not None and report.stored_before:
+        one = report.stored_before == 1
+        err.print(
+            f"{report.stored_before:,} file{' was' if one else 's were'} already stored: "
+            f"--published changed nothing for {'it' if one else 'them'}; set a date with "
+            "'newsarchive date ID DATE'.",
+            soft_wrap=True,
+        )
     if report.seen == 0:
         raise NothingToIngestError(
             f"no files found in {', '.join(map(str, paths))}"
@@ -627,7 +636,8 @@ def redate(app: App) -> None:
     """Find every stored article's publication date again, with this version's rules.
 
     Dates are read from each article's original bytes, as at ingest, and inference is
-    bounded by the day it was ingested. Dates given with ingest --published are kept.
+    bounded by the day it was ingested. Dates given by hand (ingest --published,
+    `newsarchive date`) are kept.
 
     \b
     Example:
@@ -640,8 +650,99 @@ def redate(app: App) -> None:
     _console(stderr=True).print(
         f"Checked {report.checked:,} articles: {report.newly_dated:,} newly dated, "
         f"{report.changed:,} changed, {report.no_longer_dated:,} no longer dated, "
-        f"{unchanged:,} unchanged ({report.kept_given:,} dates given with --published kept).",
+        f"{unchanged:,} unchanged ({report.kept_given:,} dates given by hand kept).",
         soft_wrap=True,
+    )
+
+
+@cli.command(name="date")
+@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument(
+    "published", metavar="[DATE]", required=False, type=PeriodType(end=False, day_only=True)
+)
+@click.option("--clear", is_flag=True, help="Remove the date: the article is undated from now on.")
+@click.pass_obj
+def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> None:
+    """Set an article's publication date by hand (YYYY-MM-DD), or clear it.
+
+    The date is the user's word (source "cli", 100% sure): redate and reparse keep it, as
+    they keep dates given with ingest --published. The date it replaces and where that
+    came from are kept in the evidence ('newsarchive show ID' prints it). With --clear the
+    article is undated, and stays so: no rule dates it again until a date is set.
+
+    \b
+    Examples:
+      newsarchive date 12 2021-03-04
+      newsarchive date 12 --clear
+    """
+    from newsarchive.corrections import set_date
+
+    if (published is None) == (not clear):
+        raise click.UsageError("give a DATE or --clear (one of them).")
+    change = set_date(app.archive(), article_id, None if clear else published)
+    before = change.before["published"]
+    was = f"{before} ({change.before['date_source']})" if before else "undated"
+    now = f"dated {published}" if published else "undated"
+    click.echo(f"Article {article_id} is now {now}; it was {was}.", err=True)
+
+
+@cli.command()
+@click.argument(
+    "article_ids",
+    metavar="ID...",
+    nargs=-1,
+    required=True,
+    type=click.IntRange(min=1, max=2**63 - 1),
+)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when not on a terminal.")
+@click.pass_obj
+def delete(app: App, article_ids: tuple[int, ...], yes: bool) -> None:
+    """Delete articles from the archive, with their original bytes and source paths.
+
+    Everything kept of them goes, in one transaction: search entries, versions (the other
+    versions of their stories are grouped again without them) and the names related links
+    reach them by (a link that led to one leads to another version of its story, or
+    nowhere). On a terminal it lists the headlines and asks first; elsewhere, as in a
+    script, give --yes. Ingesting a deleted file again stores it again, under a new id
+    (ids are never given out twice).
+
+    \b
+    Examples:
+      newsarchive delete 12
+      newsarchive delete 12 40 41 --yes
+    """
+    from newsarchive.corrections import deletable
+    from newsarchive.corrections import delete as delete_articles
+    from newsarchive.render import clean
+
+    archive = app.archive()
+    with archive.reading() as store:
+        found = deletable(store, list(dict.fromkeys(article_ids)))
+    if not yes:
+        if not (sys.stdin and sys.stdin.isatty()):
+            raise click.ClickException(
+                "not on a terminal, so not asking: pass --yes to delete without asking"
+            )
+        for id_, headline in found.items():
+            click.echo(f"  #{id_}  {clean(headline)}", err=True)
+        many = len(found) != 1
+        if not click.confirm(
+            f"Delete these {len(found):,} articles?" if many else "Delete this article?",
+            err=True,
+        ):
+            click.echo("Nothing was deleted.", err=True)
+            sys.exit(1)
+    report = delete_articles(archive, found)
+    many = len(report.deleted) != 1
+    click.echo(
+        f"Deleted {len(report.deleted):,} article{'s' if many else ''} "
+        f"({', '.join(f'#{i}' for i in report.deleted)})"
+        + (
+            f"; their {report.regrouped:,} other versions were grouped again."
+            if report.regrouped
+            else "."
+        ),
+        err=True,
     )
 
 
@@ -653,7 +754,8 @@ def reparse(app: App, dry_run: bool) -> None:
 
     Only articles an older version read are read again, in batches of 500, each stored as
     it is done: stopped or killed, a second run carries on where the first stopped. Dates
-    given with ingest --published are kept. The search index follows.
+    given by hand (ingest --published, `newsarchive date`) are kept. The search index
+    follows.
 
     \b
     Examples:
@@ -683,7 +785,7 @@ def render_reparse(report: Any, *, dry_run: bool) -> str:
         counts = ", ".join(f"{c} {n:,}" for c, n in report.by_column.most_common())
         lines.append(f"Fields that {verb}: {counts}.")
     if report.kept_given:
-        lines.append(f"Dates given with --published kept: {report.kept_given:,}.")
+        lines.append(f"Dates given by hand kept: {report.kept_given:,}.")
     if report.unparsable:
         lines.append(
             f"No longer parse, left as they were: {report.unparsable:,} "

@@ -62,6 +62,9 @@ class IngestReport:
     added: int = 0
     already_present: int = 0
     new_paths: int = 0  # paths newly recorded for articles that were already stored
+    # Files whose article was stored before this run (not by an earlier batch of it): an
+    # ingest --published date did not reach them.
+    stored_before: int = 0
     refused: list[Refusal] = field(default_factory=list)
 
     @property
@@ -136,6 +139,10 @@ class Ingester:
         self._on_progress = on_progress or (lambda _report: None)
         self._on_refusal = on_refusal or (lambda _refusal: None)
         self.report = IngestReport()
+        # The first id this run stored: articles from it on are this run's own, as new ids
+        # are past every stored one (another writer's, stored meanwhile, count as ours: the
+        # --published notice may count too few files, never too many).
+        self._first_added: int | None = None
         self.stopping = False  # set by stop(): finish the batch under way, read no more
 
     def stop(self) -> None:
@@ -258,6 +265,14 @@ class Ingester:
         for f in batch.files:
             if isinstance(reason := outcomes.get(f.sha256), str):
                 self._refuse(f.path, reason)
+        if inserted and self._first_added is None:
+            self._first_added = min(inserted.values())
+        first = self._first_added
+        self.report.stored_before += sum(
+            1
+            for f in accepted
+            if f.sha256 not in inserted and (first is None or ids[f.sha256] < first)
+        )
         self.report.added += len(inserted)
         self.report.already_present += len(accepted) - len(inserted)
         self.report.new_paths += new_sources - len(inserted)
@@ -279,7 +294,7 @@ class RedateReport:
     newly_dated: int = 0
     changed: int = 0
     no_longer_dated: int = 0
-    kept_given: int = 0  # dates given with ingest --published: the user's word stands
+    kept_given: int = 0  # dates given by hand (--published, `date`): the user's word stands
 
 
 def redate(

@@ -62,7 +62,7 @@ class MetaLine(_Model):
 class DateSource(StrEnum):
     """Where a publication date came from. All but `inferred` are stated outright."""
 
-    CLI = "cli"  # given by the user: ingest --published
+    CLI = "cli"  # given by the user: ingest --published, or `newsarchive date`
     HEADER = "header"  # a metadata line near the top: "Published On 21 Jan 2022", an ISO stamp
     BYLINE = "byline"  # a byline's date: "By Jane Doe | March 3, 2021"
     DATELINE = "dateline"  # a dateline: "LONDON, Dec 5, 2018 (Reuters) -"
@@ -86,7 +86,9 @@ class Article(_Model):
     # opens it: "LONDON, Dec 5, 2018 (Reuters) -", "Washington (CNN)".
     dateline: str | None = None
     # The publication date, with where it came from, how sure that is (0..1) and the text
-    # it was read or reasoned from; all None (and no evidence) when undated.
+    # it was read or reasoned from; all None (and no evidence) when undated. An article the
+    # user undated by hand (`newsarchive date ID --clear`) has only its source, CLI, and
+    # the evidence of what was cleared, so that no later rule dates it again.
     published: dt.date | None = None
     date_source: DateSource | None = None
     date_confidence: float | None = Field(default=None, ge=0, le=1)
@@ -98,7 +100,8 @@ class Article(_Model):
     @model_validator(mode="after")
     def _date_has_provenance(self) -> Article:
         dated = (self.published, self.date_source, self.date_confidence)
-        if any(v is None for v in dated) and any(v is not None for v in dated):
+        cleared = (None, DateSource.CLI, None)
+        if dated != cleared and any(v is None for v in dated) and any(v is not None for v in dated):
             raise ValueError("a published date needs its source and confidence, and only a date")
         return self
 

@@ -45,7 +45,7 @@ class ReparseReport:
     changed: int = 0  # articles with at least one column changed
     by_column: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[Change]] = field(default_factory=dict)
-    kept_given: int = 0  # dates given with --published, kept
+    kept_given: int = 0  # dates given by hand (ingest --published, newsarchive date), kept
     unparsable: int = 0  # bytes that no longer parse: left as they were (verify reports them)
 
 

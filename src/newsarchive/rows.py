@@ -256,6 +256,25 @@ def dated_values(published: dt.date) -> DateValues:
     }
 
 
+def hand_dated_values(published: dt.date | None, before: DateValues, today: dt.date) -> DateValues:
+    """The date columns for a date the user set on a stored article (`newsarchive date`),
+    or cleared (None). The date it replaces and where that came from are kept in the
+    evidence, and so is the evidence of dates given by hand before (their history);
+    evidence read from the text is not, since the text still holds it."""
+    was = before["published"]
+    replaced = f"{was.isoformat()} ({before['date_source']})" if was is not None else "undated"
+    done = "set by hand" if published is not None else "cleared by hand"
+    evidence = [f"{done} on {today.isoformat()}; was {replaced}"]
+    if before["date_source"] == DateSource.CLI.value:
+        evidence += before["date_evidence"]
+    return {
+        "published": published,
+        "date_source": DateSource.CLI.value,
+        "date_confidence": 1.0 if published is not None else None,
+        "date_evidence": evidence,
+    }
+
+
 def _block_values(block: Block) -> dict[str, str]:
     # By hand, not model_dump: this runs for every block of every article ingested.
     if block.kind in STORY_KINDS:

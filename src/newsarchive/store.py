@@ -38,12 +38,21 @@ from newsarchive.db import (
     ArticleSourceRow,
     SettingRow,
 )
-from newsarchive.engines import VERSIONS, DatedBy, Engine, Filters, NewArticle, SearchResults
+from newsarchive.engines import (
+    DELETED_UP_TO,
+    VERSIONS,
+    DatedBy,
+    Engine,
+    Filters,
+    NewArticle,
+    SearchResults,
+)
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.models import ArticleSummary, DateSource, StoredArticle
 from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
+    DateValues,
     Derived,
     blocks_from_row,
     derived,
@@ -152,6 +161,32 @@ class Store:
         for chunk in _chunks(ids):
             for row in (ArticleBandRow, ArticleNameRow, ArticleLinkRow):
                 self._session.execute(delete(row).where(row.article_id.in_(chunk)))
+
+    def delete_articles(self, ids: Collection[int]) -> None:
+        """Delete articles with everything kept of them: raw bytes, source paths, band
+        keys, names and link look-ups (and, through the engine's own triggers or generated
+        columns, their search-index entries). Their versions are the caller's to group
+        again (versions.regroup). Their ids are never given out again (DELETED_UP_TO)."""
+        self._writing()
+        if not ids:
+            return
+        deleted_up_to = max(int(self.setting(DELETED_UP_TO) or 0), *ids)
+        self.set_setting(DELETED_UP_TO, str(deleted_up_to))
+        for chunk in _chunks(ids):
+            # The foreign keys cascade too; deleting here says so, whatever the engine does.
+            for row in (ArticleRawRow, ArticleSourceRow):
+                self._session.execute(
+                    delete(row)
+                    .where(row.article_id.in_(chunk))
+                    .execution_options(synchronize_session=False)
+                )
+        self.remove_derived(ids)
+        for chunk in _chunks(ids):
+            self._session.execute(
+                delete(ArticleRow)
+                .where(ArticleRow.id.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )
 
     def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
         """What article_bands, article_names and article_links hold for these articles."""
@@ -291,6 +326,22 @@ class Store:
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
         return self._by_id(ids, ArticleRow.sha256)
+
+    def headlines_of(self, ids: Collection[int]) -> dict[int, str]:
+        """The headline of each of these ids that is an article (absent ids are left out)."""
+        return self._by_id(ids, ArticleRow.headline)
+
+    def dates_of(self, ids: Collection[int]) -> dict[int, DateValues]:
+        """The date columns of each of these ids that is an article."""
+        found: dict[int, DateValues] = {}
+        columns = [getattr(ArticleRow, c) for c in DATE_COLUMNS]
+        for chunk in _chunks(ids):
+            rows = self._session.execute(
+                select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk))
+            )
+            for row in rows:
+                found[row.id] = cast(DateValues, {c: getattr(row, c) for c in DATE_COLUMNS})
+        return found
 
     def set_groups(self, groups: Mapping[int, tuple[int, int]]) -> None:
         """Put articles (id -> (family, cluster)) into families and clusters."""

@@ -35,6 +35,10 @@ RANK_WINDOW = 20_000
 SNIPPET_WORDS = 16
 # Unicode noncharacters around each match in a snippet: never markup, never in stored text.
 MARK_START, MARK_END = "\ufdd0", "\ufdd1"
+# The settings key of the highest id a deleted article had: new articles' ids go past it
+# as past every stored one, so that an id never names two articles (a note saying "#12"
+# must not come to mean another article once #12, the newest, was deleted).
+DELETED_UP_TO = "articles.deleted_up_to"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +75,9 @@ class Filters:
         if self.until is not None:
             where += f" AND {alias}.published <= :until"
         if self.dated != "any":
-            where += f" AND {alias}.date_source {'!=' if self.dated == 'explicit' else '='} "
-            where += "'inferred'"
+            # An article undated by hand has a source ("cli") but no date: it is neither.
+            where += f" AND {alias}.published IS NOT NULL AND {alias}.date_source "
+            where += f"{'!=' if self.dated == 'explicit' else '='} 'inferred'"
         return where
 
     def newest_version(self, matches: str) -> str:
@@ -149,8 +154,9 @@ class Engine(Protocol):
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
         """Insert the articles (distinct hashes) not stored yet, with their raw bytes, and
-        index them; return hash -> id of those added. A hash another writer stored
-        meanwhile is skipped, not an error. Runs in the caller's write transaction."""
+        index them; return hash -> id of those added, past every id stored or deleted
+        (DELETED_UP_TO). A hash another writer stored meanwhile is skipped, not an error.
+        Runs in the caller's write transaction."""
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         """Insert (article_id, path, first_seen) rows not stored yet; return how many were."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import create_engine, event, text
 
 from newsarchive.engines import (
+    DELETED_UP_TO,
     MARK_END,
     MARK_START,
     RANK_WINDOW,
@@ -95,7 +96,11 @@ class PostgreSQL:
                 ([item.sha256 for item in items],),
             )
             stored = {sha for (sha,) in cursor.fetchall()}
-            cursor.execute("SELECT coalesce(max(id), 0) FROM articles")
+            cursor.execute(
+                "SELECT greatest(coalesce(max(id), 0), coalesce((SELECT CAST(value AS bigint) "
+                "FROM settings WHERE key = %s), 0)) FROM articles",
+                (DELETED_UP_TO,),
+            )
             last = int(cursor.fetchone()[0])
             fresh = [item for item in items if item.sha256 not in stored]
             inserted = {item.sha256: last + n for n, item in enumerate(fresh, 1)}

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DatabaseError
 
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
 from newsarchive.engines import (
+    DELETED_UP_TO,
     MARK_END,
     MARK_START,
     RANK_WINDOW,
@@ -93,7 +94,11 @@ class SQLite:
     ) -> dict[str, int]:
         # Ids are given here (the caller holds the write lock), so the usual case needs no
         # look-up after the insert.
-        last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM articles").scalar()
+        last = connection.exec_driver_sql(
+            "SELECT max(coalesce((SELECT max(id) FROM articles), 0), coalesce((SELECT "
+            "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
+            (DELETED_UP_TO,),
+        ).scalar()
         assert isinstance(last, int)
         rows: list[dict[str, Any]] = [
             # A new article is its own cluster until versions.py joins it to another.
@@ -142,7 +147,7 @@ class SQLite:
         return found
 
     def ids_taken(self, connection: Connection) -> None:
-        pass  # ids are max(id) + n here, and SQLite's rowids follow max(rowid)
+        pass  # ids are given by insert_articles, and SQLite's rowids follow max(rowid)
 
     def integrity_problems(self, connection: Connection) -> list[str]:
         execute = connection.exec_driver_sql
