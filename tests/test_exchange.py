@@ -283,3 +283,17 @@ def test_an_import_killed_after_a_committed_batch_keeps_it_and_a_rerun_completes
     again = _ok(run("--db", target, "import", exported))
     assert again is not None
     assert _ok(run("--db", target, "export")) == exported.read_bytes()
+
+
+@pytest.mark.sqlite_only
+def test_an_import_never_gives_a_deleted_articles_id_to_another(run: Run, tmp_path: Path) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    exported = tmp_path / "all.jsonl"
+    _ok(run("export", "-o", exported))
+    newest = max(line["id"] for line in _lines(exported))
+    _ok(run("delete", "--yes", str(newest)))
+    result = run("import", exported)
+    assert b"added 1," in result.stderr
+    ids = {a["id"] for a in json.loads(_ok(run("list", "--all-versions", "--json")))}
+    assert newest not in ids and newest + 1 in ids
+    assert _clean(run("verify"))

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from newsarchive import versions
 from newsarchive.archive import Archive
-from newsarchive.engines import Filters
+from newsarchive.engines import DELETED_UP_TO, Filters
 from newsarchive.fingerprint import unpack
 from newsarchive.models import BlockKind
 from newsarchive.query import Query
@@ -313,7 +313,10 @@ def _store(archive: Archive, batch: list[StoredRecord], report: ImportReport) ->
         fresh = [r for r in unique if r.sha256 not in known]
         taken = store.taken_ids({r.id for r in fresh})
         last = store.last()
-        next_id = max([last[0] if last else 0, *(r.id for r in fresh)]) + 1
+        # An id a deleted article had is never given to another (store.delete).
+        deleted = int(store.setting(DELETED_UP_TO) or 0)
+        taken.update(r.id for r in fresh if r.id <= deleted)
+        next_id = max([last[0] if last else 0, deleted, *(r.id for r in fresh)]) + 1
         placed: list[StoredRecord] = []
         for record in fresh:
             id_ = record.id
