@@ -38,6 +38,7 @@ def source(run: Run, tmp_path: Path) -> str:
 def test_a_copy_is_the_same_archive_on_either_engine(
     run: Run, source: str, archive_url: str, tmp_path: Path
 ) -> None:
+    assert run("--db", source, "db", "threshold", "0.7").returncode == 0
     copied = run("--db", source, "copy", archive_url)
     assert copied.returncode == 0, copied.stderr
     assert copied.stderr.decode().startswith("Copied 31 articles with 31 source paths to ")
@@ -49,6 +50,7 @@ def test_a_copy_is_the_same_archive_on_either_engine(
         json.loads(run("--db", db, "show", "1", "--json").stdout) for db in (source, archive_url)
     ]
     assert shown[0] == shown[1]
+    assert run("--db", archive_url, "db", "threshold").stdout == b"0.7\n"  # settings come too
     hits = [run("--db", db, "search", "lavrov", "--json").stdout for db in (source, archive_url)]
     assert [h["id"] for h in json.loads(hits[0])] == [h["id"] for h in json.loads(hits[1])]
     # The copy goes on as an archive of its own: a new article takes the next id.

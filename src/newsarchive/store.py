@@ -480,6 +480,11 @@ class Store:
     def setting(self, key: str) -> str | None:
         return self._session.scalar(select(SettingRow.value).where(SettingRow.key == key))
 
+    def settings(self) -> dict[str, str]:
+        """Every setting the archive holds (those at their default are absent)."""
+        rows = self._session.execute(select(SettingRow.key, SettingRow.value))
+        return {key: value for key, value in rows}
+
     def set_setting(self, key: str, value: str | None) -> None:
         """Set an archive setting; None removes it (its default applies again)."""
         self._writing()

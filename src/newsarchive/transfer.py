@@ -2,9 +2,10 @@
 
 This is how an SQLite archive moves to PostgreSQL (or back, or to a new file): the same ids,
 parsed columns, dates with their provenance, raw bytes, and source paths with the time each
-was first seen, so `show --raw` is byte-exact and `verify` passes on both. Batch by batch,
-each in its own transaction in the destination: a copy that is stopped or killed keeps the
-batches it wrote, and running it again carries on after the last article it finds there.
+was first seen, and the archive's settings, so `show --raw` is byte-exact and `verify`
+passes on both. Batch by batch, each in its own transaction in the destination: a copy
+that is stopped or killed keeps the batches it wrote, and running it again carries on after
+the last article it finds there.
 """
 
 from __future__ import annotations
@@ -45,9 +46,13 @@ def copy_archive(
     if after:
         with destination.reading() as store:
             report.already_there = store.count()
+    with source.reading() as store:
+        settings = store.settings()  # the versions threshold, the ids deleted articles had
     for batch in source.batches(size=batch_size, after=after):
         with destination.writing() as store:
             store.copy_in(batch)
+            for key, value in settings.items():
+                store.set_setting(key, value)
         report.copied += len(batch)
         report.paths += sum(len(record.sources) for record in batch)
         if on_progress:
