@@ -337,7 +337,9 @@ def _summary(report: IngestReport, *, interrupted: bool = False) -> str:
     if report.new_paths:
         parts[-1] += f" ({report.new_paths:,} under new paths)"
     parts.append(f"refused {len(report.refused):,}")
-    files = f"{report.seen:,} file{'' if report.seen == 1 else 's'}"
+    from newsarchive.render import counted
+
+    files = counted(report.seen, "file")
     head = "Interrupted; stored so far" if interrupted else f"Read {files}"
     return f"{head}: {', '.join(parts)}."
 
@@ -644,11 +646,17 @@ def redate(app: App) -> None:
       newsarchive redate
     """
     from newsarchive.ingest import redate as redate_all
+    from newsarchive.render import counted
 
-    report = redate_all(app.archive())
+    archive = app.archive()
+    with archive.reading() as store:
+        total = store.count()
+    err = _console(stderr=True)
+    with _counting(err, "articles", lambda r: (r.checked, total)) as on_progress:
+        report = redate_all(archive, on_progress=on_progress)
     unchanged = report.checked - report.newly_dated - report.changed - report.no_longer_dated
-    _console(stderr=True).print(
-        f"Checked {report.checked:,} articles: {report.newly_dated:,} newly dated, "
+    err.print(
+        f"Checked {counted(report.checked, 'article')}: {report.newly_dated:,} newly dated, "
         f"{report.changed:,} changed, {report.no_longer_dated:,} no longer dated, "
         f"{unchanged:,} unchanged ({report.kept_given:,} dates given by hand kept).",
         soft_wrap=True,
@@ -849,6 +857,7 @@ def export(
       newsarchive export --format markdown -o notes/
       newsarchive export | newsarchive --db other.db import -
     """
+    from newsarchive import render
     from newsarchive.engines import Filters
     from newsarchive.exchange import Selection, count_selected, selected
 
@@ -873,7 +882,7 @@ def export(
         err.print("Interrupted" + ("; nothing was left half-written." if output else "."))
         sys.exit(EXIT_INTERRUPTED)
     where = f" to {output}" if output else ""
-    err.print(f"Exported {written:,} article{'' if written == 1 else 's'}{where}.", markup=False)
+    err.print(f"Exported {render.counted(written, 'article')}{where}.", markup=False)
 
 
 def _export_lines(
@@ -947,6 +956,7 @@ def import_(app: App, source: Any) -> None:
       newsarchive export | newsarchive --db other.db import -
       newsarchive --db postgresql://me@dbhost/news import archive.jsonl
     """
+    from newsarchive import render
     from newsarchive.exchange import import_lines
 
     name = "standard input" if source.name == "<stdin>" else source.name
@@ -977,7 +987,7 @@ def import_(app: App, source: Any) -> None:
     if report.new_paths:
         parts[-1] += f" ({report.new_paths:,} new paths)"
     parts.append(f"refused {len(report.refused):,}")
-    lines = f"{report.lines:,} line{'' if report.lines == 1 else 's'}"
+    lines = render.counted(report.lines, "line")
     err.print(f"Read {lines} of {name}: {', '.join(parts)}.", markup=False, soft_wrap=True)
     if report.refused:
         sys.exit(EXIT_REFUSED)
@@ -1049,7 +1059,11 @@ def verify(app: App) -> None:
         where = f"article {problem.article_id}" if problem.article_id else "archive"
         err.print(f"problem: {where}: {clean(problem.what)}", style="red", soft_wrap=True)
 
-    report = verify_archive(app.archive(), on_problem=show)
+    archive = app.archive()
+    with archive.reading() as store:
+        total = store.count()
+    with _counting(err, "articles checked", lambda r: (r.articles, total)) as on_progress:
+        report = verify_archive(archive, on_problem=show, on_progress=on_progress)
     if report.parsed_before:
         many = report.parsed_before != 1
         err.print(
@@ -1066,9 +1080,11 @@ def verify(app: App) -> None:
             f"{'them' if many else 'it'}.",
             soft_wrap=True,
         )
-    summary = f"Checked {report.articles:,} articles: "
+    from newsarchive.render import counted
+
+    summary = f"Checked {counted(report.articles, 'article')}: "
     if report.problems:
-        err.print(summary + f"{len(report.problems):,} problems.", soft_wrap=True)
+        err.print(summary + f"{counted(len(report.problems), 'problem')}.", soft_wrap=True)
         sys.exit(1)
     err.print(summary + "all whole and exact.", soft_wrap=True)
 

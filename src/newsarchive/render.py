@@ -55,6 +55,10 @@ def _visible(match: re.Match[str]) -> str:
     return f"<U+{code:04X}>"
 
 
+# `show` lists this many source paths, then how many more (--json gives every one).
+MAX_SOURCES_SHOWN = 10
+
+
 def clean(value: str) -> str:
     """The text with every control or reordering character replaced by a visible stand-in."""
     return _UNSAFE.sub(_visible, value)
@@ -284,20 +288,33 @@ def _metadata_line(article: StoredArticle, highlight: Sequence[str] = ()) -> Tex
     return line
 
 
-def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
+def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Group:
     text = Text(style="dim")
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
-    text.append(", ".join(clean(s) for s in article.sources) or "unknown")
+    shown = article.sources[:MAX_SOURCES_SHOWN]
+    text.append(", ".join(clean(s) for s in shown) or "unknown")
+    if len(article.sources) > len(shown):
+        text.append(f" and {len(article.sources) - len(shown):,} more (show --json lists all)")
     text.append(f"\n{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}")
+    parts: list[RenderableType] = [text]
     if article.source_url:
-        text.append("\nURL: ")
-        text.append_text(marked(article.source_url, highlight))
+        # One line however long, so that it copies whole (the terminal wraps it, if at all).
+        url = Text("URL: ", style="dim", no_wrap=True, overflow="ignore")
+        url.append_text(marked(article.source_url, highlight))
+        parts.append(url)
     if article.date_evidence:
+        evidence = Text(style="dim")
         inferred = article.date_source is not None and not article.date_source.explicit
-        text.append("\nDate reasoned from: " if inferred else "\nDate from: ")
-        text.append(" · ".join(f"“{clean(e)}”" for e in article.date_evidence))
-    return text
+        evidence.append("Date reasoned from: " if inferred else "Date from: ")
+        evidence.append(" · ".join(f"“{clean(e)}”" for e in article.date_evidence))
+        parts.append(evidence)
+    return Group(*parts)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 article", "2,990 articles": a count with its noun agreeing."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 DIFF_STYLES = {"equal": "", "delete": "red strike", "insert": "green underline"}

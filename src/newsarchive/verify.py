@@ -52,7 +52,10 @@ class VerifyReport:
 
 
 def verify(
-    archive: Archive, *, on_problem: Callable[[Problem], None] | None = None
+    archive: Archive,
+    *,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_progress: Callable[[VerifyReport], None] | None = None,
 ) -> VerifyReport:
     report = VerifyReport()
 
@@ -66,15 +69,19 @@ def verify(
             found(Problem(None, what))
         for article_id, what in store.missing_parts():
             found(Problem(article_id, what))
-    for problem in _check_articles(archive, report):
+    for problem in _check_articles(archive, report, on_progress):
         found(problem)
     for problem in _check_versions(archive):
         found(problem)
     return report
 
 
-def _check_articles(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
+def _check_articles(
+    archive: Archive, report: VerifyReport, on_progress: Callable[[VerifyReport], None] | None
+) -> Iterator[Problem]:
     for batch in archive.batches(size=BATCH_SIZE):
+        if on_progress:
+            on_progress(report)
         with archive.reading() as store:
             stored = store.derived_of([record.id for record in batch])
         for record in batch:
