@@ -39,6 +39,7 @@ TIERS = {
     "verify": 8,
     "reparse": 8,
     "transfer": 8,
+    "stats": 8,
     "render": 8,
     "cli": 9,
     "__main__": 10,
@@ -64,6 +65,7 @@ FORBIDDEN = {
     "ingest": {"click", "rich"},
     "reparse": {"click", "rich"},
     "transfer": {"click", "rich"},
+    "stats": {"click", "rich", "sqlalchemy"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }
 

@@ -159,6 +159,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
       newsarchive list --since 2022-01       # what was published since January 2022
       newsarchive show 1                     # read one article
       newsarchive search 'ukrain* NOT nato'  # find articles by their words
+      newsarchive stats                      # what the archive holds, month by month
       newsarchive verify                     # check the archive is whole and exact
       newsarchive reparse --dry-run          # what this version's parser would read better
       newsarchive --db team.db list --json   # another archive, as JSON
@@ -730,6 +731,34 @@ def verify(app: App) -> None:
         err.print(summary + f"{len(report.problems):,} problems.", soft_wrap=True)
         sys.exit(1)
     err.print(summary + "all whole and exact.", soft_wrap=True)
+
+
+@cli.command()
+@JSON
+@click.pass_obj
+def stats(app: App, as_json: bool) -> None:
+    """Count what the archive holds: articles, versions, duplicates, dates, folders.
+
+    Articles and the older versions folded into their story's newest; source paths and
+    the byte-identical duplicates among them; articles by where their date came from, and
+    undated; articles per month as bars (a row a year when the span is long), with the
+    busiest month and the emptiest (months with none, when there are any); encodings; the
+    ten folders most files came from; the size on disk; and the last ingest run.
+
+    \b
+    Examples:
+      newsarchive stats
+      newsarchive stats --json | jq .dated_by
+      newsarchive --db postgresql://me@dbhost/news stats
+    """
+    from newsarchive import render
+    from newsarchive.stats import archive_stats
+
+    counted = archive_stats(app.archive())
+    if as_json:
+        click.echo(render.to_json(counted.model_dump(mode="json")))
+    else:
+        _print(render.stats_view(counted))
 
 
 @cli.group()

@@ -169,6 +169,10 @@ class Engine(Protocol):
     def integrity_problems(self, connection: Connection) -> list[str]:
         """What the engine's own checks say is wrong with the database."""
 
+    def size_on_disk(self, connection: Connection) -> int:
+        """Bytes the archive takes on disk (SQLite: its file and write-ahead log;
+        PostgreSQL: its tables with their indexes and TOAST)."""
+
     def trouble(self, error: BaseException) -> Trouble:
         """What a driver error (SQLAlchemy's `DBAPIError.orig`, or its wrapper) means."""
 

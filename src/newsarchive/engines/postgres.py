@@ -171,6 +171,18 @@ class PostgreSQL:
     def integrity_problems(self, connection: Connection) -> list[str]:
         return []  # the server keeps its own pages whole; verify checks the rows
 
+    def size_on_disk(self, connection: Connection) -> int:
+        # The archive's tables in its schema, each with its indexes and TOAST: not
+        # pg_database_size, whose system catalogs (some 7 MiB) would swamp a small archive.
+        size = connection.execute(
+            text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+        ).scalar()
+        return int(size or 0)
+
     def trouble(self, error: BaseException) -> Trouble:
         orig = getattr(error, "orig", error)
         state = getattr(orig, "sqlstate", None) or ""

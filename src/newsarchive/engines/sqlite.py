@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -153,6 +154,24 @@ class SQLite:
             for row in execute("PRAGMA foreign_key_check")
         ]
         return problems
+
+    def size_on_disk(self, connection: Connection) -> int:
+        # The main database's file, and its write-ahead log: what the archive takes until a
+        # checkpoint moves the log into the file. (An in-memory database has no file.)
+        name = next(
+            (
+                row[2]
+                for row in connection.exec_driver_sql("PRAGMA database_list")
+                if row[1] == "main"
+            ),
+            "",
+        )
+        if not name:
+            execute = connection.exec_driver_sql
+            return int(execute("PRAGMA page_count").scalar() or 0) * int(
+                execute("PRAGMA page_size").scalar() or 0
+            )
+        return sum(os.path.getsize(p) for p in (name, name + "-wal") if os.path.exists(p))
 
     def trouble(self, error: BaseException) -> Trouble:
         message = str(getattr(error, "orig", error)).lower()
