@@ -1,4 +1,4 @@
-"""`newsarchive stats` on real archives (both engines): exact counts in JSON,
+"""`newsarchive stats` and `db info` on real archives (both engines): exact counts in JSON,
 the month chart, the busiest and emptiest months, duplicates, an empty archive, and archive
 text shown literally."""
 
@@ -13,7 +13,11 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy import text
 
+from newsarchive import config
+from newsarchive.archive import open_archive
+from newsarchive.migrate import HEAD_REVISION
 from newsarchive.models import (
     ArchiveStats,
     Emptiest,
@@ -239,8 +243,47 @@ def test_a_long_span_is_charted_by_year_the_most_recent_forty(run: Run, tmp_path
     assert isinstance(emptiest, dict) and len(emptiest["months"]) == 1450
 
 
+def test_db_info_says_where_and_what_state(run: Run, archive_url: str, tmp_path: Path) -> None:
+    _write(tmp_path / "in" / "a.txt", _article("Council votes on the harbour", "10 Jan 2022", 1))
+    _write(tmp_path / "in" / "b.txt", _article("Storm closes the coast road", "20 Jan 2022", 2))
+    run("ingest", tmp_path / "in")
+    result = run("db", "info", "--json")
+    assert result.returncode == 0
+    info = json.loads(result.stdout)
+    postgres = archive_url.startswith("postgresql")
+    assert info.pop("size_bytes") > 0
+    server = info.pop("server_version")
+    assert info == {
+        "engine": "postgresql" if postgres else "sqlite",
+        "location": config.resolve(archive_url, tmp_path).describe(),
+        "schema_revision": HEAD_REVISION,
+        "schema_current": True,
+        "articles": 2,
+        "ungrouped": 0,
+        "to_reparse": 0,
+        "journal_mode": None if postgres else "wal",
+        "page_size": None if postgres else 16384,
+    }
+    assert (server is not None and server[:2].isdigit()) if postgres else server is None
+    shown = run("db", "info").stdout.decode()
+    assert "not needed: every article was read by this version" in shown
+    assert ("Server version" in shown) == postgres and ("Journal mode  wal" in shown) != postgres
+
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
+    with archive.engine.begin() as connection:  # as an archive from before versions
+        connection.execute(text("UPDATE articles SET fingerprint = NULL WHERE id = 1"))
+    archive.close()
+    info = json.loads(run("db", "info", "--json").stdout)
+    assert (info["ungrouped"], info["to_reparse"]) == (1, 1)
+    shown = " ".join(run("db", "info", COLUMNS="200").stdout.decode().split())
+    assert (
+        "Reparse 1 article to read again (1 not yet grouped into versions): run "
+        "'newsarchive reparse'" in shown
+    )
+
+
 @pytest.mark.sqlite_only  # nothing here depends on the engine
-@pytest.mark.parametrize("command", ["stats"])
+@pytest.mark.parametrize("command", ["stats", "db info", "db"])
 def test_help_has_examples(run: Run, command: str) -> None:
     result = run(*command.split(), "--help")
     assert result.returncode == 0

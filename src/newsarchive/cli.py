@@ -763,7 +763,38 @@ def stats(app: App, as_json: bool) -> None:
 
 @cli.group()
 def db() -> None:
-    """Where the archive is and what state it is in."""
+    """Where the archive is and what state it is in.
+
+    \b
+    Examples:
+      newsarchive db info
+      newsarchive db path
+      newsarchive db threshold
+    """
+
+
+@db.command(name="info")
+@JSON
+@click.pass_obj
+def db_info(app: App, as_json: bool) -> None:
+    """Show the archive's engine, location and schema, and whether reparse has work.
+
+    Also its size on disk and the engine's settings: SQLite's journal mode and page size,
+    or the PostgreSQL server's version. What the archive holds: 'newsarchive stats'.
+
+    \b
+    Examples:
+      newsarchive db info
+      newsarchive db info --json
+    """
+    from newsarchive import render
+    from newsarchive.stats import database_info
+
+    info = database_info(app.archive())
+    if as_json:
+        click.echo(render.to_json(info.model_dump(mode="json")))
+    else:
+        _print(render.database_view(info))
 
 
 @db.command(name="path")

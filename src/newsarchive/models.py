@@ -230,3 +230,31 @@ class ArchiveStats(_Model):
     top_folders: tuple[FolderCount, ...]  # the ten with most paths, most first
     size_bytes: int  # on disk: SQLite's file and its WAL; PostgreSQL's tables and indexes
     last_ingest: LastIngest | None
+
+
+class EngineFacts(_Model):
+    """What the database engine says of itself: SQLite's journal mode and page size, or
+    the PostgreSQL server's version (None where it does not apply)."""
+
+    journal_mode: str | None = None
+    page_size: int | None = None
+    server_version: str | None = None
+
+
+class DatabaseInfo(_Model):
+    """Where an archive is and what state it is in (`db info`)."""
+
+    engine: str
+    location: str
+    schema_revision: str | None
+    schema_current: bool
+    size_bytes: int
+    articles: int
+    # Articles stored before versions were grouped (no fingerprint): reparse groups them.
+    ungrouped: int
+    # Articles an older parser read, or ungrouped: what `reparse` would read again.
+    to_reparse: int
+    # EngineFacts: None where they do not apply to the engine.
+    journal_mode: str | None = None
+    page_size: int | None = None
+    server_version: str | None = None

@@ -26,6 +26,7 @@ from newsarchive.models import (
     ArchiveStats,
     ArticleSummary,
     BlockKind,
+    DatabaseInfo,
     MonthCount,
     OtherVersion,
     SearchHit,
@@ -439,6 +440,34 @@ def _runs(months: Sequence[str]) -> list[str]:
         else:
             runs.append([month])
     return [run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
+
+
+def database_view(info: DatabaseInfo) -> RenderableType:
+    """`db info`: the engine, where the archive is, its schema and what reparse would do."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("Engine", info.engine)
+    grid.add_row("Location", safe_text(info.location))
+    if info.server_version is not None:
+        grid.add_row("Server version", safe_text(info.server_version))
+    if info.journal_mode is not None:
+        grid.add_row("Journal mode", safe_text(info.journal_mode))
+    if info.page_size is not None:
+        grid.add_row("Page size", f"{info.page_size:,} bytes")
+    revision = safe_text(info.schema_revision or "none")
+    revision.append(" (current)" if info.schema_current else " (not current)", style="dim")
+    grid.add_row("Schema", revision)
+    grid.add_row("Size on disk", human_bytes(info.size_bytes))
+    grid.add_row("Articles", f"{info.articles:,}")
+    if info.to_reparse:
+        what = f"{info.to_reparse:,} article{'s' if info.to_reparse != 1 else ''} to read again"
+        if info.ungrouped:
+            what += f" ({info.ungrouped:,} not yet grouped into versions)"
+        grid.add_row("Reparse", Text(what + ": run 'newsarchive reparse'", style="yellow"))
+    else:
+        grid.add_row("Reparse", "not needed: every article was read by this version")
+    return grid
 
 
 DIFF_STYLES = {"equal": "", "delete": "red strike", "insert": "green underline"}

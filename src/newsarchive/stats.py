@@ -1,4 +1,4 @@
-"""What an archive holds, counted (`stats`).
+"""What an archive holds, counted, and what state its database is in (`stats`, `db info`).
 
 Every count is an aggregate the database works out (GROUP BY), so an archive of a million
 articles costs a few queries, never a walk over its rows. What is worked out here from
@@ -11,13 +11,16 @@ from collections.abc import Sequence
 
 from newsarchive.archive import Archive
 from newsarchive.dates import month_span
+from newsarchive.migrate import HEAD_REVISION
 from newsarchive.models import (
     ArchiveStats,
+    DatabaseInfo,
     Emptiest,
     FolderCount,
     LastIngest,
     MonthCount,
 )
+from newsarchive.parser import PARSER_VERSION
 
 TOP_FOLDERS = 10
 
@@ -71,3 +74,25 @@ def emptiest(months: Sequence[MonthCount]) -> Emptiest | None:
     counts = {m.month: m.articles for m in months}
     fewest = min(counts.get(month, 0) for month in every)
     return Emptiest(articles=fewest, months=tuple(m for m in every if counts.get(m, 0) == fewest))
+
+
+def database_info(archive: Archive) -> DatabaseInfo:
+    """Where the archive is, its engine and schema, and whether reparse has work to do."""
+    revision = archive.schema_revision()
+    with archive.reading() as store:
+        facts = store.engine_facts()
+        size = store.size_on_disk()
+        articles = store.count()
+        ungrouped = store.unfingerprinted()
+        to_reparse = store.count_parsed_before(PARSER_VERSION)
+    return DatabaseInfo(
+        **facts.model_dump(),
+        engine=archive.backend.name,
+        location=archive.where,
+        schema_revision=revision,
+        schema_current=revision == HEAD_REVISION,
+        size_bytes=size,
+        articles=articles,
+        ungrouped=ungrouped,
+        to_reparse=to_reparse,
+    )

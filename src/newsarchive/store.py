@@ -41,7 +41,7 @@ from newsarchive.db import (
 )
 from newsarchive.engines import VERSIONS, DatedBy, Engine, Filters, NewArticle, SearchResults
 from newsarchive.errors import ArticleNotFoundError
-from newsarchive.models import ArticleSummary, DateSource, StoredArticle
+from newsarchive.models import ArticleSummary, DateSource, EngineFacts, StoredArticle
 from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
@@ -644,6 +644,9 @@ class Store:
 
     def size_on_disk(self) -> int:
         return self._engine.size_on_disk(self._session.connection())
+
+    def engine_facts(self) -> EngineFacts:
+        return self._engine.facts(self._session.connection())
 
     # -- reading ------------------------------------------------------------------------
 

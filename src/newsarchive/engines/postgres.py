@@ -31,6 +31,7 @@ from newsarchive.engines import (
     hits_from_rows,
 )
 from newsarchive.errors import Trouble
+from newsarchive.models import EngineFacts
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.rows import ArticleValues
 
@@ -182,6 +183,10 @@ class PostgreSQL:
             )
         ).scalar()
         return int(size or 0)
+
+    def facts(self, connection: Connection) -> EngineFacts:
+        version = connection.execute(text("SELECT current_setting('server_version')")).scalar()
+        return EngineFacts(server_version=str(version))
 
     def trouble(self, error: BaseException) -> Trouble:
         orig = getattr(error, "orig", error)

@@ -31,6 +31,7 @@ from newsarchive.engines import (
     hits_from_rows,
 )
 from newsarchive.errors import Trouble
+from newsarchive.models import EngineFacts
 from newsarchive.query import All, Any_, Node, Term, Without
 
 if TYPE_CHECKING:
@@ -172,6 +173,13 @@ class SQLite:
                 execute("PRAGMA page_size").scalar() or 0
             )
         return sum(os.path.getsize(p) for p in (name, name + "-wal") if os.path.exists(p))
+
+    def facts(self, connection: Connection) -> EngineFacts:
+        execute = connection.exec_driver_sql
+        return EngineFacts(
+            journal_mode=str(execute("PRAGMA journal_mode").scalar()),
+            page_size=int(execute("PRAGMA page_size").scalar() or 0),
+        )
 
     def trouble(self, error: BaseException) -> Trouble:
         message = str(getattr(error, "orig", error)).lower()
