@@ -172,7 +172,13 @@ def test_stats_shows_counts_and_a_bar_a_month(run: Run, tmp_path: Path) -> None:
         "Busiest month: 2022-01 (3 articles)",
         "Emptiest: 1 month with none: 2022-02",
     ]
-    assert "Top folders" in lines
+    folders = lines.index("Top folders, by source paths")
+    assert lines[folders + 1 : folders + 5] == [
+        f"3  {tmp_path / 'in' / 'a'}",
+        f"3  {tmp_path / 'in' / 'b'}",
+        f"2  {tmp_path / 'later'}",
+        f"1  {tmp_path / 'in'}",
+    ]
     narrow = run("stats", COLUMNS="50").stdout.decode().splitlines()
     assert narrow[narrow.index("Articles per month, 2022-01 to 2022-04") + 1] == "2022-01 3 " + (
         "█" * 40
@@ -347,6 +353,6 @@ def test_stats_view_golden() -> None:
         "Busiest month: 2022-01 (3 articles)",
         "Emptiest: 1 month with none: 2022-02",
         "",
-        "Top folders",
+        "Top folders, by source paths",
         "6  /news/[red]2022[/red]",
     ]

@@ -743,7 +743,8 @@ def stats(app: App, as_json: bool) -> None:
     the byte-identical duplicates among them; articles by where their date came from, and
     undated; articles per month as bars (a row a year when the span is long), with the
     busiest month and the emptiest (months with none, when there are any); encodings; the
-    ten folders most files came from; the size on disk; and the last ingest run.
+    ten folders most files came from; the size on disk; and the last ingest run. Where the
+    archive is, its schema and engine: 'newsarchive db info'.
 
     \b
     Examples:

@@ -363,7 +363,7 @@ def stats_view(stats: ArchiveStats) -> RenderableType:
     parts += [Text()]
     parts += _month_chart(stats)
     if stats.top_folders:
-        parts += [Text(), Text("Top folders", style="bold")]
+        parts += [Text(), Text("Top folders, by source paths", style="bold")]
         folders = Table.grid(padding=(0, 2))
         folders.add_column(justify="right", no_wrap=True)
         folders.add_column(overflow="fold")
