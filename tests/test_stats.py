@@ -148,6 +148,7 @@ def test_stats_shows_counts_and_a_bar_a_month(run: Run, tmp_path: Path) -> None:
     _ingest_corpus(run, tmp_path)
     result = run("stats", COLUMNS="80")
     assert result.returncode == 0
+    assert result.stderr == b""
     lines = [line.rstrip() for line in result.stdout.decode().splitlines()]
     assert lines[:5] == [
         "Articles      8  7 stories, 1 older version",
