@@ -12,7 +12,7 @@ import json
 import operator
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, create_engine, event
@@ -157,8 +157,8 @@ class SQLite:
         return problems
 
     def size_on_disk(self, connection: Connection) -> int:
-        # The main database's file, and its write-ahead log: what the archive takes until a
-        # checkpoint moves the log into the file. (An in-memory database has no file.)
+        # The main database's file and its write-ahead log: both take disk space. (An
+        # in-memory database has no file: its pages are counted instead.)
         name = next(
             (
                 row[2]
@@ -172,7 +172,11 @@ class SQLite:
             return int(execute("PRAGMA page_count").scalar() or 0) * int(
                 execute("PRAGMA page_size").scalar() or 0
             )
-        return sum(os.path.getsize(p) for p in (name, name + "-wal") if os.path.exists(p))
+        size = 0
+        for part in (name, name + "-wal"):
+            with suppress(FileNotFoundError):  # the last to close removes the log
+                size += os.path.getsize(part)
+        return size
 
     def facts(self, connection: Connection) -> EngineFacts:
         execute = connection.exec_driver_sql
