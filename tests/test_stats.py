@@ -136,6 +136,11 @@ def test_stats_json_counts_exactly(run: Run, archive_url: str, tmp_path: Path) -
     assert last["articles"] == 2
     assert added == {last["at"]} != {first_run}
     assert dt.datetime.fromisoformat(last["at"]).utcoffset() == dt.timedelta(0)
+    # In UTC whatever the time zone of the database session (PostgreSQL's follows PGTZ).
+    elsewhere = json.loads(run("stats", "--json", PGTZ="America/New_York").stdout)
+    assert elsewhere["last_ingest"] == last
+    shown = json.loads(run("show", "7", "--json", PGTZ="America/New_York").stdout)
+    assert shown["ingested_at"] == last["at"]
     assert isinstance(size, int)
     if archive_url.startswith("postgresql"):
         assert size > 100_000  # eight tables and their indexes, at least a page each

@@ -814,5 +814,6 @@ def _summary_fields(row: Row[Any]) -> dict[str, Any]:
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; the archive writes only UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    """In UTC: SQLite returns naive datetimes (the archive writes only UTC), PostgreSQL
+    aware ones in the session's time zone (the server's, or PGTZ's)."""
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
