@@ -213,6 +213,19 @@ def test_no_archive_at_all_is_the_usual_error(run: Run) -> None:
     assert result.stderr.decode().startswith("Error: no archive at ")
 
 
+def test_one_month_is_the_busiest_and_not_also_the_emptiest(run: Run, tmp_path: Path) -> None:
+    _write(tmp_path / "in" / "a.txt", _article("Council votes on the harbour", "10 Jan 2022", 1))
+    run("ingest", tmp_path / "in")
+    lines = [line.rstrip() for line in run("stats", COLUMNS="40").stdout.decode().splitlines()]
+    chart = lines.index("Articles per month, 2022-01")
+    assert lines[chart + 1 : chart + 4] == [
+        "2022-01 1 " + "█" * 30,
+        "Busiest month: 2022-01 (1 article)",
+        "",
+    ]
+    assert _stats(run)["emptiest"] == {"articles": 1, "months": ["2022-01"]}
+
+
 def test_an_undated_archive_says_there_is_no_chart(run: Run, tmp_path: Path) -> None:
     _write(tmp_path / "in" / "x.txt", _article("Notes from the market", None, 5))
     run("ingest", tmp_path / "in")

@@ -412,7 +412,9 @@ def _busiest_and_emptiest(stats: ArchiveStats) -> Text:
     if stats.busiest:
         text.append("Busiest month: ", style="bold")
         text.append(f"{stats.busiest.month} ({_articles(stats.busiest)})")
-    if stats.emptiest:
+    # Over a single month, the emptiest is the busiest: said once.
+    single = len(stats.months) == 1 and stats.emptiest and stats.emptiest.articles
+    if stats.emptiest and not single:
         months = stats.emptiest.months
         text.append("\nEmptiest: ", style="bold")
         if stats.emptiest.articles == 0:
