@@ -253,3 +253,14 @@ def test_an_archive_locked_too_long_stops_the_run_in_one_line(
         holder.execute("ROLLBACK")
         holder.close()
     assert Ingester(locked).run([folder]).added == 1  # and a later run completes
+
+
+def test_a_run_stamps_everything_it_stores_with_one_time(archive: Archive, tmp_path: Path) -> None:
+    for i in range(3):
+        _write(tmp_path / "in", f"{i}.txt", f"Headline {i}\n\nBody number {i} here.\n".encode())
+    Ingester(archive, batch_size=1).run([tmp_path / "in"])  # three batches, one run
+    _write(tmp_path / "later", "3.txt", b"Another headline\n\nA later body.\n")
+    Ingester(archive).run([tmp_path / "later"])
+    with archive.reading() as store:
+        stamps = [store.get(i).ingested_at for i in range(1, 5)]
+    assert stamps[0] == stamps[1] == stamps[2] < stamps[3]

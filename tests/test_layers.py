@@ -41,6 +41,7 @@ TIERS = {
     "transfer": 8,
     "exchange": 8,
     "corrections": 8,
+    "stats": 8,
     "render": 8,
     "cli": 9,
     "__main__": 10,
@@ -68,6 +69,7 @@ FORBIDDEN = {
     "transfer": {"click", "rich"},
     "exchange": {"click", "rich"},
     "corrections": {"click", "rich"},
+    "stats": {"click", "rich", "sqlalchemy"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }
 

@@ -75,6 +75,13 @@ class Archive:
             yield batch
             after = batch[-1].id
 
+    def schema_revision(self) -> str | None:
+        """The alembic revision the archive's schema is at."""
+        from newsarchive.migrate import current_revision
+
+        with self._classified(), self._reader.connect() as connection:
+            return current_revision(connection)
+
     def close(self) -> None:
         self.engine.dispose()
 

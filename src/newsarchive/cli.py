@@ -194,6 +194,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
       newsarchive list --since 2022-01       # what was published since January 2022
       newsarchive show 1                     # read one article
       newsarchive search 'ukrain* NOT nato'  # find articles by their words
+      newsarchive stats                      # what the archive holds, month by month
       newsarchive verify                     # check the archive is whole and exact
       newsarchive reparse --dry-run          # what this version's parser would read better
       newsarchive --db team.db list --json   # another archive, as JSON
@@ -1089,9 +1090,69 @@ def verify(app: App) -> None:
     err.print(summary + "all whole and exact.", soft_wrap=True)
 
 
+@cli.command()
+@JSON
+@click.pass_obj
+def stats(app: App, as_json: bool) -> None:
+    """Count what the archive holds: articles, versions, duplicates, dates, folders.
+
+    Articles and the older versions folded into their story's newest; source paths and
+    the byte-identical duplicates among them; articles by where their date came from, and
+    undated; articles per month as bars (a row a year when the span is long), with the
+    busiest month and the emptiest (months with none, when there are any); encodings; the
+    ten folders most files came from; the size on disk; and the last ingest run. Where the
+    archive is, its schema and engine: 'newsarchive db info'.
+
+    \b
+    Examples:
+      newsarchive stats
+      newsarchive stats --json | jq .dated_by
+      newsarchive --db postgresql://me@dbhost/news stats
+    """
+    from newsarchive import render
+    from newsarchive.stats import archive_stats
+
+    counted = archive_stats(app.archive())
+    if as_json:
+        click.echo(render.to_json(counted.model_dump(mode="json")))
+    else:
+        _print(render.stats_view(counted))
+
+
 @cli.group()
 def db() -> None:
-    """Where the archive is and what state it is in."""
+    """Where the archive is and what state it is in.
+
+    \b
+    Examples:
+      newsarchive db info
+      newsarchive db path
+      newsarchive db threshold
+    """
+
+
+@db.command(name="info")
+@JSON
+@click.pass_obj
+def db_info(app: App, as_json: bool) -> None:
+    """Show the archive's engine, location and schema, and whether reparse has work.
+
+    Also its size on disk and the engine's settings: SQLite's journal mode and page size,
+    or the PostgreSQL server's version. What the archive holds: 'newsarchive stats'.
+
+    \b
+    Examples:
+      newsarchive db info
+      newsarchive db info --json
+    """
+    from newsarchive import render
+    from newsarchive.stats import database_info
+
+    info = database_info(app.archive())
+    if as_json:
+        click.echo(render.to_json(info.model_dump(mode="json")))
+    else:
+        _print(render.database_view(info))
 
 
 @db.command(name="path")

@@ -341,6 +341,17 @@ def parse_period(value: str, *, today: dt.date) -> tuple[dt.date, dt.date]:
     return exact, exact
 
 
+def month_span(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last` ("YYYY-MM"), both included."""
+    year, month = map(int, first.split("-"))
+    end = tuple(map(int, last.split("-")))
+    found = []
+    while (year, month) <= end:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def _clamped(year: int, month: int, day: int) -> dt.date:
     """The day, or the month's last day where the month is shorter."""
     if year < 1:

@@ -135,6 +135,9 @@ class Ingester:
         self._jobs = default_jobs() if jobs is None else jobs
         self._published = published  # the user's date for every article this run adds
         self._today = today or dt.date.today()  # no article was published after its ingest
+        # Every article and path a run stores carries the run's start, not its batch's, so
+        # that what one run added can be told apart (stats: the last ingest).
+        self._started = dt.datetime.now(dt.UTC)
         self._pool: ProcessPoolExecutor | None = None
         self._on_progress = on_progress or (lambda _report: None)
         self._on_refusal = on_refusal or (lambda _refusal: None)
@@ -243,7 +246,7 @@ class Ingester:
             for f in batch.new
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
-        now = dt.datetime.now(dt.UTC)
+        now = self._started
         with _storage_trouble(self.report), self._archive.writing() as store:
             inserted = store.add_articles(fresh, now)
             versions.group(

@@ -180,3 +180,84 @@ class Surroundings(_Model):
     link_targets: dict[int, int | None] = Field(default_factory=dict)
     linked_from: tuple[int, ...] = ()
     versions: tuple[OtherVersion, ...] = ()
+
+
+class MonthCount(_Model):
+    """How many articles were published in a calendar month ("2022-01")."""
+
+    month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    articles: int
+
+
+class Emptiest(_Model):
+    """The months of the dated span with the fewest articles: `articles` is that fewest
+    (0 when some months have none) and `months` every month with it, oldest first."""
+
+    articles: int
+    months: tuple[str, ...]
+
+
+class FolderCount(_Model):
+    """A folder that source files were read from, and how many source paths are in it."""
+
+    folder: str
+    paths: int
+
+
+class LastIngest(_Model):
+    """The newest ingest run: when it started, and how many articles it added."""
+
+    at: dt.datetime
+    articles: int
+
+
+class ArchiveStats(_Model):
+    """What an archive holds, counted (`stats`, and `stats --json` as it is)."""
+
+    articles: int
+    # Articles that are not the newest version of their story (list folds them into it).
+    older_versions: int
+    stories: int  # articles minus older versions: the rows `list` shows
+    source_paths: int
+    # Paths beyond the first of each article: byte-identical files stored once.
+    duplicate_paths: int
+    dated: int
+    undated: int
+    dated_by: dict[str, int]  # date_source -> articles, most first
+    first_published: dt.date | None
+    last_published: dt.date | None
+    months: tuple[MonthCount, ...]  # the months with articles, oldest first
+    busiest: MonthCount | None
+    emptiest: Emptiest | None
+    encodings: dict[str, int]  # most first
+    top_folders: tuple[FolderCount, ...]  # the ten with most paths, most first
+    size_bytes: int  # on disk: SQLite's file and its WAL; PostgreSQL's tables and indexes
+    last_ingest: LastIngest | None
+
+
+class EngineFacts(_Model):
+    """What the database engine says of itself: SQLite's journal mode and page size, or
+    the PostgreSQL server's version (None where it does not apply)."""
+
+    journal_mode: str | None = None
+    page_size: int | None = None
+    server_version: str | None = None
+
+
+class DatabaseInfo(_Model):
+    """Where an archive is and what state it is in (`db info`)."""
+
+    engine: str
+    location: str
+    schema_revision: str | None
+    schema_current: bool
+    size_bytes: int
+    articles: int
+    # Articles stored before versions were grouped (no fingerprint): reparse groups them.
+    ungrouped: int
+    # Articles an older parser read, or ungrouped: what `reparse` would read again.
+    to_reparse: int
+    # EngineFacts: None where they do not apply to the engine.
+    journal_mode: str | None = None
+    page_size: int | None = None
+    server_version: str | None = None

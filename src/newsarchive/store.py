@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
+    extract,
     func,
     insert,
     literal_column,
@@ -48,7 +49,7 @@ from newsarchive.engines import (
     SearchResults,
 )
 from newsarchive.errors import ArticleNotFoundError
-from newsarchive.models import ArticleSummary, DateSource, StoredArticle
+from newsarchive.models import ArticleSummary, DateSource, EngineFacts, StoredArticle
 from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
@@ -694,6 +695,86 @@ class Store:
         query = select(func.count()).where(_stale(version))
         return self._session.scalar(query) or 0
 
+    # -- counting -----------------------------------------------------------------------
+    # Each a GROUP BY or an aggregate in the database: an archive may hold millions.
+
+    def older_versions(self) -> int:
+        """Articles that are not the newest version of their story: each cluster's members
+        but one (an article with no cluster yet is its own)."""
+        query = select(
+            func.count(ArticleRow.cluster_id) - func.count(ArticleRow.cluster_id.distinct())
+        )
+        return self._session.scalar(query) or 0
+
+    def source_counts(self) -> tuple[int, int]:
+        """(source paths, articles with a source path)."""
+        query = select(func.count(), func.count(ArticleSourceRow.article_id.distinct()))
+        paths, articles = self._session.execute(query.select_from(ArticleSourceRow)).one()
+        return paths, articles
+
+    def by_date_source(self) -> list[tuple[str | None, int]]:
+        """Articles per date_source (None: undated), most first."""
+        return self._tally(ArticleRow.date_source)
+
+    def by_encoding(self) -> list[tuple[str | None, int]]:
+        """Articles per detected encoding, most first."""
+        return self._tally(ArticleRow.encoding)
+
+    def _tally(self, column: Any) -> list[tuple[str | None, int]]:
+        n = func.count().label("n")
+        query = select(column, n).group_by(column).order_by(n.desc(), column)
+        return [(value, count) for value, count in self._session.execute(query)]
+
+    def by_month(self) -> list[tuple[int, int, int]]:
+        """(year, month, articles) for every month with dated articles, oldest first."""
+        year = extract("year", ArticleRow.published)
+        month = extract("month", ArticleRow.published)
+        query = (
+            select(year, month, func.count())
+            .where(ArticleRow.published.is_not(None))
+            .group_by(year, month)
+            .order_by(year, month)
+        )
+        return [(int(y), int(m), n) for y, m, n in self._session.execute(query)]
+
+    def published_span(self) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last publication dates (None, None when nothing is dated)."""
+        first, last = self._session.execute(
+            select(func.min(ArticleRow.published), func.max(ArticleRow.published))
+        ).one()
+        return first, last
+
+    def top_folders(self, limit: int) -> list[tuple[str, int]]:
+        """The folders source paths are in (without a trailing slash) with the most paths,
+        most first, at most `limit`."""
+        path = ArticleSourceRow.path
+        # The path up to its last "/": rtrim strips every trailing character that is not a
+        # slash (the same on SQLite and PostgreSQL).
+        folder = func.rtrim(path, func.replace(path, "/", "")).label("folder")
+        n = func.count().label("n")
+        query = select(folder, n).group_by(folder).order_by(n.desc(), folder).limit(limit)
+        return [
+            (name[:-1] if len(name) > 1 else name, count)
+            for name, count in self._session.execute(query)
+        ]
+
+    def last_ingest(self) -> tuple[dt.datetime, int] | None:
+        """When the newest ingest run started, and how many articles it added (ingest
+        stamps every article of a run with the run's start)."""
+        latest = select(func.max(ArticleRow.ingested_at)).scalar_subquery()
+        row = self._session.execute(
+            select(ArticleRow.ingested_at, func.count())
+            .where(ArticleRow.ingested_at == latest)
+            .group_by(ArticleRow.ingested_at)
+        ).first()
+        return (_as_utc(row[0]), row[1]) if row else None
+
+    def size_on_disk(self) -> int:
+        return self._engine.size_on_disk(self._session.connection())
+
+    def engine_facts(self) -> EngineFacts:
+        return self._engine.facts(self._session.connection())
+
     # -- reading ------------------------------------------------------------------------
 
     def count(self) -> int:
@@ -870,5 +951,6 @@ def _summary_fields(row: Row[Any]) -> dict[str, Any]:
 
 
 def _as_utc(value: dt.datetime) -> dt.datetime:
-    """SQLite returns naive datetimes; the archive writes only UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    """In UTC: SQLite returns naive datetimes (the archive writes only UTC), PostgreSQL
+    aware ones in the session's time zone (the server's, or PGTZ's)."""
+    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)

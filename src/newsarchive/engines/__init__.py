@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
-    from newsarchive.models import SearchHit
+    from newsarchive.models import EngineFacts, SearchHit
     from newsarchive.query import Node
     from newsarchive.rows import ArticleValues, Lookups
 
@@ -180,6 +180,13 @@ class Engine(Protocol):
 
     def integrity_problems(self, connection: Connection) -> list[str]:
         """What the engine's own checks say is wrong with the database."""
+
+    def size_on_disk(self, connection: Connection) -> int:
+        """Bytes the archive takes on disk (SQLite: its file and write-ahead log;
+        PostgreSQL: its tables with their indexes and TOAST)."""
+
+    def facts(self, connection: Connection) -> EngineFacts:
+        """What the engine says of itself: settings and version worth showing a person."""
 
     def trouble(self, error: BaseException) -> Trouble:
         """What a driver error (SQLAlchemy's `DBAPIError.orig`, or its wrapper) means."""

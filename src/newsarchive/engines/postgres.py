@@ -33,6 +33,7 @@ from newsarchive.engines import (
     json_loads,
 )
 from newsarchive.errors import Trouble
+from newsarchive.models import EngineFacts
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.rows import ArticleValues
 
@@ -177,6 +178,22 @@ class PostgreSQL:
 
     def integrity_problems(self, connection: Connection) -> list[str]:
         return []  # the server keeps its own pages whole; verify checks the rows
+
+    def size_on_disk(self, connection: Connection) -> int:
+        # The archive's tables in its schema, each with its indexes and TOAST: not
+        # pg_database_size, whose system catalogs (some 7 MiB) would swamp a small archive.
+        size = connection.execute(
+            text(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+            )
+        ).scalar()
+        return int(size or 0)
+
+    def facts(self, connection: Connection) -> EngineFacts:
+        version = connection.execute(text("SELECT current_setting('server_version')")).scalar()
+        return EngineFacts(server_version=str(version))
 
     def trouble(self, error: BaseException) -> Trouble:
         orig = getattr(error, "orig", error)

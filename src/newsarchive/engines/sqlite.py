@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, create_engine, event, text
@@ -32,6 +33,7 @@ from newsarchive.engines import (
     json_loads,
 )
 from newsarchive.errors import Trouble
+from newsarchive.models import EngineFacts
 from newsarchive.query import All, Any_, Node, Term, Without
 
 if TYPE_CHECKING:
@@ -161,6 +163,35 @@ class SQLite:
             for row in execute("PRAGMA foreign_key_check")
         ]
         return problems
+
+    def size_on_disk(self, connection: Connection) -> int:
+        # The main database's file and its write-ahead log: both take disk space. (An
+        # in-memory database has no file: its pages are counted instead.)
+        name = next(
+            (
+                row[2]
+                for row in connection.exec_driver_sql("PRAGMA database_list")
+                if row[1] == "main"
+            ),
+            "",
+        )
+        if not name:
+            execute = connection.exec_driver_sql
+            return int(execute("PRAGMA page_count").scalar() or 0) * int(
+                execute("PRAGMA page_size").scalar() or 0
+            )
+        size = 0
+        for part in (name, name + "-wal"):
+            with suppress(FileNotFoundError):  # the last to close removes the log
+                size += os.path.getsize(part)
+        return size
+
+    def facts(self, connection: Connection) -> EngineFacts:
+        execute = connection.exec_driver_sql
+        return EngineFacts(
+            journal_mode=str(execute("PRAGMA journal_mode").scalar()),
+            page_size=int(execute("PRAGMA page_size").scalar() or 0),
+        )
 
     def trouble(self, error: BaseException) -> Trouble:
         message = str(getattr(error, "orig", error)).lower()
