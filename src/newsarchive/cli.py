@@ -179,9 +179,26 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 )
 @click.option(
     "--pattern",
-    default="*",
-    show_default=True,
-    help="Only files whose names match this, inside folders (files named outright always go).",
+    "patterns",
+    multiple=True,
+    metavar="GLOB",
+    help="Inside folders, only files whose names match this; repeat it to take files that "
+    "match any [default: every file]. Files named outright always go.",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Inside folders, leave out files whose names match this; a GLOB with a '/' is "
+    "matched against the path below the folder given instead, where * also matches '/' "
+    "('drafts/*': everything under drafts/). Repeatable.",
+)
+@click.option(
+    "--include-docs",
+    is_flag=True,
+    help="Also take files named like README, LICENSE, LICENCE, CHANGELOG or COPYING (any "
+    "case and extension) found in folders; they are skipped by default, and counted.",
 )
 @click.option(
     "--max-size",
@@ -208,7 +225,9 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 def ingest(
     app: App,
     paths: tuple[Path, ...],
-    pattern: str,
+    patterns: tuple[str, ...],
+    excludes: tuple[str, ...],
+    include_docs: bool,
     max_size: int,
     published: dt.date | None,
     jobs: int | None,
@@ -220,11 +239,16 @@ def ingest(
     that is not an article (empty, binary, undecodable) is refused with its reason on
     stderr; every other file still lands.
 
+    In folders, hidden files are skipped, and so are a corpus's own documents, files named
+    like README or LICENSE: they describe the articles and are not one (--include-docs
+    takes them; the summary counts them).
+
     \b
     Examples:
       newsarchive ingest seeds/
       newsarchive ingest ~/scrapes/2022 one-more-article.txt
-      newsarchive ingest --pattern '*.txt' ~/corpora/bbc
+      newsarchive ingest --pattern '*.txt' --pattern '*.md' ~/corpora/bbc
+      newsarchive ingest --exclude '*.draft.txt' --exclude 'archive/*' ~/scrapes
     """
     from newsarchive.errors import NothingToIngestError
     from newsarchive.ingest import Ingester
@@ -233,7 +257,9 @@ def ingest(
     with _progress(err) as on_progress:
         ingester = Ingester(
             app.archive(create=True),
-            pattern=pattern,
+            pattern=patterns,
+            exclude=excludes,
+            include_docs=include_docs,
             max_bytes=max_size,
             jobs=jobs,
             published=published,
@@ -246,10 +272,20 @@ def ingest(
         sys.exit(EXIT_INTERRUPTED)
     err.print(_summary(report), soft_wrap=True)
     if report.seen == 0:
-        raise NothingToIngestError(
+        matching = " or ".join(repr(p) for p in patterns)
+        found = (
             f"no files found in {', '.join(map(str, paths))}"
-            + (f" matching --pattern {pattern!r}" if pattern != "*" else "")
-            + "; check the paths and --pattern"
+            + (f" matching --pattern {matching}" if matching else "")
+            + (" outside --exclude" if excludes else "")
+        )
+        if report.skipped_docs:
+            n = report.skipped_docs
+            raise NothingToIngestError(
+                f"{found} but {n:,} named like README or LICENSE, which are skipped: "
+                f"--include-docs takes {'it' if n == 1 else 'them'}"
+            )
+        raise NothingToIngestError(
+            f"{found}; check the paths and --pattern" + (" and --exclude" if excludes else "")
         )
     if report.refused:
         sys.exit(EXIT_REFUSED)
@@ -295,7 +331,16 @@ def _summary(report: IngestReport, *, interrupted: bool = False) -> str:
     parts.append(f"refused {len(report.refused):,}")
     files = f"{report.seen:,} file{'' if report.seen == 1 else 's'}"
     head = "Interrupted; stored so far" if interrupted else f"Read {files}"
-    return f"{head}: {', '.join(parts)}."
+    skipped = f"; {_skipped_docs(report)}" if report.skipped_docs else ""
+    return f"{head}: {', '.join(parts)}{skipped}."
+
+
+def _skipped_docs(report: IngestReport) -> str:
+    one = report.skipped_docs == 1
+    return (
+        f"skipped {report.skipped_docs:,} file{'' if one else 's'} named like README or "
+        f"LICENSE (--include-docs takes {'it' if one else 'them'})"
+    )
 
 
 @contextmanager
