@@ -273,8 +273,10 @@ def ingest(
     err.print(_summary(report), soft_wrap=True)
     if report.seen == 0:
         matching = " or ".join(repr(p) for p in patterns)
+        from newsarchive.paths import shown
+
         found = (
-            f"no files found in {', '.join(map(str, paths))}"
+            f"no files found in {', '.join(shown(os.fsdecode(p)) for p in paths)}"
             + (f" matching --pattern {matching}" if matching else "")
             + (" outside --exclude" if excludes else "")
         )
@@ -313,10 +315,11 @@ def _run_stoppable(ingester: Ingester, paths: tuple[Path, ...], err: Console) ->
 
 
 def _print_refusal(console: Console, refusal: Refusal) -> None:
+    from newsarchive.paths import shown
     from newsarchive.render import clean
 
     console.print(
-        f"refused {clean(refusal.path)}: {clean(refusal.reason)}",
+        f"refused {shown(refusal.path)}: {clean(refusal.reason)}",
         markup=False,
         highlight=False,
         style="yellow",
@@ -439,7 +442,7 @@ def list_(
     folded = any(a.versions > 1 for a in listing.articles) and not all_versions
     footer = render.listing_footer(len(listing.articles), listing.undated_left_out, folded)
     if as_json:
-        click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
+        click.echo(render.to_json([render.summary_json(a) for a in listing.articles]))
     elif listing.articles:
         _print(render.article_table(listing.articles))
     _console(stderr=True).print(footer, soft_wrap=True)
@@ -504,7 +507,7 @@ def search(
             query, since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
         )
     if as_json:
-        click.echo(render.to_json([hit.model_dump(mode="json") for hit in results.hits]))
+        click.echo(render.to_json([render.summary_json(hit) for hit in results.hits]))
     elif results.hits:
         _print(render.search_table(results.hits, query.terms))
     err = _console(stderr=True)

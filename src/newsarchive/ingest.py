@@ -487,7 +487,6 @@ def _batched(items: Iterable[_Read], size: int) -> Iterator[tuple[_Read, ...]]:
 
 
 def stored_path(path: str | Path) -> str:
-    """The absolute path as text, `..` folded but links kept (the name the user knows);
-    bytes that are not UTF-8 in a name are kept as \\x escapes."""
-    text = os.path.abspath(os.fsdecode(path))
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """The absolute path, `..` folded but links kept (the name the user knows); a byte of
+    the name that is not UTF-8 stays that byte (as os functions keep it: see paths.py)."""
+    return os.path.abspath(os.fsdecode(path))

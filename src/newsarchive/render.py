@@ -20,6 +20,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from newsarchive import paths
 from newsarchive.compare import BREAK, DiffRun, Fold, diff_stats
 from newsarchive.models import (
     ArticleSummary,
@@ -80,11 +81,12 @@ def marked(value: str, terms: Sequence[str], style: str = "") -> Text:
 
 
 def short_source(path: str | None) -> str:
-    """The last folder and file name: enough to tell business/001.txt from sport/001.txt."""
+    """The last folder and file name: enough to tell business/001.txt from sport/001.txt;
+    shown as paths.shown shows paths, so two different names never look alike."""
     if not path:
         return ""
     parts = PurePath(path).parts
-    return "/".join(parts[-2:])
+    return paths.shown("/".join(parts[-2:]))
 
 
 def article_table(articles: Sequence[ArticleSummary]) -> Table:
@@ -266,7 +268,7 @@ def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
     text = Text(style="dim")
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
-    text.append(", ".join(clean(s) for s in article.sources) or "unknown")
+    text.append(", ".join(paths.shown(s) for s in article.sources) or "unknown")
     text.append(f"\n{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}")
     if article.source_url:
         text.append("\nURL: ")
@@ -351,13 +353,27 @@ def diff_json(runs: Sequence[DiffRun], old: StoredArticle, new: StoredArticle) -
 
 def article_json(article: StoredArticle, around: Surroundings) -> dict[str, Any]:
     """`show --json`: the article, each related link with the id it leads to ("target",
-    null when none), the ids of the articles linking here, and the other versions."""
+    null when none), the ids of the articles linking here, and the other versions. Its
+    paths as `sources` and `sources_bytes` (see summary_json)."""
     data = {"id": article.id, **article.model_dump(mode="json")}
+    data["sources"] = [paths.as_text(s) for s in article.sources]
+    data["sources_bytes"] = [paths.exact_base64(s) for s in article.sources]
     for position, block in enumerate(data["blocks"]):
         if block["kind"] == BlockKind.READ_MORE.value:
             block["target"] = around.link_targets.get(position)
     data["linked_from"] = list(around.linked_from)
     data["versions"] = [v.model_dump(mode="json") for v in around.versions]
+    return data
+
+
+def summary_json(article: ArticleSummary) -> dict[str, Any]:
+    """A row of `list --json` or `search --json`. Its path is `source`, the path as text
+    (the name itself when it is UTF-8), and `source_bytes`: null, or, for a name that is not
+    UTF-8 (whose text shows each such byte as \\xNN), its exact bytes in base64."""
+    data = article.model_dump(mode="json")
+    source = article.source
+    data["source"] = None if source is None else paths.as_text(source)
+    data["source_bytes"] = None if source is None else paths.exact_base64(source)
     return data
 
 
