@@ -126,6 +126,8 @@ def test_excludes_match_names_or_paths_below_the_folder_given(
     assert report.seen == 5
     report = Ingester(archive, exclude=["*/drafts/*", "keep.*"]).run([folder])
     assert report.seen == 3  # drafts/x.txt has no folder above drafts/ below the root
+    for spelling in ("drafts/", "/drafts/", "./drafts/*"):
+        assert Ingester(archive, exclude=[spelling]).run([folder]).seen == 4
 
 
 def test_readme_and_license_in_folders_are_skipped_unless_named_or_asked_for(

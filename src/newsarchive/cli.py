@@ -192,7 +192,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
     metavar="GLOB",
     help="Inside folders, leave out files whose names match this; a GLOB with a '/' is "
     "matched against the path below the folder given instead, where * also matches '/' "
-    "('drafts/*': everything under drafts/). Repeatable.",
+    "('drafts/' or 'drafts/*': everything under drafts/). Repeatable.",
 )
 @click.option(
     "--include-docs",

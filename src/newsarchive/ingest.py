@@ -132,6 +132,15 @@ class Selection:
         return not self.include_docs and name.split(".", 1)[0].lower() in DOC_NAMES
 
 
+def _relative_glob(pattern: str) -> str:
+    """An exclude as Selection matches it: 'drafts/' is every file under drafts/, and a
+    leading '/' or './' anchors at the folder given, as every GLOB with a '/' is anyway."""
+    if "/" not in pattern:
+        return pattern
+    pattern = pattern.removeprefix("./").lstrip("/")
+    return pattern + "*" if pattern.endswith("/") or not pattern else pattern
+
+
 def _done(result: list[_Parsed]) -> Future[list[_Parsed]]:
     future: Future[list[_Parsed]] = Future()
     future.set_result(result)
@@ -165,7 +174,7 @@ class Ingester:
         patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
         self._selection = Selection(
             tuple(p for p in patterns if p != "*") if "*" not in patterns else (),
-            tuple(exclude),
+            tuple(_relative_glob(p) for p in exclude),
             include_docs,
         )
         self._max_bytes = max_bytes
