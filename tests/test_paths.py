@@ -178,3 +178,17 @@ def test_any_name_is_stored_exactly_and_shown_reversibly(name: bytes) -> None:
     assert paths.to_bytes(paths.from_columns(*paths.columns(path))) == name
     assert _unshown(paths.shown(path)) == name
     assert paths.shown(path).isprintable()
+
+
+def test_copy_keeps_the_exact_bytes_of_every_path(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    same = b"Cafe opens\n\nA cafe opened.\n"
+    by_bytes, lookalike = _files(folder, same, same)
+    run("ingest", folder)
+    copy = tmp_path / "copy.db"
+    assert run("copy", str(copy)).returncode == 0
+    archive = open_archive(config.resolve(str(copy), tmp_path), create=False)
+    with archive.reading() as store:
+        assert store.get(1).sources == (lookalike, by_bytes)
+    archive.close()
+    assert run("--db", str(copy), "verify").returncode == 0

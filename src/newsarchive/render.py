@@ -355,9 +355,12 @@ def article_json(article: StoredArticle, around: Surroundings) -> dict[str, Any]
     """`show --json`: the article, each related link with the id it leads to ("target",
     null when none), the ids of the articles linking here, and the other versions. Its
     paths as `sources` and `sources_bytes` (see summary_json)."""
-    data = {"id": article.id, **article.model_dump(mode="json")}
-    data["sources"] = [paths.as_text(s) for s in article.sources]
-    data["sources_bytes"] = [paths.exact_base64(s) for s in article.sources]
+    data = _beside(
+        {"id": article.id, **article.model_dump(mode="json")},
+        "sources",
+        [paths.as_text(s) for s in article.sources],
+        [paths.exact_base64(s) for s in article.sources],
+    )
     for position, block in enumerate(data["blocks"]):
         if block["kind"] == BlockKind.READ_MORE.value:
             block["target"] = around.link_targets.get(position)
@@ -370,11 +373,23 @@ def summary_json(article: ArticleSummary) -> dict[str, Any]:
     """A row of `list --json` or `search --json`. Its path is `source`, the path as text
     (the name itself when it is UTF-8), and `source_bytes`: null, or, for a name that is not
     UTF-8 (whose text shows each such byte as \\xNN), its exact bytes in base64."""
-    data = article.model_dump(mode="json")
     source = article.source
-    data["source"] = None if source is None else paths.as_text(source)
-    data["source_bytes"] = None if source is None else paths.exact_base64(source)
-    return data
+    return _beside(
+        article.model_dump(mode="json"),
+        "source",
+        None if source is None else paths.as_text(source),
+        None if source is None else paths.exact_base64(source),
+    )
+
+
+def _beside(data: dict[str, Any], key: str, value: Any, exact: Any) -> dict[str, Any]:
+    """`data` with `key` set to `value` and `key`_bytes, right after it, to `exact`."""
+    out: dict[str, Any] = {}
+    for name, old in data.items():
+        out[name] = value if name == key else old
+        if name == key:
+            out[f"{key}_bytes"] = exact
+    return out
 
 
 def to_json(data: Any) -> str:
