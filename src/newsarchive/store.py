@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from newsarchive import paths
 from newsarchive.db import (
     ArticleBandRow,
     ArticleLinkRow,
@@ -41,7 +42,6 @@ from newsarchive.db import (
 from newsarchive.engines import VERSIONS, DatedBy, Engine, Filters, NewArticle, SearchResults
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.models import ArticleSummary, DateSource, StoredArticle
-from newsarchive.paths import columns, from_columns
 from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
@@ -559,7 +559,7 @@ class Store:
                 .order_by(ArticleSourceRow.id)
             )
             for article_id, path, exact, first_seen in found:
-                source = SourcePath(from_columns(path, exact), _as_utc(first_seen))
+                source = SourcePath(paths.from_columns(path, exact), _as_utc(first_seen))
                 sources.setdefault(article_id, []).append(source)
         return [_record(row, tuple(sources.get(row["id"], ()))) for row in rows]
 
@@ -581,7 +581,7 @@ class Store:
                 f"no article has id {article_id}; 'newsarchive list' shows the ids"
             )
         sources = [
-            from_columns(path, exact)
+            paths.from_columns(path, exact)
             for path, exact in self._session.execute(
                 select(ArticleSourceRow.path, ArticleSourceRow.path_bytes)
                 .where(ArticleSourceRow.article_id == article_id)
@@ -711,8 +711,13 @@ def _first_source(article: Any, column: Any, label: str) -> Any:
 
 
 def _source_row(article_id: int, path: str, first_seen: dt.datetime) -> dict[str, Any]:
-    text, exact = columns(path)
-    return {"article_id": article_id, "path": text, "path_bytes": exact, "first_seen": first_seen}
+    written, exact = paths.columns(path)
+    return {
+        "article_id": article_id,
+        "path": written,
+        "path_bytes": exact,
+        "first_seen": first_seen,
+    }
 
 
 def _record(row: Any, sources: tuple[SourcePath, ...]) -> StoredRecord:
@@ -738,7 +743,7 @@ def _summary_fields(row: Row[Any]) -> dict[str, Any]:
         "headline": row.headline,
         "published": row.published,
         "date_source": DateSource(row.date_source) if row.date_source else None,
-        "source": None if row.source is None else from_columns(row.source, row.source_bytes),
+        "source": None if row.source is None else paths.from_columns(row.source, row.source_bytes),
         "word_count": row.word_count,
         "versions": row.versions,
     }
