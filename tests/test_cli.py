@@ -301,7 +301,9 @@ def test_paths_are_folded_and_newlines_in_names_shown_escaped(run: Run, tmp_path
     odd = tmp_path / "two\nlines.txt"
     odd.write_bytes(b"")
     result = run("ingest", odd)
-    assert _text(result.stderr).splitlines()[0] == f"refused {tmp_path}/two␊lines.txt: empty file"
+    assert _text(result.stderr).splitlines()[0] == (
+        f"refused {tmp_path}/two\\x0alines.txt: empty file"
+    )
 
 
 @pytest.mark.sqlite_only  # nothing here depends on the engine

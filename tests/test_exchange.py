@@ -297,3 +297,28 @@ def test_an_import_never_gives_a_deleted_articles_id_to_another(run: Run, tmp_pa
     ids = {a["id"] for a in json.loads(_ok(run("list", "--all-versions", "--json")))}
     assert newest not in ids and newest + 1 in ids
     assert _clean(run("verify"))
+
+
+@pytest.mark.sqlite_only
+def test_file_names_that_are_not_utf8_come_back_exactly(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "names"
+    folder.mkdir()
+    latin1 = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(latin1, "wb") as handle:
+        handle.write(b"Cafe owners welcome rates\n\nA body about cafes and rates.\n")
+    (folder / "caf\\xe9.txt").write_text("Another story\n\nWith its own body.\n")
+    _ok(run("ingest", folder))
+    exported, again = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    _ok(run("export", "-o", exported))
+    sources = [s for line in _lines(exported) for s in line["sources"]]
+    assert {s["path_bytes"] is None for s in sources} == {True, False}
+    other = tmp_path / "other.db"
+    _ok(run("--db", other, "import", exported))
+    _ok(run("--db", other, "export", "-o", again))
+    assert again.read_bytes() == exported.read_bytes()
+    exact = {
+        base64.b64decode(s)
+        for line in json.loads(_ok(run("--db", other, "list", "--json")))
+        if (s := line["source_bytes"])
+    }
+    assert exact == {latin1}

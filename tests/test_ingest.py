@@ -20,7 +20,7 @@ from newsarchive.archive import Archive, open_archive
 from newsarchive.errors import ArchiveError
 from newsarchive.ingest import POOL_MIN_ARTICLES, Ingester
 
-from .conftest import FIXTURES, SEEDS
+from .conftest import FIXTURES, SEEDS, Run
 
 
 @pytest.fixture
@@ -95,6 +95,98 @@ def test_pattern_filters_files_found_in_folders_only(archive: Archive, tmp_path:
     assert report.added == 2
     report = Ingester(archive, pattern="*.txt").run([tmp_path / "in"])
     assert report.seen == 1
+
+
+def test_patterns_given_twice_take_files_matching_either(archive: Archive, tmp_path: Path) -> None:
+    for name in ("a.txt", "b.md", "c.rst", "d/e.md"):
+        _write(tmp_path / "in", name, f"{name}\n\nBody of {name}.\n".encode())
+    report = Ingester(archive, pattern=["*.txt", "*.md"]).run([tmp_path / "in"])
+    assert (report.added, report.seen) == (3, 3)
+    with archive.reading() as store:
+        names = sorted(Path(store.get(a.id).sources[0]).name for a in store.list().articles)
+    assert names == ["a.txt", "b.md", "e.md"]
+
+
+def test_excludes_match_names_or_paths_below_the_folder_given(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    for name in ("keep.txt", "old.draft.txt", "drafts/x.txt", "news/drafts/y.txt", "news/z.txt"):
+        _write(folder, name, f"{name}\n\nBody of {name}.\n".encode())
+    ingester = Ingester(archive, exclude=["*.draft.txt", "drafts/*"])
+    seen: list[str] = []
+    report = ingester.run([folder])
+    with archive.reading() as store:
+        for summary in store.list().articles:
+            seen.append(os.path.relpath(store.get(summary.id).sources[0], folder))
+    assert sorted(seen) == ["keep.txt", "news/drafts/y.txt", "news/z.txt"]
+    assert report.seen == 3
+    # The folder's path above the one given is never matched: only what lies below it.
+    report = Ingester(archive, exclude=["*/in/*"]).run([folder])
+    assert report.seen == 5
+    report = Ingester(archive, exclude=["*/drafts/*", "keep.*"]).run([folder])
+    assert report.seen == 3  # drafts/x.txt has no folder above drafts/ below the root
+    for spelling in ("drafts/", "/drafts/", "./drafts/*"):
+        assert Ingester(archive, exclude=[spelling]).run([folder]).seen == 4
+
+
+def test_readme_and_license_in_folders_are_skipped_unless_named_or_asked_for(
+    archive: Archive, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    _write(folder, "001.txt", b"Story one\n\nBody one.\n")
+    for name in ("README.txt", "readme.md", "LICENSE", "Licence.txt", "sub/CHANGELOG.rst"):
+        _write(folder, name, f"About {name}\n\nThis corpus is free to use.\n".encode())
+    _write(folder, "readme-notes.txt", b"Notes\n\nNot a README by name.\n")
+    report = Ingester(archive).run([folder])
+    assert (report.added, report.skipped_docs, len(report.refused)) == (2, 5, 0)
+    named = Ingester(archive).run([folder / "README.txt"])
+    assert (named.added, named.skipped_docs) == (1, 0)
+    everything = Ingester(archive, include_docs=True).run([folder])
+    assert (everything.added, everything.already_present, everything.skipped_docs) == (4, 3, 0)
+
+
+def test_the_summary_line_says_what_was_skipped_and_how_to_take_it(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bbc"
+    _write(folder, "001.txt", b"Story one\n\nBody one.\n")
+    _write(folder, "README.TXT", b"About this corpus\n\nFree to use.\n")
+    result = run("ingest", folder)
+    assert (result.returncode, result.stdout) == (0, b"")
+    assert result.stderr.decode() == (
+        "Read 1 file: added 1, already present 0, refused 0; skipped 1 file named like "
+        "README or LICENSE (--include-docs takes it).\n"
+    )
+    named = run("ingest", folder, folder / "README.TXT")
+    assert named.stderr.decode() == (
+        "Read 2 files: added 1, already present 1, refused 0; skipped 1 file named like "
+        "README or LICENSE (--include-docs takes it).\n"
+    )
+    only_docs = tmp_path / "docs"
+    _write(only_docs, "LICENSE", b"MIT\n\nPermission is granted.\n")
+    _write(only_docs, "license.md", b"MIT\n\nPermission is granted, again.\n")
+    result = run("ingest", only_docs)
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines()[-1] == (
+        f"Error: no files found in {only_docs} but 2 named like README or LICENSE, which are "
+        "skipped: --include-docs takes them"
+    )
+    taken = run("ingest", "--include-docs", only_docs)
+    assert taken.stderr.decode() == "Read 2 files: added 2, already present 0, refused 0.\n"
+
+
+def test_pattern_and_exclude_repeat_on_the_command_line(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for name in ("a.txt", "b.md", "c.rst", "old/d.txt"):
+        _write(folder, name, f"{name}\n\nBody of {name}.\n".encode())
+    result = run("ingest", folder, "--pattern", "*.txt", "--pattern", "*.md", "--exclude", "old/*")
+    assert result.stderr.decode() == "Read 2 files: added 2, already present 0, refused 0.\n"
+    none = run("ingest", folder, "--pattern", "*.rst", "--exclude", "c.*", "--pattern", "*.x")
+    assert none.stderr.decode().splitlines()[-1] == (
+        f"Error: no files found in {folder} matching --pattern '*.rst' or '*.x' outside "
+        "--exclude; check the paths and --pattern and --exclude"
+    )
 
 
 def test_size_limit_refuses_big_files(archive: Archive, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from alembic.script import ScriptDirectory
 
 import newsarchive.engines.sqlite
@@ -21,7 +22,7 @@ from newsarchive.ingest import Ingester
 from .conftest import REPO, SEEDS
 
 
-def _alembic(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+def _alembic(*args: str, db: Path | str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "alembic", "-x", f"db={db}", *args],
         cwd=REPO,
@@ -188,3 +189,44 @@ def test_a_downgrade_keeps_every_article_its_bytes_and_its_paths(
     assert counts() == before
     open_archive(config.resolve(str(db), tmp_path), create=False).close()  # up again
     assert counts() == before
+
+
+def test_exact_paths_upgrade_keeps_every_recorded_path_and_downgrade_merges_lookalikes(
+    archive_url: str, tmp_path: Path
+) -> None:
+    """0007 adds path_bytes: paths recorded before keep their text (and empty bytes); a
+    downgrade keeps the first of two paths that only their bytes told apart."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    story = b"Cafe opens\n\nA cafe opened on the square.\n"
+    (folder / "plain.txt").write_bytes(b"Plain\n\nA plain story.\n")
+    (folder / "caf\\xe9.txt").write_bytes(story)  # a backslash, x, e, 9: its text is its name
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(story)  # the same story under a Latin-1 name
+    location = config.resolve(archive_url, tmp_path)
+    Ingester(open_archive(location, create=True), jobs=0).run([folder])
+
+    def sources(*, exact: bool = True) -> list[tuple[object, ...]]:
+        engine = sqlalchemy.create_engine(location.url)
+        try:
+            with engine.connect() as con:
+                columns = "article_id, path" + (", path_bytes" if exact else "")
+                query = f"SELECT {columns} FROM article_sources ORDER BY id"
+                return [tuple(row) for row in con.execute(sqlalchemy.text(query))]
+        finally:
+            engine.dispose()
+
+    lookalike, plain = f"{folder}/caf\\xe9.txt", f"{folder}/plain.txt"
+    assert sources() == [
+        (1, lookalike, b""),
+        (1, lookalike, os.fsencode(folder) + b"/caf\xe9.txt"),
+        (2, plain, b""),
+    ]
+    done = _alembic("downgrade", "0006", db=archive_url)
+    assert done.returncode == 0, done.stderr
+    assert sources(exact=False) == [(1, lookalike), (2, plain)]
+    open_archive(location, create=False).close()  # up again, on open
+    assert sources() == [(1, lookalike, b""), (2, plain, b"")]
+    report = Ingester(open_archive(location, create=True), jobs=0).run([folder])
+    # The two paths kept are the same names again; the Latin-1 name gets its bytes back.
+    assert (report.added, report.already_present, report.new_paths) == (0, 3, 1)

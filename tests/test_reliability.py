@@ -7,6 +7,7 @@ path per article, a search entry per article, and exact counts after a re-run.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -342,8 +343,9 @@ def test_a_file_name_that_is_not_utf8_is_stored_and_shown_escaped(
     result = run_process("--db", db, "ingest", folder)
     assert result.returncode == 0, result.stderr
     shown = run_process("--db", db, "show", "1", "--json")
-    sources = json.loads(shown.stdout)["sources"]
-    assert sources == [f"{folder}/caf\\xe9 news.txt"]
+    article = json.loads(shown.stdout)
+    assert article["sources"] == [f"{folder}/caf\\xe9 news.txt"]
+    assert [base64.b64decode(b) for b in article["sources_bytes"]] == [name]
     with open(name, "rb") as handle:
         assert run_process("--db", db, "show", "1", "--raw").stdout == handle.read()
 

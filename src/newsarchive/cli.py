@@ -215,9 +215,26 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 )
 @click.option(
     "--pattern",
-    default="*",
-    show_default=True,
-    help="Only files whose names match this, inside folders (files named outright always go).",
+    "patterns",
+    multiple=True,
+    metavar="GLOB",
+    help="Inside folders, only files whose names match this; repeat it to take files that "
+    "match any [default: every file]. Files named outright always go.",
+)
+@click.option(
+    "--exclude",
+    "excludes",
+    multiple=True,
+    metavar="GLOB",
+    help="Inside folders, leave out files whose names match this; a GLOB with a '/' is "
+    "matched against the path below the folder given instead, where * also matches '/' "
+    "('drafts/' or 'drafts/*': everything under drafts/). Repeatable.",
+)
+@click.option(
+    "--include-docs",
+    is_flag=True,
+    help="Also take files named like README, LICENSE, LICENCE, CHANGELOG or COPYING (any "
+    "case and extension) found in folders; they are skipped by default, and counted.",
 )
 @click.option(
     "--max-size",
@@ -244,7 +261,9 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
 def ingest(
     app: App,
     paths: tuple[Path, ...],
-    pattern: str,
+    patterns: tuple[str, ...],
+    excludes: tuple[str, ...],
+    include_docs: bool,
     max_size: int,
     published: dt.date | None,
     jobs: int | None,
@@ -257,11 +276,16 @@ def ingest(
     stderr; every other file still lands. --published dates only the articles the run
     adds; `newsarchive date ID DATE` dates one already stored.
 
+    In folders, hidden files are skipped, and so are a corpus's own documents, files named
+    like README or LICENSE: they describe the articles and are not one (--include-docs
+    takes them; the summary counts them).
+
     \b
     Examples:
       newsarchive ingest seeds/
       newsarchive ingest ~/scrapes/2022 one-more-article.txt
-      newsarchive ingest --pattern '*.txt' ~/corpora/bbc
+      newsarchive ingest --pattern '*.txt' --pattern '*.md' ~/corpora/bbc
+      newsarchive ingest --exclude '*.draft.txt' --exclude 'archive/*' ~/scrapes
     """
     from newsarchive.errors import NothingToIngestError
     from newsarchive.ingest import Ingester
@@ -270,7 +294,9 @@ def ingest(
     with _progress(err) as on_progress:
         ingester = Ingester(
             app.archive(create=True),
-            pattern=pattern,
+            pattern=patterns,
+            exclude=excludes,
+            include_docs=include_docs,
             max_bytes=max_size,
             jobs=jobs,
             published=published,
@@ -291,10 +317,22 @@ def ingest(
             soft_wrap=True,
         )
     if report.seen == 0:
+        matching = " or ".join(repr(p) for p in patterns)
+        from newsarchive.paths import shown
+
+        found = (
+            f"no files found in {', '.join(shown(os.fsdecode(p)) for p in paths)}"
+            + (f" matching --pattern {matching}" if matching else "")
+            + (" outside --exclude" if excludes else "")
+        )
+        if report.skipped_docs:
+            n = report.skipped_docs
+            raise NothingToIngestError(
+                f"{found} but {n:,} named like README or LICENSE, which are skipped: "
+                f"--include-docs takes {'it' if n == 1 else 'them'}"
+            )
         raise NothingToIngestError(
-            f"no files found in {', '.join(map(str, paths))}"
-            + (f" matching --pattern {pattern!r}" if pattern != "*" else "")
-            + "; check the paths and --pattern"
+            f"{found}; check the paths and --pattern" + (" and --exclude" if excludes else "")
         )
     if report.refused:
         sys.exit(EXIT_REFUSED)
@@ -322,10 +360,11 @@ def _run_stoppable(ingester: Ingester, paths: tuple[Path, ...], err: Console) ->
 
 
 def _print_refusal(console: Console, refusal: Refusal) -> None:
+    from newsarchive.paths import shown
     from newsarchive.render import clean
 
     console.print(
-        f"refused {clean(refusal.path)}: {clean(refusal.reason)}",
+        f"refused {shown(refusal.path)}: {clean(refusal.reason)}",
         markup=False,
         highlight=False,
         style="yellow",
@@ -342,7 +381,16 @@ def _summary(report: IngestReport, *, interrupted: bool = False) -> str:
 
     files = counted(report.seen, "file")
     head = "Interrupted; stored so far" if interrupted else f"Read {files}"
-    return f"{head}: {', '.join(parts)}."
+    skipped = f"; {_skipped_docs(report)}" if report.skipped_docs else ""
+    return f"{head}: {', '.join(parts)}{skipped}."
+
+
+def _skipped_docs(report: IngestReport) -> str:
+    one = report.skipped_docs == 1
+    return (
+        f"skipped {report.skipped_docs:,} file{'' if one else 's'} named like README or "
+        f"LICENSE (--include-docs takes {'it' if one else 'them'})"
+    )
 
 
 @contextmanager
@@ -451,7 +499,7 @@ def list_(
     footer = render.listing_footer(len(listing.articles), listing.undated_left_out, folded)
     form = _form(form, as_json)
     if form == "json":
-        click.echo(render.to_json([a.model_dump(mode="json") for a in listing.articles]))
+        click.echo(render.to_json([render.summary_json(a) for a in listing.articles]))
     elif form == "tsv":
         click.echo(render.tsv_lines(listing.articles), nl=False)
     elif listing.articles:
@@ -526,7 +574,7 @@ def search(
         )
     form = _form(form, as_json)
     if form == "json":
-        click.echo(render.to_json([hit.model_dump(mode="json") for hit in results.hits]))
+        click.echo(render.to_json([render.summary_json(hit) for hit in results.hits]))
     elif form == "tsv":
         click.echo(render.tsv_lines(results.hits), nl=False)
     elif results.hits:

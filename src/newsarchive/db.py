@@ -107,10 +107,17 @@ class ArticleSourceRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # The path as text: the name itself when it is UTF-8, else with each byte that is not
+    # as \xNN (paths.columns).
     path: Mapped[str] = mapped_column(Text)
+    # The path's exact bytes when `path` is not the name (it was not UTF-8), else empty.
+    # Empty rather than NULL: a unique constraint counts NULLs as all different, on SQLite
+    # and PostgreSQL alike, and would let the same path in twice.
+    path_bytes: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (UniqueConstraint("article_id", "path"),)
+    # One row per path: the bytes tell b'caf\xe9' from a name really spelt 'caf\xe9'.
+    __table_args__ = (UniqueConstraint("article_id", "path", "path_bytes"),)
 
 
 class ArticleBandRow(Base):

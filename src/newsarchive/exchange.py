@@ -28,7 +28,7 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from newsarchive import versions
+from newsarchive import paths, versions
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
 from newsarchive.fingerprint import unpack
@@ -152,7 +152,12 @@ def jsonl_line(article: Exported) -> bytes:
             value = value.isoformat()
         out[name] = value
     out["sources"] = [
-        {"path": s.path, "first_seen": s.first_seen.isoformat()} for s in record.sources
+        {
+            "path": paths.as_text(s.path),
+            "path_bytes": paths.exact_base64(s.path),
+            "first_seen": s.first_seen.isoformat(),
+        }
+        for s in record.sources
     ]
     out["links"] = [{"position": p, "target": t} for p, t in sorted(article.links.items())]
     out["raw"] = base64.b64encode(record.data).decode("ascii")
@@ -160,9 +165,10 @@ def jsonl_line(article: Exported) -> bytes:
 
 
 class _Source(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False)
+    model_config = ConfigDict(extra="forbid")
 
     path: str
+    path_bytes: str | None = None  # base64, when the name is not UTF-8 (paths.py)
     first_seen: dt.datetime
 
 
@@ -221,13 +227,22 @@ def parse_line(line: str) -> StoredRecord:
         raise LineError(f"{where}: {first['msg']}") from None
     try:
         data = base64.b64decode(parsed.raw, validate=True)
+        sources = tuple(
+            SourcePath(
+                paths.from_columns(
+                    s.path, base64.b64decode(s.path_bytes, validate=True) if s.path_bytes else None
+                ),
+                _utc(s.first_seen),
+            )
+            for s in parsed.sources
+        )
         fingerprint = (
             None
             if parsed.fingerprint is None
             else base64.b64decode(parsed.fingerprint, validate=True)
         )
     except binascii.Error as exc:
-        raise LineError(f"raw or fingerprint is not base64 ({exc})") from None
+        raise LineError(f"raw, fingerprint or path_bytes is not base64 ({exc})") from None
     if hashlib.sha256(data).hexdigest() != parsed.sha256:
         raise LineError("its raw bytes do not match its sha256 (the line was changed)")
     if fingerprint is not None and len(fingerprint) % 8:
@@ -241,7 +256,7 @@ def parse_line(line: str) -> StoredRecord:
         parser_version=parsed.parser_version,
         columns={name: columns[name] for name in COLUMNS},
         data=data,
-        sources=tuple(SourcePath(s.path, _utc(s.first_seen)) for s in parsed.sources),
+        sources=sources,
     )
 
 
@@ -375,7 +390,7 @@ def csv_line(article: Exported) -> bytes:
             c["encoding"],
             c["byte_size"],
             c["cluster_id"] if c["cluster_id"] not in (None, record.id) else "",
-            record.source,
+            paths.as_text(record.source),
             len(record.sources),
             record.ingested_at.isoformat(),
             record.sha256,
@@ -427,7 +442,9 @@ def markdown_text(article: Exported) -> str:
     lines = ["---"]
     lines += [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in front.items()]
     lines.append("sources:")
-    lines += [f"  - {json.dumps(s.path, ensure_ascii=False)}" for s in record.sources]
+    lines += [
+        f"  - {json.dumps(paths.as_text(s.path), ensure_ascii=False)}" for s in record.sources
+    ]
     lines += ["---", "", f"# {_md_line(c['headline'])}", ""]
     if c["dek"]:
         lines += [f"*{_md_line(c['dek'])}*", ""]

@@ -14,7 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,6 +66,8 @@ class IngestReport:
     # ingest --published date did not reach them.
     stored_before: int = 0
     refused: list[Refusal] = field(default_factory=list)
+    # Files named like README or LICENSE found in folders, left out (Selection.include_docs).
+    skipped_docs: int = 0
 
     @property
     def seen(self) -> int:
@@ -101,6 +103,47 @@ class _Batch:
         return {item.sha256: outcome for item, outcome in zip(self.new, done, strict=True)}
 
 
+# A corpus's own documents: a folder of articles often holds a README, a LICENSE and the like,
+# which describe the articles and are not one. Matched on the name before its first dot,
+# in any case: README, readme.txt, License.md, CHANGELOG.rst.
+DOC_NAMES = frozenset({"readme", "license", "licence", "changelog", "copying"})
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which files found by walking a folder are ingested; a file named outright always is.
+
+    A file is taken when its name matches any of `patterns` (none: every name), matches no
+    pattern of `excludes`, and is not named like a README or LICENSE (DOC_NAMES) unless
+    `include_docs`. An exclude without a '/' is matched against the file's name; with one,
+    against its path relative to the folder given (where '*' also matches '/', so
+    'drafts/*' leaves out everything under drafts/).
+    """
+
+    patterns: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+    include_docs: bool = False
+
+    def wanted(self, name: str, relative: str) -> bool:
+        """Whether a file called `name`, at `relative` under the folder given, is taken by
+        the patterns and excludes (documents are decided by `is_doc`)."""
+        if self.patterns and not any(fnmatch.fnmatch(name, p) for p in self.patterns):
+            return False
+        return not any(fnmatch.fnmatch(relative if "/" in p else name, p) for p in self.excludes)
+
+    def is_doc(self, name: str) -> bool:
+        return not self.include_docs and name.split(".", 1)[0].lower() in DOC_NAMES
+
+
+def _relative_glob(pattern: str) -> str:
+    """An exclude as Selection matches it: 'drafts/' is every file under drafts/, and a
+    leading '/' or './' anchors at the folder given, as every GLOB with a '/' is anyway."""
+    if "/" not in pattern:
+        return pattern
+    pattern = pattern.removeprefix("./").lstrip("/")
+    return pattern + "*" if pattern.endswith("/") or not pattern else pattern
+
+
 def _done(result: list[_Parsed]) -> Future[list[_Parsed]]:
     future: Future[list[_Parsed]] = Future()
     future.set_result(result)
@@ -119,7 +162,9 @@ class Ingester:
         self,
         archive: Archive,
         *,
-        pattern: str = "*",
+        pattern: str | Sequence[str] = (),
+        exclude: Sequence[str] = (),
+        include_docs: bool = False,
         max_bytes: int = DEFAULT_MAX_BYTES,
         batch_size: int = BATCH_SIZE,
         jobs: int | None = None,
@@ -129,7 +174,12 @@ class Ingester:
         on_refusal: Callable[[Refusal], None] | None = None,
     ) -> None:
         self._archive = archive
-        self._pattern = pattern
+        patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
+        self._selection = Selection(
+            tuple(p for p in patterns if p != "*") if "*" not in patterns else (),
+            tuple(_relative_glob(p) for p in exclude),
+            include_docs,
+        )
         self._max_bytes = max_bytes
         self._batch_size = batch_size
         self._jobs = default_jobs() if jobs is None else jobs
@@ -174,8 +224,11 @@ class Ingester:
         self.report.refused.append(refusal)
         self._on_refusal(refusal)
 
+    def _skip_doc(self, _path: str) -> None:
+        self.report.skipped_docs += 1
+
     def _read_all(self, paths: Iterable[Path]) -> Iterator[_Read]:
-        for path in iter_files(paths, self._pattern, self._refuse):
+        for path in iter_files(paths, self._selection, self._refuse, self._skip_doc):
             data = self._read(path)
             if data is not None:
                 yield _Read(path, data, hashlib.sha256(data).hexdigest())
@@ -374,29 +427,38 @@ def _storage_trouble(report: IngestReport) -> Iterator[None]:
 
 
 def iter_files(
-    paths: Iterable[Path], pattern: str, refuse: Callable[[Path | str, str], None]
+    paths: Iterable[Path],
+    selection: Selection,
+    refuse: Callable[[Path | str, str], None],
+    skip_doc: Callable[[str], None] = lambda _path: None,
 ) -> Iterator[str]:
-    """Every file named, and every non-hidden file under every folder named, in sorted order.
+    """Every file named, and every non-hidden file under every folder named that
+    `selection` takes, in sorted order; `skip_doc` hears of each document left out.
 
-    Folders are walked without following links to folders (no loops); `pattern` filters
-    file names found in folders, never files named outright.
+    Folders are walked without following links to folders (no loops); `selection` filters
+    files found in folders, never files named outright.
     """
     for path in paths:
         if path.is_dir():
-            yield from _walk(os.fspath(path), pattern, refuse)
+            yield from _walk(os.fspath(path), selection, refuse, skip_doc)
         elif path.is_file():
             yield os.fspath(path)
         else:
             refuse(path, "not a regular file" if path.exists() else "no such file or folder")
 
 
-def _walk(root: str, pattern: str, refuse: Callable[[Path | str, str], None]) -> Iterator[str]:
+def _walk(
+    root: str,
+    selection: Selection,
+    refuse: Callable[[Path | str, str], None],
+    skip_doc: Callable[[str], None],
+) -> Iterator[str]:
     """Files in sorted order, each folder's files before its subfolders. The directory
     entries tell a regular file from a folder or a FIFO without a stat call per file, and a
     FIFO or device is refused, never opened (a FIFO would block the run forever)."""
-    folders = [root]
+    folders = [(root, "")]  # (folder, its path relative to the root, ending in "/")
     while folders:
-        folder = folders.pop()
+        folder, prefix = folders.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
@@ -412,9 +474,11 @@ def _walk(root: str, pattern: str, refuse: Callable[[Path | str, str], None]) ->
             except OSError as exc:  # a link that loops or runs through a file, say
                 kind = "broken link" if entry.is_symlink() else f"cannot read: {exc.strerror}"
             if kind == "folder":
-                subfolders.append(entry.path)
-            elif kind != _LINK_TO_FOLDER and not _matches(entry.name, pattern):
-                continue  # the pattern filters files; links to folders are still reported
+                subfolders.append((entry.path, f"{prefix}{entry.name}/"))
+            elif kind != _LINK_TO_FOLDER and not selection.wanted(entry.name, prefix + entry.name):
+                continue  # the selection filters files; links to folders are still reported
+            elif kind == "file" and selection.is_doc(entry.name):
+                skip_doc(entry.path)
             elif kind == "file":
                 yield entry.path
             else:
@@ -423,10 +487,6 @@ def _walk(root: str, pattern: str, refuse: Callable[[Path | str, str], None]) ->
 
 
 _LINK_TO_FOLDER = "a link to a folder: not followed (links can loop); name it to ingest it"
-
-
-def _matches(name: str, pattern: str) -> bool:
-    return pattern == "*" or fnmatch.fnmatch(name, pattern)
 
 
 def _kind(entry: os.DirEntry[str]) -> str:
@@ -454,7 +514,6 @@ def _batched(items: Iterable[_Read], size: int) -> Iterator[tuple[_Read, ...]]:
 
 
 def stored_path(path: str | Path) -> str:
-    """The absolute path as text, `..` folded but links kept (the name the user knows);
-    bytes that are not UTF-8 in a name are kept as \\x escapes."""
-    text = os.path.abspath(os.fsdecode(path))
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """The absolute path, `..` folded but links kept (the name the user knows); a byte of
+    the name that is not UTF-8 stays that byte (as os functions keep it: see paths.py)."""
+    return os.path.abspath(os.fsdecode(path))

@@ -128,6 +128,8 @@ class ArticleSummary(_Model):
     headline: str
     published: dt.date | None
     date_source: DateSource | None
+    # The path first read from, exactly, as os functions take it: a byte of the name that
+    # is not UTF-8 is a lone surrogate (PEP 383). Shown and serialised by render, never raw.
     source: str | None
     word_count: int
     # How many versions of this story the archive holds (list and search show the newest).
@@ -153,7 +155,7 @@ class StoredArticle(Article):
     encoding: str
     byte_size: int
     ingested_at: dt.datetime
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # every path read from, first seen first (as `source` above)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -20,6 +20,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from newsarchive import paths
 from newsarchive.compare import BREAK, DiffRun, Fold, diff_stats
 from newsarchive.dates import month_span
 from newsarchive.models import (
@@ -88,11 +89,12 @@ def marked(value: str, terms: Sequence[str], style: str = "") -> Text:
 
 
 def short_source(path: str | None) -> str:
-    """The last folder and file name: enough to tell business/001.txt from sport/001.txt."""
+    """The last folder and file name: enough to tell business/001.txt from sport/001.txt;
+    shown as paths.shown shows paths, so two different names never look alike."""
     if not path:
         return ""
     parts = PurePath(path).parts
-    return "/".join(parts[-2:])
+    return paths.shown("/".join(parts[-2:]))
 
 
 def article_table(articles: Sequence[ArticleSummary]) -> Table:
@@ -136,7 +138,7 @@ def tsv_lines(articles: Sequence[ArticleSummary]) -> str:
                 str(a.id),
                 a.published.isoformat() if a.published else "",
                 _field(a.headline),
-                _field(a.source or ""),
+                paths.shown(a.source or ""),
             )
         )
         + "\n"
@@ -297,7 +299,7 @@ def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Group:
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
     shown = article.sources[:MAX_SOURCES_SHOWN]
-    text.append(", ".join(clean(s) for s in shown) or "unknown")
+    text.append(", ".join(paths.shown(s) for s in shown) or "unknown")
     if len(article.sources) > len(shown):
         text.append(f" and {len(article.sources) - len(shown):,} more (show --json lists all)")
     text.append(f"\n{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}")
@@ -584,14 +586,43 @@ def diff_json(runs: Sequence[DiffRun], old: StoredArticle, new: StoredArticle) -
 
 def article_json(article: StoredArticle, around: Surroundings) -> dict[str, Any]:
     """`show --json`: the article, each related link with the id it leads to ("target",
-    null when none), the ids of the articles linking here, and the other versions."""
-    data = {"id": article.id, **article.model_dump(mode="json")}
+    null when none), the ids of the articles linking here, and the other versions. Its
+    paths as `sources` and `sources_bytes` (see summary_json)."""
+    data = _beside(
+        {"id": article.id, **article.model_dump(mode="json")},
+        "sources",
+        [paths.as_text(s) for s in article.sources],
+        [paths.exact_base64(s) for s in article.sources],
+    )
     for position, block in enumerate(data["blocks"]):
         if block["kind"] == BlockKind.READ_MORE.value:
             block["target"] = around.link_targets.get(position)
     data["linked_from"] = list(around.linked_from)
     data["versions"] = [v.model_dump(mode="json") for v in around.versions]
     return data
+
+
+def summary_json(article: ArticleSummary) -> dict[str, Any]:
+    """A row of `list --json` or `search --json`. Its path is `source`, the path as text
+    (the name itself when it is UTF-8), and `source_bytes`: null, or, for a name that is not
+    UTF-8 (whose text shows each such byte as \\xNN), its exact bytes in base64."""
+    source = article.source
+    return _beside(
+        article.model_dump(mode="json"),
+        "source",
+        None if source is None else paths.as_text(source),
+        None if source is None else paths.exact_base64(source),
+    )
+
+
+def _beside(data: dict[str, Any], key: str, value: Any, exact: Any) -> dict[str, Any]:
+    """`data` with `key` set to `value` and `key`_bytes, right after it, to `exact`."""
+    out: dict[str, Any] = {}
+    for name, old in data.items():
+        out[name] = value if name == key else old
+        if name == key:
+            out[f"{key}_bytes"] = exact
+    return out
 
 
 def to_json(data: Any) -> str:

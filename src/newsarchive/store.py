@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from newsarchive import paths
 from newsarchive.db import (
     ArticleBandRow,
     ArticleLinkRow,
@@ -76,7 +77,7 @@ class Listing:
 
 @dataclass(frozen=True, slots=True)
 class SourcePath:
-    path: str
+    path: str  # exactly, as os functions take it (see paths.py)
     first_seen: dt.datetime
 
 
@@ -509,8 +510,9 @@ class Store:
         return list(self._session.scalars(query.order_by(ArticleRow.id)))
 
     def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
-        """Record (article id, path) pairs not yet recorded; return how many were new."""
-        rows = [{"article_id": a, "path": p, "first_seen": now} for a, p in dict.fromkeys(sources)]
+        """Record (article id, path) pairs not yet recorded; return how many were new. A
+        path is as os functions give it, its bytes kept exactly (paths.columns)."""
+        rows = [_source_row(a, p, now) for a, p in dict.fromkeys(sources)]
         if not rows:
             return 0
         return self._engine.insert_sources(self._writing(), rows)
@@ -518,7 +520,7 @@ class Store:
     def add_sources_seen(self, sources: Sequence[tuple[int, SourcePath]]) -> int:
         """Record paths with the time each was first seen elsewhere (an import), but those
         already recorded; returns how many were new."""
-        rows = [{"article_id": i, "path": s.path, "first_seen": s.first_seen} for i, s in sources]
+        rows = [_source_row(i, s.path, s.first_seen) for i, s in sources]
         return self._engine.insert_sources(self._writing(), rows) if rows else 0
 
     def taken_ids(self, ids: Collection[int]) -> set[int]:
@@ -566,11 +568,7 @@ class Store:
         connection.execute(
             insert(ArticleRawRow), [{"article_id": r.id, "data": r.data} for r in records]
         )
-        sources = [
-            {"article_id": r.id, "path": s.path, "first_seen": s.first_seen}
-            for r in records
-            for s in r.sources
-        ]
+        sources = [_source_row(r.id, s.path, s.first_seen) for r in records for s in r.sources]
         if sources:
             connection.execute(insert(ArticleSourceRow), sources)
         self.add_derived([derived(r.id, r.columns) for r in records])
@@ -648,13 +646,17 @@ class Store:
         for start in range(0, len(ids), _IN_CHUNK):
             found = self._session.execute(
                 select(
-                    ArticleSourceRow.article_id, ArticleSourceRow.path, ArticleSourceRow.first_seen
+                    ArticleSourceRow.article_id,
+                    ArticleSourceRow.path,
+                    ArticleSourceRow.path_bytes,
+                    ArticleSourceRow.first_seen,
                 )
                 .where(ArticleSourceRow.article_id.in_(ids[start : start + _IN_CHUNK]))
                 .order_by(ArticleSourceRow.id)
             )
-            for article_id, path, first_seen in found:
-                sources.setdefault(article_id, []).append(SourcePath(path, _as_utc(first_seen)))
+            for article_id, path, exact, first_seen in found:
+                source = SourcePath(paths.from_columns(path, exact), _as_utc(first_seen))
+                sources.setdefault(article_id, []).append(source)
         return [_record(row, tuple(sources.get(row["id"], ()))) for row in rows]
 
     def selected_ids(
@@ -786,11 +788,14 @@ class Store:
             raise ArticleNotFoundError(
                 f"no article has id {article_id}; 'newsarchive list' shows the ids"
             )
-        sources = self._session.scalars(
-            select(ArticleSourceRow.path)
-            .where(ArticleSourceRow.article_id == article_id)
-            .order_by(ArticleSourceRow.id)
-        ).all()
+        sources = [
+            paths.from_columns(path, exact)
+            for path, exact in self._session.execute(
+                select(ArticleSourceRow.path, ArticleSourceRow.path_bytes)
+                .where(ArticleSourceRow.article_id == article_id)
+                .order_by(ArticleSourceRow.id)
+            )
+        ]
         return StoredArticle(
             id=row.id,
             sha256=row.sha256,
@@ -861,7 +866,8 @@ class Store:
                 a.headline,
                 a.published,
                 a.date_source,
-                _first_source(a),
+                _first_source(a, ArticleSourceRow.path, "source"),
+                _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
                 a.word_count,
                 literal_column(VERSIONS).label("versions"),
             )
@@ -909,16 +915,27 @@ def _chunks(values: Collection[int]) -> Iterator[list[int]]:
         yield ordered[start : start + _IN_CHUNK]
 
 
-def _first_source(article: Any) -> Any:
-    """The path an article was first read from, as a column of a query over articles."""
+def _first_source(article: Any, column: Any, label: str) -> Any:
+    """A column of the path an article was first read from, as a column of a query over
+    articles."""
     return (
-        select(ArticleSourceRow.path)
+        select(column)
         .where(ArticleSourceRow.article_id == article.id)
         .order_by(ArticleSourceRow.id)
         .limit(1)
         .scalar_subquery()
-        .label("source")
+        .label(label)
     )
+
+
+def _source_row(article_id: int, path: str, first_seen: dt.datetime) -> dict[str, Any]:
+    written, exact = paths.columns(path)
+    return {
+        "article_id": article_id,
+        "path": written,
+        "path_bytes": exact,
+        "first_seen": first_seen,
+    }
 
 
 def _record(row: Any, sources: tuple[SourcePath, ...]) -> StoredRecord:
@@ -944,7 +961,7 @@ def _summary_fields(row: Row[Any]) -> dict[str, Any]:
         "headline": row.headline,
         "published": row.published,
         "date_source": DateSource(row.date_source) if row.date_source else None,
-        "source": row.source,
+        "source": None if row.source is None else paths.from_columns(row.source, row.source_bytes),
         "word_count": row.word_count,
         "versions": row.versions,
     }

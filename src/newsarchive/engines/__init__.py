@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from newsarchive.errors import Trouble
+from newsarchive.paths import from_columns
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -159,7 +160,8 @@ class Engine(Protocol):
         Runs in the caller's write transaction."""
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert (article_id, path, first_seen) rows not stored yet; return how many were."""
+        """Insert (article_id, path, path_bytes, first_seen) rows not stored yet (the path as
+        paths.columns makes it); return how many were."""
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
         """Insert rows (dicts with the same keys) into `table`, in bulk: rows derived from
@@ -221,10 +223,11 @@ def engine_for(url: URL) -> Engine:
 
 def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
     """Hits from rows of (id, headline, published, date_source, word_count, rank, marked
-    snippet, source, versions), validated in one call (a third of the time of one call per
-    hit)."""
+    snippet, source path, its exact bytes (paths.columns), versions), validated in one call
+    (a third of the time of one call per hit)."""
     found = []
-    for id_, headline, published, date_source, word_count, rank, marked, source, n in rows:
+    for row in rows:
+        id_, headline, published, date_source, word_count, rank, marked, path, exact, n = row
         snippet, highlights = unmark(marked or "")
         found.append(
             {
@@ -232,7 +235,7 @@ def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
                 "headline": headline,
                 "published": published,
                 "date_source": date_source,
-                "source": source,
+                "source": None if path is None else from_columns(path, exact),
                 "word_count": word_count,
                 "rank": rank,
                 "snippet": snippet,

@@ -155,16 +155,23 @@ class PostgreSQL:
         driver = _driver(connection)
         with _wrapped("COPY article_sources"), driver.cursor() as cursor:
             cursor.execute(
-                "SELECT article_id, path FROM article_sources WHERE article_id = ANY(%s)",
+                "SELECT article_id, path, path_bytes FROM article_sources "
+                "WHERE article_id = ANY(%s)",
                 (list({row["article_id"] for row in rows}),),
             )
-            recorded = set(cursor.fetchall())
-            fresh = [row for row in rows if (row["article_id"], row["path"]) not in recorded]
+            recorded = {(a, path, bytes(exact)) for a, path, exact in cursor.fetchall()}
+            fresh = [
+                row
+                for row in rows
+                if (row["article_id"], row["path"], row["path_bytes"]) not in recorded
+            ]
             with cursor.copy(
-                "COPY article_sources (article_id, path, first_seen) FROM STDIN"
+                "COPY article_sources (article_id, path, path_bytes, first_seen) FROM STDIN"
             ) as copy:
                 for row in fresh:
-                    copy.write_row((row["article_id"], row["path"], row["first_seen"]))
+                    copy.write_row(
+                        (row["article_id"], row["path"], row["path_bytes"], row["first_seen"])
+                    )
         return len(fresh)
 
     def ids_taken(self, connection: Connection) -> None:
@@ -273,6 +280,8 @@ class TsvectorIndex:
                 "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
                 "ts_headline(CAST(:cfg AS regconfig), p.body, p.q, :options), "
                 "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
+                "ORDER BY s.id LIMIT 1), "
+                "(SELECT path_bytes FROM article_sources s WHERE s.article_id = p.id "
                 "ORDER BY s.id LIMIT 1), p.versions "
                 "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
                 f"a.body, q.q, {VERSIONS} AS versions, "

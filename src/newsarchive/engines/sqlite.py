@@ -127,7 +127,12 @@ class SQLite:
         return inserted
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
-        return _insert(connection, ArticleSourceRow.__table__, rows, unique=("article_id", "path"))
+        return _insert(
+            connection,
+            ArticleSourceRow.__table__,
+            rows,
+            unique=("article_id", "path", "path_bytes"),
+        )
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
         _insert(connection, table, rows)
@@ -310,6 +315,8 @@ _HIT_COLUMNS = (
     # The body's best passage: the headline is shown anyway, and marked.
     f"snippet(article_search, 2, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}), "
     "(SELECT path FROM article_sources p WHERE p.article_id = a.id ORDER BY p.id LIMIT 1), "
+    "(SELECT path_bytes FROM article_sources p WHERE p.article_id = a.id ORDER BY p.id "
+    "LIMIT 1), "
     f"{VERSIONS}"
 )
 
