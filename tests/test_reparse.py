@@ -101,8 +101,8 @@ def test_verify_leaves_rows_of_an_older_parser_to_reparse(archive_url: str) -> N
     assert code == 0
     assert err == (
         "1 article was read by an older parser: its bytes were checked, its fields "
-        "not; 'newsarchive reparse' reads them again.\n"
-        "Checked 1 articles: all whole and exact.\n"
+        "not; 'newsarchive reparse' reads it again.\n"
+        "Checked 1 article: all whole and exact.\n"
     )
 
 

@@ -1118,7 +1118,7 @@ def verify(app: App) -> None:
         err.print(
             f"{report.parsed_before:,} article{'s were' if many else ' was'} read by an older "
             f"parser: {'their' if many else 'its'} bytes were checked, {'their' if many else 'its'}"
-            " fields not; 'newsarchive reparse' reads them again.",
+            f" fields not; 'newsarchive reparse' reads {'them' if many else 'it'} again.",
             soft_wrap=True,
         )
     if report.unfingerprinted:
