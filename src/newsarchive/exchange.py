@@ -34,29 +34,14 @@ from newsarchive.engines import DELETED_UP_TO, Filters
 from newsarchive.fingerprint import unpack
 from newsarchive.models import BlockKind
 from newsarchive.query import Query
-from newsarchive.rows import blocks_from_row
+from newsarchive.rows import ArticleValues, blocks_from_row
 from newsarchive.store import SourcePath, StoredRecord
 
 BATCH_SIZE = 500
-FORMATS = ("jsonl", "csv", "markdown")
-# The articles-table columns an export carries, in the order it writes them.
+# The articles-table columns an export carries, in the order it writes them: what parsing
+# gives (parser_version goes first, with the id), then the article's versions.
 COLUMNS = (
-    "headline",
-    "dek",
-    "byline",
-    "source_url",
-    "dateline",
-    "meta",
-    "published",
-    "date_source",
-    "date_confidence",
-    "date_evidence",
-    "body",
-    "blocks",
-    "word_count",
-    "encoding",
-    "byte_size",
-    "fingerprint",
+    *(c for c in ArticleValues.__annotations__ if c != "parser_version"),
     "cluster_id",
     "family_id",
 )
