@@ -93,3 +93,30 @@ def test_the_hint_after_a_search_keeps_the_db_typed(run: Run, tmp_path: Path) ->
     assert f"newsarchive --db {other} show ID".encode() in typed.stderr
     from_env = run("search", "greenspan", "--format", "table", NEWSARCHIVE_DB=str(other))
     assert b"newsarchive show ID --highlight greenspan" in from_env.stderr
+
+
+def test_the_footer_says_how_many_of_how_many_matches(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    _archive(run, tmp_path)
+    one = run("search", "greenspan", "--limit", "1")
+    assert one.stderr.decode().startswith("1 of 2 matches")
+    both = run("search", "greenspan")
+    assert both.stderr.decode().startswith("2 matches")
+
+
+@pytest.mark.sqlite_only
+def test_past_the_ranking_window_the_count_is_an_estimate(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"{n:02}.txt").write_text(f"Zebra story {n}\n\nA zebra, number {n}.\n")
+    assert run("ingest", folder).returncode == 0
+    monkeypatch.setattr("newsarchive.engines.RANK_WINDOW", 10)
+    monkeypatch.setattr("newsarchive.engines.sqlite.RANK_WINDOW", 10)
+    result = run("search", "zebra", "--limit", "3")
+    assert result.stderr.decode().startswith(
+        "3 of about 30 matches (ranked among the 10 most recently added matches)"
+    )

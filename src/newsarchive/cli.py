@@ -582,7 +582,7 @@ def search(
     err = _console(stderr=True)
     folded = any(hit.versions > 1 for hit in results.hits) and not all_versions
     footer = render.search_footer(
-        len(results.hits), results.undated_left_out, results.ranked_window, folded
+        len(results.hits), results.undated_left_out, results.ranked_window, folded, results.total
     )
     err.print(footer, soft_wrap=True)
     if results.hits and form == "table":

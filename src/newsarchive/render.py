@@ -194,9 +194,19 @@ def _snippet(hit: SearchHit) -> Text:
 
 
 def search_footer(
-    shown: int, undated_left_out: int, ranked_window: int | None, folded: bool = False
+    shown: int,
+    undated_left_out: int,
+    ranked_window: int | None,
+    folded: bool = False,
+    total: int | None = None,
 ) -> Text:
-    text = Text(f"{shown:,} match{'es' if shown != 1 else ''}", style="dim")
+    """ "20 of 2,857 matches": rows shown, of the articles that match (every version;
+    "about" past the ranking window, where it is an estimate)."""
+    if total is None or total <= shown:
+        text = Text(counted(shown, "match", "matches"), style="dim")
+    else:
+        about = "about " if ranked_window else ""
+        text = Text(f"{shown:,} of {about}{counted(total, 'match', 'matches')}", style="dim")
     if ranked_window:
         text.append(f" (ranked among the {ranked_window:,} most recently added matches)")
     if undated_left_out:

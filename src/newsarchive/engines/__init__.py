@@ -110,6 +110,16 @@ class SearchResults:
     # Set when the query matched more than RANK_WINDOW articles: only the newest
     # RANK_WINDOW of them were ranked, so that a very common word stays fast.
     ranked_window: int | None
+    # How many articles match (every version, with the filters): counted within the
+    # window, estimated past it (see estimated_total).
+    total: int = 0
+
+
+def estimated_total(floor: int, newest: int) -> int:
+    """How many articles match, from where the newest RANK_WINDOW matches begin (`floor`,
+    an id) and the newest id: as if matches were as dense below `floor` as above it.
+    Counting them all would cost what the window saves."""
+    return round(RANK_WINDOW * newest / max(1, newest - floor + 1))
 
 
 class SearchIndex(Protocol):

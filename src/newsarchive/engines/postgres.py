@@ -29,6 +29,7 @@ from newsarchive.engines import (
     Filters,
     NewArticle,
     SearchResults,
+    estimated_total,
     hits_from_rows,
     json_loads,
 )
@@ -267,8 +268,14 @@ class TsvectorIndex:
             params,
         ).scalar()
         if floor is not None:
+            last_id = connection.execute(text("SELECT max(id) FROM articles")).scalar_one()
+            total = estimated_total(floor, last_id)
             where += " AND a.id >= :floor"
             params["floor"] = floor
+        else:
+            total = connection.execute(
+                text(f"SELECT count(*) FROM articles a, {query} WHERE {where}"), params
+            ).scalar_one()
         # Snippets are made for the page shown only: ts_headline re-reads the body.
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
@@ -302,7 +309,7 @@ class TsvectorIndex:
                 {"q": params["q"], "cfg": TS_CONFIG},
             ).scalar_one()
         hits = hits_from_rows(rows)
-        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None)
+        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
 
     def matching(
         self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int

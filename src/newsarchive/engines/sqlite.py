@@ -29,6 +29,7 @@ from newsarchive.engines import (
     Filters,
     NewArticle,
     SearchResults,
+    estimated_total,
     hits_from_rows,
     json_loads,
 )
@@ -256,8 +257,12 @@ class FTS5Index:
             f"SELECT s.rowid {scan} ORDER BY s.rowid DESC LIMIT 1 OFFSET :window", params
         ).fetchone()
         if floor is not None:
+            last_id = driver.execute("SELECT max(id) FROM articles").fetchone()[0]
+            total = estimated_total(floor[0], last_id)
             matches += " AND s.rowid >= :floor"
             params["floor"] = floor[0]
+        else:
+            total = driver.execute(f"SELECT count(*) {matches}", params).fetchone()[0]
         # One row per story: the newest version the query and filters keep (the IN list is
         # made once per query, and looked in only for articles that have versions).
         newest = filters.newest_version(
@@ -274,7 +279,7 @@ class FTS5Index:
                 {"q": expression},
             ).fetchone()[0]
         return SearchResults(
-            hits_from_rows(rows), undated, RANK_WINDOW if floor is not None else None
+            hits_from_rows(rows), undated, RANK_WINDOW if floor is not None else None, total
         )
 
     def matching(
