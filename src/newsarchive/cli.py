@@ -71,9 +71,10 @@ def _debug(ctx: click.Context) -> bool:
 class App:
     """What every command shares: where the archive is, opened at most once, on demand."""
 
-    def __init__(self, db: str | None, traceback: bool) -> None:
+    def __init__(self, db: str | None, traceback: bool, *, pager: bool = True) -> None:
         self.db = db
         self.traceback = traceback
+        self.pager = pager
 
     @cached_property
     def location(self) -> config.ArchiveLocation:
@@ -184,8 +185,14 @@ DATED = click.option(
     f"[env: {config.ENV_VAR}; default: archive.db in your user data folder].",
 )
 @click.option("--traceback", is_flag=True, help="On an unexpected error, show the Python trace.")
+@click.option(
+    "--no-pager",
+    is_flag=True,
+    help="Never page: show, and list or search output taller than the terminal, otherwise go "
+    "through $NEWSARCHIVE_PAGER, $PAGER or 'less -FRX' (only on a terminal).",
+)
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
+def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> None:
     """Keep news articles from plain-text files, exactly, and read them back.
 
     \b
@@ -205,7 +212,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool) -> None:
     """
     if db is None and os.environ.get(config.ENV_VAR) == "":
         db = ""  # set but empty is a mistake in a script, not a wish for the default archive
-    ctx.obj = App(db, traceback)
+    ctx.obj = App(db, traceback, pager=not no_pager)
 
 
 @cli.command()
@@ -503,7 +510,7 @@ def list_(
     elif form == "tsv":
         click.echo(render.tsv_lines(listing.articles), nl=False)
     elif listing.articles:
-        _print(render.article_table(listing.articles))
+        _print(render.article_table(listing.articles), page="tall")
     _console(stderr=True).print(footer, soft_wrap=True)
 
 
@@ -578,7 +585,7 @@ def search(
     elif form == "tsv":
         click.echo(render.tsv_lines(results.hits), nl=False)
     elif results.hits:
-        _print(render.search_table(results.hits, query.terms))
+        _print(render.search_table(results.hits, query.terms), page="tall")
     err = _console(stderr=True)
     folded = any(hit.versions > 1 for hit in results.hits) and not all_versions
     footer = render.search_footer(
@@ -632,7 +639,10 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
     elif as_json:
         click.echo(render.to_json(render.article_json(article, around)))
     else:
-        _print(render.article_view(article, highlight.terms if highlight else (), around))
+        _print(
+            render.article_view(article, highlight.terms if highlight else (), around),
+            page="always",
+        )
 
 
 @cli.command()
@@ -1261,8 +1271,49 @@ def _console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
 
 
-def _print(renderable: RenderableType) -> None:
-    _console().print(renderable)
+def _print(renderable: RenderableType, *, page: str = "never") -> None:
+    """Print to stdout; on a terminal, through the pager as git does: `page` "always"
+    (show: the reader starts at the top) or "tall" (only when taller than the screen)."""
+    console = _console()
+    app = click.get_current_context().find_object(App)
+    if page == "never" or not console.is_terminal or (app is not None and not app.pager):
+        console.print(renderable)
+        return
+    with console.capture() as capture:
+        console.print(renderable)
+    out = capture.get()
+    if page == "tall" and out.count("\n") < console.size.height - 1:
+        sys.stdout.write(out)
+        return
+    _page(out)
+
+
+def _page(text: str) -> None:
+    """Show `text` (with its colours) through the user's pager: $NEWSARCHIVE_PAGER, else
+    $PAGER, else `less -FRX` (quit at once when it fits, keep colours, leave it on the
+    screen); "" or "cat" means none. Ctrl-C belongs to the pager while it runs."""
+    import signal
+    import subprocess
+
+    command = os.environ.get("NEWSARCHIVE_PAGER", os.environ.get("PAGER", "less -FRX"))
+    if command.strip() in ("", "cat"):
+        sys.stdout.write(text)
+        return
+    env = {**os.environ}
+    env.setdefault("LESS", "FRX")  # as git sets it, for a bare `less` in $PAGER
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+        assert pager.stdin is not None
+        try:
+            pager.stdin.write(text.encode("utf-8"))
+            pager.stdin.close()
+        except BrokenPipeError:  # the reader quit before the end
+            pass
+        if pager.wait() == 127:  # the shell found no such pager: print instead
+            sys.stdout.write(text)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main() -> None:

@@ -1,0 +1,107 @@
+"""The pager, as git has it: on a terminal `show` (and `list` or `search` output taller
+than the screen) goes through $NEWSARCHIVE_PAGER, $PAGER or `less -FRX` with its colours;
+never with --no-pager, never into a pipe. Run under a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEEDS, Run, newsarchive_executable
+
+pytestmark = pytest.mark.sqlite_only  # what a terminal sees is the same on every engine
+
+
+def _on_a_terminal(
+    args: list[str], tmp_path: Path, archive: Path, lines: int = 24, **env: str
+) -> tuple[int, bytes, Path]:
+    """Run the installed command with a pseudo-terminal as stdout; returns its exit status,
+    what reached the terminal, and the file the test pager writes what it was given to."""
+    paged = tmp_path / "paged.txt"
+    paged.unlink(missing_ok=True)
+    leader, follower = pty.openpty()
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "PAGER")}
+    environment.update(
+        NEWSARCHIVE_DB=str(archive),
+        NEWSARCHIVE_PAGER=f"cat > {paged}",
+        TERM="xterm-256color",
+        COLUMNS="100",
+        LINES=str(lines),
+    )
+    environment.update(env)
+    try:
+        done = subprocess.run(
+            [newsarchive_executable(), *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=environment,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    return done.returncode, bytes(seen), paged
+
+
+@pytest.fixture
+def archive(run: Run, tmp_path: Path) -> Path:
+    db = tmp_path / "archive.db"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(40):
+        (folder / f"{n:02}.txt").write_text(f"Story {n} about harbours\n\nHarbour text {n}.\n")
+    assert run("--db", db, "ingest", SEEDS, folder).returncode == 0
+    return db
+
+
+def test_show_on_a_terminal_goes_through_the_pager_with_its_colours(
+    archive: Path, tmp_path: Path
+) -> None:
+    code, terminal, paged = _on_a_terminal(["show", "1"], tmp_path, archive)
+    assert code == 0
+    text = paged.read_bytes()
+    assert b"Top US, Russia diplomats" in text
+    assert b"\x1b[" in text  # styling kept
+    assert b"Top US, Russia diplomats" not in terminal  # all of it went to the pager
+
+
+def test_no_pager_and_a_pipe_print_directly(archive: Path, tmp_path: Path, run: Run) -> None:
+    code, terminal, paged = _on_a_terminal(["--no-pager", "show", "1"], tmp_path, archive)
+    assert code == 0 and not paged.exists()
+    assert b"Top US, Russia diplomats" in terminal
+    piped = run("--db", archive, "show", "1", NEWSARCHIVE_PAGER=f"cat > {tmp_path / 'x'}")
+    assert b"Top US, Russia diplomats" in piped.stdout and not (tmp_path / "x").exists()
+
+
+def test_list_is_paged_only_when_taller_than_the_screen(archive: Path, tmp_path: Path) -> None:
+    code, terminal, paged = _on_a_terminal(["list", "--limit", "3"], tmp_path, archive)
+    assert code == 0 and not paged.exists() and b"Story 39" in terminal
+    code, terminal, paged = _on_a_terminal(["list"], tmp_path, archive, lines=20)
+    assert code == 0 and paged.exists()
+    assert b"Story 0 about" in paged.read_bytes() and b"Story 0 about" not in terminal
+
+
+def test_an_empty_pager_setting_means_none(archive: Path, tmp_path: Path) -> None:
+    code, terminal, paged = _on_a_terminal(["show", "1"], tmp_path, archive, NEWSARCHIVE_PAGER="")
+    assert code == 0 and not paged.exists() and b"Top US, Russia diplomats" in terminal
