@@ -1276,7 +1276,9 @@ def _print(renderable: RenderableType, *, page: str = "never") -> None:
     (show: the reader starts at the top) or "tall" (only when taller than the screen)."""
     console = _console()
     app = click.get_current_context().find_object(App)
-    if page == "never" or not console.is_terminal or (app is not None and not app.pager):
+    # A real terminal, not FORCE_COLOR's pretence: colour is wanted, a pager maybe not.
+    paging = console.is_terminal and _stdout_is_terminal()
+    if page == "never" or not paging or (app is not None and not app.pager):
         console.print(renderable)
         return
     with console.capture() as capture:
