@@ -28,10 +28,9 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from newsarchive import paths, versions
+from newsarchive import paths
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
-from newsarchive.fingerprint import unpack
 from newsarchive.models import BlockKind
 from newsarchive.query import Query
 from newsarchive.rows import ArticleValues, blocks_from_row
@@ -307,6 +306,9 @@ def import_lines(
 
 
 def _store(archive: Archive, batch: list[StoredRecord], report: ImportReport) -> None:
+    from newsarchive import versions  # NumPy, which export does without
+    from newsarchive.fingerprint import unpack
+
     unique = list({r.sha256: r for r in reversed(batch)}.values())[::-1]  # first of each
     with archive.writing() as store:
         known = store.known_ids({r.sha256 for r in unique})
