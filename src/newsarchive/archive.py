@@ -9,8 +9,9 @@ and export alike.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +41,12 @@ class Archive:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        with self._classified(), Session(self._reader) as session, session.begin():
+        with (
+            self._classified(),
+            Session(self._reader) as session,
+            session.begin(),
+            _interruptible(session, self.backend),
+        ):
             yield Store(session, self.backend)
 
     @contextmanager
@@ -84,6 +90,54 @@ class Archive:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _interruptible(session: Session, backend: Engine) -> Iterator[None]:
+    """Ctrl-C stops a read at once, even inside one long query (a search of a huge
+    article): Python runs its signal handler only between bytecodes, so a thread woken by
+    the signal (set_wakeup_fd) asks the database to stop the statement, and the read ends
+    as KeyboardInterrupt. Only where Ctrl-C is Python's (the main thread, its default
+    handler): a command that handles it itself (ingest) keeps its own ways."""
+    import signal
+    import threading
+
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) != signal.default_int_handler
+    ):
+        yield
+        return
+    driver = session.connection().connection.driver_connection
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    interrupted = threading.Event()
+
+    def watch() -> None:
+        while data := os.read(read_end, 64):
+            if signal.SIGINT in data:
+                interrupted.set()
+                backend.interrupt(driver)
+                return
+            if 0 in data:  # the read is over
+                return
+
+    previous = signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    watcher = threading.Thread(target=watch, name="interrupt-reads", daemon=True)
+    watcher.start()
+    try:
+        yield
+    except DBAPIError:
+        if interrupted.is_set():
+            raise KeyboardInterrupt from None
+        raise
+    finally:
+        signal.set_wakeup_fd(previous)
+        with suppress(OSError):  # wake the watcher: the read is over
+            os.write(write_end, b"\0")
+        watcher.join(timeout=1)
+        os.close(read_end)
+        os.close(write_end)
 
 
 def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:

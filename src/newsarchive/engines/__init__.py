@@ -190,6 +190,10 @@ class Engine(Protocol):
         """Rows were inserted with ids of their own (a copy): let ids the engine hands out
         from now on continue past them."""
 
+    def interrupt(self, driver_connection: Any) -> None:
+        """Stop the statement running on this driver connection, from another thread
+        (Ctrl-C during a long read): it fails, and the read with it."""
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         """What the engine's own checks say is wrong with the database."""
 

@@ -184,6 +184,9 @@ class PostgreSQL:
                 )
             )
 
+    def interrupt(self, driver_connection: Any) -> None:
+        driver_connection.cancel()  # psycopg: asks the server to cancel the statement
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         return []  # the server keeps its own pages whole; verify checks the rows
 

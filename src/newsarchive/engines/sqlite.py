@@ -157,6 +157,9 @@ class SQLite:
     def ids_taken(self, connection: Connection) -> None:
         pass  # ids are given by insert_articles, and SQLite's rowids follow max(rowid)
 
+    def interrupt(self, driver_connection: Any) -> None:
+        driver_connection.interrupt()  # sqlite3: safe from any thread
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         execute = connection.exec_driver_sql
         problems = [
