@@ -120,3 +120,36 @@ def test_past_the_ranking_window_the_count_is_an_estimate(
     assert result.stderr.decode().startswith(
         "3 of about 30 matches (ranked among the 10 most recently added matches)"
     )
+
+
+def test_a_snippet_marks_the_matches_near_the_first_and_says_where_it_was_cut() -> None:
+    from newsarchive.engines import MARK_END, MARK_START, marked_snippet, snippet_terms
+    from newsarchive.query import parse_query
+
+    terms = snippet_terms(parse_query("zürich counc* NOT ferry").tree)
+    assert set(terms) == {("zurich", False), ("counc", True)}
+    words = [f"w{i}" for i in range(40)]
+    words[20] = "Zürich"
+    words[22] = "councillors"
+    marked = marked_snippet(" ".join(words), terms)
+    assert marked.startswith("…w16 ") and marked.endswith("w31…")
+    assert f"{MARK_START}Zürich{MARK_END}" in marked
+    assert f"{MARK_START}councillors{MARK_END}" in marked
+    assert marked_snippet("no match here at all", terms) == "no match here at all"
+
+
+@pytest.mark.slow
+@pytest.mark.sqlite_only
+def test_search_in_an_article_of_megabytes_full_of_the_word_is_quick(
+    run_process: Run, tmp_path: Path
+) -> None:
+    """FTS5's snippet() took minutes here (the square of the matches); the snippet is now
+    made from the body's start, so the search is bounded (bench/README has the figures)."""
+    big = tmp_path / "big.txt"
+    body = " ".join("zebra" if i % 5 == 0 else f"w{i % 4}" for i in range(1_200_000))
+    big.write_text(f"A very long article\n\n{body}\n", encoding="utf-8")
+    assert run_process("ingest", big, "--max-size", "100000000").returncode == 0
+    found = run_process("search", "zebra", "--format", "json")  # the fixture's 600 s cap
+    assert found.returncode == 0
+    (hit,) = json.loads(found.stdout)
+    assert "zebra" in hit["snippet"] and hit["highlights"]

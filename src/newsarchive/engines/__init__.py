@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -34,6 +35,9 @@ DatedBy = Literal["any", "explicit", "inferred"]
 # many matches, only the most recently added ones are ranked.
 RANK_WINDOW = 20_000
 SNIPPET_WORDS = 16
+# Characters of a body a snippet is looked for in, where the engine makes it here: bounded
+# work whatever the article's size (a match further in shows the body's start instead).
+SNIPPET_WINDOW = 20_000
 # Unicode noncharacters around each match in a snippet: never markup, never in stored text.
 MARK_START, MARK_END = "\ufdd0", "\ufdd1"
 # The settings key of the highest id a deleted article had: new articles' ids go past it
@@ -267,6 +271,64 @@ def _hit_list() -> TypeAdapter[list[SearchHit]]:
     from newsarchive.models import SearchHit
 
     return TypeAdapter(list[SearchHit])
+
+
+def snippet_terms(tree: Node) -> tuple[tuple[str, bool], ...]:
+    """The words a snippet marks: each word of the query's terms (not those after NOT),
+    normalised as the index sees them, with whether it is a prefix."""
+    from newsarchive.query import All, Any_, Term, Without, normalise
+
+    found: list[tuple[str, bool]] = []
+    pending: list[Node] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Term):
+            words = [normalise(w) for w in _SNIPPET_WORD.findall(node.text)]
+            found += [(w, node.prefix and i == len(words) - 1) for i, w in enumerate(words)]
+        elif isinstance(node, Without):
+            pending.append(node.keep)
+        elif isinstance(node, All | Any_):
+            pending.extend(node.parts)
+    return tuple(dict.fromkeys(found))
+
+
+def marked_snippet(text: str, terms: Sequence[tuple[str, bool]]) -> str:
+    """SNIPPET_WORDS words of `text` from a little before its first match of `terms`
+    (its start when none), the matches between MARK_START and MARK_END, '…' where it was
+    cut: what FTS5's snippet() gives, found in bounded time."""
+    from newsarchive.query import normalise
+
+    exact = {w for w, prefix in terms if not prefix}
+    prefixes = tuple(w for w, prefix in terms if prefix)
+
+    def matches(word: str) -> bool:
+        key = normalise(word)
+        return key in exact or (bool(prefixes) and key.startswith(prefixes))
+
+    tokens: list[re.Match[str]] = []
+    first = None
+    for token in _SNIPPET_WORD.finditer(text):
+        tokens.append(token)
+        if first is None and matches(token[0]):
+            first = len(tokens) - 1
+        if first is not None and len(tokens) >= first + SNIPPET_WORDS:
+            break
+    if not tokens:
+        return ""
+    start = max(0, (first or 0) - SNIPPET_WORDS // 4)
+    shown = tokens[start : start + SNIPPET_WORDS]
+    out = ["…" if start else ""]
+    at = shown[0].start()
+    for token in shown:
+        out.append(text[at : token.start()])
+        word = token[0]
+        out.append(f"{MARK_START}{word}{MARK_END}" if matches(word) else word)
+        at = token.end()
+    more = _SNIPPET_WORD.search(text, at) is not None
+    return "".join(out) + ("…" if more else "")
+
+
+_SNIPPET_WORD = re.compile(r"[^\W_]+")
 
 
 def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -21,10 +21,8 @@ from sqlalchemy.exc import DatabaseError
 from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
 from newsarchive.engines import (
     DELETED_UP_TO,
-    MARK_END,
-    MARK_START,
     RANK_WINDOW,
-    SNIPPET_WORDS,
+    SNIPPET_WINDOW,
     VERSIONS,
     Filters,
     NewArticle,
@@ -32,6 +30,8 @@ from newsarchive.engines import (
     estimated_total,
     hits_from_rows,
     json_loads,
+    marked_snippet,
+    snippet_terms,
 )
 from newsarchive.errors import Trouble
 from newsarchive.models import EngineFacts
@@ -282,7 +282,10 @@ class FTS5Index:
                 {"q": expression},
             ).fetchone()[0]
         return SearchResults(
-            hits_from_rows(rows), undated, RANK_WINDOW if floor is not None else None, total
+            hits_from_rows(_with_snippets(rows, tree)),
+            undated,
+            RANK_WINDOW if floor is not None else None,
+            total,
         )
 
     def matching(
@@ -317,11 +320,19 @@ class FTS5Index:
         return problems
 
 
+def _with_snippets(rows: Sequence[Any], tree: Node) -> list[tuple[Any, ...]]:
+    """The rows with the start of each body turned into its marked snippet."""
+    terms = snippet_terms(tree)
+    return [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
+
+
 # What a hit shows, in the order hits_from_rows reads it.
 _HIT_COLUMNS = (
     "a.id, a.headline, a.published, a.date_source, a.word_count, s.rank, "
-    # The body's best passage: the headline is shown anyway, and marked.
-    f"snippet(article_search, 2, '{MARK_START}', '{MARK_END}', '…', {SNIPPET_WORDS}), "
+    # The start of the body, for a snippet made here (marked_snippet): FTS5's snippet()
+    # costs the square of the matches in one article (minutes for megabytes of a common
+    # word), in one call SQLite cannot interrupt.
+    f"substr(a.body, 1, {SNIPPET_WINDOW}), "
     "(SELECT path FROM article_sources p WHERE p.article_id = a.id ORDER BY p.id LIMIT 1), "
     "(SELECT path_bytes FROM article_sources p WHERE p.article_id = a.id ORDER BY p.id "
     "LIMIT 1), "
