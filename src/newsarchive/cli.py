@@ -561,8 +561,8 @@ def search(
     """Find articles by words in their headline, dek, body, byline or URL, best first.
 
     All words must match; case and accents do not matter (Zurich finds Zürich). Also:
-    "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. A headline
-    match ranks above a body match, and a body match above a byline or URL match. A story
+    "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. Best first by
+    bm25, a headline match weighing ten times a body match, a byline or URL match half. A story
     with several versions is one row, the newest version that matches (--all-versions:
     each).
 
