@@ -203,6 +203,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
       newsarchive search 'ukrain* NOT nato'  # find articles by their words
       newsarchive stats                      # what the archive holds, month by month
       newsarchive verify                     # check the archive is whole and exact
+      newsarchive export -o all.jsonl        # everything out, losslessly (import reads it)
       newsarchive reparse --dry-run          # what this version's parser would read better
       newsarchive --db team.db list --json   # another archive, as JSON
 
