@@ -23,7 +23,7 @@ from newsarchive.archive import Archive
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.rows import DateValues, hand_dated_values
 from newsarchive.store import Store
-from newsarchive.versions import regroup, threshold
+from newsarchive.versions import lost_keys, regroup, threshold
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +72,10 @@ def delete(archive: Archive, ids: Collection[int]) -> DeleteReport:
         deleted = deletable(store, ids)
         families = {family for family, _ in store.groups_of(ids).values()}
         remaining = sorted(set(store.family_members(families)) - set(ids))
+        lost = lost_keys(store.band_keys(ids), {})
         store.delete_articles(ids)
-        if remaining:
-            regroup(store, remaining, threshold(store))
+        if remaining or lost:
+            regroup(store, remaining, threshold(store), lost)
     return DeleteReport(deleted, len(remaining))
 
 

@@ -23,7 +23,7 @@ from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
 from newsarchive.rows import DERIVED_FROM, changed_columns, derived, prepare
 from newsarchive.store import StoredRecord
-from newsarchive.versions import regroup, threshold
+from newsarchive.versions import lost_keys, regroup, threshold
 
 BATCH_SIZE = 500
 EXAMPLES_PER_FIELD = 3
@@ -71,13 +71,16 @@ def reparse(
         }
         if not dry_run:
             with archive.writing() as store:
+                changed = [u["id"] for u in updates if "fingerprint" in u]
+                before = store.band_keys(changed)  # from the column, so before it changes
                 # Rows whose parsed text changed, and rows where only the version does: the
                 # second kind sets no searched column, so the index is not touched for them.
                 store.update_articles([u for u in updates if len(u) > 2])
                 store.update_articles([u for u in updates if len(u) == 2])
                 store.remove_derived(rekeyed)
                 store.add_derived(list(rekeyed.values()))
-                regroup(store, [u["id"] for u in updates if "fingerprint" in u], threshold(store))
+                lost = lost_keys(before, store.band_keys(changed))
+                regroup(store, changed, threshold(store), lost)
         if on_progress:
             on_progress(report)
     return report

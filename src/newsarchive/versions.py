@@ -238,13 +238,44 @@ def large_family(prints: Mapping[int, bytes]) -> dict[int, tuple[int, int]]:
     return {i: (family, first[p]) for i, p in prints.items()}
 
 
-def regroup(store: Store, ids: Collection[int], limit: float) -> None:
+def regroup(
+    store: Store, ids: Collection[int], limit: float, lost: Mapping[int, int] | None = None
+) -> None:
     """Group again the families of articles whose text changed (or that were removed: pass
-    the ids that remain): they may split as well as merge."""
+    the ids that remain): they may split as well as merge.
+
+    `lost`: band keys that changed or removed articles no longer hold -> how many of them
+    let go of it. When they were among a key's first HEAD holders, the holders after
+    them move up into that head: those were never compared with the holders that came
+    after them, so every holder from the first one that moved up is grouped again.
+    """
     families = {f for f, _ in store.groups_of(ids).values()}
     members = store.family_members(families)
     store.set_groups({i: (i, i) for i in members})
-    group(store, store.band_keys(members), limit)
+    keys = store.band_keys(members)
+    if lost:
+        moved: set[int] = set()
+        for key, holders in store.sharing_bands(lost, _EVERY).items():
+            if len(holders) > HEAD - lost[key]:  # someone moved up into the head
+                moved.update(holders[max(0, HEAD - lost[key]) :])
+        keys.update(store.band_keys(moved - set(keys)))
+    group(store, keys, limit)
+
+
+# sharing_bands' `head` for every holder of a key.
+_EVERY = 2**62
+
+
+def lost_keys(
+    before: Mapping[int, Collection[int]], after: Mapping[int, Collection[int]]
+) -> dict[int, int]:
+    """Band keys articles held `before` and not `after` (a removed article holds none
+    after) -> how many of them let go of each: what regroup's `lost` takes."""
+    found: dict[int, int] = {}
+    for id_, keys in before.items():
+        for key in set(keys) - set(after.get(id_, ())):
+            found[key] = found.get(key, 0) + 1
+    return found
 
 
 def surroundings(store: Store, article: StoredArticle) -> Surroundings:
