@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     Connection,
@@ -66,6 +66,7 @@ __all__ = ["DatedBy", "Listing", "NewArticle", "SearchResults", "Store", "Stored
 
 # SQLite allows 32766 bound parameters per statement; stay well below for IN (...) lists.
 _IN_CHUNK = 900
+_Key = TypeVar("_Key", int, str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,15 +336,11 @@ class Store:
 
     def dates_of(self, ids: Collection[int]) -> dict[int, DateValues]:
         """The date columns of each of these ids that is an article."""
-        found: dict[int, DateValues] = {}
         columns = [getattr(ArticleRow, c) for c in DATE_COLUMNS]
-        for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk))
-            )
-            for row in rows:
-                found[row.id] = cast(DateValues, {c: getattr(row, c) for c in DATE_COLUMNS})
-        return found
+        return {
+            id_: cast(DateValues, dict(zip(DATE_COLUMNS, values, strict=True)))
+            for id_, values in self._columns_of(ids, *columns).items()
+        }
 
     def set_groups(self, groups: Mapping[int, tuple[int, int]]) -> None:
         """Put articles (id -> (family, cluster)) into families and clusters."""
@@ -408,12 +405,12 @@ class Store:
                 lookups.setdefault(id_, {}).setdefault(position, []).append((tier, name))
         if not lookups:
             return {}
-        wanted = sorted({n for links in lookups.values() for f in links.values() for _, n in f})
+        wanted = {n for links in lookups.values() for f in links.values() for _, n in f}
         named: dict[str, list[int]] = {}
-        for start in range(0, len(wanted), _IN_CHUNK):
+        for names in _chunks(wanted):
             for name, id_ in self._session.execute(
                 select(ArticleNameRow.name, ArticleNameRow.article_id).where(
-                    ArticleNameRow.name.in_(wanted[start : start + _IN_CHUNK])
+                    ArticleNameRow.name.in_(names)
                 )
             ):
                 named.setdefault(name, []).append(id_)
@@ -908,7 +905,7 @@ def _stale(version: int) -> Any:
     return or_(ArticleRow.parser_version < version, ArticleRow.fingerprint.is_(None))
 
 
-def _chunks(values: Collection[int]) -> Iterator[list[int]]:
+def _chunks(values: Collection[_Key]) -> Iterator[list[_Key]]:
     """`values` in lists short enough for an IN (...) of bound parameters."""
     ordered = sorted(values)
     for start in range(0, len(ordered), _IN_CHUNK):
