@@ -932,7 +932,7 @@ def export(
     counts = _counting(err, "articles exported", lambda n: (n, total))
     try:
         with counts as on_progress:
-            records = selected(archive, selection)
+            records = selected(archive, selection, json_text=form == "jsonl")
             if form == "markdown":
                 assert output is not None
                 written = _export_markdown(records, output, on_progress)
@@ -957,13 +957,18 @@ def _export_lines(
     try:
         stdout: BinaryIO = sys.stdout.buffer
         with open(partial, "wb") if partial else contextlib.nullcontext(stdout) as out:
-            if form == "csv":
-                out.write(csv_header())
+            # Lines are written 100 at a time: most are longer than a file's 8 KiB buffer,
+            # and a write(2) each was a fifth of an export's time.
+            lines = [csv_header()] if form == "csv" else []
             for record in records:
-                out.write(line(record))
+                lines.append(line(record))
                 written += 1
-                if on_progress and written % 100 == 0:
-                    on_progress(written)
+                if written % 100 == 0:
+                    out.write(b"".join(lines))
+                    lines.clear()
+                    if on_progress:
+                        on_progress(written)
+            out.write(b"".join(lines))
         if partial and output:
             partial.replace(output)
     except OSError as exc:

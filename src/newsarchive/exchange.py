@@ -34,7 +34,7 @@ from newsarchive.engines import DELETED_UP_TO, Filters
 from newsarchive.models import BlockKind
 from newsarchive.query import Query
 from newsarchive.rows import ArticleValues, blocks_from_row
-from newsarchive.store import SourcePath, StoredRecord
+from newsarchive.store import JSON_COLUMNS, SourcePath, StoredRecord
 
 BATCH_SIZE = 500
 # The articles-table columns an export carries, in the order it writes them: what parsing
@@ -85,9 +85,12 @@ class Exported:
     links: dict[int, int | None]
 
 
-def selected(archive: Archive, selection: Selection) -> Iterator[Exported]:
+def selected(
+    archive: Archive, selection: Selection, *, json_text: bool = False
+) -> Iterator[Exported]:
     """The selected articles in id order, whole, read a batch at a time (each batch in its
-    own short transaction, so memory stays flat and writers never wait long)."""
+    own short transaction, so memory stays flat and writers never wait long); `json_text`
+    leaves the JSON columns as their stored text (see Store.records_of)."""
     after = 0
     while True:
         with archive.reading() as store:
@@ -98,8 +101,8 @@ def selected(archive: Archive, selection: Selection) -> Iterator[Exported]:
                 filters=selection.filters,
                 ids=selection.ids,
             )
-            records = store.records_of(ids)
-            links = store.link_targets_of(ids)
+            records = store.records_of(ids, json_text=json_text)
+            links = store.link_targets_of(ids, {r.id: r.columns["blocks"] for r in records})
         if not ids:
             return
         yield from (Exported(r, links.get(r.id, {})) for r in records)
@@ -130,7 +133,9 @@ def jsonl_line(article: Exported) -> bytes:
     }
     for name in COLUMNS:
         value = columns[name]
-        if isinstance(value, bytes):
+        if name in JSON_COLUMNS and isinstance(value, str):
+            value = orjson.Fragment(value)  # stored JSON text, written as it is
+        elif isinstance(value, bytes):
             value = base64.b64encode(value).decode("ascii")
         elif isinstance(value, dt.date):
             value = value.isoformat()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
+    JSON,
     Connection,
     Date,
     Row,
@@ -28,7 +29,9 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import Text
 
 from newsarchive import paths
 from newsarchive.db import (
@@ -48,6 +51,7 @@ from newsarchive.engines import (
     Filters,
     NewArticle,
     SearchResults,
+    json_loads,
 )
 from newsarchive.errors import ArticleNotFoundError
 from newsarchive.models import ArticleSummary, DateSource, EngineFacts, StoredArticle
@@ -201,7 +205,7 @@ class Store:
                 )
             ):
                 found[id_].bands.append({"band": band, "article_id": id_})
-            for name, id_ in self._session.execute(
+            for name, id_ in self._core(
                 select(ArticleNameRow.name, ArticleNameRow.article_id).where(
                     ArticleNameRow.article_id.in_(chunk)
                 )
@@ -385,14 +389,17 @@ class Store:
         (links.link_lookups); a story's newest version is the target."""
         return self.link_targets_of([article_id]).get(article_id, {})
 
-    def link_targets_of(self, ids: Collection[int]) -> dict[int, dict[int, int | None]]:
+    def link_targets_of(
+        self, ids: Collection[int], blocks: Mapping[int, Any] | None = None
+    ) -> dict[int, dict[int, int | None]]:
         """`link_targets` of each of these articles that has related links, in a few
-        queries for all of them (export reads a batch at a time)."""
+        queries for all of them (export reads a batch at a time). `blocks`: the articles'
+        blocks column (decoded, or its JSON text) when the caller has read it already."""
         from newsarchive.links import confirms
 
         lookups: dict[int, dict[int, list[tuple[int, str]]]] = {}
         for chunk in _chunks(ids):
-            for id_, position, tier, name in self._session.execute(
+            for id_, position, tier, name in self._core(
                 select(
                     ArticleLinkRow.article_id,
                     ArticleLinkRow.position,
@@ -408,7 +415,7 @@ class Store:
         wanted = {n for links in lookups.values() for f in links.values() for _, n in f}
         named: dict[str, list[int]] = {}
         for names in _chunks(wanted):
-            for name, id_ in self._session.execute(
+            for name, id_ in self._core(
                 select(ArticleNameRow.name, ArticleNameRow.article_id).where(
                     ArticleNameRow.name.in_(names)
                 )
@@ -421,13 +428,17 @@ class Store:
                 candidates, ArticleRow.headline, ArticleRow.cluster_id
             ).items()
         }
-        blocks = self._by_id(lookups, ArticleRow.blocks)
+        if blocks is None:
+            blocks = self._by_id(lookups, ArticleRow.blocks)
         chosen: dict[int, dict[int, int | None]] = {}
         for id_, links in lookups.items():
             mine = chosen[id_] = {}
+            listed = blocks.get(id_) or []
+            if isinstance(listed, str):
+                listed = json_loads(listed)
             for position, found in links.items():
                 mine[position] = None
-                text = str((blocks.get(id_) or [])[position].get("text", "")) if blocks else ""
+                text = str(listed[position].get("text", "")) if listed else ""
                 for tier, name in found:
                     matches = [
                         i
@@ -528,15 +539,18 @@ class Store:
         """Some columns of these articles, by id."""
         found: dict[int, tuple[Any, ...]] = {}
         for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk))
-            )
+            rows = self._core(select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk)))
             found.update((row[0], tuple(row[1:])) for row in rows)
         return found
 
     def _by_id(self, ids: Collection[int], column: Any) -> dict[int, Any]:
         """One column of these articles, by id."""
         return {id_: values[0] for id_, values in self._columns_of(ids, column).items()}
+
+    def _core(self, query: Any) -> Any:
+        """Rows of a query of plain columns, through Core: the ORM's execute would add
+        its own handling to every row (a third of export's reading time)."""
+        return self._session.connection().execute(query)
 
     def _writing(self) -> Connection:
         if not self._writable:
@@ -628,20 +642,22 @@ class Store:
             query = query.where(_stale(parsed_before))
         return self._records(query)
 
-    def records_of(self, ids: Collection[int]) -> list[StoredRecord]:
-        """These articles, whole, in id order (ids not stored are left out)."""
+    def records_of(self, ids: Collection[int], *, json_text: bool = False) -> list[StoredRecord]:
+        """These articles, whole, in id order (ids not stored are left out). `json_text`
+        gives the JSON columns as the text stored, undecoded: export writes them as they are.
+        """
         found: list[StoredRecord] = []
         for chunk in _chunks(ids):
-            found += self._records(_whole().where(ArticleRow.id.in_(chunk)).order_by(ArticleRow.id))
+            query = _whole(json_text).where(ArticleRow.id.in_(chunk)).order_by(ArticleRow.id)
+            found += self._records(query)
         return found
 
     def _records(self, query: Any) -> list[StoredRecord]:
-        # Core, not the ORM's execute: these are plain rows, and its loading cost a third.
-        rows = self._session.connection().execute(query).mappings().all()
+        rows = self._core(query).mappings().all()
         sources: dict[int, list[SourcePath]] = {}
         ids = [row["id"] for row in rows]
         for start in range(0, len(ids), _IN_CHUNK):
-            found = self._session.execute(
+            found = self._core(
                 select(
                     ArticleSourceRow.article_id,
                     ArticleSourceRow.path,
@@ -894,9 +910,17 @@ class Store:
 _PAGE = " ORDER BY a.id LIMIT :limit"
 
 
-def _whole() -> Any:
-    """Articles with their raw bytes, as StoredRecord reads them."""
-    return select(*ArticleRow.__table__.columns, ArticleRawRow.data).join(
+# The articles columns stored as JSON (see records_of's json_text).
+JSON_COLUMNS = frozenset(c.name for c in ArticleRow.__table__.columns if isinstance(c.type, JSON))
+
+
+def _whole(json_text: bool = False) -> Any:
+    """Articles with their raw bytes, as StoredRecord reads them (see records_of)."""
+    columns = [
+        sql_cast(c, Text).label(c.name) if json_text and isinstance(c.type, JSON) else c
+        for c in ArticleRow.__table__.columns
+    ]
+    return select(*columns, ArticleRawRow.data).join(
         ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id
     )
 
