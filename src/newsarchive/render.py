@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -21,8 +21,6 @@ from rich.table import Table
 from rich.text import Text
 
 from newsarchive import paths
-from newsarchive.compare import BREAK, DiffRun, Fold, diff_stats
-from newsarchive.dates import month_span
 from newsarchive.models import (
     ArchiveStats,
     ArticleSummary,
@@ -35,6 +33,9 @@ from newsarchive.models import (
     Surroundings,
 )
 from newsarchive.query import normalise
+
+if TYPE_CHECKING:  # the word diff and the month chart import their modules when used
+    from newsarchive.compare import DiffRun, Fold
 
 MATCH_STYLE = "bold black on yellow"
 _WORD = re.compile(r"[^\W_]+")
@@ -427,6 +428,8 @@ def stats_view(stats: ArchiveStats) -> RenderableType:
 def _month_chart(stats: ArchiveStats) -> list[RenderableType]:
     if not stats.months:
         return [Text("No dated articles: no chart of articles per month.", style="dim")]
+    from newsarchive.dates import month_span
+
     every = month_span(stats.months[0].month, stats.months[-1].month)
     counts = {m.month: m.articles for m in stats.months}
     span = f"{every[0]} to {every[-1]}" if len(every) > 1 else every[0]
@@ -486,6 +489,8 @@ def _articles(month: MonthCount) -> str:
 
 def _runs(months: Sequence[str]) -> list[str]:
     """Consecutive months as "2021-02 to 2021-05", a lone month as itself."""
+    from newsarchive.dates import month_span
+
     runs: list[list[str]] = []
     for month in months:
         if runs and month_span(runs[-1][-1], month)[1:] == [month]:
@@ -538,6 +543,8 @@ def diff_renderable(
     a bare line break in colour would not be seen. With `marks` (no colour to show them),
     changes are also bracketed: [-deleted-] {+inserted+}. Labels are article text too.
     """
+    from newsarchive.compare import BREAK, Fold, diff_stats
+
     inserted, deleted = diff_stats(runs)
     header = Text()
     header.append(f"− {clean(old_label)}", style="red")
@@ -581,7 +588,7 @@ def diff_json(runs: Sequence[DiffRun], old: StoredArticle, new: StoredArticle) -
     paragraph", "inserted": 31, "deleted": 0, "runs": [{"op": "equal", "text": ...}, ...]}.
     Text stays raw, paragraph breaks as "\\n"; `to_json` escapes what a terminal could act
     on, as for every other command."""
-    from newsarchive.compare import change_summary
+    from newsarchive.compare import change_summary, diff_stats
 
     inserted, deleted = diff_stats(runs)
     return {

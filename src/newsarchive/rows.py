@@ -19,7 +19,6 @@ from typing import Any, TypedDict, cast
 from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
 from newsarchive.models import STORY_KINDS, Article, Block, BlockKind, DateSource, MetaLine
-from newsarchive.parser import PARSER_VERSION, parse_article
 
 
 class DateValues(TypedDict):
@@ -94,7 +93,9 @@ def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> 
     `not_after`, the day of ingest, bounds date inference (see dates.infer_date). The
     articles' fingerprints are worked out together (fingerprint.fingerprints).
     """
-    from newsarchive import fingerprint  # NumPy: for writers only, not every read command
+    # For writers only, not every read command: NumPy, and the parser's patterns.
+    from newsarchive import fingerprint
+    from newsarchive.parser import parse_article
 
     done: list[Prepared] = []
     parsed: list[tuple[int, Article, str, int]] = []  # (place in done, article, encoding, size)
@@ -141,6 +142,7 @@ def article_values(
     """The articles-table columns for a parsed article, but its hash and ingest time.
     `keys`: its band keys, if worked out already (else they are, here)."""
     from newsarchive import fingerprint  # NumPy: for writers only, not every read command
+    from newsarchive.parser import PARSER_VERSION
 
     if keys is None:
         keys = fingerprint.band_keys(fingerprint.shingles(_story_text(article)))
