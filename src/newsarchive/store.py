@@ -54,7 +54,14 @@ from newsarchive.engines import (
     json_loads,
 )
 from newsarchive.errors import ArticleNotFoundError
-from newsarchive.models import ArticleSummary, DateSource, EngineFacts, StoredArticle
+from newsarchive.models import (
+    ArticleSummary,
+    DateSource,
+    EngineFacts,
+    OtherVersion,
+    StoredArticle,
+    Surroundings,
+)
 from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
@@ -455,6 +462,27 @@ class Store:
             id_: {p: newest.get(c) if c is not None and c != -1 else None for p, c in mine.items()}
             for id_, mine in chosen.items()
         }
+
+    def surroundings(self, article: StoredArticle) -> Surroundings:
+        """The article's link targets, what links to it, and its other versions with what
+        changed, for `show`."""
+        from newsarchive.compare import change_summary
+
+        return Surroundings(
+            link_targets=self.link_targets(article.id),
+            linked_from=tuple(self.linked_from(article.id)),
+            versions=tuple(
+                OtherVersion(
+                    id=other.id,
+                    headline=other.headline,
+                    published=other.published,
+                    word_count=other.word_count,
+                    ingested_at=other.ingested_at,
+                    change=change_summary(article, other),
+                )
+                for other in self.versions_of(article.id)
+            ),
+        )
 
     def linked_from(self, article_id: int) -> list[int]:
         """The articles with a related link that leads to this article's story."""

@@ -36,7 +36,6 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 
 from newsarchive.fingerprint import DEFAULT_THRESHOLD, Hashes, jaccard, shingles
-from newsarchive.models import OtherVersion, StoredArticle, Surroundings
 from newsarchive.store import Store
 
 THRESHOLD_SETTING = "versions.threshold"
@@ -276,25 +275,3 @@ def lost_keys(
         for key in set(keys) - set(after.get(id_, ())):
             found[key] = found.get(key, 0) + 1
     return found
-
-
-def surroundings(store: Store, article: StoredArticle) -> Surroundings:
-    """The article's link targets, what links to it, and its other versions with what
-    changed, for `show`."""
-    from newsarchive.compare import change_summary
-
-    return Surroundings(
-        link_targets=store.link_targets(article.id),
-        linked_from=tuple(store.linked_from(article.id)),
-        versions=tuple(
-            OtherVersion(
-                id=other.id,
-                headline=other.headline,
-                published=other.published,
-                word_count=other.word_count,
-                ingested_at=other.ingested_at,
-                change=change_summary(article, other),
-            )
-            for other in store.versions_of(article.id)
-        ),
-    )
