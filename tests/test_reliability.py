@@ -220,6 +220,16 @@ def test_a_truncated_archive_is_one_line_and_left_untouched(
     assert db.read_bytes() == before
 
 
+def test_commands_leave_no_wal_files_behind(tmp_path: Path, run_process: Run) -> None:
+    # The process skips the collector's walk at exit (gc.freeze): the archive must still be
+    # closed, its WAL folded back in, whatever the command.
+    db = tmp_path / "a.db"
+    _tree(tmp_path / "few", 5)
+    for args in (("ingest", tmp_path / "few"), ("list",), ("show", "1"), ("search", "the")):
+        assert run_process("--db", db, *args).returncode == 0
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db", "few"], args
+
+
 def test_verify_finds_what_was_damaged(tmp_path: Path, run_process: Run) -> None:
     db = tmp_path / "a.db"
     _tree(tmp_path / "few", 30)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -85,6 +86,9 @@ class App:
         from newsarchive.migrate import reparse_advised
 
         archive = open_archive(self.location, create=create)
+        # Closed when the command ends, not left to the collector (which main() skips at
+        # exit): SQLite's last connection folds the WAL back into the archive as it closes.
+        click.get_current_context().call_on_close(archive.close)
         if reparse_advised(archive.upgraded_from):
             click.echo(
                 "Upgraded the archive: 'newsarchive reparse' finds the versions and related "
@@ -630,10 +634,8 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
         if raw:
             data = store.raw(article_id)
         else:
-            from newsarchive.versions import surroundings
-
             article = store.get(article_id)
-            around = surroundings(store, article)
+            around = store.surroundings(article)
     if raw:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -1082,13 +1084,13 @@ def copy_(app: App, destination: str) -> None:
     if where == app.location.describe():
         raise click.UsageError("DEST is the archive being copied; name another archive.")
     source = app.archive()
+    destination_archive = open_archive(target, create=True)
+    click.get_current_context().call_on_close(destination_archive.close)
     err = _console(stderr=True)
     counts = _counting(err, "articles copied", lambda r: (r.already_there + r.copied, r.total))
     try:
         with counts as on_progress:
-            report = copy_archive(
-                source, open_archive(target, create=True), on_progress=on_progress
-            )
+            report = copy_archive(source, destination_archive, on_progress=on_progress)
     except KeyboardInterrupt:
         err.print("Interrupted; run the same copy again to carry on.", soft_wrap=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -1325,8 +1327,15 @@ def _page(text: str) -> None:
 
 
 def main() -> None:
+    """The `newsarchive` command. Two things for start-up, which a read command mostly is:
+    pydantic is told not to look for plugins (a scan of every installed package's entry
+    points), and at exit the collector is not asked to walk every object made (gc.freeze:
+    tens of milliseconds; the process is ending, so nothing it would free matters)."""
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         cli(prog_name="newsarchive")
     except KeyboardInterrupt:  # before or after a command's own handling
         click.echo("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    finally:
+        gc.freeze()

@@ -15,7 +15,7 @@ WORDS_PER_MINUTE = 230
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class BlockKind(StrEnum):
