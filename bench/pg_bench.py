@@ -535,7 +535,7 @@ def bench_reading(args: argparse.Namespace) -> None:
 
     def list_ours() -> object:
         with archive.reading() as store:
-            return store.list(limit=20).articles
+            return list(store.list(limit=20).articles)
 
     def list_raw() -> object:
         return raw.execute(RAW_LIST).fetchall()
@@ -543,7 +543,7 @@ def bench_reading(args: argparse.Namespace) -> None:
     if [a.id for a in list_ours()] != [r[0] for r in list_raw()]:
         sys.exit("raw SQL for list disagrees with Store.list")
     timings = paired_medians_ms(
-        [list_ours, lambda: held.list(limit=20).articles, list_raw], args.search_runs
+        [list_ours, lambda: list(held.list(limit=20).articles), list_raw], args.search_runs
     )
     code = head + f"print(c.execute({RAW_LIST!r}).fetchall())"
     process = process_pair([*tool, "--db", url, "list", "--limit", "20"], code, [url], process_runs)

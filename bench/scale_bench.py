@@ -88,11 +88,15 @@ def main() -> int:
     import datetime as dt
 
     checks: list[tuple[str, list[str], Callable[[], object]]] = [
-        ("list --limit 20", ["list", "--limit", "20"], in_process(lambda s: s.list(limit=20))),
+        (
+            "list --limit 20",
+            ["list", "--limit", "20"],
+            in_process(lambda s: list(s.list(limit=20).articles)),
+        ),
         (
             f"list --since {since} --limit 20",
             ["list", "--since", since, "--limit", "20"],
-            in_process(lambda s: s.list(since=dt.date(2021, 1, 1), limit=20)),
+            in_process(lambda s: list(s.list(since=dt.date(2021, 1, 1), limit=20).articles)),
         ),
         (f"show {middle}", ["show", str(middle)], in_process(lambda s: s.get(middle))),
         (

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from newsarchive.archive import Archive
     from newsarchive.exchange import Exported
     from newsarchive.ingest import Ingester, IngestReport, Refusal
+    from newsarchive.models import ArticleSummary
     from newsarchive.query import Query
     from newsarchive.store import DatedBy, Store
 
@@ -35,6 +37,7 @@ EXIT_REFUSED = 3
 # --limit's ceiling: beyond what any archive holds, within what SQL's LIMIT takes.
 MAX_LIMIT = 1_000_000_000
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a Unix tool killed by it
 DEBUG_ENV_VAR = "NEWSARCHIVE_DEBUG"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -53,6 +56,9 @@ class ArchiveGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # `list | head`: the reader has what it wanted
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
@@ -62,6 +68,18 @@ class ArchiveGroup(click.Group):
                 f"unexpected {type(exc).__name__}: {exc}; run again with --traceback "
                 "for details, and please report it"
             ) from exc
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit does not fail on the closed
+    pipe again (Python's documented way: docs.python.org, "Note on SIGPIPE")."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -503,20 +521,58 @@ def list_(
     from newsarchive import render
 
     _check_span(since, until)
+    form = _form(form, as_json)
     with app.reading() as store:
         listing = store.list(
             since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
         )
-    folded = any(a.versions > 1 for a in listing.articles) and not all_versions
-    footer = render.listing_footer(len(listing.articles), listing.undated_left_out, folded)
-    form = _form(form, as_json)
-    if form == "json":
-        click.echo(render.to_json([render.summary_json(a) for a in listing.articles]))
-    elif form == "tsv":
-        click.echo(render.tsv_lines(listing.articles), nl=False)
-    elif listing.articles:
-        _print(render.article_table(listing.articles), page="tall")
+        seen = _Seen(listing.articles)
+        if form == "json":
+            items = (render.summary_json(a) for a in seen)
+            _write(render.json_array(items), closing=render.json_array_end)
+            click.echo()
+        elif form == "tsv":
+            _write(render.tsv_lines(seen))
+        else:
+            last = store.last()
+            _print_all(render.article_tables(seen, last_id=last[0] if last else 0), page="tall")
+    folded = seen.versioned and not all_versions
+    footer = render.listing_footer(seen.count, listing.undated_left_out, folded)
     _console(stderr=True).print(footer, soft_wrap=True)
+
+
+class _Seen:
+    """Articles passed on as they stream, counted, noting whether any has versions."""
+
+    def __init__(self, articles: Iterator[ArticleSummary]) -> None:
+        self._articles = articles
+        self.count = 0
+        self.versioned = False
+
+    def __iter__(self) -> Iterator[ArticleSummary]:
+        for article in self._articles:
+            self.count += 1
+            self.versioned = self.versioned or article.versions > 1
+            yield article
+
+
+def _write(chunks: Iterable[str], *, closing: Callable[[int], str] | None = None) -> None:
+    """Text to stdout as it is made, flushed every 64 chunks. Interrupted (Ctrl-C), what
+    `closing` gives for the chunks written so far is written first (the end of a JSON
+    array, so that what was written still parses)."""
+    out = sys.stdout
+    written = 0
+    try:
+        for chunk in chunks:
+            out.write(chunk)
+            written += 1
+            if written % 64 == 0:
+                out.flush()
+    except KeyboardInterrupt:
+        if closing:
+            out.write(closing(written) + "\n")
+            out.flush()
+        raise
 
 
 class QueryType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
@@ -588,7 +644,7 @@ def search(
     if form == "json":
         click.echo(render.to_json([render.summary_json(hit) for hit in results.hits]))
     elif form == "tsv":
-        click.echo(render.tsv_lines(results.hits), nl=False)
+        click.echo("".join(render.tsv_lines(results.hits)), nl=False)
     elif results.hits:
         _print(render.search_table(results.hits, query.terms), page="tall")
     err = _console(stderr=True)
@@ -976,6 +1032,8 @@ def _export_lines(
     except OSError as exc:
         if partial:
             partial.unlink(missing_ok=True)
+        elif isinstance(exc, BrokenPipeError):  # `export | head`: see ArchiveGroup
+            raise
         where = output or "standard output"
         raise click.ClickException(f"cannot write {where}: {exc.strerror}") from None
     except BaseException:
@@ -1282,32 +1340,58 @@ def _console(*, stderr: bool = False) -> Console:
 def _print(renderable: RenderableType, *, page: str = "never") -> None:
     """Print to stdout; on a terminal, through the pager as git does: `page` "always"
     (show: the reader starts at the top) or "tall" (only when taller than the screen)."""
+    _print_all([renderable], page=page)
+
+
+def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") -> None:
+    """`_print` of renderables made as they are printed (a streamed listing's tables):
+    each is out before the next is made. With "tall", they are held back only until they
+    fill the screen; then the pager is started and the rest streamed into it."""
     console = _console()
     app = click.get_current_context().find_object(App)
     # A real terminal, not FORCE_COLOR's pretence: colour is wanted, a pager maybe not.
     paging = console.is_terminal and _stdout_is_terminal()
     if page == "never" or not paging or (app is not None and not app.pager):
-        console.print(renderable)
+        for renderable in renderables:
+            console.print(renderable)
         return
-    with console.capture() as capture:
-        console.print(renderable)
-    out = capture.get()
-    if page == "tall" and out.count("\n") < console.size.height - 1:
-        sys.stdout.write(out)
-        return
-    _page(out)
+    rendered = _rendered(console, renderables)
+    held: list[str] = []
+    lines = 0
+    for text in rendered:
+        held.append(text)
+        lines += text.count("\n")
+        if page == "always" or lines >= console.size.height - 1:
+            _page(itertools.chain(held, rendered))
+            return
+    sys.stdout.write("".join(held))
 
 
-def _page(text: str) -> None:
-    """Show `text` (with its colours) through the user's pager: $NEWSARCHIVE_PAGER, else
-    $PAGER, else `less -FRX` (quit at once when it fits, keep colours, leave it on the
-    screen); "" or "cat" means none. Ctrl-C belongs to the pager while it runs."""
+def _rendered(console: Console, renderables: Iterable[RenderableType]) -> Iterator[str]:
+    for renderable in renderables:
+        with console.capture() as capture:
+            console.print(renderable)
+        yield capture.get()
+
+
+def _page(chunks: Iterable[str]) -> None:
+    """Show text (with its colours) through the user's pager as it is made: $NEWSARCHIVE_PAGER,
+    else $PAGER, else `less -FRX` (quit at once when it fits, keep colours, leave it on the
+    screen); "" or "cat" means none, and so does a pager that is not installed. Ctrl-C
+    belongs to the pager while it runs; quitting it stops the rest being made."""
+    import shlex
+    import shutil
     import signal
     import subprocess
 
     command = os.environ.get("NEWSARCHIVE_PAGER", os.environ.get("PAGER", "less -FRX"))
-    if command.strip() in ("", "cat"):
-        sys.stdout.write(text)
+    try:
+        program = shlex.split(command)[0] if command.strip() else ""
+    except ValueError:  # unbalanced quotes: the shell will say so
+        program = "sh"
+    if command.strip() in ("", "cat") or not shutil.which(program):
+        for chunk in chunks:
+            sys.stdout.write(chunk)
         return
     env = {**os.environ}
     env.setdefault("LESS", "FRX")  # as git sets it, for a bare `less` in $PAGER
@@ -1316,12 +1400,12 @@ def _page(text: str) -> None:
         pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
         assert pager.stdin is not None
         try:
-            pager.stdin.write(text.encode("utf-8"))
+            for chunk in chunks:
+                pager.stdin.write(chunk.encode("utf-8"))
             pager.stdin.close()
         except BrokenPipeError:  # the reader quit before the end
             pass
-        if pager.wait() == 127:  # the shell found no such pager: print instead
-            sys.stdout.write(text)
+        pager.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,8 @@ MATCH_STYLE = "bold black on yellow"
 _WORD = re.compile(r"[^\W_]+")
 
 READING_WIDTH = 88
+TABLE_ROWS = 50  # articles in each table of a streamed listing (see article_tables)
+WORDS_WIDTH = 9  # "9,999,999": a streamed listing cannot measure its longest count first
 
 # C0 controls but tab (newline too: every value shown is one line), DEL, C1 controls;
 # bidi overrides, isolates and marks; line and paragraph separators. Each is shown as a
@@ -98,13 +101,21 @@ def short_source(path: str | None) -> str:
     return paths.shown("/".join(parts[-2:]))
 
 
-def article_table(articles: Sequence[ArticleSummary]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("ID", justify="right", style="cyan", no_wrap=True)
-    table.add_column("Date", no_wrap=True)
+def article_table(
+    articles: Iterable[ArticleSummary], *, id_width: int | None = None, header: bool = True
+) -> Table:
+    """Articles as a table. `id_width` fixes every column's width but the headline's (which
+    takes the rest), so that tables printed one after another line up as one: `list`
+    streams a long listing so, a page of rows at a time, with the header on the first."""
+    fixed = id_width is not None
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, show_header=header)
+    table.add_column("ID", justify="right", style="cyan", no_wrap=True, width=id_width)
+    table.add_column("Date", no_wrap=True, width=10 if fixed else None)
     table.add_column("Headline", ratio=1, min_width=20)
-    table.add_column("Source", style="dim", overflow="fold", max_width=24)
-    table.add_column("Words", justify="right", no_wrap=True)
+    table.add_column(
+        "Source", style="dim", overflow="fold", max_width=24, width=24 if fixed else None
+    )
+    table.add_column("Words", justify="right", no_wrap=True, width=WORDS_WIDTH if fixed else None)
     for article in articles:
         table.add_row(
             Text(str(article.id)),
@@ -114,6 +125,24 @@ def article_table(articles: Sequence[ArticleSummary]) -> Table:
             Text(f"{article.word_count:,}"),
         )
     return table
+
+
+def article_tables(
+    articles: Iterable[ArticleSummary], *, last_id: int, rows: int = TABLE_ROWS
+) -> Iterator[Table]:
+    """A listing as tables of `rows` articles each that line up as one (see
+    article_table), made as the articles come: the first shows before the last is read.
+    A listing that fits in one is one table with its columns fitted to what they hold."""
+    id_width = max(2, len(str(last_id)))
+    batch: list[ArticleSummary] = []
+    first = True
+    for article in articles:
+        batch.append(article)
+        if len(batch) == rows:
+            yield article_table(batch, id_width=id_width, header=first)
+            batch, first = [], False
+    if batch:
+        yield article_table(batch, id_width=id_width if not first else None, header=first)
 
 
 def _headline(article: ArticleSummary, headline: Text) -> Text:
@@ -129,22 +158,14 @@ def _date(article: ArticleSummary) -> Text:
     return Text("undated", style="dim")
 
 
-def tsv_lines(articles: Sequence[ArticleSummary]) -> str:
+def tsv_lines(articles: Iterable[ArticleSummary]) -> Iterator[str]:
     """One line per article for pipes: id, date, headline and first source path,
     tab-separated, no padding or wrapping; tabs and control characters inside a field are
     shown as visible stand-ins (as everywhere), so each line is one article."""
-    return "".join(
-        "\t".join(
-            (
-                str(a.id),
-                a.published.isoformat() if a.published else "",
-                _field(a.headline),
-                paths.shown(a.source or ""),
-            )
-        )
-        + "\n"
-        for a in articles
-    )
+    for a in articles:
+        published = a.published.isoformat() if a.published else ""
+        source = paths.shown(a.source or "")
+        yield f"{a.id}\t{published}\t{_field(a.headline)}\t{source}\n"
 
 
 def _field(value: str) -> str:
@@ -640,6 +661,24 @@ def _beside(data: dict[str, Any], key: str, value: Any, exact: Any) -> dict[str,
         if name == key:
             out[f"{key}_bytes"] = exact
     return out
+
+
+def json_array(items: Iterable[Any]) -> Iterator[str]:
+    """`to_json` of a list, made an item at a time (the same text, joined): a long
+    listing's first items are out before the rest are read, and memory stays flat. The
+    opening bracket comes first, then an item a chunk, then the closing bracket; a reader
+    cut short closes what it wrote with json_array_end."""
+    yield "["
+    written = 0
+    for item in items:
+        yield ("\n" if not written else ",\n") + textwrap.indent(to_json(item), "  ")
+        written += 1
+    yield json_array_end(written + 1)
+
+
+def json_array_end(chunks: int) -> str:
+    """What closes the first `chunks` chunks of a json_array as valid JSON."""
+    return "[]" if chunks == 0 else "]" if chunks == 1 else "\n]"
 
 
 def to_json(data: Any) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy import cast as sql_cast
@@ -77,12 +78,17 @@ __all__ = ["DatedBy", "Listing", "NewArticle", "SearchResults", "Store", "Stored
 
 # SQLite allows 32766 bound parameters per statement; stay well below for IN (...) lists.
 _IN_CHUNK = 900
+LIST_PAGE = 500  # rows `list` reads at a time
+LIST_FIRST_PAGE = 50  # and first: a screenful, quickly
 _Key = TypeVar("_Key", int, str)
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    articles: list[ArticleSummary]
+    """What `list` shows. `articles` streams from the archive (a page of rows at a time):
+    read it inside the transaction that made it, once."""
+
+    articles: Iterator[ArticleSummary]
     # Undated articles a date filter left out; 0 when no filter was given.
     undated_left_out: int
 
@@ -901,23 +907,19 @@ class Store:
         a = aliased(ArticleRow, name="a")
         conditions = filters.sql("a") + filters.newest_version("1 = 1")
         bound = {"since": since, "until": until}
-        query = (
-            select(
-                a.id,
-                a.headline,
-                a.published,
-                a.date_source,
-                _first_source(a, ArticleSourceRow.path, "source"),
-                _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
-                a.word_count,
-                literal_column(VERSIONS).label("versions"),
+        query = select(
+            a.id,
+            a.headline,
+            a.published,
+            a.date_source,
+            _first_source(a, ArticleSourceRow.path, "source"),
+            _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
+            a.word_count,
+            literal_column(VERSIONS).label("versions"),
+        ).where(
+            text("1 = 1" + conditions).bindparams(
+                *(bindparam(k, v, type_=Date) for k, v in bound.items() if v)
             )
-            .where(
-                text("1 = 1" + conditions).bindparams(
-                    *(bindparam(k, v, type_=Date) for k, v in bound.items() if v)
-                )
-            )
-            .order_by(a.published.desc().nulls_last(), a.id.desc())
         )
         undated_left_out = 0
         if filters.by_date:
@@ -929,10 +931,36 @@ class Store:
                 )
                 or 0
             )
-        if limit is not None:
-            query = query.limit(limit)
-        articles = [_summary(row) for row in self._session.execute(query)]
-        return Listing(articles, undated_left_out)
+        return Listing(self._listed(query, a, limit), undated_left_out)
+
+    def _listed(self, query: Any, a: Any, limit: int | None) -> Iterator[ArticleSummary]:
+        """The rows of a `list` query in its order, a page at a time: the first come at
+        once and memory stays flat at any size, on either engine (a server-side cursor
+        would need a transaction that PostgreSQL reads do not hold). Each page carries on
+        from the last row of the one before along the published-and-id index (dated
+        articles newest first, then undated ones newest ingested first), so no page sorts
+        or skips what came before."""
+        left = limit
+        for undated in (False, True):
+            part = query.where(a.published.is_(None) if undated else a.published.is_not(None))
+            part = part.order_by(a.published.desc(), a.id.desc())
+            after: Any = None
+            while left is None or left > 0:
+                size = LIST_PAGE if after is not None else LIST_FIRST_PAGE
+                size = size if left is None else min(size, left)
+                page = part if after is None else part.where(after)
+                rows = self._core(page.limit(size)).all()
+                yield from (_summary(row) for row in rows)
+                if left is not None:
+                    left -= len(rows)
+                if len(rows) < size:
+                    break
+                last = rows[-1]
+                after = (
+                    a.id < last.id
+                    if undated
+                    else tuple_(a.published, a.id) < tuple_(last.published, last.id)
+                )
 
 
 _PAGE = " ORDER BY a.id LIMIT :limit"
