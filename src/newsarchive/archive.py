@@ -53,6 +53,12 @@ class Archive:
     def writing(self) -> Iterator[Store]:
         """A write transaction; it holds the archive's write lock from its start, so
         writers take turns (their transactions are short)."""
+        if self.backend.read_only:
+            raise StorageError(
+                Trouble.READ_ONLY,
+                f"you may not write {self.where} or its folder, so it was opened read-only; "
+                "it can be listed, shown, searched and verified, not changed",
+            )
         with self._classified(), Session(self._writer) as session, session.begin():
             yield Store(session, self.backend, writable=True)
 

@@ -1205,6 +1205,8 @@ def verify(app: App) -> None:
             f"{'them' if many else 'it'}.",
             soft_wrap=True,
         )
+    for what in report.not_run:
+        err.print(f"not checked: {what}; you may not write the archive.", soft_wrap=True)
     from newsarchive.render import counted
 
     summary = f"Checked {counted(report.articles, 'article')}: "

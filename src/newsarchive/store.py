@@ -649,6 +649,10 @@ class Store:
             connection, self.count()
         )
 
+    def checks_not_run(self) -> list[str]:
+        """The checks integrity_problems could not run on the archive as opened."""
+        return self._engine.checks_not_run()
+
     def missing_parts(self) -> list[tuple[int, str]]:
         """Articles without their raw bytes or without any source path."""
         no_raw = select(ArticleRow.id).where(

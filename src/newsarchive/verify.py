@@ -49,6 +49,8 @@ class VerifyReport:
     # Articles stored before versions were grouped ('newsarchive reparse' fingerprints them).
     unfingerprinted: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Checks that could not run on the archive as opened (read-only to the user).
+    not_run: list[str] = field(default_factory=list)
 
 
 def verify(
@@ -67,6 +69,7 @@ def verify(
     with archive.reading() as store:
         for what in store.integrity_problems():
             found(Problem(None, what))
+        report.not_run = store.checks_not_run()
         for article_id, what in store.missing_parts():
             found(Problem(article_id, what))
     for problem in _check_articles(archive, report, on_progress):

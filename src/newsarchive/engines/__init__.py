@@ -151,6 +151,8 @@ class Engine(Protocol):
     """One database engine's side of the archive."""
 
     name: str
+    # Opened read-only: the user may not write the archive (SQLite: its file or folder).
+    read_only: bool
 
     @property
     def index(self) -> SearchIndex:
@@ -200,6 +202,10 @@ class Engine(Protocol):
 
     def integrity_problems(self, connection: Connection) -> list[str]:
         """What the engine's own checks say is wrong with the database."""
+
+    def checks_not_run(self) -> list[str]:
+        """The checks of integrity_problems and index.problems that could not run on the
+        archive as it was opened (read-only: a check that writes), each as a phrase."""
 
     def size_on_disk(self, connection: Connection) -> int:
         """Bytes the archive takes on disk (SQLite: its file and write-ahead log;

@@ -65,8 +65,10 @@ class SQLite:
 
     def __init__(self) -> None:
         self.index = FTS5Index()
+        self.read_only = False
 
     def connect(self, url: URL) -> SAEngine:
+        url = self._readable(url)
         engine = create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, json_deserializer=json_loads
         )
@@ -76,6 +78,28 @@ class SQLite:
 
     def for_reading(self, engine: SAEngine) -> SAEngine:
         return engine  # a read's BEGIN DEFERRED costs nothing (see _on_begin)
+
+    def _readable(self, url: URL) -> URL:
+        """The URL itself, or, for an archive file the user may not write (or whose folder
+        they may not write: WAL needs its -shm file there), one that opens it read-only.
+        Then with no -wal file beside it (no writer is at work, and the last one folded
+        its log back in) it is opened immutable: SQLite takes no locks and makes no files,
+        so a reader leaves nothing behind, even on read-only media. With a -wal file, it
+        is read through the writer's log and shared memory (mode=ro)."""
+        from urllib.parse import quote
+
+        name = url.database or ""
+        if name in ("", ":memory:") or name.startswith("file:") or not os.path.isfile(name):
+            return url
+        folder = os.path.dirname(os.path.abspath(name))
+        if os.access(name, os.W_OK) and os.access(folder, os.W_OK):
+            return url
+        self.read_only = self.index.read_only = True
+        immutable = "" if os.path.exists(name + "-wal") else "&immutable=1"
+        return url.set(
+            database=f"file:{quote(os.path.abspath(name))}?mode=ro{immutable}",
+            query={**url.query, "uri": "true"},
+        )
 
     def prepare_for_writing(self, engine: SAEngine) -> None:
         """Put the archive in WAL mode (it stays so): readers never block the writer.
@@ -160,6 +184,11 @@ class SQLite:
     def interrupt(self, driver_connection: Any) -> None:
         driver_connection.interrupt()  # sqlite3: safe from any thread
 
+    def checks_not_run(self) -> list[str]:
+        if not self.read_only:
+            return []
+        return ["the search index's own consistency (FTS5's check writes to the archive)"]
+
     def integrity_problems(self, connection: Connection) -> list[str]:
         execute = connection.exec_driver_sql
         problems = [
@@ -226,6 +255,8 @@ class FTS5Index:
     """The FTS5 table `article_search` (migrations 0002 and 0003): an external-content index
     over the articles table, kept in step by triggers, ranked by bm25 with weights
     headline 10, dek 5, body 1, byline and URL 0.5."""
+
+    read_only = False  # set by SQLite.connect for an archive opened read-only
 
     def index_new(self, connection: Connection, *, after: int) -> None:
         execute = connection.exec_driver_sql
@@ -309,9 +340,10 @@ class FTS5Index:
         execute = connection.exec_driver_sql
         problems = []
         try:
-            execute(
-                "INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)"
-            )
+            if not self.read_only:  # FTS5's check is a command written into the table
+                execute(
+                    "INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)"
+                )
         except DatabaseError as exc:
             problems.append(f"the search index does not match the articles: {exc.orig}")
         indexed = execute("SELECT count(*) FROM article_search_docsize").scalar_one()
