@@ -156,6 +156,23 @@ def test_csv_reads_back_with_pythons_csv_one_row_per_article(
     assert by_name["v1.txt"]["versions_of"] == ""
 
 
+def test_csv_reads_back_with_pandas_as_with_pythons_csv(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    import pandas
+
+    source = _sources(tmp_path)
+    awkward = 'Commas, "quotes" and ; semicolons\n\nA line, with "more".\n\nCafé — 北京 =1+1\n'
+    (source / "awkward.txt").write_text(awkward, encoding="utf-8")
+    _ok(run("ingest", source))
+    out = _ok(run("export", "--format", "csv"))
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8"), newline="")))
+    frame = pandas.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == list(rows[0])
+    assert frame.to_dict("records") == rows
+    assert "Commas, \"quotes\" and ; semicolons" in set(frame["headline"])
+
+
 def test_markdown_is_a_folder_of_files_with_yaml_front_matter(
     run: Run, archive_url: str, tmp_path: Path
 ) -> None:
