@@ -297,10 +297,13 @@ class FTS5Index:
             params["floor"] = floor[0]
         else:
             total = driver.execute(f"SELECT count(*) {matches}", params).fetchone()[0]
-        # One row per story: the newest version the query and filters keep (the IN list is
-        # made once per query, and looked in only for articles that have versions).
+        # One row per story: the newest version the query and filters keep. Whether a newer
+        # version matches is asked of the index for that one row id (a seek in each
+        # segment), only for articles that have versions: an IN list of every match cost
+        # 4x the whole ranking for a common word (24 -> 106 ms at 30,000 articles).
         newest = filters.newest_version(
-            "b.id IN (SELECT rowid FROM article_search WHERE article_search MATCH :q)"
+            "EXISTS (SELECT 1 FROM article_search m WHERE m.article_search MATCH :q "
+            "AND m.rowid = b.id)"
         )
         rows = driver.execute(
             f"SELECT {_HIT_COLUMNS} {matches}{newest} ORDER BY s.rank LIMIT :limit", params
