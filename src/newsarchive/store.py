@@ -581,10 +581,10 @@ class Store:
         """One column of these articles, by id."""
         return {id_: values[0] for id_, values in self._columns_of(ids, column).items()}
 
-    def _core(self, query: Any) -> Any:
-        """Rows of a query of plain columns, through Core: the ORM's execute would add
-        its own handling to every row (a third of export's reading time)."""
-        return self._session.connection().execute(query)
+    def _core(self, query: Any) -> Sequence[Any]:
+        """Rows of a query of plain columns, through Core (the ORM's execute would add its
+        own handling to every row: a third of export's reading time), fetched at once."""
+        return self._session.connection().execute(query).all()
 
     def _writing(self) -> Connection:
         if not self._writable:
@@ -691,9 +691,9 @@ class Store:
         return found
 
     def _records(self, query: Any) -> list[StoredRecord]:
-        rows = self._core(query).mappings().all()
+        rows = self._core(query)
         sources: dict[int, list[SourcePath]] = {}
-        ids = [row["id"] for row in rows]
+        ids = [row.id for row in rows]
         for start in range(0, len(ids), _IN_CHUNK):
             found = self._core(
                 select(
@@ -708,7 +708,7 @@ class Store:
             for article_id, path, exact, first_seen in found:
                 source = SourcePath(paths.from_columns(path, exact), _as_utc(first_seen))
                 sources.setdefault(article_id, []).append(source)
-        return [_record(row, tuple(sources.get(row["id"], ()))) for row in rows]
+        return [_record(row._asdict(), tuple(sources.get(row.id, ()))) for row in rows]
 
     def selected_ids(
         self,
@@ -953,7 +953,7 @@ class Store:
                 size = LIST_PAGE if after is not None else LIST_FIRST_PAGE
                 size = size if left is None else min(size, left)
                 page = part if after is None else part.where(after)
-                rows = self._core(page.limit(size)).all()
+                rows = self._core(page.limit(size))
                 yield from (_summary(row) for row in rows)
                 if left is not None:
                     left -= len(rows)
@@ -970,8 +970,14 @@ class Store:
 _PAGE = " ORDER BY a.id LIMIT :limit"
 
 
-# The articles columns stored as JSON (see records_of's json_text).
+# The articles columns stored as JSON (see records_of's json_text), as bytes, as dates.
 JSON_COLUMNS = frozenset(c.name for c in ArticleRow.__table__.columns if isinstance(c.type, JSON))
+BINARY_COLUMNS = frozenset(
+    c.name for c in ArticleRow.__table__.columns if c.type.python_type is bytes
+)
+DATE_TYPED = frozenset(
+    c.name for c in ArticleRow.__table__.columns if c.type.python_type in (dt.date, dt.datetime)
+)
 
 
 def _whole(json_text: bool = False) -> Any:
@@ -1019,8 +1025,7 @@ def _source_row(article_id: int, path: str, first_seen: dt.datetime) -> dict[str
     }
 
 
-def _record(row: Any, sources: tuple[SourcePath, ...]) -> StoredRecord:
-    columns = dict(row)
+def _record(columns: dict[str, Any], sources: tuple[SourcePath, ...]) -> StoredRecord:
     return StoredRecord(
         id=columns.pop("id"),
         sha256=columns.pop("sha256"),
