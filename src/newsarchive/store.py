@@ -7,6 +7,7 @@ throughout; bulk writes, search and integrity checks are the engine's (engines/)
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,10 +23,12 @@ from sqlalchemy import (
     extract,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
     text,
+    tuple_,
     update,
 )
 from sqlalchemy.orm import Session, aliased
@@ -890,6 +893,49 @@ class Store:
         articles = [_summary(row) for row in self._session.execute(query)]
         return Listing(articles, undated_left_out)
 
+    def page(
+        self,
+        *,
+        after: tuple[dt.date | None, int] | None = None,
+        limit: int,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> builtins.list[ArticleSummary]:  # `list` in here is Store.list
+        """The next `limit` rows of `list` (newest first, undated last; one row per story)
+        after the row whose (published, id) is `after`, or the first `limit`: a page for a
+        reader scrolling through the archive (browse). Keyset paging, so the thousandth
+        page costs what the first does; `list` itself reads its rows in one go.
+
+        Two index walks: the dated rows through (published, id) compared as a row value,
+        then, when those run out, the undated ones by id (a comparison with a NULL is never
+        true, so one condition cannot cover both)."""
+        a = aliased(ArticleRow, name="a")  # the engines' SQL (Filters) names it `a`
+        filters = Filters(since, until)
+        rows: builtins.list[ArticleSummary] = []
+        if after is None or after[0] is not None:
+            dated = _listed(a).where(a.published.is_not(None))
+            if after is not None:
+                key = tuple_(literal(after[0], Date), literal(after[1]))
+                dated = dated.where(tuple_(a.published, a.id) < key)
+            rows += self._page(a, dated, filters, limit)
+        if len(rows) < limit and not filters.by_date:
+            undated = _listed(a).where(a.published.is_(None))
+            if after is not None and after[0] is None:
+                undated = undated.where(a.id < after[1])
+            rows += self._page(a, undated, filters, limit - len(rows))
+        return rows
+
+    def _page(
+        self, a: Any, query: Any, filters: Filters, limit: int
+    ) -> builtins.list[ArticleSummary]:
+        bound = {"since": filters.since, "until": filters.until}
+        conditions = text("1 = 1" + filters.sql("a") + filters.newest_version("1 = 1"))
+        query = query.where(
+            conditions.bindparams(*(bindparam(k, v, type_=Date) for k, v in bound.items() if v))
+        )
+        query = query.order_by(a.published.desc().nulls_last(), a.id.desc()).limit(limit)
+        return [_summary(row) for row in self._session.execute(query)]
+
 
 _PAGE = " ORDER BY a.id LIMIT :limit"
 
@@ -910,6 +956,20 @@ def _chunks(values: Collection[_Key]) -> Iterator[list[_Key]]:
     ordered = sorted(values)
     for start in range(0, len(ordered), _IN_CHUNK):
         yield ordered[start : start + _IN_CHUNK]
+
+
+def _listed(a: Any) -> Any:
+    """The columns of a `list` row, over the articles table aliased as `a`."""
+    return select(
+        a.id,
+        a.headline,
+        a.published,
+        a.date_source,
+        _first_source(a, ArticleSourceRow.path, "source"),
+        _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
+        a.word_count,
+        literal_column(VERSIONS).label("versions"),
+    )
 
 
 def _first_source(article: Any, column: Any, label: str) -> Any:
