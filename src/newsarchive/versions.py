@@ -278,14 +278,15 @@ def lost_keys(
     return found
 
 
-def surroundings(store: Store, article: StoredArticle) -> Surroundings:
+def surroundings(store: Store, article: StoredArticle, *, linked_from: bool = True) -> Surroundings:
     """The article's link targets, what links to it, and its other versions with what
-    changed, for `show`."""
+    changed, for `show`. Without `linked_from`, what links to it is left out (browse
+    looks that slower part up after showing the article)."""
     from newsarchive.compare import change_summary
 
     return Surroundings(
         link_targets=store.link_targets(article.id),
-        linked_from=tuple(store.linked_from(article.id)),
+        linked_from=tuple(store.linked_from(article.id)) if linked_from else (),
         versions=tuple(
             OtherVersion(
                 id=other.id,

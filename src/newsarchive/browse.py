@@ -1,0 +1,677 @@
+"""`newsarchive browse`: a full-screen reader (Textual) over an open archive.
+
+A list of articles on one side, newest first and read a page at a time as the reader
+scrolls (Store.page, never the whole archive); the highlighted article on the other, as
+`show` renders it (render.article_view). `/` searches as you type, `f` filters by date,
+related links and versions open in place with a history. Article text is data: it reaches
+Textual only as rich `Text` built by render (clean, safe_text, marked), never as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import events, on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from newsarchive import render
+from newsarchive.dates import PERIOD_FORMS, parse_period
+from newsarchive.errors import NewsArchiveError
+from newsarchive.models import ArticleSummary, SearchHit, StoredArticle, Surroundings
+from newsarchive.query import Query, QueryError, parse_query
+from newsarchive.versions import surroundings
+
+if TYPE_CHECKING:
+    from newsarchive.archive import Archive
+    from newsarchive.store import Store
+
+# Rows read at a time, and how close to the last loaded row the cursor (or the view) comes
+# before the next page is read: a page is ~10 ms, far below a keypress.
+PAGE = 200
+LOOKAHEAD = 50
+# Search results: the best this many, ranked as `search` ranks them.
+SEARCH_LIMIT = 200
+# Typing pauses this long before a search runs.
+DEBOUNCE_SECONDS = 0.25
+# Wider than this, the list and the article side by side; narrower, one above the other.
+SIDE_BY_SIDE = 110
+DATE_WIDTH = 10
+WORDS_WIDTH = 7
+VERSIONS_WIDTH = 4
+
+_T = TypeVar("_T")
+
+
+def theme_for(choice: str, colorfgbg: str | None = None) -> str:
+    """The Textual theme for --theme: "terminal" keeps the terminal's own colours and
+    background (light or dark as COLORFGBG says, when the terminal sets it), "dark" and
+    "light" are Textual's."""
+    if choice == "dark":
+        return "textual-dark"
+    if choice == "light":
+        return "textual-light"
+    background = (colorfgbg or "").rpartition(";")[2]
+    light = background.isdigit() and int(background) in (7, 15)
+    return "ansi-light" if light else "ansi-dark"
+
+
+def row_text(article: ArticleSummary, width: int, terms: Sequence[str] = ()) -> Text:
+    """One line of the list: date, words, versions, headline (cut to fit)."""
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    if article.published:
+        line.append(article.published.isoformat())
+    else:
+        line.append(f"{'undated':<{DATE_WIDTH}}", style="dim")
+    line.append(f"{article.word_count:>{WORDS_WIDTH},} ", style="dim")
+    versions = f"×{article.versions}" if article.versions > 1 else ""
+    line.append(f"{versions:<{VERSIONS_WIDTH}}", style="magenta")
+    line.append_text(render.marked(article.headline, terms))
+    line.truncate(width, overflow="ellipsis", pad=True)
+    return line
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """The articles, one line each, a cursor on one; drawn line by line (Textual's line
+    API), so a long list costs only what is on the screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last loaded", show=False),
+        Binding("enter", "choose", "Read", show=False),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-list--cursor"}
+    DEFAULT_CSS = """
+    ArticleList { overflow-x: hidden; }
+    ArticleList > .article-list--cursor {
+        color: $block-cursor-blurred-foreground;
+        background: $block-cursor-blurred-background;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    ArticleList:focus > .article-list--cursor {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, article: ArticleSummary) -> None:
+            super().__init__()
+            self.article = article
+
+    class Chosen(Message):
+        """Enter, or a click on the row under the cursor."""
+
+    class NearEnd(Message):
+        """The cursor or the view came near the last loaded row."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[ArticleSummary] = []
+        self.terms: Sequence[str] = ()
+        self.complete = True  # every row there is has been loaded
+        self._lines: dict[tuple[int, int, bool], Strip] = {}
+
+    def show(self, rows: list[ArticleSummary], *, complete: bool, terms: Sequence[str]) -> None:
+        self.rows = list(rows)
+        self.terms = terms
+        self.complete = complete
+        self._lines.clear()
+        self.virtual_size = Size(0, len(self.rows))
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.set_reactive(ArticleList.cursor, 0)
+        self.refresh()
+        self._moved()
+
+    def extend(self, rows: list[ArticleSummary], *, complete: bool) -> None:
+        self.rows += rows
+        self.complete = complete
+        self.virtual_size = Size(0, len(self.rows))
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old - self.scroll_offset.y)
+        self._moved()
+
+    def _moved(self) -> None:
+        if not self.rows:
+            return
+        self.refresh_line(self.cursor - self.scroll_offset.y)
+        # Keep the cursor's row in view.
+        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True)
+        self.post_message(self.Highlighted(self.rows[self.cursor]))
+        self._check_end(self.cursor)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._check_end(int(new) + self.size.height)
+
+    def _check_end(self, row: int) -> None:
+        if not self.complete and row >= len(self.rows) - LOOKAHEAD:
+            self.post_message(self.NearEnd())
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._lines.clear()
+        self.virtual_size = Size(0, len(self.rows))
+
+    def render_line(self, y: int) -> Strip:
+        index = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        if index >= len(self.rows) or width <= 0:
+            return Strip.blank(width, self.rich_style)
+        selected = index == self.cursor
+        key = (index, width, selected)
+        if (strip := self._lines.get(key)) is None:
+            text = row_text(self.rows[index], width, self.terms)
+            style = self.rich_style
+            if selected:
+                style += self.get_component_rich_style("article-list--cursor")
+            segments = list(text.render(self.app.console))
+            strip = Strip(segments).apply_style(style).adjust_cell_length(width, style)
+            if len(self._lines) > 4 * max(1, self.size.height):
+                self._lines.clear()
+            self._lines[key] = strip
+        return strip
+
+    def action_move(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, step: int) -> None:
+        self.cursor += step * max(1, self.size.height - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def action_choose(self) -> None:
+        if self.rows:
+            self.post_message(self.Chosen())
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + self.scroll_offset.y
+        if index < len(self.rows):
+            if index == self.cursor:
+                self.post_message(self.Chosen())
+            self.cursor = index
+
+    @property
+    def current(self) -> ArticleSummary | None:
+        return self.rows[self.cursor] if self.rows else None
+
+
+@dataclass(frozen=True)
+class DateFilter:
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.since:
+            parts.append(f"since {self.since}")
+        if self.until:
+            parts.append(f"until {self.until}")
+        return ", ".join(parts)
+
+
+def parse_dates(since: str, until: str, today: dt.date) -> DateFilter:
+    """The prompt's two fields as `list --since/--until` reads them (a period's first day
+    for since, its last for until); ValueError says what is wrong."""
+    first = last = None
+    if since.strip():
+        try:
+            first = parse_period(since.strip(), today=today)[0]
+        except ValueError as exc:
+            raise ValueError(f"since: {exc}; use {PERIOD_FORMS}") from None
+    if until.strip():
+        try:
+            last = parse_period(until.strip(), today=today)[1]
+        except ValueError as exc:
+            raise ValueError(f"until: {exc}; use {PERIOD_FORMS}") from None
+    if first and last and first > last:
+        raise ValueError(f"since {first} is after until {last}; swap them")
+    return DateFilter(first, last)
+
+
+class DatePrompt(ModalScreen[DateFilter | None]):
+    """A small prompt for the date filters; Enter applies, Esc leaves them as they were."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    DatePrompt { align: center middle; }
+    DatePrompt > Vertical {
+        width: 60; max-width: 100%; height: auto; padding: 0 1;
+        border: round $primary; background: $surface;
+    }
+    DatePrompt Input { width: 1fr; }
+    DatePrompt #date-error { color: $error; height: auto; }
+    """
+
+    def __init__(self, current: DateFilter) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Dates"
+            yield Static(Text(f"{PERIOD_FORMS}; empty: no limit", style="dim"))
+            yield Input(
+                str(self.current.since or ""), placeholder="since (e.g. 2022-01)", id="since"
+            )
+            yield Input(
+                str(self.current.until or ""), placeholder="until (e.g. 2022-03)", id="until"
+            )
+            yield Static(id="date-error")
+
+    @on(Input.Submitted)
+    def apply(self) -> None:
+        since = self.query_one("#since", Input).value
+        until = self.query_one("#until", Input).value
+        try:
+            chosen = parse_dates(since, until, dt.date.today())
+        except ValueError as exc:
+            self.query_one("#date-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Browser(App[None]):
+    """The reader. `archive` is open; the CLI opened it (and said so if it could not)."""
+
+    TITLE = "newsarchive"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("slash", "search", "Search"),
+        Binding("f", "dates", "Dates"),
+        Binding("escape", "escape", "Back", show=False),
+        Binding("backspace", "history_back", "Back"),
+        Binding("r", "raw", "Raw"),
+        Binding("c", "copy_id", "Copy id"),
+        Binding("C", "copy_path", "Copy path", show=False),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+    CSS = """
+    #main { layout: horizontal; height: 1fr; }
+    #side { width: 45%; min-width: 30; border-right: vkey $foreground 30%; }
+    .narrow #main { layout: vertical; }
+    .narrow #side { width: 1fr; height: 40%; border-right: none;
+                    border-bottom: hkey $foreground 30%; }
+    #search { display: none; border: none; height: 1; padding: 0 1; }
+    #search.open { display: block; }
+    ArticleList { height: 1fr; }
+    #reader { height: 1fr; padding: 0 1; }
+    #links { height: auto; max-height: 8; border: none; border-top: hkey $foreground 30%;
+             display: none; }
+    #links.some { display: block; }
+    #status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        archive: Archive,
+        *,
+        query: Query | None = None,
+        dates: DateFilter | None = None,
+        theme: str = "terminal",
+    ) -> None:
+        super().__init__()
+        self.archive = archive
+        self.query_: Query | None = query
+        self.dates = dates or DateFilter()
+        self.article: StoredArticle | None = None
+        self.around = Surroundings()
+        self.history: list[int] = []
+        self.raw = False
+        self._debounce: Timer | None = None
+        self._listed = ""  # what the status line says of the list
+        self._theme_choice = theme
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="side"):
+                yield Input(placeholder='search: words, "a phrase", OR, NOT, prefix*', id="search")
+                yield ArticleList(id="articles")
+            with Vertical(id="pane"):
+                with VerticalScroll(id="reader"):
+                    yield Static(id="article")
+                yield OptionList(id="links")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.theme = theme_for(self._theme_choice, os.environ.get("COLORFGBG"))
+        self.query_one("#reader").can_focus = True
+        self._layout(self.size.width)
+        if self.query_ is not None:
+            search = self.query_one("#search", Input)
+            search.value = self.query_.text
+            search.add_class("open")
+            self._search_now()
+        else:
+            self._list_first()
+        self.query_one(ArticleList).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.screen.set_class(width < SIDE_BY_SIDE, "narrow")
+
+    # -- reading the archive ----------------------------------------------------------
+
+    def _read(self, action: Callable[[Store], _T]) -> _T | None:
+        """One short read transaction; an archive error is shown, not raised."""
+        try:
+            with self.archive.reading() as store:
+                return action(store)
+        except NewsArchiveError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return None
+
+    def _list_first(self) -> None:
+        rows = self._read(
+            lambda s: s.page(limit=PAGE, since=self.dates.since, until=self.dates.until)
+        )
+        rows = rows or []
+        self._listed = "newest first"
+        self.query_one(ArticleList).show(rows, complete=len(rows) < PAGE, terms=())
+        if not rows:
+            self._show_nothing()
+        self._status()
+
+    @on(ArticleList.NearEnd)
+    def _list_more(self) -> None:
+        articles = self.query_one(ArticleList)
+        if articles.complete or self.query_ is not None or not articles.rows:
+            return
+        last = articles.rows[-1]
+        rows = self._read(
+            lambda s: s.page(
+                after=(last.published, last.id),
+                limit=PAGE,
+                since=self.dates.since,
+                until=self.dates.until,
+            )
+        )
+        articles.extend(rows or [], complete=rows is None or len(rows) < PAGE)
+        self._status()
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, message: ArticleList.Highlighted) -> None:
+        self.history.clear()
+        self._open(message.article.id)
+
+    @on(ArticleList.Chosen)
+    def _chosen(self) -> None:
+        links = self.query_one("#links", OptionList)
+        (links if links.has_class("some") else self.query_one("#reader")).focus()
+
+    def _open(self, article_id: int) -> None:
+        """Show an article: at once with its links and versions; what links to it (a
+        slower look-up) follows from a worker, and redraws only when there is some."""
+
+        def load(store: Store) -> tuple[StoredArticle, Surroundings]:
+            article = store.get(article_id)
+            return article, surroundings(store, article, linked_from=False)
+
+        found = self._read(load)
+        if found is None:
+            return
+        self.article, self.around = found
+        self.raw = False
+        self._draw_article()
+        self._draw_links({})
+        self._status()
+        self._linking(article_id)
+
+    @work(thread=True, exclusive=True, group="linking")
+    def _linking(self, article_id: int) -> None:
+        try:
+            with self.archive.reading() as store:
+                sources = tuple(store.linked_from(article_id))
+                headlines = store.headlines_of(sources) if sources else {}
+        except NewsArchiveError:
+            return  # the article is shown; what links to it is a nicety
+        if sources and not get_current_worker().is_cancelled:
+            self.call_from_thread(self._linked, article_id, sources, headlines)
+
+    def _linked(self, article_id: int, sources: tuple[int, ...], headlines: dict[int, str]) -> None:
+        if self.article is None or self.article.id != article_id:
+            return
+        self.around = self.around.model_copy(update={"linked_from": sources})
+        if not self.raw:
+            self._draw_article(keep_place=True)
+        self._draw_links(headlines)
+
+    def _draw_article(self, *, keep_place: bool = False) -> None:
+        assert self.article is not None
+        view: RenderableType
+        if self.raw:
+            data = self._read(lambda s: s.raw(self.article.id if self.article else 0))
+            view = raw_text(data or b"", self.article.encoding)
+        else:
+            terms = self.query_.terms if self.query_ else ()
+            view = render.article_view(self.article, terms, self.around)
+        self.query_one("#article", Static).update(view)
+        if not keep_place:
+            self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
+
+    def _draw_links(self, linking: dict[int, str]) -> None:
+        assert self.article is not None
+        links = self.query_one("#links", OptionList)
+        links.clear_options()
+        options = []
+        for position, block in enumerate(self.article.blocks):
+            target = self.around.link_targets.get(position)
+            if target is not None:
+                prompt = Text(f"→ #{target}  ", style="bold")
+                prompt.append_text(render.safe_text(block.text, "cyan"))
+                options.append(Option(prompt, id=f"link-{position}-{target}"))
+        for version in self.around.versions:
+            day = version.published.isoformat() if version.published else "undated"
+            prompt = Text(f"version #{version.id}  {day}  {version.word_count:,} words  ")
+            prompt.append(render.clean(version.change), style="magenta")
+            options.append(Option(prompt, id=f"version-{version.id}"))
+        for source in self.around.linked_from:
+            prompt = Text(f"← #{source}  ", style="bold")
+            prompt.append_text(render.safe_text(linking.get(source, ""), "dim"))
+            options.append(Option(prompt, id=f"from-{source}"))
+        links.add_options(options)
+        links.set_class(bool(options), "some")
+
+    def _show_nothing(self) -> None:
+        self.article = None
+        if self.query_ is not None:
+            message = "Nothing matches; Esc goes back to every article."
+        elif self.dates.since or self.dates.until:
+            message = "No article in these dates; f changes them."
+        else:
+            message = "No articles yet; add some with 'newsarchive ingest PATH'."
+        self.query_one("#article", Static).update(Text(message, style="dim"))
+        self.query_one("#links", OptionList).remove_class("some")
+
+    def _status(self) -> None:
+        articles = self.query_one(ArticleList)
+        text = Text()
+        if self.query_ is not None:
+            text.append("search ")
+            text.append(render.clean(self.query_.text), style="bold")
+            text.append(f": {self._listed}")
+        else:
+            more = ", more below" if not articles.complete else ""
+            text.append(f"{render.counted(len(articles.rows), 'article')}{more}, {self._listed}")
+        if self.dates.since or self.dates.until:
+            text.append(f" · {self.dates.describe()}")
+        if self.history:
+            text.append(f" · {len(self.history)} back (Backspace)")
+        self.query_one("#status", Static).update(text)
+
+    # -- search -------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._search_now()
+        self.query_one(ArticleList).focus()
+
+    def _search_now(self) -> None:
+        typed = self.query_one("#search", Input).value
+        if not typed.strip():
+            self.query_ = None
+            self._list_first()
+            return
+        try:
+            query = parse_query(typed)
+        except QueryError as exc:
+            self.query_one("#status", Static).update(Text(f"search: {exc}", style="yellow"))
+            return
+        self._search(query, self.dates)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: Query, dates: DateFilter) -> None:
+        def run(store: Store) -> tuple[list[SearchHit], str]:
+            found = store.search(query, since=dates.since, until=dates.until, limit=SEARCH_LIMIT)
+            return found.hits, render.search_footer(
+                len(found.hits), found.undated_left_out, found.ranked_window, False, found.total
+            ).plain
+
+        try:
+            with self.archive.reading() as store:
+                hits, said = run(store)
+        except NewsArchiveError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._searched, query, hits, said)
+
+    def _searched(self, query: Query, hits: list[SearchHit], said: str) -> None:
+        self.query_ = query
+        self._listed = said
+        self.query_one(ArticleList).show(list(hits), complete=True, terms=query.terms)
+        if not hits:
+            self._show_nothing()
+        self._status()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("open")
+        search.focus()
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def action_escape(self) -> None:
+        """Back out of one thing: the search box, then the search, then a followed link."""
+        search = self.query_one("#search", Input)
+        if search.has_focus or self.query_ is not None:
+            if self._debounce is not None:
+                self._debounce.stop()
+            self.workers.cancel_group(self, "search")
+            search.value = ""
+            search.remove_class("open")
+            if self.query_ is not None:
+                self.query_ = None
+                self._list_first()
+            self.query_one(ArticleList).focus()
+        elif self.history:
+            self.action_history_back()
+
+    def action_history_back(self) -> None:
+        if self.history:
+            self._open(self.history.pop())
+            self._status()
+
+    @on(OptionList.OptionSelected, "#links")
+    def _follow(self, message: OptionList.OptionSelected) -> None:
+        target = int((message.option.id or "0").rpartition("-")[2])
+        if self.article is not None and target != self.article.id:
+            previous = self.article.id
+            self._open(target)
+            if self.article is not None and self.article.id == target:
+                self.history.append(previous)
+                self._status()
+
+    def action_dates(self) -> None:
+        def chosen(dates: DateFilter | None) -> None:
+            if dates is None or dates == self.dates:
+                return
+            self.dates = dates
+            if self.query_ is not None:
+                self._search(self.query_, dates)
+            else:
+                self._list_first()
+
+        self.push_screen(DatePrompt(self.dates), chosen)
+
+    def action_raw(self) -> None:
+        if self.article is not None:
+            self.raw = not self.raw
+            self._draw_article()
+
+    def action_copy_id(self) -> None:
+        if self.article is not None:
+            self.copy_to_clipboard(str(self.article.id))
+            self.notify(f"Copied the id, {self.article.id}.", markup=False)
+
+    def action_copy_path(self) -> None:
+        if self.article is not None and self.article.sources:
+            from newsarchive.paths import as_text
+
+            path = as_text(self.article.sources[0])
+            self.copy_to_clipboard(path)
+            self.notify(f"Copied the source path: {render.clean(path)}", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letters typed into the search box are the query's, not commands.
+        if action in ("quit", "search", "dates", "raw", "copy_id", "copy_path", "history_back"):
+            return not isinstance(self.focused, Input)
+        return True
+
+
+def raw_text(data: bytes, encoding: str) -> Text:
+    """The original file as text, lines kept, every other control character visible."""
+    try:
+        decoded = data.decode(encoding, errors="replace")
+    except LookupError:
+        decoded = data.decode("utf-8", errors="replace")
+    lines = decoded.replace("\r\n", "\n").split("\n")
+    return Text("\n".join(render.clean(line) for line in lines))
