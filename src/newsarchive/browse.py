@@ -437,7 +437,10 @@ class Browser(App[None]):
     @on(ArticleList.Chosen)
     def _chosen(self) -> None:
         links = self.query_one("#links", OptionList)
-        (links if links.has_class("some") else self.query_one("#reader")).focus()
+        if links.has_class("some"):
+            links.focus()
+        else:
+            self.query_one("#reader").focus()
 
     def _open(self, article_id: int) -> None:
         """Show an article: at once with its links and versions; what links to it (a
@@ -511,6 +514,8 @@ class Browser(App[None]):
             options.append(Option(prompt, id=f"from-{source}"))
         links.add_options(options)
         links.set_class(bool(options), "some")
+        if options:
+            links.highlighted = 0
 
     def _show_nothing(self) -> None:
         self.article = None

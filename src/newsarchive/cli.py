@@ -1297,9 +1297,9 @@ def browse(
       newsarchive browse --theme light
     """
     _check_span(since, until)
+    archive = app.archive()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise click.UsageError("browse needs a terminal; 'newsarchive list' prints for pipes.")
-    archive = app.archive()
     from newsarchive.browse import Browser, DateFilter
 
     Browser(archive, query=query, dates=DateFilter(since, until), theme=theme).run()
