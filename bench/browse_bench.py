@@ -28,27 +28,27 @@ from newsarchive.archive import Archive, open_archive
 from newsarchive.browse import ArticleList, Browser
 
 
-class _Layouts:
-    """When the screen last finished laying itself out (and rendering the result): a new
-    article's height is known only then."""
+class _Renders:
+    """When the screen last rendered its changes (after laying itself out, if it had to)
+    and handed them to the driver."""
 
     def __init__(self) -> None:
         self.done = 0.0
-        original = Screen._refresh_layout
+        original = Screen._compositor_refresh
 
-        def timed(screen: Screen[object], *args: object, **kwargs: object) -> None:
-            original(screen, *args, **kwargs)  # type: ignore[arg-type]
+        def timed(screen: Screen[object]) -> None:
+            original(screen)
             self.done = time.perf_counter()
 
-        Screen._refresh_layout = timed  # type: ignore[method-assign]
+        Screen._compositor_refresh = timed  # type: ignore[method-assign]
 
 
-LAYOUTS = _Layouts()
+RENDERS = _Renders()
 
 
 async def _laid_out_since(pilot: Pilot[None], since: float) -> None:
-    """Wait for the screen's refresh timer to lay out and render what came after `since`."""
-    while LAYOUTS.done <= since:
+    """Wait for the screen's refresh timer to render what changed after `since`."""
+    while RENDERS.done <= since:
         await asyncio.sleep(0.0005)
     await pilot._wait_for_screen()
 

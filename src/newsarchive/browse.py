@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.console import RenderableType
@@ -20,24 +19,25 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.geometry import Region, Size
-from textual.message import Message
-from textual.reactive import reactive
-from textual.screen import ModalScreen
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
+from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from newsarchive import render
-from newsarchive.dates import PERIOD_FORMS, parse_period
 from newsarchive.errors import NewsArchiveError
-from newsarchive.models import ArticleSummary, SearchHit, StoredArticle, Surroundings
+from newsarchive.models import SearchHit, StoredArticle, Surroundings
 from newsarchive.query import Query, QueryError, parse_query
 from newsarchive.versions import surroundings
+from newsarchive.widgets import (
+    ArticleList,
+    ArticlePane,
+    DateFilter,
+    DatePrompt,
+    StatusLine,
+    raw_text,
+)
 
 if TYPE_CHECKING:
     from newsarchive.archive import Archive
@@ -53,9 +53,6 @@ SEARCH_LIMIT = 200
 DEBOUNCE_SECONDS = 0.25
 # Wider than this, the list and the article side by side; narrower, one above the other.
 SIDE_BY_SIDE = 110
-DATE_WIDTH = 10
-WORDS_WIDTH = 7
-VERSIONS_WIDTH = 4
 
 _T = TypeVar("_T")
 
@@ -71,241 +68,6 @@ def theme_for(choice: str, colorfgbg: str | None = None) -> str:
     background = (colorfgbg or "").rpartition(";")[2]
     light = background.isdigit() and int(background) in (7, 15)
     return "ansi-light" if light else "ansi-dark"
-
-
-def row_text(article: ArticleSummary, width: int, terms: Sequence[str] = ()) -> Text:
-    """One line of the list: date, words, versions, headline (cut to fit)."""
-    line = Text(no_wrap=True, overflow="ellipsis", end="")
-    if article.published:
-        line.append(article.published.isoformat())
-    else:
-        line.append(f"{'undated':<{DATE_WIDTH}}", style="dim")
-    line.append(f"{article.word_count:>{WORDS_WIDTH},} ", style="dim")
-    versions = f"×{article.versions}" if article.versions > 1 else ""
-    line.append(f"{versions:<{VERSIONS_WIDTH}}", style="magenta")
-    line.append_text(render.marked(article.headline, terms))
-    line.truncate(width, overflow="ellipsis", pad=True)
-    return line
-
-
-class ArticleList(ScrollView, can_focus=True):
-    """The articles, one line each, a cursor on one; drawn line by line (Textual's line
-    API), so a long list costs only what is on the screen."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last loaded", show=False),
-        Binding("enter", "choose", "Read", show=False),
-    ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-list--cursor"}
-    DEFAULT_CSS = """
-    ArticleList { overflow-x: hidden; }
-    ArticleList > .article-list--cursor {
-        color: $block-cursor-blurred-foreground;
-        background: $block-cursor-blurred-background;
-        text-style: $block-cursor-blurred-text-style;
-    }
-    ArticleList:focus > .article-list--cursor {
-        color: $block-cursor-foreground;
-        background: $block-cursor-background;
-        text-style: $block-cursor-text-style;
-    }
-    """
-
-    cursor: reactive[int] = reactive(0, init=False)
-
-    class Highlighted(Message):
-        def __init__(self, article: ArticleSummary) -> None:
-            super().__init__()
-            self.article = article
-
-    class Chosen(Message):
-        """Enter, or a click on the row under the cursor."""
-
-    class NearEnd(Message):
-        """The cursor or the view came near the last loaded row."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.rows: list[ArticleSummary] = []
-        self.terms: Sequence[str] = ()
-        self.complete = True  # every row there is has been loaded
-        self._lines: dict[tuple[int, int, bool], Strip] = {}
-
-    def show(self, rows: list[ArticleSummary], *, complete: bool, terms: Sequence[str]) -> None:
-        self.rows = list(rows)
-        self.terms = terms
-        self.complete = complete
-        self._lines.clear()
-        self.virtual_size = Size(0, len(self.rows))
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.set_reactive(ArticleList.cursor, 0)
-        self.refresh()
-        self._moved()
-
-    def extend(self, rows: list[ArticleSummary], *, complete: bool) -> None:
-        self.rows += rows
-        self.complete = complete
-        self.virtual_size = Size(0, len(self.rows))
-
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1))
-
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old - self.scroll_offset.y)
-        self._moved()
-
-    def _moved(self) -> None:
-        if not self.rows:
-            return
-        self.refresh_line(self.cursor - self.scroll_offset.y)
-        # Keep the cursor's row in view.
-        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, immediate=True)
-        self.post_message(self.Highlighted(self.rows[self.cursor]))
-        self._check_end(self.cursor)
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self._check_end(int(new) + self.size.height)
-
-    def _check_end(self, row: int) -> None:
-        if not self.complete and row >= len(self.rows) - LOOKAHEAD:
-            self.post_message(self.NearEnd())
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._lines.clear()
-        self.virtual_size = Size(0, len(self.rows))
-
-    def render_line(self, y: int) -> Strip:
-        index = y + self.scroll_offset.y
-        width = self.scrollable_content_region.width
-        if index >= len(self.rows) or width <= 0:
-            return Strip.blank(width, self.rich_style)
-        selected = index == self.cursor
-        key = (index, width, selected)
-        if (strip := self._lines.get(key)) is None:
-            text = row_text(self.rows[index], width, self.terms)
-            style = self.rich_style
-            if selected:
-                style += self.get_component_rich_style("article-list--cursor")
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments).apply_style(style).adjust_cell_length(width, style)
-            if len(self._lines) > 4 * max(1, self.size.height):
-                self._lines.clear()
-            self._lines[key] = strip
-        return strip
-
-    def action_move(self, step: int) -> None:
-        self.cursor += step
-
-    def action_page(self, step: int) -> None:
-        self.cursor += step * max(1, self.size.height - 1)
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.rows) - 1
-
-    def action_choose(self) -> None:
-        if self.rows:
-            self.post_message(self.Chosen())
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = offset.y + self.scroll_offset.y
-        if index < len(self.rows):
-            if index == self.cursor:
-                self.post_message(self.Chosen())
-            self.cursor = index
-
-    @property
-    def current(self) -> ArticleSummary | None:
-        return self.rows[self.cursor] if self.rows else None
-
-
-@dataclass(frozen=True)
-class DateFilter:
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    def describe(self) -> str:
-        parts = []
-        if self.since:
-            parts.append(f"since {self.since}")
-        if self.until:
-            parts.append(f"until {self.until}")
-        return ", ".join(parts)
-
-
-def parse_dates(since: str, until: str, today: dt.date) -> DateFilter:
-    """The prompt's two fields as `list --since/--until` reads them (a period's first day
-    for since, its last for until); ValueError says what is wrong."""
-    first = last = None
-    if since.strip():
-        try:
-            first = parse_period(since.strip(), today=today)[0]
-        except ValueError as exc:
-            raise ValueError(f"since: {exc}; use {PERIOD_FORMS}") from None
-    if until.strip():
-        try:
-            last = parse_period(until.strip(), today=today)[1]
-        except ValueError as exc:
-            raise ValueError(f"until: {exc}; use {PERIOD_FORMS}") from None
-    if first and last and first > last:
-        raise ValueError(f"since {first} is after until {last}; swap them")
-    return DateFilter(first, last)
-
-
-class DatePrompt(ModalScreen[DateFilter | None]):
-    """A small prompt for the date filters; Enter applies, Esc leaves them as they were."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    DatePrompt { align: center middle; }
-    DatePrompt > Vertical {
-        width: 60; max-width: 100%; height: auto; padding: 0 1;
-        border: round $primary; background: $surface;
-    }
-    DatePrompt Input { width: 1fr; }
-    DatePrompt #date-error { color: $error; height: auto; }
-    """
-
-    def __init__(self, current: DateFilter) -> None:
-        super().__init__()
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = "Dates"
-            yield Static(Text(f"{PERIOD_FORMS}; empty: no limit", style="dim"))
-            yield Input(
-                str(self.current.since or ""), placeholder="since (e.g. 2022-01)", id="since"
-            )
-            yield Input(
-                str(self.current.until or ""), placeholder="until (e.g. 2022-03)", id="until"
-            )
-            yield Static(id="date-error")
-
-    @on(Input.Submitted)
-    def apply(self) -> None:
-        since = self.query_one("#since", Input).value
-        until = self.query_one("#until", Input).value
-        try:
-            chosen = parse_dates(since, until, dt.date.today())
-        except ValueError as exc:
-            self.query_one("#date-error", Static).update(Text(str(exc)))
-            return
-        self.dismiss(chosen)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class Browser(App[None]):
@@ -344,13 +106,14 @@ class Browser(App[None]):
         archive: Archive,
         *,
         query: Query | None = None,
-        dates: DateFilter | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
         theme: str = "terminal",
     ) -> None:
         super().__init__()
         self.archive = archive
         self.query_: Query | None = query
-        self.dates = dates or DateFilter()
+        self.dates = DateFilter(since, until)
         self.article: StoredArticle | None = None
         self.around = Surroundings()
         self.history: list[int] = []
@@ -363,17 +126,15 @@ class Browser(App[None]):
         with Horizontal(id="main"):
             with Vertical(id="side"):
                 yield Input(placeholder='search: words, "a phrase", OR, NOT, prefix*', id="search")
-                yield ArticleList(id="articles")
+                yield ArticleList(lookahead=LOOKAHEAD, id="articles")
             with Vertical(id="pane"):
-                with VerticalScroll(id="reader"):
-                    yield Static(id="article")
+                yield ArticlePane(id="reader")
                 yield OptionList(id="links")
-        yield Static(id="status")
+        yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         self.theme = theme_for(self._theme_choice, os.environ.get("COLORFGBG"))
-        self.query_one("#reader").can_focus = True
         self._layout(self.size.width)
         if self.query_ is not None:
             search = self.query_one("#search", Input)
@@ -488,9 +249,7 @@ class Browser(App[None]):
         else:
             terms = self.query_.terms if self.query_ else ()
             view = render.article_view(self.article, terms, self.around)
-        self.query_one("#article", Static).update(view)
-        if not keep_place:
-            self.query_one("#reader", VerticalScroll).scroll_home(animate=False)
+        self.query_one(ArticlePane).show(view, keep_place=keep_place)
 
     def _draw_links(self, linking: dict[int, str]) -> None:
         assert self.article is not None
@@ -525,7 +284,7 @@ class Browser(App[None]):
             message = "No article in these dates; f changes them."
         else:
             message = "No articles yet; add some with 'newsarchive ingest PATH'."
-        self.query_one("#article", Static).update(Text(message, style="dim"))
+        self.query_one(ArticlePane).show(Text(message, style="dim"))
         self.query_one("#links", OptionList).remove_class("some")
 
     def _status(self) -> None:
@@ -542,7 +301,7 @@ class Browser(App[None]):
             text.append(f" · {self.dates.describe()}")
         if self.history:
             text.append(f" · {len(self.history)} back (Backspace)")
-        self.query_one("#status", Static).update(text)
+        self.query_one(StatusLine).update(text)
 
     # -- search -------------------------------------------------------------------------
 
@@ -568,7 +327,7 @@ class Browser(App[None]):
         try:
             query = parse_query(typed)
         except QueryError as exc:
-            self.query_one("#status", Static).update(Text(f"search: {exc}", style="yellow"))
+            self.query_one(StatusLine).update(Text(f"search: {exc}", style="yellow"))
             return
         self._search(query, self.dates)
 
@@ -670,13 +429,3 @@ class Browser(App[None]):
         if action in ("quit", "search", "dates", "raw", "copy_id", "copy_path", "history_back"):
             return not isinstance(self.focused, Input)
         return True
-
-
-def raw_text(data: bytes, encoding: str) -> Text:
-    """The original file as text, lines kept, every other control character visible."""
-    try:
-        decoded = data.decode(encoding, errors="replace")
-    except LookupError:
-        decoded = data.decode("utf-8", errors="replace")
-    lines = decoded.replace("\r\n", "\n").split("\n")
-    return Text("\n".join(render.clean(line) for line in lines))

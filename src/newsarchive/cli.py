@@ -1300,9 +1300,9 @@ def browse(
     archive = app.archive()
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise click.UsageError("browse needs a terminal; 'newsarchive list' prints for pipes.")
-    from newsarchive.browse import Browser, DateFilter
+    from newsarchive.browse import Browser
 
-    Browser(archive, query=query, dates=DateFilter(since, until), theme=theme).run()
+    Browser(archive, query=query, since=since, until=until, theme=theme).run()
 
 
 def _console(*, stderr: bool = False) -> Console:
