@@ -234,11 +234,28 @@ async def test_following_a_link_and_back(archive: Archive) -> None:
         assert app.article is not None and app.article.headline.startswith("Council")
         assert app.article.id == rows[0].id  # the link leads to the story's newest version
         assert app.history == [linking.id]
-        await pilot.press("tab", "tab", "tab")  # off the links: Backspace is browse's again
-        app.query_one(ArticleList).focus()
         await pilot.press("backspace")
         await _settle(pilot)
         assert app.article.id == linking.id and app.history == []
+
+
+@synchronous
+async def test_a_click_on_a_link_opens_it_and_escape_comes_back(archive: Archive) -> None:
+    app = Browser(archive, theme="dark")
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        rows = app.query_one(ArticleList).rows
+        linking = next(r for r in rows if r.headline == "Rail strike called off")
+        await pilot.click(ArticleList, offset=(5, rows.index(linking)))
+        await _settle(pilot)
+        assert app.article is not None and app.article.id == linking.id
+        assert "→ #5  Council approves the harbour budget" in _screen(app)
+        await pilot.click("#links", offset=(4, 1))  # the first line under its top border
+        await _settle(pilot)
+        assert app.article.id == rows[0].id and app.history == [linking.id]
+        await pilot.press("escape")
+        await _settle(pilot)
+        assert app.article.id == linking.id
 
 
 @synchronous
