@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -74,6 +74,12 @@ class Browser(App[None]):
     """The reader. `archive` is open; the CLI opened it (and said so if it could not)."""
 
     TITLE = "newsarchive"
+    # Narrower than SIDE_BY_SIDE, the list goes above the article (class -narrow). Not a
+    # ClassVar: App declares it as an instance variable.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
+        (0, "-narrow"),
+        (SIDE_BY_SIDE, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("slash", "search", "Search"),
@@ -88,8 +94,8 @@ class Browser(App[None]):
     CSS = """
     #main { layout: horizontal; height: 1fr; }
     #side { width: 45%; min-width: 30; border-right: vkey $foreground 30%; }
-    .narrow #main { layout: vertical; }
-    .narrow #side { width: 1fr; height: 40%; border-right: none;
+    .-narrow #main { layout: vertical; }
+    .-narrow #side { width: 1fr; height: 40%; border-right: none;
                     border-bottom: hkey $foreground 30%; }
     #search { display: none; border: none; height: 1; padding: 0 1; }
     #search.open { display: block; }
@@ -120,7 +126,8 @@ class Browser(App[None]):
         self.raw = False
         self._debounce: Timer | None = None
         self._listed = ""  # what the status line says of the list
-        self._theme_choice = theme
+        # Before the app starts, so that its styles are computed once, in this theme.
+        self.theme = theme_for(theme, os.environ.get("COLORFGBG"))
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -134,8 +141,6 @@ class Browser(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.theme = theme_for(self._theme_choice, os.environ.get("COLORFGBG"))
-        self._layout(self.size.width)
         if self.query_ is not None:
             search = self.query_one("#search", Input)
             search.value = self.query_.text
@@ -144,12 +149,6 @@ class Browser(App[None]):
         else:
             self._list_first()
         self.query_one(ArticleList).focus()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._layout(event.size.width)
-
-    def _layout(self, width: int) -> None:
-        self.screen.set_class(width < SIDE_BY_SIDE, "narrow")
 
     # -- reading the archive ----------------------------------------------------------
 
