@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 
 from newsarchive import render
 from newsarchive.errors import NewsArchiveError
-from newsarchive.models import SearchHit, StoredArticle, Surroundings
+from newsarchive.models import ArticleSummary, SearchHit, StoredArticle, Surroundings
 from newsarchive.query import Query, QueryError, parse_query
 from newsarchive.versions import surroundings
 from newsarchive.widgets import (
@@ -125,6 +125,8 @@ class Browser(App[None]):
         self.history: list[int] = []
         self.raw = False
         self._debounce: Timer | None = None
+        self._listing = 0  # which list is shown: a page read for an older one is dropped
+        self._paging = False  # a page is being read
         self._listed = ""  # what the status line says of the list
         # Before the app starts, so that its styles are computed once, in this theme.
         self.theme = theme_for(theme, os.environ.get("COLORFGBG"))
@@ -166,6 +168,8 @@ class Browser(App[None]):
             lambda s: s.page(limit=PAGE, since=self.dates.since, until=self.dates.until)
         )
         rows = rows or []
+        self._listing += 1
+        self._paging = False
         self._listed = "newest first"
         self.query_one(ArticleList).show(rows, complete=len(rows) < PAGE, terms=())
         if not rows:
@@ -175,18 +179,30 @@ class Browser(App[None]):
     @on(ArticleList.NearEnd)
     def _list_more(self) -> None:
         articles = self.query_one(ArticleList)
-        if articles.complete or self.query_ is not None or not articles.rows:
+        if articles.complete or self.query_ is not None or not articles.rows or self._paging:
             return
+        self._paging = True
         last = articles.rows[-1]
-        rows = self._read(
-            lambda s: s.page(
-                after=(last.published, last.id),
-                limit=PAGE,
-                since=self.dates.since,
-                until=self.dates.until,
-            )
-        )
-        articles.extend(rows or [], complete=rows is None or len(rows) < PAGE)
+        self._next_page(self._listing, (last.published, last.id), self.dates)
+
+    @work(thread=True, group="paging")
+    def _next_page(
+        self, listing: int, after: tuple[dt.date | None, int], dates: DateFilter
+    ) -> None:
+        """The next page, read while the reader goes on reading (LOOKAHEAD rows early)."""
+        rows: list[ArticleSummary] | None = None
+        try:
+            with self.archive.reading() as store:
+                rows = store.page(after=after, limit=PAGE, since=dates.since, until=dates.until)
+        except NewsArchiveError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        self.call_from_thread(self._paged, listing, rows)
+
+    def _paged(self, listing: int, rows: list[ArticleSummary] | None) -> None:
+        self._paging = False
+        if listing != self._listing:
+            return  # a search or new dates replaced the list meanwhile
+        self.query_one(ArticleList).extend(rows or [], complete=rows is None or len(rows) < PAGE)
         self._status()
 
     @on(ArticleList.Highlighted)
@@ -348,6 +364,7 @@ class Browser(App[None]):
             self.call_from_thread(self._searched, query, hits, said)
 
     def _searched(self, query: Query, hits: list[SearchHit], said: str) -> None:
+        self._listing += 1
         self.query_ = query
         self._listed = said
         self.query_one(ArticleList).show(list(hits), complete=True, terms=query.terms)

@@ -115,6 +115,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows += rows
         self.complete = complete
         self.virtual_size = Size(0, len(self.rows))
+        # Still near the end (the page was short of the view, or the reader raced it)?
+        self._check_end(max(self.cursor, int(self.scroll_y) + self.size.height))
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.rows) - 1))
