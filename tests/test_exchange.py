@@ -170,7 +170,7 @@ def test_csv_reads_back_with_pandas_as_with_pythons_csv(
     frame = pandas.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
     assert list(frame.columns) == list(rows[0])
     assert frame.to_dict("records") == rows
-    assert "Commas, \"quotes\" and ; semicolons" in set(frame["headline"])
+    assert 'Commas, "quotes" and ; semicolons' in set(frame["headline"])
 
 
 def test_markdown_is_a_folder_of_files_with_yaml_front_matter(

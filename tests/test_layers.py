@@ -1,5 +1,6 @@
-"""Imports flow one way, down the tiers: cli -> ingest/verify/reparse/render -> archive ->
-store -> engines -> parser -> dates/query/db -> models/errors.
+"""Imports flow one way, down the tiers: cli -> browse -> widgets ->
+ingest/verify/reparse/render -> archive -> store -> engines -> parser -> dates/query/db ->
+models/errors.
 
 Read from the source with ast, so a lazy import inside a function counts too.
 """
@@ -44,8 +45,10 @@ TIERS = {
     "corrections": 8,
     "stats": 8,
     "render": 8,
-    "cli": 9,
-    "__main__": 10,
+    "widgets": 9,
+    "browse": 10,
+    "cli": 11,
+    "__main__": 12,
     "__init__": 0,
 }
 # Libraries that must stay out of the pure layers.
@@ -61,6 +64,8 @@ FORBIDDEN = {
     "paths": {"click", "rich", "sqlalchemy", "alembic"},
     "versions": {"click", "rich"},
     "render": {"click", "sqlalchemy", "alembic"},
+    "browse": {"click", "sqlalchemy", "alembic"},
+    "widgets": {"click", "sqlalchemy", "alembic"},
     "store": {"click", "rich"},
     "engines": {"click", "rich"},
     "engines.sqlite": {"click", "rich"},

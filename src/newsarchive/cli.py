@@ -224,6 +224,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
       newsarchive list --since 2022-01       # what was published since January 2022
       newsarchive show 1                     # read one article
       newsarchive search 'ukrain* NOT nato'  # find articles by their words
+      newsarchive browse                     # read full screen: list, article, search
       newsarchive stats                      # what the archive holds, month by month
       newsarchive verify                     # check the archive is whole and exact
       newsarchive export -o all.jsonl        # everything out, losslessly (import reads it)
@@ -1339,6 +1340,44 @@ def db_threshold(app: App, value: float | None, to_default: bool) -> None:
         f"article{' has' if grouped == 1 else 's have'} other versions.",
         err=True,
     )
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", type=QueryType(), required=False)
+@SINCE
+@UNTIL
+@click.option(
+    "--theme",
+    type=click.Choice(["terminal", "dark", "light"]),
+    default="terminal",
+    show_default=True,
+    help="terminal: the terminal's own colours and background; dark or light: Textual's.",
+)
+@click.pass_obj
+def browse(
+    app: App, query: Query | None, since: dt.date | None, until: dt.date | None, theme: str
+) -> None:
+    """Read the archive full screen: the articles on one side, the one chosen on the other.
+
+    The list is newest first, as `list` shows it; the article as `show` shows it, the
+    words searched for marked. Keys: arrows, PgUp/PgDn and the mouse move; / searches
+    as you type (the `search` language, ranked as `search` ranks); f sets the dates;
+    Enter on a related link or version opens it, Backspace goes back; r the raw text;
+    c copies the id (C the source path); Esc backs out; q quits.
+
+    \b
+    Examples:
+      newsarchive browse
+      newsarchive browse --since 2022-01 'ukrain*'
+      newsarchive browse --theme light
+    """
+    _check_span(since, until)
+    archive = app.archive()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise click.UsageError("browse needs a terminal; 'newsarchive list' prints for pipes.")
+    from newsarchive.browse import Browser
+
+    Browser(archive, query=query, since=since, until=until, theme=theme).run()
 
 
 def _console(*, stderr: bool = False) -> Console:

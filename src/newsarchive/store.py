@@ -7,6 +7,7 @@ throughout; bulk writes, search and integrity checks are the engine's (engines/)
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from sqlalchemy import (
     extract,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -469,14 +471,15 @@ class Store:
             for id_, mine in chosen.items()
         }
 
-    def surroundings(self, article: StoredArticle) -> Surroundings:
+    def surroundings(self, article: StoredArticle, *, linked_from: bool = True) -> Surroundings:
         """The article's link targets, what links to it, and its other versions with what
-        changed, for `show`."""
+        changed, for `show`. Without `linked_from`, what links to it is left out (browse
+        looks that slower part up after showing the article)."""
         from newsarchive.compare import change_summary
 
         return Surroundings(
             link_targets=self.link_targets(article.id),
-            linked_from=tuple(self.linked_from(article.id)),
+            linked_from=tuple(self.linked_from(article.id)) if linked_from else (),
             versions=tuple(
                 OtherVersion(
                     id=other.id,
@@ -905,26 +908,12 @@ class Store:
         """Articles newest first (undated last, newest ingested first), with date filters;
         one row per story (the newest version the filters keep) unless `all_versions`.
 
-        `dated` keeps only articles whose date was stated ("explicit") or inferred.
+        `dated` keeps only articles whose date was stated ("explicit") or inferred. The
+        rows stream a page at a time (see page): the first come at once and memory stays
+        flat at any size, on either engine (a server-side cursor would need a transaction
+        that PostgreSQL reads do not hold).
         """
         filters = Filters(since, until, dated, all_versions)
-        a = aliased(ArticleRow, name="a")
-        conditions = filters.sql("a") + filters.newest_version("1 = 1")
-        bound = {"since": since, "until": until}
-        query = select(
-            a.id,
-            a.headline,
-            a.published,
-            a.date_source,
-            _first_source(a, ArticleSourceRow.path, "source"),
-            _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
-            a.word_count,
-            literal_column(VERSIONS).label("versions"),
-        ).where(
-            text("1 = 1" + conditions).bindparams(
-                *(bindparam(k, v, type_=Date) for k, v in bound.items() if v)
-            )
-        )
         undated_left_out = 0
         if filters.by_date:
             undated_left_out = (
@@ -935,36 +924,66 @@ class Store:
                 )
                 or 0
             )
-        return Listing(self._listed(query, a, limit), undated_left_out)
+        return Listing(self._pages(filters, limit), undated_left_out)
 
-    def _listed(self, query: Any, a: Any, limit: int | None) -> Iterator[ArticleSummary]:
-        """The rows of a `list` query in its order, a page at a time: the first come at
-        once and memory stays flat at any size, on either engine (a server-side cursor
-        would need a transaction that PostgreSQL reads do not hold). Each page carries on
-        from the last row of the one before along the published-and-id index (dated
-        articles newest first, then undated ones newest ingested first), so no page sorts
-        or skips what came before."""
-        left = limit
-        for undated in (False, True):
-            part = query.where(a.published.is_(None) if undated else a.published.is_not(None))
-            part = part.order_by(a.published.desc(), a.id.desc())
-            after: Any = None
-            while left is None or left > 0:
-                size = LIST_PAGE if after is not None else LIST_FIRST_PAGE
-                size = size if left is None else min(size, left)
-                page = part if after is None else part.where(after)
-                rows = self._core(page.limit(size))
-                yield from (_summary(row) for row in rows)
-                if left is not None:
-                    left -= len(rows)
-                if len(rows) < size:
-                    break
-                last = rows[-1]
-                after = (
-                    a.id < last.id
-                    if undated
-                    else tuple_(a.published, a.id) < tuple_(last.published, last.id)
-                )
+    def _pages(self, filters: Filters, limit: int | None) -> Iterator[ArticleSummary]:
+        after: tuple[dt.date | None, int] | None = None
+        left, size = limit, LIST_FIRST_PAGE
+        while left is None or left > 0:
+            wanted = size if left is None else min(size, left)
+            rows = self._page(filters, after, wanted)
+            yield from rows
+            if left is not None:
+                left -= len(rows)
+            if len(rows) < wanted:
+                return
+            after, size = (rows[-1].published, rows[-1].id), LIST_PAGE
+
+    def page(
+        self,
+        *,
+        after: tuple[dt.date | None, int] | None = None,
+        limit: int,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        dated: DatedBy = "any",
+        all_versions: bool = False,
+    ) -> builtins.list[ArticleSummary]:  # `list` in here is Store.list
+        """The next `limit` rows of `list` after the row whose (published, id) is `after`,
+        or the first `limit`: a page for a reader scrolling through the archive (browse),
+        and what `list` streams. Keyset paging, so the thousandth page costs what the
+        first does."""
+        return self._page(Filters(since, until, dated, all_versions), after, limit)
+
+    def _page(
+        self, filters: Filters, after: tuple[dt.date | None, int] | None, limit: int
+    ) -> builtins.list[ArticleSummary]:
+        """Two index walks: the dated rows through (published, id) compared as a row
+        value, then, when those run out, the undated ones by id (a comparison with a NULL
+        is never true, so one condition cannot cover both)."""
+        a = aliased(ArticleRow, name="a")  # the engines' SQL (Filters) names it `a`
+        bound = {"since": filters.since, "until": filters.until}
+        conditions = text("1 = 1" + filters.sql("a") + filters.newest_version("1 = 1"))
+        conditions = conditions.bindparams(
+            *(bindparam(k, v, type_=Date) for k, v in bound.items() if v)
+        )
+        rows: builtins.list[ArticleSummary] = []
+        if after is None or after[0] is not None:
+            dated = _listed(a).where(conditions, a.published.is_not(None))
+            if after is not None:
+                key = tuple_(literal(after[0], Date), literal(after[1]))
+                dated = dated.where(tuple_(a.published, a.id) < key)
+            rows += self._summaries(dated, a, limit)
+        if len(rows) < limit and not filters.by_date:
+            undated = _listed(a).where(conditions, a.published.is_(None))
+            if after is not None and after[0] is None:
+                undated = undated.where(a.id < after[1])
+            rows += self._summaries(undated, a, limit - len(rows))
+        return rows
+
+    def _summaries(self, query: Any, a: Any, limit: int) -> builtins.list[ArticleSummary]:
+        ordered = query.order_by(a.published.desc(), a.id.desc()).limit(limit)
+        return [_summary(row) for row in self._core(ordered)]
 
 
 _PAGE = " ORDER BY a.id LIMIT :limit"
@@ -1000,6 +1019,20 @@ def _chunks(values: Collection[_Key]) -> Iterator[list[_Key]]:
     ordered = sorted(values)
     for start in range(0, len(ordered), _IN_CHUNK):
         yield ordered[start : start + _IN_CHUNK]
+
+
+def _listed(a: Any) -> Any:
+    """The columns of a `list` row, over the articles table aliased as `a`."""
+    return select(
+        a.id,
+        a.headline,
+        a.published,
+        a.date_source,
+        _first_source(a, ArticleSourceRow.path, "source"),
+        _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
+        a.word_count,
+        literal_column(VERSIONS).label("versions"),
+    )
 
 
 def _first_source(article: Any, column: Any, label: str) -> Any:
