@@ -19,9 +19,10 @@ pytestmark = pytest.mark.sqlite_only  # what a terminal sees is the same on ever
 
 def _on_a_terminal(
     args: list[str], tmp_path: Path, archive: Path, lines: int = 24, **env: str
-) -> tuple[int, bytes, Path]:
+) -> tuple[int, bytes, Path, bytes]:
     """Run the installed command with a pseudo-terminal as stdout; returns its exit status,
-    what reached the terminal, and the file the test pager writes what it was given to."""
+    what reached the terminal, the file the test pager writes what it was given to, and
+    what the command wrote to stderr."""
     paged = tmp_path / "paged.txt"
     paged.unlink(missing_ok=True)
     leader, follower = pty.openpty()
@@ -61,7 +62,7 @@ def _on_a_terminal(
         os.close(follower)
     reader.join(timeout=10)
     os.close(leader)
-    return done.returncode, bytes(seen), paged
+    return done.returncode, bytes(seen), paged, done.stderr
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def archive(run: Run, tmp_path: Path) -> Path:
 def test_show_on_a_terminal_goes_through_the_pager_with_its_colours(
     archive: Path, tmp_path: Path
 ) -> None:
-    code, terminal, paged = _on_a_terminal(["show", "1"], tmp_path, archive)
+    code, terminal, paged, _err = _on_a_terminal(["show", "1"], tmp_path, archive)
     assert code == 0
     text = paged.read_bytes()
     assert b"Top US, Russia diplomats" in text
@@ -87,7 +88,7 @@ def test_show_on_a_terminal_goes_through_the_pager_with_its_colours(
 
 
 def test_no_pager_and_a_pipe_print_directly(archive: Path, tmp_path: Path, run: Run) -> None:
-    code, terminal, paged = _on_a_terminal(["--no-pager", "show", "1"], tmp_path, archive)
+    code, terminal, paged, _err = _on_a_terminal(["--no-pager", "show", "1"], tmp_path, archive)
     assert code == 0 and not paged.exists()
     assert b"Top US, Russia diplomats" in terminal
     piped = run("--db", archive, "show", "1", NEWSARCHIVE_PAGER=f"cat > {tmp_path / 'x'}")
@@ -95,13 +96,30 @@ def test_no_pager_and_a_pipe_print_directly(archive: Path, tmp_path: Path, run: 
 
 
 def test_list_is_paged_only_when_taller_than_the_screen(archive: Path, tmp_path: Path) -> None:
-    code, terminal, paged = _on_a_terminal(["list", "--limit", "3"], tmp_path, archive)
+    code, terminal, paged, _err = _on_a_terminal(["list", "--limit", "3"], tmp_path, archive)
     assert code == 0 and not paged.exists() and b"Story 39" in terminal
-    code, terminal, paged = _on_a_terminal(["list"], tmp_path, archive, lines=20)
+    code, terminal, paged, _err = _on_a_terminal(["list"], tmp_path, archive, lines=20)
     assert code == 0 and paged.exists()
     assert b"Story 0 about" in paged.read_bytes() and b"Story 0 about" not in terminal
 
 
 def test_an_empty_pager_setting_means_none(archive: Path, tmp_path: Path) -> None:
-    code, terminal, paged = _on_a_terminal(["show", "1"], tmp_path, archive, NEWSARCHIVE_PAGER="")
+    code, terminal, paged, _err = _on_a_terminal(
+        ["show", "1"], tmp_path, archive, NEWSARCHIVE_PAGER=""
+    )
     assert code == 0 and not paged.exists() and b"Top US, Russia diplomats" in terminal
+
+
+def test_a_listing_stops_when_the_pager_is_quit_and_says_so(tmp_path: Path, run: Run) -> None:
+    db = tmp_path / "many.db"
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(400):
+        (folder / f"{n:03}.txt").write_text(f"Story {n} about ferries\n\nFerry text {n}.\n")
+    assert run("--db", db, "ingest", folder).returncode == 0
+    # A pager that quits at once, as a reader pressing q on the first screen.
+    code, _terminal, _paged, err = _on_a_terminal(["list"], tmp_path, db, NEWSARCHIVE_PAGER="true")
+    assert code == 0
+    footer = err.decode().strip()
+    assert footer.endswith("articles listed before the pager was closed"), footer
+    assert int(footer.split()[0].replace(",", "")) < 400

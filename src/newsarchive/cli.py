@@ -524,6 +524,7 @@ def list_(
 
     _check_span(since, until)
     form = _form(form, as_json)
+    complete = True
     with app.reading() as store:
         listing = store.list(
             since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
@@ -537,9 +538,12 @@ def list_(
             _write(render.tsv_lines(seen))
         else:
             last = store.last()
-            _print_all(render.article_tables(seen, last_id=last[0] if last else 0), page="tall")
+            tables = render.article_tables(seen, last_id=last[0] if last else 0)
+            complete = _print_all(tables, page="tall")
     folded = seen.versioned and not all_versions
-    footer = render.listing_footer(seen.count, listing.undated_left_out, folded)
+    footer = render.listing_footer(
+        seen.count, listing.undated_left_out, folded, cut_short=not complete
+    )
     _console(stderr=True).print(footer, soft_wrap=True)
 
 
@@ -1392,7 +1396,7 @@ def _print(renderable: RenderableType, *, page: str = "never") -> None:
     _print_all([renderable], page=page)
 
 
-def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") -> None:
+def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") -> bool:
     """`_print` of renderables made as they are printed (a streamed listing's tables):
     each is out before the next is made. With "tall", they are held back only until they
     fill the screen; then the pager is started and the rest streamed into it."""
@@ -1403,7 +1407,7 @@ def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") ->
     if page == "never" or not paging or (app is not None and not app.pager):
         for renderable in renderables:
             console.print(renderable)
-        return
+        return True
     rendered = _rendered(console, renderables)
     held: list[str] = []
     lines = 0
@@ -1411,9 +1415,9 @@ def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") ->
         held.append(text)
         lines += text.count("\n")
         if page == "always" or lines >= console.size.height - 1:
-            _page(itertools.chain(held, rendered))
-            return
+            return _page(itertools.chain(held, rendered))
     sys.stdout.write("".join(held))
+    return True
 
 
 def _rendered(console: Console, renderables: Iterable[RenderableType]) -> Iterator[str]:
@@ -1423,11 +1427,12 @@ def _rendered(console: Console, renderables: Iterable[RenderableType]) -> Iterat
         yield capture.get()
 
 
-def _page(chunks: Iterable[str]) -> None:
+def _page(chunks: Iterable[str]) -> bool:
     """Show text (with its colours) through the user's pager as it is made: $NEWSARCHIVE_PAGER,
     else $PAGER, else `less -FRX` (quit at once when it fits, keep colours, leave it on the
     screen); "" or "cat" means none, and so does a pager that is not installed. Ctrl-C
-    belongs to the pager while it runs; quitting it stops the rest being made."""
+    belongs to the pager while it runs; quitting it stops the rest being made. Returns
+    whether all of it was given to the pager (False: the reader quit before the end)."""
     import shlex
     import shutil
     import signal
@@ -1441,22 +1446,24 @@ def _page(chunks: Iterable[str]) -> None:
     if command.strip() in ("", "cat") or not shutil.which(program):
         for chunk in chunks:
             sys.stdout.write(chunk)
-        return
+        return True
     env = {**os.environ}
     env.setdefault("LESS", "FRX")  # as git sets it, for a bare `less` in $PAGER
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
         assert pager.stdin is not None
+        complete = True
         try:
             for chunk in chunks:
                 pager.stdin.write(chunk.encode("utf-8"))
             pager.stdin.close()
         except BrokenPipeError:  # the reader quit before the end
-            pass
+            complete = False
         pager.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+    return complete
 
 
 def main() -> None:

@@ -172,10 +172,15 @@ def _field(value: str) -> str:
     return clean(value).replace("\t", "\u2409")  # ␉: a tab would split the field
 
 
-def listing_footer(shown: int, undated_left_out: int, folded: bool = False) -> Text:
+def listing_footer(
+    shown: int, undated_left_out: int, folded: bool = False, *, cut_short: bool = False
+) -> Text:
     """The line under a listing: how many were shown, what a date filter left out, and
-    whether older versions were folded into their newest."""
+    whether older versions were folded into their newest. `cut_short`: the reader closed
+    the pager before the end, so `shown` is how many were listed until then."""
     text = Text(f"{shown:,} article{'s' if shown != 1 else ''}", style="dim")
+    if cut_short:
+        text.append(" listed before the pager was closed", style="dim")
     if undated_left_out:
         text.append(
             f"; {undated_left_out:,} undated article"
