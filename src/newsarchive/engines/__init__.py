@@ -35,7 +35,7 @@ DatedBy = Literal["any", "explicit", "inferred"]
 # many matches, only the most recently added ones are ranked.
 RANK_WINDOW = 20_000
 SNIPPET_WORDS = 16
-# Characters of a body a snippet is looked for in, where the engine makes it here: bounded
+# Characters of a body a snippet is looked for in, on either engine: bounded
 # work whatever the article's size (a match further in shows the body's start instead).
 SNIPPET_WINDOW = 20_000
 # Unicode noncharacters around each match in a snippet: never markup, never in stored text.
