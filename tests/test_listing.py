@@ -104,9 +104,10 @@ def test_a_json_array_made_an_item_at_a_time_is_the_same_text(count: int) -> Non
         assert json.loads(written) == items[: max(cut - 1, 0)]
 
 
-def test_a_reader_that_stops_early_ends_it_quietly(listed: str) -> None:
+@pytest.mark.parametrize("form", ["json", "tsv", "table"])
+def test_a_reader_that_stops_early_ends_it_quietly(listed: str, form: str) -> None:
     process = subprocess.Popen(
-        [newsarchive_executable(), "--db", listed, "list", "--json"],
+        [newsarchive_executable(), "--db", listed, "list", "--format", form],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

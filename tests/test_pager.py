@@ -123,3 +123,17 @@ def test_a_listing_stops_when_the_pager_is_quit_and_says_so(tmp_path: Path, run:
     footer = err.decode().strip()
     assert footer.endswith("articles listed before the pager was closed"), footer
     assert int(footer.split()[0].replace(",", "")) < 400
+
+
+def test_the_shell_runs_the_pager_and_a_missing_one_prints_instead(
+    archive: Path, tmp_path: Path
+) -> None:
+    paged = tmp_path / "paged.txt"
+    code, terminal, _, _err = _on_a_terminal(
+        ["show", "1"], tmp_path, archive, NEWSARCHIVE_PAGER=f"SEEN=1 cat > {paged}"
+    )
+    assert code == 0 and paged.exists() and b"Top US, Russia" not in terminal
+    code, terminal, _, _err = _on_a_terminal(
+        ["show", "1"], tmp_path, archive, NEWSARCHIVE_PAGER="no-such-pager-here -R"
+    )
+    assert code == 0 and b"Top US, Russia diplomats" in terminal

@@ -38,6 +38,7 @@ EXIT_REFUSED = 3
 MAX_LIMIT = 1_000_000_000
 EXIT_INTERRUPTED = 130
 WRITE_BUFFER = 1 << 20  # bytes: export's output buffer
+PAGER_PROBE_BYTES = 1 << 20  # see _page
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a Unix tool killed by it
 DEBUG_ENV_VAR = "NEWSARCHIVE_DEBUG"
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -1387,7 +1388,12 @@ def browse(
 def _console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 here; ArchiveGroup ends quietly with 141, as for any output.
+            raise BrokenPipeError
+
+    return _Console(stderr=stderr, highlight=False, emoji=False, markup=False)
 
 
 def _print(renderable: RenderableType, *, page: str = "never") -> None:
@@ -1430,39 +1436,50 @@ def _rendered(console: Console, renderables: Iterable[RenderableType]) -> Iterat
 def _page(chunks: Iterable[str]) -> bool:
     """Show text (with its colours) through the user's pager as it is made: $NEWSARCHIVE_PAGER,
     else $PAGER, else `less -FRX` (quit at once when it fits, keep colours, leave it on the
-    screen); "" or "cat" means none, and so does a pager that is not installed. Ctrl-C
-    belongs to the pager while it runs; quitting it stops the rest being made. Returns
-    whether all of it was given to the pager (False: the reader quit before the end)."""
-    import shlex
-    import shutil
+    screen); "" or "cat" means none. The shell runs it (`LESS=R less`, `~/bin/pager` work);
+    if it finds no such command (exit 127), the text is printed instead. Ctrl-C belongs to
+    the pager while it runs; quitting it stops the rest being made. Returns whether all
+    of it was given to the pager (False: the reader quit before the end)."""
     import signal
     import subprocess
 
     command = os.environ.get("NEWSARCHIVE_PAGER", os.environ.get("PAGER", "less -FRX"))
-    try:
-        program = shlex.split(command)[0] if command.strip() else ""
-    except ValueError:  # unbalanced quotes: the shell will say so
-        program = "sh"
-    if command.strip() in ("", "cat") or not shutil.which(program):
+    if command.strip() in ("", "cat"):
         for chunk in chunks:
             sys.stdout.write(chunk)
         return True
     env = {**os.environ}
     env.setdefault("LESS", "FRX")  # as git sets it, for a bare `less` in $PAGER
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What was given to the pager, kept while it is short: a shell that finds no pager
+    # exits at once, and the next writes fail long before this much is written.
+    sent: list[str] | None = []
+    sent_size = 0
+    complete = True
+    chunks = iter(chunks)
     try:
         pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
         assert pager.stdin is not None
-        complete = True
         try:
             for chunk in chunks:
+                if sent is not None:
+                    sent.append(chunk)
+                    sent_size += len(chunk)
+                    sent = sent if sent_size < PAGER_PROBE_BYTES else None
                 pager.stdin.write(chunk.encode("utf-8"))
-            pager.stdin.close()
-        except BrokenPipeError:  # the reader quit before the end
+        except BrokenPipeError:  # the reader quit before the end, or there is no pager
             complete = False
-        pager.wait()
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                pager.stdin.close()
+            code = pager.wait()
     finally:
         signal.signal(signal.SIGINT, previous)
+    if code == 127 and sent is not None:  # the shell found no such pager: print instead
+        sys.stdout.write("".join(sent))
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return True
     return complete
 
 
