@@ -116,3 +116,29 @@ def test_a_reader_that_stops_early_ends_it_quietly(listed: str, form: str) -> No
     _out, err = process.communicate(timeout=60)
     assert process.returncode == 141
     assert err == b""
+
+
+def test_a_listing_reads_one_snapshot_across_its_pages(
+    listed: str, tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An article stored while the listing is under way, dated to come later in it, is not
+    # listed: every page sees the archive as the first did (on PostgreSQL too, where a
+    # read is otherwise a statement at a time).
+    monkeypatch.setattr(store, "LIST_FIRST_PAGE", 1)
+    monkeypatch.setattr(store, "LIST_PAGE", 2)
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "k.txt").write_text("Story k\nDate: 2020-06-01\nBody of k, a line.\n\nAnd more.\n")
+    archive = open_archive(config.resolve(listed, tmp_path), create=False)
+    try:
+        with archive.reading(snapshot=True) as s:
+            articles = s.list().articles
+            first = next(articles)
+            assert run("--db", listed, "ingest", late).returncode == 0
+            rest = [a.headline for a in articles]
+    finally:
+        archive.close()
+    assert first.headline.startswith("Story ")
+    assert len(rest) == len(DATED) - 1 and "Story k" not in rest
+    after = json.loads(run("--db", listed, "list", "--json").stdout)
+    assert "Story k" in [a["headline"] for a in after]

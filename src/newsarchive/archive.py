@@ -36,14 +36,17 @@ class Archive:
         self.backend = backend
         self.where = where  # as the user would recognise it (no password)
         self._reader = backend.for_reading(engine)
+        self._snapshot_reader = backend.for_reading(engine, snapshot=True)
         self._writer = engine.execution_options(writes=True)
         self.upgraded_from = upgraded_from  # the schema revision it was opened at, if older
 
     @contextmanager
-    def reading(self) -> Iterator[Store]:
+    def reading(self, *, snapshot: bool = False) -> Iterator[Store]:
+        """A read transaction; with `snapshot`, all it reads is as of its first read, on
+        every engine (see Engine.for_reading), for a read of many statements."""
         with (
             self._classified(),
-            Session(self._reader) as session,
+            Session(self._snapshot_reader if snapshot else self._reader) as session,
             session.begin(),
             _interruptible(session, self.backend),
         ):

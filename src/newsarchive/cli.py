@@ -118,8 +118,8 @@ class App:
         return archive
 
     @contextmanager
-    def reading(self) -> Iterator[Store]:
-        with self.archive().reading() as store:
+    def reading(self, *, snapshot: bool = False) -> Iterator[Store]:
+        with self.archive().reading(snapshot=snapshot) as store:
             yield store
 
 
@@ -526,7 +526,7 @@ def list_(
     _check_span(since, until)
     form = _form(form, as_json)
     complete = True
-    with app.reading() as store:
+    with app.reading(snapshot=True) as store:  # one snapshot for all its pages
         listing = store.list(
             since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
         )

@@ -76,8 +76,10 @@ class SQLite:
         event.listen(engine, "begin", _on_begin)
         return engine
 
-    def for_reading(self, engine: SAEngine) -> SAEngine:
-        return engine  # a read's BEGIN DEFERRED costs nothing (see _on_begin)
+    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+        # A read's BEGIN DEFERRED costs nothing (see _on_begin), and in WAL mode the
+        # transaction sees one snapshot from its first read: a snapshot either way.
+        return engine
 
     def _readable(self, url: URL) -> URL:
         """The URL itself, or, for an archive file the user may not write (or whose folder
