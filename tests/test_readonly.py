@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive import config
+from newsarchive.archive import open_archive
+
 from .conftest import SEEDS, Run
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's read-only and immutable opening
@@ -82,3 +85,26 @@ def test_a_change_is_refused_in_one_line(read_only: Path, run: Run, args: list[s
     err = refused.stderr.decode()
     assert err.count("\n") == 1 and "opened read-only" in err, err
     assert sorted(p.name for p in read_only.parent.iterdir()) == ["archive.db"]
+
+
+def test_a_reader_sees_what_the_owner_writes_meanwhile(
+    read_only: Path, run: Run, tmp_path: Path
+) -> None:
+    # The owner (who may write the folder read_only shows) ingests while a reader holds
+    # the archive open: the reader's next read sees it, never a stale or torn file.
+    if os.geteuid() != 0:
+        pytest.skip("needs the owner's writable view beside the reader's read-only one")
+    owners = tmp_path / "shelf" / "archive.db"
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "x.txt").write_text("Harbour reopens\n\nThe harbour reopened today.\n")
+    archive = open_archive(config.resolve(str(read_only), tmp_path), create=False)
+    try:
+        with archive.reading() as store:
+            assert store.count() == 1
+        assert run("--db", owners, "ingest", more).returncode == 0
+        with archive.reading() as store:
+            assert store.count() == 2
+            assert [a.headline for a in store.list().articles][-1] == "Harbour reopens"
+    finally:
+        archive.close()

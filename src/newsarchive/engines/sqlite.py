@@ -68,10 +68,17 @@ class SQLite:
         self.read_only = False
 
     def connect(self, url: URL) -> SAEngine:
-        url = self._readable(url)
-        engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, json_deserializer=json_loads
-        )
+        path = self._read_only_path(url)
+        if path is None:
+            engine = create_engine(
+                url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, json_deserializer=json_loads
+            )
+        else:
+            engine = create_engine(
+                url, creator=lambda: _open_read_only(path), json_deserializer=json_loads
+            )
+            event.listen(engine, "connect", _remember_the_file(path))
+            event.listen(engine, "checkout", _reopen_when_changed(path))
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         return engine
@@ -81,27 +88,17 @@ class SQLite:
         # transaction sees one snapshot from its first read: a snapshot either way.
         return engine
 
-    def _readable(self, url: URL) -> URL:
-        """The URL itself, or, for an archive file the user may not write (or whose folder
-        they may not write: WAL needs its -shm file there), one that opens it read-only.
-        Then with no -wal file beside it (no writer is at work, and the last one folded
-        its log back in) it is opened immutable: SQLite takes no locks and makes no files,
-        so a reader leaves nothing behind, even on read-only media. With a -wal file, it
-        is read through the writer's log and shared memory (mode=ro)."""
-        from urllib.parse import quote
-
+    def _read_only_path(self, url: URL) -> str | None:
+        """The archive file's path when the user may not write it, or its folder (WAL
+        needs its -shm file there): it is then opened read-only (see _open_read_only)."""
         name = url.database or ""
         if name in ("", ":memory:") or name.startswith("file:") or not os.path.isfile(name):
-            return url
+            return None
         folder = os.path.dirname(os.path.abspath(name))
         if os.access(name, os.W_OK) and os.access(folder, os.W_OK):
-            return url
+            return None
         self.read_only = self.index.read_only = True
-        immutable = "" if os.path.exists(name + "-wal") else "&immutable=1"
-        return url.set(
-            database=f"file:{quote(os.path.abspath(name))}?mode=ro{immutable}",
-            query={**url.query, "uri": "true"},
-        )
+        return os.path.abspath(name)
 
     def prepare_for_writing(self, engine: SAEngine) -> None:
         """Put the archive in WAL mode (it stays so): readers never block the writer.
@@ -455,6 +452,45 @@ def _insert(
     if unique:
         sql += f" ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING"
     return connection.exec_driver_sql(sql, tuples).rowcount
+
+
+def _open_read_only(path: str) -> Any:
+    """A connection to an archive the user may not write. With no -wal file beside it (no
+    writer at work, the last one having folded its log back in) it is opened immutable:
+    SQLite takes no locks and makes no files, so a reader leaves nothing behind, even on
+    read-only media. With a -wal file, it is read through the writer's log and shared
+    memory (mode=ro), as any reader would."""
+    import sqlite3
+    from urllib.parse import quote
+
+    immutable = "" if os.path.exists(path + "-wal") else "&immutable=1"
+    uri = f"file:{quote(path)}?mode=ro{immutable}"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+
+
+def _file_state(path: str) -> tuple[int, int, int, bool]:
+    found = os.stat(path)
+    return (found.st_ino, found.st_size, found.st_mtime_ns, os.path.exists(path + "-wal"))
+
+
+def _remember_the_file(path: str) -> Any:
+    def remember(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file"] = _file_state(path)
+
+    return remember
+
+
+def _reopen_when_changed(path: str) -> Any:
+    """An immutable connection must not outlive a change to the file (an owner who may
+    write it, writing): a connection taken from the pool after one is replaced by a new
+    one, opened as the file now is (see _open_read_only)."""
+    from sqlalchemy.exc import DisconnectionError
+
+    def check(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("file") != _file_state(path):
+            raise DisconnectionError("the archive changed since this connection opened it")
+
+    return check
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
