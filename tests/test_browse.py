@@ -21,6 +21,7 @@ from newsarchive import browse, config
 from newsarchive.archive import Archive, open_archive
 from newsarchive.browse import Browser
 from newsarchive.dates import parse_period
+from newsarchive.models import ArticleSummary
 from newsarchive.widgets import ArticleList, ArticlePane, DateFilter, parse_dates
 
 from .conftest import Run
@@ -218,13 +219,18 @@ async def test_a_query_given_at_start_searches_and_nothing_found_says_so(
         assert "Nothing matches" in _screen(app)
 
 
+def _rows_and(app: Browser, headline: str) -> tuple[list[ArticleSummary], ArticleSummary]:
+    """The rows the list holds, and the one with this headline."""
+    rows = app.query_one(ArticleList).rows
+    return rows, next(r for r in rows if r.headline == headline)
+
+
 @synchronous
 async def test_following_a_link_and_back(archive: Archive) -> None:
     app = Browser(archive, theme="dark")
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        rows = app.query_one(ArticleList).rows
-        linking = next(r for r in rows if r.headline == "Rail strike called off")
+        rows, linking = _rows_and(app, "Rail strike called off")
         app.query_one(ArticleList).cursor = rows.index(linking)
         await _settle(pilot)
         await pilot.press("enter")  # from the list to the links under the article
@@ -244,8 +250,7 @@ async def test_a_click_on_a_link_opens_it_and_escape_comes_back(archive: Archive
     app = Browser(archive, theme="dark")
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
-        rows = app.query_one(ArticleList).rows
-        linking = next(r for r in rows if r.headline == "Rail strike called off")
+        rows, linking = _rows_and(app, "Rail strike called off")
         await pilot.click(ArticleList, offset=(5, rows.index(linking)))
         await _settle(pilot)
         assert app.article is not None and app.article.id == linking.id

@@ -65,15 +65,20 @@ def _on_a_terminal(
     return done.returncode, bytes(seen), paged, done.stderr
 
 
-@pytest.fixture
-def archive(run: Run, tmp_path: Path) -> Path:
-    db = tmp_path / "archive.db"
-    folder = tmp_path / "in"
+def _stories(run: Run, tmp_path: Path, count: int) -> Path:
+    """An archive of the seed article and `count` short stories."""
+    db = tmp_path / f"archive-{count}.db"
+    folder = tmp_path / f"in-{count}"
     folder.mkdir()
-    for n in range(40):
-        (folder / f"{n:02}.txt").write_text(f"Story {n} about harbours\n\nHarbour text {n}.\n")
+    for n in range(count):
+        (folder / f"{n:03}.txt").write_text(f"Story {n} about harbours\n\nHarbour text {n}.\n")
     assert run("--db", db, "ingest", SEEDS, folder).returncode == 0
     return db
+
+
+@pytest.fixture
+def archive(run: Run, tmp_path: Path) -> Path:
+    return _stories(run, tmp_path, 40)
 
 
 def test_show_on_a_terminal_goes_through_the_pager_with_its_colours(
@@ -111,18 +116,13 @@ def test_an_empty_pager_setting_means_none(archive: Path, tmp_path: Path) -> Non
 
 
 def test_a_listing_stops_when_the_pager_is_quit_and_says_so(tmp_path: Path, run: Run) -> None:
-    db = tmp_path / "many.db"
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for n in range(400):
-        (folder / f"{n:03}.txt").write_text(f"Story {n} about ferries\n\nFerry text {n}.\n")
-    assert run("--db", db, "ingest", folder).returncode == 0
+    db = _stories(run, tmp_path, 400)
     # A pager that quits at once, as a reader pressing q on the first screen.
     code, _terminal, _paged, err = _on_a_terminal(["list"], tmp_path, db, NEWSARCHIVE_PAGER="true")
     assert code == 0
     footer = err.decode().strip()
     assert footer.endswith("articles listed before the pager was closed"), footer
-    assert int(footer.split()[0].replace(",", "")) < 400
+    assert int(footer.split()[0].replace(",", "")) < 401
 
 
 def test_the_shell_runs_the_pager_and_a_missing_one_prints_instead(
