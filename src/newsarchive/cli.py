@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -1386,14 +1386,21 @@ def browse(
 
 
 def _console(*, stderr: bool = False) -> Console:
+    return _console_class()(stderr=stderr, highlight=False, emoji=False, markup=False)
+
+
+@cache
+def _console_class() -> type[Console]:
+    """rich's Console, made once (rich is imported only when something is printed), but
+    for a closed pipe: rich would exit 1; ArchiveGroup ends quietly with 141, as for any
+    output."""
     from rich.console import Console
 
     class _Console(Console):
         def on_broken_pipe(self) -> None:
-            # rich would exit 1 here; ArchiveGroup ends quietly with 141, as for any output.
             raise BrokenPipeError
 
-    return _Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    return _Console
 
 
 def _print(renderable: RenderableType, *, page: str = "never") -> None:

@@ -46,9 +46,7 @@ COLUMNS = (
 )
 # The exported columns jsonl_line converts: JSON text, bytes and dates (looked at per
 # column, not per value: that was a tenth of an export's time).
-_CONVERTED = tuple(
-    name for name in COLUMNS if name in JSON_COLUMNS or name in BINARY_COLUMNS | DATE_TYPED
-)
+_CONVERTED = tuple(name for name in COLUMNS if name in JSON_COLUMNS | BINARY_COLUMNS | DATE_TYPED)
 # CSV: Python's "excel" dialect (comma, double quotes, CRLF), UTF-8 without a BOM.
 CSV_FIELDS = (
     "id",
