@@ -234,7 +234,7 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
 
     \b
     Exit codes: 0 done; 1 error; 2 bad usage; 3 ingest refused some files
-    (the rest were stored); 130 interrupted.
+    (the rest were stored); 130 interrupted; 141 the reader of a pipe stopped early.
     """
     if db is None and os.environ.get(config.ENV_VAR) == "":
         db = ""  # set but empty is a mistake in a script, not a wish for the default archive
