@@ -10,14 +10,14 @@ from alembic import context
 from sqlalchemy import Connection
 
 from newsarchive import config as archive_config
-from newsarchive.db import Base
+from newsarchive.db import metadata
 from newsarchive.engines import engine_for
 
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 # What one engine alone has, made by hand-written SQL in its migrations (the search index:
-# 0002 and 0003 on SQLite, 0004 on PostgreSQL; 0005's index on PostgreSQL), not from the ORM
+# 0002 and 0003 on SQLite, 0004 on PostgreSQL; 0005's index on PostgreSQL), not from the table
 # model: autogenerate must leave it be.
 _ENGINE_OWN = {
     "table": ("article_search",),  # FTS5's table and its shadow tables, a prefix

@@ -42,7 +42,7 @@ def test_ctrl_c_stops_a_long_statement_within_half_a_second(
     try:
         with pytest.raises(KeyboardInterrupt), archive.reading() as store:
             threading.Thread(target=press_ctrl_c, daemon=True).start()
-            store._session.execute(text(LONG)).scalar()
+            store._connection.execute(text(LONG)).scalar()
         stopped = time.monotonic() - sent[0]
         assert stopped < 0.5, f"stopped {stopped:.2f} s after Ctrl-C"
         with archive.reading() as store:  # the archive reads on as before

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import insert
-from sqlalchemy.orm import Session
 
 from newsarchive import config
 from newsarchive.archive import Archive, open_archive
-from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
+from newsarchive.db import article_raw, article_sources, articles
 from newsarchive.models import DateSource
 from newsarchive.parser import parse_article
 from newsarchive.rows import article_values
@@ -59,9 +58,9 @@ def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None
         assert (
             store.add_sources([(ids["a" * 64], "/x/a.txt"), (ids["b" * 64], "/x/b.txt")], NOW) == 2
         )
-    with Session(_archive(theirs).engine) as session, session.begin():
-        session.execute(
-            insert(ArticleRow),
+    with _archive(theirs).engine.begin() as connection:
+        connection.execute(
+            insert(articles),
             [
                 {
                     **item.values,
@@ -74,12 +73,12 @@ def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None
                 for n, item in enumerate(items, 1)
             ],
         )
-        session.execute(
-            insert(ArticleRawRow),
+        connection.execute(
+            insert(article_raw),
             [{"article_id": n, "data": i.raw} for n, i in enumerate(items, 1)],
         )
-        session.execute(
-            insert(ArticleSourceRow),
+        connection.execute(
+            insert(article_sources),
             [
                 {"article_id": 1, "path": "/x/a.txt", "first_seen": NOW},
                 {"article_id": 2, "path": "/x/b.txt", "first_seen": NOW},

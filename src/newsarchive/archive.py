@@ -1,6 +1,6 @@
 """An open archive: it owns the database engine and hands out read and write transactions.
 
-Nobody else opens sessions. `reading()` and `writing()` each give a `Store` for one
+Nobody else opens connections. `reading()` and `writing()` each give a `Store` for one
 transaction, committed when the block ends and rolled back if it raises; a database error
 inside `writing()` comes out as a StorageError that says what kind it is, whatever the
 engine. `batches()` is the one walk over every stored article, for verify, redate, reparse
@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DatabaseError, DBAPIError
-from sqlalchemy.orm import Session
 
 from newsarchive.engines import Engine, engine_for
 from newsarchive.errors import ArchiveError, ArchiveNotFoundError, StorageError, Trouble
 from newsarchive.store import Store, StoredRecord
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
     from sqlalchemy import Engine as SAEngine
 
     from newsarchive.config import ArchiveLocation
@@ -46,11 +46,11 @@ class Archive:
         every engine (see Engine.for_reading), for a read of many statements."""
         with (
             self._classified(),
-            Session(self._snapshot_reader if snapshot else self._reader) as session,
-            session.begin(),
-            _interruptible(session, self.backend),
+            (self._snapshot_reader if snapshot else self._reader).connect() as connection,
+            connection.begin(),
+            _interruptible(connection, self.backend),
         ):
-            yield Store(session, self.backend)
+            yield Store(connection, self.backend)
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
@@ -62,8 +62,8 @@ class Archive:
                 f"you may not write {self.where} or its folder, so it was opened read-only; "
                 "it can be listed, shown, searched and verified, not changed",
             )
-        with self._classified(), Session(self._writer) as session, session.begin():
-            yield Store(session, self.backend, writable=True)
+        with self._classified(), self._writer.connect() as connection, connection.begin():
+            yield Store(connection, self.backend, writable=True)
 
     @contextmanager
     def _classified(self) -> Iterator[None]:
@@ -102,7 +102,7 @@ class Archive:
 
 
 @contextmanager
-def _interruptible(session: Session, backend: Engine) -> Iterator[None]:
+def _interruptible(connection: Connection, backend: Engine) -> Iterator[None]:
     """Ctrl-C stops a read at once, even inside one long query (a search of a huge
     article): Python runs its signal handler only between bytecodes, so a thread woken by
     the signal (set_wakeup_fd) asks the database to stop the statement, and the read ends
@@ -117,7 +117,7 @@ def _interruptible(session: Session, backend: Engine) -> Iterator[None]:
     ):
         yield
         return
-    driver = session.connection().connection.driver_connection
+    driver = connection.connection.driver_connection
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     interrupted = threading.Event()

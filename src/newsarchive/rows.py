@@ -32,7 +32,7 @@ class DateValues(TypedDict):
 
 class ArticleValues(DateValues):
     """An article's columns in the articles table, but its id, hash and ingest time: what
-    parsing its bytes gives. The one list of them outside db.py's ORM class."""
+    parsing its bytes gives. The one list of them outside db.py's table."""
 
     headline: str
     dek: str | None

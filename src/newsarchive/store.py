@@ -1,8 +1,9 @@
 """The archive's queries: add, get, list, search. Nothing here commits: archive.Archive owns
 the transaction.
 
-ORM rows stay in this module; callers get pydantic models and records. Portable SQLAlchemy
-throughout; bulk writes, search and integrity checks are the engine's (engines/).
+Rows stay in this module; callers get pydantic models and records. Portable SQLAlchemy Core
+throughout, on one Connection; bulk writes, search and integrity checks are the engine's
+(engines/).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from sqlalchemy import (
     Connection,
     Date,
     Row,
-    Table,
     bindparam,
     delete,
     extract,
@@ -33,18 +33,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import Text
 
 from newsarchive import paths
 from newsarchive.db import (
-    ArticleBandRow,
-    ArticleLinkRow,
-    ArticleNameRow,
-    ArticleRawRow,
-    ArticleRow,
-    ArticleSourceRow,
-    SettingRow,
+    archive_settings,
+    article_bands,
+    article_links,
+    article_names,
+    article_raw,
+    article_sources,
+    articles,
 )
 from newsarchive.engines import (
     DELETED_UP_TO,
@@ -128,8 +127,8 @@ class Store:
     """The archive's queries inside one transaction (see archive.Archive, which makes
     these); portable SQLAlchemy, with what differs per engine asked of `engine`."""
 
-    def __init__(self, session: Session, engine: Engine, *, writable: bool = False) -> None:
-        self._session = session
+    def __init__(self, connection: Connection, engine: Engine, *, writable: bool = False) -> None:
+        self._connection = connection
         self._engine = engine
         self._writable = writable
 
@@ -141,8 +140,8 @@ class Store:
         ordered = list(hashes)
         for start in range(0, len(ordered), _IN_CHUNK):
             chunk = ordered[start : start + _IN_CHUNK]
-            rows = self._session.execute(
-                select(ArticleRow.sha256, ArticleRow.id).where(ArticleRow.sha256.in_(chunk))
+            rows = self._connection.execute(
+                select(articles.c.sha256, articles.c.id).where(articles.c.sha256.in_(chunk))
             )
             found.update((sha, id_) for sha, id_ in rows)
         return found
@@ -169,20 +168,19 @@ class Store:
         """Store the band keys, names and link look-ups derived from articles' columns."""
         connection = self._writing()
         for table, found in (
-            (ArticleBandRow.__table__, [r for d in rows for r in d.bands]),
-            (ArticleNameRow.__table__, [r for d in rows for r in d.names]),
-            (ArticleLinkRow.__table__, [r for d in rows for r in d.links]),
+            (article_bands, [r for d in rows for r in d.bands]),
+            (article_names, [r for d in rows for r in d.names]),
+            (article_links, [r for d in rows for r in d.links]),
         ):
             if found:
-                assert isinstance(table, Table)
                 self._engine.insert_rows(connection, table, found)
 
     def remove_derived(self, ids: Collection[int]) -> None:
         """Delete what add_derived stored for these articles (before storing it anew)."""
         self._writing()
         for chunk in _chunks(ids):
-            for row in (ArticleBandRow, ArticleNameRow, ArticleLinkRow):
-                self._session.execute(delete(row).where(row.article_id.in_(chunk)))
+            for table in (article_bands, article_names, article_links):
+                self._connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
 
     def delete_articles(self, ids: Collection[int]) -> None:
         """Delete articles with everything kept of them: raw bytes, source paths, band
@@ -196,47 +194,32 @@ class Store:
         self.set_setting(DELETED_UP_TO, str(deleted_up_to))
         for chunk in _chunks(ids):
             # The foreign keys cascade too; deleting here says so, whatever the engine does.
-            for row in (ArticleRawRow, ArticleSourceRow):
-                self._session.execute(
-                    delete(row)
-                    .where(row.article_id.in_(chunk))
-                    .execution_options(synchronize_session=False)
-                )
+            for table in (article_raw, article_sources):
+                self._connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
         self.remove_derived(ids)
         for chunk in _chunks(ids):
-            self._session.execute(
-                delete(ArticleRow)
-                .where(ArticleRow.id.in_(chunk))
-                .execution_options(synchronize_session=False)
-            )
+            self._connection.execute(delete(articles).where(articles.c.id.in_(chunk)))
 
     def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
         """What article_bands, article_names and article_links hold for these articles."""
         found = {i: Derived([], [], []) for i in ids}
         for chunk in _chunks(ids):
-            for band, id_ in self._session.execute(
-                select(ArticleBandRow.band, ArticleBandRow.article_id).where(
-                    ArticleBandRow.article_id.in_(chunk)
+            for band, id_ in self._connection.execute(
+                select(article_bands.c.band, article_bands.c.article_id).where(
+                    article_bands.c.article_id.in_(chunk)
                 )
             ):
                 found[id_].bands.append({"band": band, "article_id": id_})
             for name, id_ in self._core(
-                select(ArticleNameRow.name, ArticleNameRow.article_id).where(
-                    ArticleNameRow.article_id.in_(chunk)
+                select(article_names.c.name, article_names.c.article_id).where(
+                    article_names.c.article_id.in_(chunk)
                 )
             ):
                 found[id_].names.append({"name": name, "article_id": id_})
-            for row in self._session.execute(
-                select(ArticleLinkRow).where(ArticleLinkRow.article_id.in_(chunk))
-            ).scalars():
-                found[row.article_id].links.append(
-                    {
-                        "article_id": row.article_id,
-                        "position": row.position,
-                        "tier": row.tier,
-                        "name": row.name,
-                    }
-                )
+            for row in self._connection.execute(
+                select(article_links).where(article_links.c.article_id.in_(chunk))
+            ).mappings():
+                found[row["article_id"]].links.append(dict(row))
         return found
 
     # -- versions -----------------------------------------------------------------------
@@ -245,18 +228,18 @@ class Store:
         """Every band key more than one article holds, with its holders in id order: the
         candidate versions of the whole archive, for verify."""
         shared = (
-            select(ArticleBandRow.band)
-            .group_by(ArticleBandRow.band)
+            select(article_bands.c.band)
+            .group_by(article_bands.c.band)
             .having(func.count() > 1)
             .scalar_subquery()
         )
         query = (
-            select(ArticleBandRow.band, ArticleBandRow.article_id)
-            .where(ArticleBandRow.band.in_(shared))
-            .order_by(ArticleBandRow.band, ArticleBandRow.article_id)
+            select(article_bands.c.band, article_bands.c.article_id)
+            .where(article_bands.c.band.in_(shared))
+            .order_by(article_bands.c.band, article_bands.c.article_id)
         )
         found: list[tuple[int, list[int]]] = []
-        for band, article_id in self._session.execute(query):
+        for band, article_id in self._connection.execute(query):
             if not found or found[-1][0] != band:
                 found.append((band, []))
             found[-1][1].append(article_id)
@@ -265,20 +248,20 @@ class Store:
     def grouped(self) -> dict[int, tuple[int | None, int | None]]:
         """(family, cluster) of every article that is not alone: in a family or cluster
         named after another article, or named after it with other members."""
-        other = ArticleRow.__table__.alias()
+        other = articles.alias()
         shared = select(other.c.id).where(
-            (other.c.family_id == ArticleRow.id) & (other.c.id != ArticleRow.id)
+            (other.c.family_id == articles.c.id) & (other.c.id != articles.c.id)
         )
-        query = select(ArticleRow.id, ArticleRow.family_id, ArticleRow.cluster_id).where(
+        query = select(articles.c.id, articles.c.family_id, articles.c.cluster_id).where(
             or_(
-                ArticleRow.cluster_id.is_(None),
-                ArticleRow.family_id.is_(None),
-                ArticleRow.cluster_id != ArticleRow.id,
-                ArticleRow.family_id != ArticleRow.id,
+                articles.c.cluster_id.is_(None),
+                articles.c.family_id.is_(None),
+                articles.c.cluster_id != articles.c.id,
+                articles.c.family_id != articles.c.id,
                 shared.exists(),
             )
         )
-        return {id_: (family, cluster) for id_, family, cluster in self._session.execute(query)}
+        return {id_: (family, cluster) for id_, family, cluster in self._connection.execute(query)}
 
     def sharing_bands(
         self, keys: Collection[int], head: int, excluding: Collection[int] = ()
@@ -287,7 +270,7 @@ class Store:
         `head` of them by id (versions.py compares an article with those alone)."""
         found: dict[int, list[int]] = {}
         for band, article_id in self._engine.band_holders(
-            self._session.connection(), sorted(keys), head, sorted(excluding)
+            self._connection, sorted(keys), head, sorted(excluding)
         ):
             found.setdefault(band, []).append(article_id)
         return found
@@ -298,9 +281,9 @@ class Store:
 
         found: dict[int, str] = {}
         for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, ArticleRow.headline, ArticleRow.dek, ArticleRow.body).where(
-                    ArticleRow.id.in_(chunk)
+            rows = self._connection.execute(
+                select(articles.c.id, articles.c.headline, articles.c.dek, articles.c.body).where(
+                    articles.c.id.in_(chunk)
                 )
             )
             found.update((id_, story_text(h, d, b)) for id_, h, d, b in rows)
@@ -316,9 +299,9 @@ class Store:
         """Each article's family and cluster (versions.py): (family_id, cluster_id)."""
         found: dict[int, tuple[int, int]] = {}
         for chunk in _chunks(ids):
-            rows = self._session.execute(
-                select(ArticleRow.id, ArticleRow.family_id, ArticleRow.cluster_id).where(
-                    ArticleRow.id.in_(chunk)
+            rows = self._connection.execute(
+                select(articles.c.id, articles.c.family_id, articles.c.cluster_id).where(
+                    articles.c.id.in_(chunk)
                 )
             )
             found.update(
@@ -337,25 +320,25 @@ class Store:
         """The ids in these families, in id order."""
         found: list[int] = []
         for chunk in _chunks(families):
-            found += self._session.scalars(
-                select(ArticleRow.id).where(ArticleRow.family_id.in_(chunk))
+            found += self._connection.scalars(
+                select(articles.c.id).where(articles.c.family_id.in_(chunk))
             ).all()
         return sorted(found)
 
     def fingerprints_of(self, ids: Collection[int]) -> dict[int, bytes]:
         """Each article's packed band keys (b"" when it has none)."""
-        return {i: bytes(p or b"") for i, p in self._by_id(ids, ArticleRow.fingerprint).items()}
+        return {i: bytes(p or b"") for i, p in self._by_id(ids, articles.c.fingerprint).items()}
 
     def hashes_of(self, ids: Collection[int]) -> dict[int, str]:
-        return self._by_id(ids, ArticleRow.sha256)
+        return self._by_id(ids, articles.c.sha256)
 
     def headlines_of(self, ids: Collection[int]) -> dict[int, str]:
         """The headline of each of these ids that is an article (absent ids are left out)."""
-        return self._by_id(ids, ArticleRow.headline)
+        return self._by_id(ids, articles.c.headline)
 
     def dates_of(self, ids: Collection[int]) -> dict[int, DateValues]:
         """The date columns of each of these ids that is an article."""
-        columns = [getattr(ArticleRow, c) for c in DATE_COLUMNS]
+        columns = [articles.c[c] for c in DATE_COLUMNS]
         return {
             id_: cast(DateValues, dict(zip(DATE_COLUMNS, values, strict=True)))
             for id_, values in self._columns_of(ids, *columns).items()
@@ -365,19 +348,18 @@ class Store:
         """Put articles (id -> (family, cluster)) into families and clusters."""
         if groups:
             self._writing()
-            self._session.execute(
-                update(ArticleRow),
-                [{"id": i, "family_id": f, "cluster_id": c} for i, (f, c) in groups.items()],
+            self._update(
+                [{"id": i, "family_id": f, "cluster_id": c} for i, (f, c) in groups.items()]
             )
 
     def newest_versions(self, clusters: Collection[int]) -> dict[int, int]:
         """The newest version (as `list` orders them) of each of these clusters."""
         found: dict[int, int] = {}
         for chunk in _chunks(clusters):
-            rows = self._session.execute(
-                select(ArticleRow.cluster_id, ArticleRow.id)
-                .where(ArticleRow.cluster_id.in_(chunk))
-                .order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
+            rows = self._connection.execute(
+                select(articles.c.cluster_id, articles.c.id)
+                .where(articles.c.cluster_id.in_(chunk))
+                .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc())
             )
             for cluster, id_ in rows:
                 found.setdefault(cast(int, cluster), id_)
@@ -388,10 +370,10 @@ class Store:
         if article_id not in (found := self.groups_of([article_id])):
             return []
         _, cluster = found[article_id]
-        ids = self._session.scalars(
-            select(ArticleRow.id)
-            .where(ArticleRow.cluster_id == cluster, ArticleRow.id != article_id)
-            .order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id.desc())
+        ids = self._connection.scalars(
+            select(articles.c.id)
+            .where(articles.c.cluster_id == cluster, articles.c.id != article_id)
+            .order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc())
         ).all()
         return [self.get(id_) for id_ in ids]
 
@@ -416,13 +398,15 @@ class Store:
         for chunk in _chunks(ids):
             for id_, position, tier, name in self._core(
                 select(
-                    ArticleLinkRow.article_id,
-                    ArticleLinkRow.position,
-                    ArticleLinkRow.tier,
-                    ArticleLinkRow.name,
+                    article_links.c.article_id,
+                    article_links.c.position,
+                    article_links.c.tier,
+                    article_links.c.name,
                 )
-                .where(ArticleLinkRow.article_id.in_(chunk))
-                .order_by(ArticleLinkRow.article_id, ArticleLinkRow.position, ArticleLinkRow.tier)
+                .where(article_links.c.article_id.in_(chunk))
+                .order_by(
+                    article_links.c.article_id, article_links.c.position, article_links.c.tier
+                )
             ):
                 lookups.setdefault(id_, {}).setdefault(position, []).append((tier, name))
         if not lookups:
@@ -431,8 +415,8 @@ class Store:
         named: dict[str, list[int]] = {}
         for names in _chunks(wanted):
             for name, id_ in self._core(
-                select(ArticleNameRow.name, ArticleNameRow.article_id).where(
-                    ArticleNameRow.name.in_(names)
+                select(article_names.c.name, article_names.c.article_id).where(
+                    article_names.c.name.in_(names)
                 )
             ):
                 named.setdefault(name, []).append(id_)
@@ -440,11 +424,11 @@ class Store:
         facts = {
             id_: (headline, cluster if cluster is not None else id_)
             for id_, (headline, cluster) in self._columns_of(
-                candidates, ArticleRow.headline, ArticleRow.cluster_id
+                candidates, articles.c.headline, articles.c.cluster_id
             ).items()
         }
         if blocks is None:
-            blocks = self._by_id(lookups, ArticleRow.blocks)
+            blocks = self._by_id(lookups, articles.c.blocks)
         chosen: dict[int, dict[int, int | None]] = {}
         for id_, links in lookups.items():
             mine = chosen[id_] = {}
@@ -498,61 +482,62 @@ class Store:
         if article_id not in (found := self.groups_of([article_id])):
             return []
         _, cluster = found[article_id]
-        members = self._session.scalars(
-            select(ArticleRow.id).where(ArticleRow.cluster_id == cluster)
+        members = self._connection.scalars(
+            select(articles.c.id).where(articles.c.cluster_id == cluster)
         ).all()
-        names = select(ArticleNameRow.name).where(ArticleNameRow.article_id.in_(members))
-        linking = self._session.scalars(
-            select(ArticleLinkRow.article_id)
-            .where(ArticleLinkRow.name.in_(names), ArticleLinkRow.article_id.not_in(members))
+        names = select(article_names.c.name).where(article_names.c.article_id.in_(members))
+        linking = self._connection.scalars(
+            select(article_links.c.article_id)
+            .where(article_links.c.name.in_(names), article_links.c.article_id.not_in(members))
             .distinct()
-            .order_by(ArticleLinkRow.article_id)
+            .order_by(article_links.c.article_id)
         ).all()
         return [other for other in linking if set(self.link_targets(other).values()) & set(members)]
 
     def with_versions(self) -> int:
         """How many articles share their cluster with another."""
-        other = ArticleRow.__table__.alias()
+        other = articles.alias()
         shared = select(other.c.id).where(
-            (other.c.cluster_id == ArticleRow.cluster_id) & (other.c.id != ArticleRow.id)
+            (other.c.cluster_id == articles.c.cluster_id) & (other.c.id != articles.c.id)
         )
-        query = select(func.count()).select_from(ArticleRow).where(shared.exists())
-        return self._session.scalar(query) or 0
+        query = select(func.count()).select_from(articles).where(shared.exists())
+        return self._connection.scalar(query) or 0
 
     def unfingerprinted(self) -> int:
         """How many articles were stored before versions were grouped (reparse keys them)."""
-        query = select(func.count()).where(ArticleRow.fingerprint.is_(None))
-        return self._session.scalar(query) or 0
+        query = select(func.count()).where(articles.c.fingerprint.is_(None))
+        return self._connection.scalar(query) or 0
 
     def setting(self, key: str) -> str | None:
-        return self._session.scalar(select(SettingRow.value).where(SettingRow.key == key))
+        return self._connection.scalar(
+            select(archive_settings.c.value).where(archive_settings.c.key == key)
+        )
 
     def settings(self) -> dict[str, str]:
         """Every setting the archive holds (those at their default are absent)."""
-        rows = self._session.execute(select(SettingRow.key, SettingRow.value))
+        rows = self._connection.execute(select(archive_settings.c.key, archive_settings.c.value))
         return {key: value for key, value in rows}
 
     def set_setting(self, key: str, value: str | None) -> None:
         """Set an archive setting; None removes it (its default applies again)."""
         self._writing()
-        self._session.execute(delete(SettingRow).where(SettingRow.key == key))
+        self._connection.execute(delete(archive_settings).where(archive_settings.c.key == key))
         if value is not None:
-            self._session.execute(insert(SettingRow).values(key=key, value=value))
+            self._connection.execute(insert(archive_settings).values(key=key, value=value))
 
     def ungroup(self) -> list[int]:
         """Make every article a family and cluster of its own; return the ids that have a
         fingerprint, in id order (versions.regroup_all groups them again)."""
         self._writing()
-        self._session.execute(
-            update(ArticleRow)
+        self._connection.execute(
+            update(articles)
             .where(
-                or_(ArticleRow.family_id != ArticleRow.id, ArticleRow.cluster_id != ArticleRow.id)
+                or_(articles.c.family_id != articles.c.id, articles.c.cluster_id != articles.c.id)
             )
-            .values(family_id=ArticleRow.id, cluster_id=ArticleRow.id)
-            .execution_options(synchronize_session=False)
+            .values(family_id=articles.c.id, cluster_id=articles.c.id)
         )
-        query = select(ArticleRow.id).where(ArticleRow.fingerprint.is_not(None))
-        return list(self._session.scalars(query.order_by(ArticleRow.id)))
+        query = select(articles.c.id).where(articles.c.fingerprint.is_not(None))
+        return list(self._connection.scalars(query.order_by(articles.c.id)))
 
     def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
         """Record (article id, path) pairs not yet recorded; return how many were new. A
@@ -570,13 +555,13 @@ class Store:
 
     def taken_ids(self, ids: Collection[int]) -> set[int]:
         """Which of these ids articles have."""
-        return set(self._by_id(ids, ArticleRow.id))
+        return set(self._by_id(ids, articles.c.id))
 
     def _columns_of(self, ids: Collection[int], *columns: Any) -> dict[int, tuple[Any, ...]]:
         """Some columns of these articles, by id."""
         found: dict[int, tuple[Any, ...]] = {}
         for chunk in _chunks(ids):
-            rows = self._core(select(ArticleRow.id, *columns).where(ArticleRow.id.in_(chunk)))
+            rows = self._core(select(articles.c.id, *columns).where(articles.c.id.in_(chunk)))
             found.update((row[0], tuple(row[1:])) for row in rows)
         return found
 
@@ -585,14 +570,13 @@ class Store:
         return {id_: values[0] for id_, values in self._columns_of(ids, column).items()}
 
     def _core(self, query: Any) -> Sequence[Any]:
-        """Rows of a query of plain columns, through Core (the ORM's execute would add its
-        own handling to every row: a third of export's reading time), fetched at once."""
-        return self._session.connection().execute(query).all()
+        """The rows of a query, fetched at once."""
+        return self._connection.execute(query).all()
 
     def _writing(self) -> Connection:
         if not self._writable:
             raise AssertionError("a write through a Store from Archive.reading()")
-        return self._session.connection()
+        return self._connection
 
     def copy_in(self, records: Sequence[StoredRecord]) -> None:
         """Store articles exactly as another archive holds them: the same ids, columns, raw
@@ -601,7 +585,7 @@ class Store:
             return
         connection = self._writing()
         connection.execute(
-            insert(ArticleRow),
+            insert(articles),
             [
                 {
                     **r.columns,
@@ -614,23 +598,23 @@ class Store:
             ],
         )
         connection.execute(
-            insert(ArticleRawRow), [{"article_id": r.id, "data": r.data} for r in records]
+            insert(article_raw), [{"article_id": r.id, "data": r.data} for r in records]
         )
         sources = [_source_row(r.id, s.path, s.first_seen) for r in records for s in r.sources]
         if sources:
-            connection.execute(insert(ArticleSourceRow), sources)
+            connection.execute(insert(article_sources), sources)
         self.add_derived([derived(r.id, r.columns) for r in records])
         self._engine.ids_taken(connection)
 
     def last(self) -> tuple[int, str] | None:
         """The id and hash of the article with the highest id, if any."""
-        row = self._session.execute(
-            select(ArticleRow.id, ArticleRow.sha256).order_by(ArticleRow.id.desc()).limit(1)
+        row = self._connection.execute(
+            select(articles.c.id, articles.c.sha256).order_by(articles.c.id.desc()).limit(1)
         ).first()
         return (row[0], row[1]) if row else None
 
     def sha256_of(self, article_id: int) -> str | None:
-        return self._session.scalar(select(ArticleRow.sha256).where(ArticleRow.id == article_id))
+        return self._connection.scalar(select(articles.c.sha256).where(articles.c.id == article_id))
 
     def set_dates(self, updates: Sequence[dict[str, Any]]) -> None:
         """Replace the date columns of articles: each update has `id` and DATE_COLUMNS."""
@@ -639,15 +623,31 @@ class Store:
     def update_articles(self, updates: Sequence[dict[str, Any]]) -> None:
         """Set columns of articles: each update has `id` and the columns to set. The search
         index follows through its update trigger (only when searched columns are set)."""
-        if updates:  # ORM bulk UPDATE by primary key: one executemany per set of columns
+        if updates:
             self._writing()
-            self._session.execute(update(ArticleRow), list(updates))
+            self._update(updates)
+
+    def _update(self, updates: Sequence[dict[str, Any]]) -> None:
+        """UPDATE articles by id: one executemany per set of columns set."""
+        by_columns: dict[tuple[str, ...], builtins.list[dict[str, Any]]] = {}
+        for values in updates:
+            by_columns.setdefault(tuple(sorted(values)), []).append(values)
+        for names, rows in by_columns.items():
+            # Bound under other names: a bound parameter may not be named as a column set.
+            statement = (
+                update(articles)
+                .where(articles.c.id == bindparam("_id"))
+                .values({n: bindparam(f"_{n}") for n in names if n != "id"})
+            )
+            self._connection.execute(
+                statement, [{f"_{n}": value for n, value in row.items()} for row in rows]
+            )
 
     # -- checking -----------------------------------------------------------------------
 
     def integrity_problems(self) -> list[str]:
         """What the engine and the search index say is wrong with the archive as a whole."""
-        connection = self._session.connection()
+        connection = self._connection
         return self._engine.integrity_problems(connection) + self._engine.index.problems(
             connection, self.count()
         )
@@ -658,18 +658,18 @@ class Store:
 
     def missing_parts(self) -> list[tuple[int, str]]:
         """Articles without their raw bytes or without any source path."""
-        no_raw = select(ArticleRow.id).where(
-            ~select(ArticleRawRow.article_id)
-            .where(ArticleRawRow.article_id == ArticleRow.id)
+        no_raw = select(articles.c.id).where(
+            ~select(article_raw.c.article_id)
+            .where(article_raw.c.article_id == articles.c.id)
             .exists()
         )
-        no_source = select(ArticleRow.id).where(
-            ~select(ArticleSourceRow.id)
-            .where(ArticleSourceRow.article_id == ArticleRow.id)
+        no_source = select(articles.c.id).where(
+            ~select(article_sources.c.id)
+            .where(article_sources.c.article_id == articles.c.id)
             .exists()
         )
-        missing = [(id_, "its raw bytes are missing") for id_ in self._session.scalars(no_raw)]
-        missing += [(id_, "it has no source path") for id_ in self._session.scalars(no_source)]
+        missing = [(id_, "its raw bytes are missing") for id_ in self._connection.scalars(no_raw)]
+        missing += [(id_, "it has no source path") for id_ in self._connection.scalars(no_source)]
         return missing
 
     def records(
@@ -678,7 +678,7 @@ class Store:
         """Up to `limit` articles past id `after`, in id order, whole (see StoredRecord).
         `parsed_before` keeps only articles read by an older parser than that version, or
         stored before versions were grouped (no fingerprint): what reparse reads again."""
-        query = _whole().where(ArticleRow.id > after).order_by(ArticleRow.id).limit(limit)
+        query = _whole().where(articles.c.id > after).order_by(articles.c.id).limit(limit)
         if parsed_before is not None:
             query = query.where(_stale(parsed_before))
         return self._records(query)
@@ -689,7 +689,7 @@ class Store:
         """
         found: list[StoredRecord] = []
         for chunk in _chunks(ids):
-            query = _whole(json_text).where(ArticleRow.id.in_(chunk)).order_by(ArticleRow.id)
+            query = _whole(json_text).where(articles.c.id.in_(chunk)).order_by(articles.c.id)
             found += self._records(query)
         return found
 
@@ -700,13 +700,13 @@ class Store:
         for start in range(0, len(ids), _IN_CHUNK):
             found = self._core(
                 select(
-                    ArticleSourceRow.article_id,
-                    ArticleSourceRow.path,
-                    ArticleSourceRow.path_bytes,
-                    ArticleSourceRow.first_seen,
+                    article_sources.c.article_id,
+                    article_sources.c.path,
+                    article_sources.c.path_bytes,
+                    article_sources.c.first_seen,
                 )
-                .where(ArticleSourceRow.article_id.in_(ids[start : start + _IN_CHUNK]))
-                .order_by(ArticleSourceRow.id)
+                .where(article_sources.c.article_id.in_(ids[start : start + _IN_CHUNK]))
+                .order_by(article_sources.c.id)
             )
             for article_id, path, exact, first_seen in found:
                 source = SourcePath(paths.from_columns(path, exact), _as_utc(first_seen))
@@ -727,7 +727,7 @@ class Store:
         among `ids` if given: a page of what `export` writes."""
         filters = filters or Filters()
         if query is not None:
-            connection = self._session.connection()
+            connection = self._connection
             found = self._engine.index.matching(connection, query.tree, filters, after, limit)
             if ids is not None:  # a few the user named: filtered here, page by page
                 wanted = set(ids)
@@ -743,13 +743,13 @@ class Store:
         statement = statement.bindparams(
             *(bindparam(k, v, type_=Date) for k, v in params.items() if k in ("since", "until"))
         )
-        return list(self._session.execute(statement, params).scalars())
+        return list(self._connection.execute(statement, params).scalars())
 
     def count_parsed_before(self, version: int) -> int:
         """How many articles an older parser than `version` read, or stored before versions
         were grouped."""
         query = select(func.count()).where(_stale(version))
-        return self._session.scalar(query) or 0
+        return self._connection.scalar(query) or 0
 
     # -- counting -----------------------------------------------------------------------
     # Each a GROUP BY or an aggregate in the database: an archive may hold millions.
@@ -758,52 +758,52 @@ class Store:
         """Articles that are not the newest version of their story: each cluster's members
         but one (an article with no cluster yet is its own)."""
         query = select(
-            func.count(ArticleRow.cluster_id) - func.count(ArticleRow.cluster_id.distinct())
+            func.count(articles.c.cluster_id) - func.count(articles.c.cluster_id.distinct())
         )
-        return self._session.scalar(query) or 0
+        return self._connection.scalar(query) or 0
 
     def source_counts(self) -> tuple[int, int]:
         """(source paths, articles with a source path)."""
-        query = select(func.count(), func.count(ArticleSourceRow.article_id.distinct()))
-        paths, articles = self._session.execute(query.select_from(ArticleSourceRow)).one()
+        query = select(func.count(), func.count(article_sources.c.article_id.distinct()))
+        paths, articles = self._connection.execute(query.select_from(article_sources)).one()
         return paths, articles
 
     def by_date_source(self) -> list[tuple[str | None, int]]:
         """Articles per date_source (None: undated), most first."""
-        return self._tally(ArticleRow.date_source)
+        return self._tally(articles.c.date_source)
 
     def by_encoding(self) -> list[tuple[str | None, int]]:
         """Articles per detected encoding, most first."""
-        return self._tally(ArticleRow.encoding)
+        return self._tally(articles.c.encoding)
 
     def _tally(self, column: Any) -> list[tuple[str | None, int]]:
         n = func.count().label("n")
         query = select(column, n).group_by(column).order_by(n.desc(), column)
-        return [(value, count) for value, count in self._session.execute(query)]
+        return [(value, count) for value, count in self._connection.execute(query)]
 
     def by_month(self) -> list[tuple[int, int, int]]:
         """(year, month, articles) for every month with dated articles, oldest first."""
-        year = extract("year", ArticleRow.published)
-        month = extract("month", ArticleRow.published)
+        year = extract("year", articles.c.published)
+        month = extract("month", articles.c.published)
         query = (
             select(year, month, func.count())
-            .where(ArticleRow.published.is_not(None))
+            .where(articles.c.published.is_not(None))
             .group_by(year, month)
             .order_by(year, month)
         )
-        return [(int(y), int(m), n) for y, m, n in self._session.execute(query)]
+        return [(int(y), int(m), n) for y, m, n in self._connection.execute(query)]
 
     def published_span(self) -> tuple[dt.date | None, dt.date | None]:
         """The first and last publication dates (None, None when nothing is dated)."""
-        first, last = self._session.execute(
-            select(func.min(ArticleRow.published), func.max(ArticleRow.published))
+        first, last = self._connection.execute(
+            select(func.min(articles.c.published), func.max(articles.c.published))
         ).one()
         return first, last
 
     def top_folders(self, limit: int) -> list[tuple[str, int]]:
         """The folders source paths are in (without a trailing slash) with the most paths,
         most first, at most `limit`."""
-        path = ArticleSourceRow.path
+        path = article_sources.c.path
         # The path up to its last "/": rtrim strips every trailing character that is not a
         # slash (the same on SQLite and PostgreSQL).
         folder = func.rtrim(path, func.replace(path, "/", "")).label("folder")
@@ -811,43 +811,43 @@ class Store:
         query = select(folder, n).group_by(folder).order_by(n.desc(), folder).limit(limit)
         return [
             (name[:-1] if len(name) > 1 else name, count)
-            for name, count in self._session.execute(query)
+            for name, count in self._connection.execute(query)
         ]
 
     def last_ingest(self) -> tuple[dt.datetime, int] | None:
         """When the newest ingest run started, and how many articles it added (ingest
         stamps every article of a run with the run's start)."""
-        latest = select(func.max(ArticleRow.ingested_at)).scalar_subquery()
-        row = self._session.execute(
-            select(ArticleRow.ingested_at, func.count())
-            .where(ArticleRow.ingested_at == latest)
-            .group_by(ArticleRow.ingested_at)
+        latest = select(func.max(articles.c.ingested_at)).scalar_subquery()
+        row = self._connection.execute(
+            select(articles.c.ingested_at, func.count())
+            .where(articles.c.ingested_at == latest)
+            .group_by(articles.c.ingested_at)
         ).first()
         return (_as_utc(row[0]), row[1]) if row else None
 
     def size_on_disk(self) -> int:
-        return self._engine.size_on_disk(self._session.connection())
+        return self._engine.size_on_disk(self._connection)
 
     def engine_facts(self) -> EngineFacts:
-        return self._engine.facts(self._session.connection())
+        return self._engine.facts(self._connection)
 
     # -- reading ------------------------------------------------------------------------
 
     def count(self) -> int:
-        return self._session.scalar(select(func.count()).select_from(ArticleRow)) or 0
+        return self._connection.scalar(select(func.count()).select_from(articles)) or 0
 
     def get(self, article_id: int) -> StoredArticle:
-        row = self._session.get(ArticleRow, article_id)
+        row = self._connection.execute(select(articles).where(articles.c.id == article_id)).first()
         if row is None:
             raise ArticleNotFoundError(
                 f"no article has id {article_id}; 'newsarchive list' shows the ids"
             )
         sources = [
             paths.from_columns(path, exact)
-            for path, exact in self._session.execute(
-                select(ArticleSourceRow.path, ArticleSourceRow.path_bytes)
-                .where(ArticleSourceRow.article_id == article_id)
-                .order_by(ArticleSourceRow.id)
+            for path, exact in self._connection.execute(
+                select(article_sources.c.path, article_sources.c.path_bytes)
+                .where(article_sources.c.article_id == article_id)
+                .order_by(article_sources.c.id)
             )
         ]
         return StoredArticle(
@@ -871,14 +871,14 @@ class Store:
         )
 
     def raw(self, article_id: int) -> bytes:
-        data = self._session.scalar(
-            select(ArticleRawRow.data).where(ArticleRawRow.article_id == article_id)
+        data = self._connection.scalar(
+            select(article_raw.c.data).where(article_raw.c.article_id == article_id)
         )
         if data is None:
             raise ArticleNotFoundError(
                 f"no article has id {article_id}; 'newsarchive list' shows the ids"
             )
-        return data
+        return cast(bytes, data)
 
     def search(
         self,
@@ -894,7 +894,7 @@ class Store:
         a byline or URL match), with a snippet of the body each; one row per story (the
         newest version that matches) unless `all_versions`."""
         filters = Filters(since, until, dated, all_versions)
-        return self._engine.index.search(self._session.connection(), query.tree, filters, limit)
+        return self._engine.index.search(self._connection, query.tree, filters, limit)
 
     def list(
         self,
@@ -917,10 +917,8 @@ class Store:
         undated_left_out = 0
         if filters.by_date:
             undated_left_out = (
-                self._session.scalar(
-                    select(func.count())
-                    .select_from(ArticleRow)
-                    .where(ArticleRow.published.is_(None))
+                self._connection.scalar(
+                    select(func.count()).select_from(articles).where(articles.c.published.is_(None))
                 )
                 or 0
             )
@@ -961,7 +959,7 @@ class Store:
         """Two index walks: the dated rows through (published, id) compared as a row
         value, then, when those run out, the undated ones by id (a comparison with a NULL
         is never true, so one condition cannot cover both)."""
-        a = aliased(ArticleRow, name="a")  # the engines' SQL (Filters) names it `a`
+        a = articles.alias("a")  # the engines' SQL (Filters) names it `a`
         bound = {"since": filters.since, "until": filters.until}
         conditions = text("1 = 1" + filters.sql("a") + filters.newest_version("1 = 1"))
         conditions = conditions.bindparams(
@@ -969,20 +967,20 @@ class Store:
         )
         rows: builtins.list[ArticleSummary] = []
         if after is None or after[0] is not None:
-            dated = _listed(a).where(conditions, a.published.is_not(None))
+            dated = _listed(a).where(conditions, a.c.published.is_not(None))
             if after is not None:
                 key = tuple_(literal(after[0], Date), literal(after[1]))
-                dated = dated.where(tuple_(a.published, a.id) < key)
+                dated = dated.where(tuple_(a.c.published, a.c.id) < key)
             rows += self._summaries(dated, a, limit)
         if len(rows) < limit and not filters.by_date:
-            undated = _listed(a).where(conditions, a.published.is_(None))
+            undated = _listed(a).where(conditions, a.c.published.is_(None))
             if after is not None and after[0] is None:
-                undated = undated.where(a.id < after[1])
+                undated = undated.where(a.c.id < after[1])
             rows += self._summaries(undated, a, limit - len(rows))
         return rows
 
     def _summaries(self, query: Any, a: Any, limit: int) -> builtins.list[ArticleSummary]:
-        ordered = query.order_by(a.published.desc(), a.id.desc()).limit(limit)
+        ordered = query.order_by(a.c.published.desc(), a.c.id.desc()).limit(limit)
         return [_summary(row) for row in self._core(ordered)]
 
 
@@ -990,12 +988,10 @@ _PAGE = " ORDER BY a.id LIMIT :limit"
 
 
 # The articles columns stored as JSON (see records_of's json_text), as bytes, as dates.
-JSON_COLUMNS = frozenset(c.name for c in ArticleRow.__table__.columns if isinstance(c.type, JSON))
-BINARY_COLUMNS = frozenset(
-    c.name for c in ArticleRow.__table__.columns if c.type.python_type is bytes
-)
+JSON_COLUMNS = frozenset(c.name for c in articles.columns if isinstance(c.type, JSON))
+BINARY_COLUMNS = frozenset(c.name for c in articles.columns if c.type.python_type is bytes)
 DATE_TYPED = frozenset(
-    c.name for c in ArticleRow.__table__.columns if c.type.python_type in (dt.date, dt.datetime)
+    c.name for c in articles.columns if c.type.python_type in (dt.date, dt.datetime)
 )
 
 
@@ -1003,15 +999,15 @@ def _whole(json_text: bool = False) -> Any:
     """Articles with their raw bytes, as StoredRecord reads them (see records_of)."""
     columns = [
         sql_cast(c, Text).label(c.name) if json_text and isinstance(c.type, JSON) else c
-        for c in ArticleRow.__table__.columns
+        for c in articles.columns
     ]
-    return select(*columns, ArticleRawRow.data).join(
-        ArticleRawRow, ArticleRawRow.article_id == ArticleRow.id
+    return select(*columns, article_raw.c.data).join(
+        article_raw, article_raw.c.article_id == articles.c.id
     )
 
 
 def _stale(version: int) -> Any:
-    return or_(ArticleRow.parser_version < version, ArticleRow.fingerprint.is_(None))
+    return or_(articles.c.parser_version < version, articles.c.fingerprint.is_(None))
 
 
 def _chunks(values: Collection[_Key]) -> Iterator[list[_Key]]:
@@ -1024,13 +1020,13 @@ def _chunks(values: Collection[_Key]) -> Iterator[list[_Key]]:
 def _listed(a: Any) -> Any:
     """The columns of a `list` row, over the articles table aliased as `a`."""
     return select(
-        a.id,
-        a.headline,
-        a.published,
-        a.date_source,
-        _first_source(a, ArticleSourceRow.path, "source"),
-        _first_source(a, ArticleSourceRow.path_bytes, "source_bytes"),
-        a.word_count,
+        a.c.id,
+        a.c.headline,
+        a.c.published,
+        a.c.date_source,
+        _first_source(a, article_sources.c.path, "source"),
+        _first_source(a, article_sources.c.path_bytes, "source_bytes"),
+        a.c.word_count,
         literal_column(VERSIONS).label("versions"),
     )
 
@@ -1040,8 +1036,8 @@ def _first_source(article: Any, column: Any, label: str) -> Any:
     articles."""
     return (
         select(column)
-        .where(ArticleSourceRow.article_id == article.id)
-        .order_by(ArticleSourceRow.id)
+        .where(article_sources.c.article_id == article.c.id)
+        .order_by(article_sources.c.id)
         .limit(1)
         .scalar_subquery()
         .label(label)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 
-from newsarchive.db import ArticleRawRow, ArticleRow, ArticleSourceRow
+from newsarchive.db import article_raw, article_sources, articles
 from newsarchive.engines import (
     DELETED_UP_TO,
     RANK_WINDOW,
@@ -133,7 +133,7 @@ class SQLite:
             for n, item in enumerate(items, 1)
         ]
         with _search_index_paused(connection):
-            added = _insert(connection, ArticleRow.__table__, rows, unique=("sha256",))
+            added = _insert(connection, articles, rows, unique=("sha256",))
             self.index.index_new(connection, after=last)
         if added == len(rows):
             inserted = {row["sha256"]: row["id"] for row in rows}
@@ -147,13 +147,13 @@ class SQLite:
             for item in items
             if item.sha256 in inserted
         ]
-        _insert(connection, ArticleRawRow.__table__, raws)
+        _insert(connection, article_raw, raws)
         return inserted
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         return _insert(
             connection,
-            ArticleSourceRow.__table__,
+            article_sources,
             rows,
             unique=("article_id", "path", "path_bytes"),
         )
@@ -419,7 +419,7 @@ def _insert(
     how many were inserted.
 
     Values go through SQLAlchemy's own column types, so they read back exactly as if the
-    ORM wrote them, without its per-row work (a third of an ingest's main process).
+    Core wrote them, without its per-row work.
     """
     assert isinstance(table, Table)
     if not rows:
