@@ -21,7 +21,7 @@ from newsarchive import browse, config
 from newsarchive.archive import Archive, open_archive
 from newsarchive.browse import Browser
 from newsarchive.dates import parse_period
-from newsarchive.models import ArticleSummary
+from newsarchive.records import ArticleSummary
 from newsarchive.widgets import ArticleList, ArticlePane, DateFilter, parse_dates
 
 from .conftest import Run

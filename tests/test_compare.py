@@ -25,7 +25,8 @@ from newsarchive.compare import (
     run_tokens,
     tokens,
 )
-from newsarchive.models import Article, Block, BlockKind, StoredArticle
+from newsarchive.models import Article
+from newsarchive.records import Block, BlockKind, StoredArticle
 
 HEADLINE = "Storm hits the coast"
 STORY = (

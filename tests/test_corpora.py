@@ -17,7 +17,7 @@ from newsarchive import config
 from newsarchive.archive import Archive, open_archive
 from newsarchive.db import article_sources
 from newsarchive.ingest import Ingester, stored_path
-from newsarchive.models import BlockKind
+from newsarchive.records import BlockKind
 
 from .conftest import Run
 

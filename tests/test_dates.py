@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from newsarchive.dates import date_from_byline, date_from_header_line, date_from_url, parse_period
-from newsarchive.models import DateSource
+from newsarchive.records import DateSource
 
 D = dt.date
 

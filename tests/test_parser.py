@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from newsarchive.decode import decode
 from newsarchive.errors import ParseError
-from newsarchive.models import BlockKind
 from newsarchive.parser import parse_article
+from newsarchive.records import BlockKind
 
 from .conftest import FIXTURES, SEEDS
 

@@ -269,6 +269,39 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_reading_commands_import_neither_pydantic_nor_the_orm(tmp_path: Path) -> None:
+    """list, show and search (each with --json too) build plain records over Core: what
+    keeps their start-up near the bare libraries' (issue 13). Ingest may import them."""
+    db = tmp_path / "a.db"
+    subprocess.run([newsarchive_executable(), "--db", db, "ingest", SEEDS], check=True)
+    commands = [
+        ["list"],
+        ["list", "--json"],
+        ["show", "1"],
+        ["show", "1", "--json"],
+        ["search", "the"],
+        ["search", "the", "--json"],
+    ]
+    code = (
+        "import sys; from newsarchive.cli import cli\n"
+        f"for args in {commands!r}:\n"
+        "    try:\n"
+        f"        cli(['--db', {str(db)!r}, '--no-pager', *args])\n"
+        "    except SystemExit as exit:\n"
+        "        assert not exit.code, (args, exit.code)\n"
+        "heavy = ('pydantic', 'sqlalchemy.orm', 'newsarchive.parser', 'newsarchive.models')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [str(Path(newsarchive_executable()).parent / "python"), "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert '"headline"' in done.stdout  # the commands ran and printed their articles
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 SETPRIV = shutil.which("setpriv")
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import insert
 from newsarchive import config
 from newsarchive.archive import Archive, open_archive
 from newsarchive.db import article_raw, article_sources, articles
-from newsarchive.models import DateSource
 from newsarchive.parser import parse_article
+from newsarchive.records import DateSource
 from newsarchive.rows import article_values
 from newsarchive.store import NewArticle
 

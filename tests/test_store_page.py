@@ -11,7 +11,7 @@ import pytest
 
 from newsarchive import config
 from newsarchive.archive import open_archive
-from newsarchive.models import ArticleSummary
+from newsarchive.records import ArticleSummary
 
 from .conftest import Run
 

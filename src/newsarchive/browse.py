@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.console import RenderableType
@@ -27,8 +28,8 @@ from textual.worker import get_current_worker
 
 from newsarchive import render
 from newsarchive.errors import NewsArchiveError
-from newsarchive.models import ArticleSummary, SearchHit, StoredArticle, Surroundings
 from newsarchive.query import Query, QueryError, parse_query
+from newsarchive.records import ArticleSummary, SearchHit, StoredArticle, Surroundings
 from newsarchive.widgets import (
     ArticleList,
     ArticlePane,
@@ -249,7 +250,7 @@ class Browser(App[None]):
     def _linked(self, article_id: int, sources: tuple[int, ...], headlines: dict[int, str]) -> None:
         if self.article is None or self.article.id != article_id:
             return
-        self.around = self.around.model_copy(update={"linked_from": sources})
+        self.around = replace(self.around, linked_from=sources)
         if not self.raw:
             self._draw_article(keep_place=True)
         self._draw_links(headlines)

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from newsarchive.archive import Archive
     from newsarchive.exchange import Exported
     from newsarchive.ingest import Ingester, IngestReport, Refusal
-    from newsarchive.models import ArticleSummary
     from newsarchive.query import Query
+    from newsarchive.records import ArticleSummary
     from newsarchive.store import DatedBy, Store
 
 EXIT_REFUSED = 3

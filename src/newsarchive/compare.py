@@ -13,9 +13,16 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 
-from newsarchive.models import STORY_KINDS, Article
+from newsarchive.records import STORY_KINDS, StoredArticle
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from newsarchive.models import Article
+
+    Story: TypeAlias = Article | StoredArticle  # parsed or stored, compared alike
 
 # A paragraph break: a token of its own, so that a diff keeps the paragraphs' shape.
 BREAK = "\n"
@@ -58,7 +65,7 @@ class DiffStats(NamedTuple):
     deleted: int
 
 
-def change_summary(old: Article, new: Article) -> str:
+def change_summary(old: Story, new: Story) -> str:
     """What changed from `old` to `new`, in a few words: "headline changed, +1 paragraph"."""
     parts: list[str] = []
     if _normal(old.headline) != _normal(new.headline):
@@ -92,7 +99,7 @@ def change_summary(old: Article, new: Article) -> str:
     return ", ".join(parts) or "same text"
 
 
-def diff_words(old: Article, new: Article) -> list[DiffRun]:
+def diff_words(old: Story, new: Story) -> list[DiffRun]:
     """The story text of `old` turned into that of `new`, as runs of equal, deleted and
     inserted words; a replacement is a delete run followed by an insert run."""
     runs = _Runs()
@@ -100,7 +107,7 @@ def diff_words(old: Article, new: Article) -> list[DiffRun]:
     return runs.result()
 
 
-def tokens(article: Article) -> list[str]:
+def tokens(article: Story) -> list[str]:
     """The story text as the diff sees it: the words of the headline, the dek and each story
     block, with a `BREAK` between two of them. A dek or block without words is left out:
     whitespace is not text."""
@@ -169,7 +176,7 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def _story(article: Article, *, with_dek: bool = False) -> list[list[str]]:
+def _story(article: Story, *, with_dek: bool = False) -> list[list[str]]:
     """The words of each story block that has any (and of the dek first, when asked)."""
     texts = [article.dek or ""] if with_dek else []
     texts += [b.text for b in article.blocks if b.kind in STORY_KINDS]

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-from newsarchive.models import DateSource
+from newsarchive.records import DateSource
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"

@@ -31,8 +31,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from newsarchive import paths
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
-from newsarchive.models import BlockKind
 from newsarchive.query import Query
+from newsarchive.records import BlockKind
 from newsarchive.rows import ArticleValues, blocks_from_row
 from newsarchive.store import BINARY_COLUMNS, DATE_TYPED, JSON_COLUMNS, SourcePath, StoredRecord
 

@@ -25,7 +25,7 @@ from typing import Any, cast
 from newsarchive import versions
 from newsarchive.archive import Archive
 from newsarchive.errors import ArchiveError, StorageError, Trouble
-from newsarchive.models import DateSource
+from newsarchive.records import DateSource
 from newsarchive.rows import (
     DATE_COLUMNS,
     ArticleValues,

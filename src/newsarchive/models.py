@@ -1,78 +1,21 @@
-"""The domain: what an article is, independent of how it was read or where it is kept.
+"""What is validated: a parsed article, decoded text, and the reports of `stats` and `db info`.
 
-Everything here is an immutable pydantic model, so a parsed article can be compared,
-hashed and serialised to the `--json` contract without further glue.
+Immutable pydantic models, so a parsed article is checked once, can be compared and hashed,
+and is serialised to the `--json` contract without further glue. What a read hands out
+(records.py) is plain dataclasses of the same words: a read never imports pydantic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
-WORDS_PER_MINUTE = 230
+from newsarchive.records import Block, DateSource, MetaLine, words_read
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class BlockKind(StrEnum):
-    PARAGRAPH = "paragraph"
-    SUBHEADING = "subheading"
-    READ_MORE = "read_more"
-    # Page text that is neither story nor heading: captions and credits, share and subscribe
-    # prompts, a repeated headline, "Story continued below", a wire's "Reuter" sign-off.
-    # Kept in place, as written, but not searched and not counted as words read.
-    BOILERPLATE = "boilerplate"
-
-
-# Blocks whose text is this article's own: searched and counted as words read. (A set, not a
-# property of the kind: it is asked for every block of every article ingested.)
-STORY_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.SUBHEADING})
-
-
-class Block(_Model):
-    """One piece of the body, in reading order."""
-
-    kind: BlockKind
-    text: str = Field(pattern=r"^[^\n]*$")  # one line: the archive stores bodies as lines
-    # For READ MORE lines: the label as written ("READ MORE", "RELATED VIDEO", ...).
-    label: str | None = None
-    # For READ MORE lines whose target is a link rather than a title.
-    url: str | None = None
-
-
-class MetaKind(StrEnum):
-    BYLINE = "byline"
-    DATE = "date"
-    URL = "url"
-    DATELINE = "dateline"
-
-
-class MetaLine(_Model):
-    """A metadata line exactly as the file has it (`-- By Jane Doe | Nov 9, 2016`): the
-    fields read from it (byline, published, source_url) are its meaning, this its words."""
-
-    kind: MetaKind
-    text: str = Field(pattern=r"^[^\n]*$")
-
-
-class DateSource(StrEnum):
-    """Where a publication date came from. All but `inferred` are stated outright."""
-
-    CLI = "cli"  # given by the user: ingest --published, or `newsarchive date`
-    HEADER = "header"  # a metadata line near the top: "Published On 21 Jan 2022", an ISO stamp
-    BYLINE = "byline"  # a byline's date: "By Jane Doe | March 3, 2021"
-    DATELINE = "dateline"  # a dateline: "LONDON, Dec 5, 2018 (Reuters) -"
-    URL = "url"  # the article's source URL path: /2022/1/21/slug
-    PATH = "path"  # the file's path or name: 2019/07/04/, 2019-07-04-slug.txt
-    INFERRED = "inferred"  # reasoned from the text, with the evidence kept
-
-    @property
-    def explicit(self) -> bool:
-        return self is not DateSource.INFERRED
 
 
 class Article(_Model):
@@ -109,8 +52,7 @@ class Article(_Model):
     @property
     def word_count(self) -> int:
         """Words a reader reads: headline, dek and story text (not links or boilerplate)."""
-        words = len(self.headline.split()) + len((self.dek or "").split())
-        return words + sum(len(b.text.split()) for b in self.blocks if b.kind in STORY_KINDS)
+        return words_read(self.headline, self.dek, self.blocks)
 
 
 class Decoded(_Model):
@@ -119,69 +61,6 @@ class Decoded(_Model):
     text: str
     encoding: str
     newline: str  # "\n", "\r\n", "\r" or "mixed": what the file used before normalisation
-
-
-class ArticleSummary(_Model):
-    """A row of `list`: enough to choose an article, without its body."""
-
-    id: int
-    headline: str
-    published: dt.date | None
-    date_source: DateSource | None
-    # The path first read from, exactly, as os functions take it: a byte of the name that
-    # is not UTF-8 is a lone surrogate (PEP 383). Shown and serialised by render, never raw.
-    source: str | None
-    word_count: int
-    # How many versions of this story the archive holds (list and search show the newest).
-    versions: int = 1
-
-
-class SearchHit(ArticleSummary):
-    """A row of `search`: the article, its bm25 rank (lower is better) and a snippet.
-
-    `highlights` are [start, end) character offsets of the matched terms in `snippet`.
-    """
-
-    rank: float
-    snippet: str
-    highlights: tuple[tuple[int, int], ...]
-
-
-class StoredArticle(Article):
-    """An article as the archive holds it."""
-
-    id: int
-    sha256: str
-    encoding: str
-    byte_size: int
-    ingested_at: dt.datetime
-    sources: tuple[str, ...]  # every path read from, first seen first (as `source` above)
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def reading_minutes(self) -> int:
-        return max(1, round(self.word_count / WORDS_PER_MINUTE))
-
-
-class OtherVersion(_Model):
-    """Another version of an article's story, and what differs from the one being read."""
-
-    id: int
-    headline: str
-    published: dt.date | None
-    word_count: int
-    ingested_at: dt.datetime
-    change: str  # in a phrase, from the one being read to this one: "+1 paragraph"
-
-
-class Surroundings(_Model):
-    """Where a stored article stands among the others: the articles its related links lead
-    to (by block position; None when no article, or no single story, matches), the articles
-    whose links lead to it, and the other versions of its story."""
-
-    link_targets: dict[int, int | None] = Field(default_factory=dict)
-    linked_from: tuple[int, ...] = ()
-    versions: tuple[OtherVersion, ...] = ()
 
 
 class MonthCount(_Model):
@@ -235,15 +114,6 @@ class ArchiveStats(_Model):
     top_folders: tuple[FolderCount, ...]  # the ten with most paths, most first
     size_bytes: int  # on disk: SQLite's file and its WAL; PostgreSQL's tables and indexes
     last_ingest: LastIngest | None
-
-
-class EngineFacts(_Model):
-    """What the database engine says of itself: SQLite's journal mode and page size, or
-    the PostgreSQL server's version (None where it does not apply)."""
-
-    journal_mode: str | None = None
-    page_size: int | None = None
-    server_version: str | None = None
 
 
 class DatabaseInfo(_Model):

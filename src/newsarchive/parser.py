@@ -77,13 +77,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import NamedTuple
 
 from pydantic import ValidationError
 
 from newsarchive import dates
 from newsarchive.errors import ParseError
-from newsarchive.models import Article, Block, BlockKind, DateSource, MetaKind, MetaLine
+from newsarchive.models import Article
+from newsarchive.records import Block, BlockKind, DateSource, MetaKind, MetaLine
 
 # The parser's version: an archive re-reads articles parsed by an older one (reparse).
 PARSER_VERSION = 2
@@ -376,7 +378,7 @@ def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     if pos == len(lines) - 1:
         headline, blocks = _split_one_line(lines[pos].text)
         out.values["headline"] = headline
-        out.blocks.extend(b.model_dump() for b in blocks)
+        out.blocks.extend(asdict(b) for b in blocks)
     else:
         headline = _MARKER.sub("", lines[pos].text, count=1) or lines[pos].text
         out.values["headline"] = headline

@@ -22,21 +22,20 @@ from rich.table import Table
 from rich.text import Text
 
 from newsarchive import paths
-from newsarchive.models import (
-    ArchiveStats,
+from newsarchive.query import normalise
+from newsarchive.records import (
     ArticleSummary,
     BlockKind,
-    DatabaseInfo,
-    MonthCount,
     OtherVersion,
     SearchHit,
     StoredArticle,
     Surroundings,
+    as_json,
 )
-from newsarchive.query import normalise
 
 if TYPE_CHECKING:  # the word diff and the month chart import their modules when used
     from newsarchive.compare import DiffRun, Fold
+    from newsarchive.models import ArchiveStats, DatabaseInfo, MonthCount
 
 MATCH_STYLE = "bold black on yellow"
 _WORD = re.compile(r"[^\W_]+")
@@ -632,7 +631,7 @@ def article_json(article: StoredArticle, around: Surroundings) -> dict[str, Any]
     null when none), the ids of the articles linking here, and the other versions. Its
     paths as `sources` and `sources_bytes` (see summary_json)."""
     data = _beside(
-        {"id": article.id, **article.model_dump(mode="json")},
+        {"id": article.id, **as_json(article)},
         "sources",
         [paths.as_text(s) for s in article.sources],
         [paths.exact_base64(s) for s in article.sources],
@@ -641,7 +640,7 @@ def article_json(article: StoredArticle, around: Surroundings) -> dict[str, Any]
         if block["kind"] == BlockKind.READ_MORE.value:
             block["target"] = around.link_targets.get(position)
     data["linked_from"] = list(around.linked_from)
-    data["versions"] = [v.model_dump(mode="json") for v in around.versions]
+    data["versions"] = [as_json(v) for v in around.versions]
     return data
 
 
@@ -651,7 +650,7 @@ def summary_json(article: ArticleSummary) -> dict[str, Any]:
     UTF-8 (whose text shows each such byte as \\xNN), its exact bytes in base64."""
     source = article.source
     return _beside(
-        article.model_dump(mode="json"),
+        as_json(article),
         "source",
         None if source is None else paths.as_text(source),
         None if source is None else paths.exact_base64(source),

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from newsarchive.archive import Archive
-from newsarchive.models import DateSource
 from newsarchive.parser import PARSER_VERSION
+from newsarchive.records import DateSource
 from newsarchive.rows import DERIVED_FROM, changed_columns, derived, prepare
 from newsarchive.store import StoredRecord
 from newsarchive.versions import lost_keys, regroup, threshold

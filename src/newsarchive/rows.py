@@ -14,11 +14,13 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypedDict, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from newsarchive.decode import decode
 from newsarchive.errors import NotAnArticleError
-from newsarchive.models import STORY_KINDS, Article, Block, BlockKind, DateSource, MetaLine
+from newsarchive.records import STORY_KINDS, Block, BlockKind, DateSource, MetaKind, MetaLine
+
+if TYPE_CHECKING:
+    from newsarchive.models import Article
 
 
 class DateValues(TypedDict):
@@ -93,8 +95,9 @@ def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> 
     `not_after`, the day of ingest, bounds date inference (see dates.infer_date). The
     articles' fingerprints are worked out together (fingerprint.fingerprints).
     """
-    # For writers only, not every read command: NumPy, and the parser's patterns.
+    # For writers only, not every read command: NumPy, the parser's patterns, pydantic.
     from newsarchive import fingerprint
+    from newsarchive.decode import decode
     from newsarchive.parser import parse_article
 
     done: list[Prepared] = []
@@ -290,13 +293,18 @@ def _block_values(block: Block) -> dict[str, str]:
 
 
 def meta_from_row(meta: list[dict[str, str]]) -> tuple[MetaLine, ...]:
-    return tuple(MetaLine.model_validate(entry) for entry in meta)
+    return tuple(MetaLine(kind=MetaKind(entry["kind"]), text=entry["text"]) for entry in meta)
 
 
 def blocks_from_row(body: str, structure: list[dict[str, Any]]) -> tuple[Block, ...]:
     """The blocks `article_values` stored: structure in order, texts from the body's lines."""
     lines = iter(body.split("\n"))
     return tuple(
-        Block.model_validate(entry if "text" in entry else {**entry, "text": next(lines)})
+        Block(
+            kind=BlockKind(entry["kind"]),
+            text=entry["text"] if "text" in entry else next(lines),
+            label=entry.get("label"),
+            url=entry.get("url"),
+        )
         for entry in structure
     )

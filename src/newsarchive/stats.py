@@ -8,6 +8,7 @@ those aggregates (the busiest and emptiest months) is pure.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from newsarchive.archive import Archive
 from newsarchive.dates import month_span
@@ -86,7 +87,7 @@ def database_info(archive: Archive) -> DatabaseInfo:
         ungrouped = store.unfingerprinted()
         to_reparse = store.count_parsed_before(PARSER_VERSION)
     return DatabaseInfo(
-        **facts.model_dump(),
+        **asdict(facts),
         engine=archive.backend.name,
         location=archive.where,
         schema_revision=revision,

@@ -56,7 +56,8 @@ from newsarchive.engines import (
     json_loads,
 )
 from newsarchive.errors import ArticleNotFoundError
-from newsarchive.models import (
+from newsarchive.query import Query
+from newsarchive.records import (
     ArticleSummary,
     DateSource,
     EngineFacts,
@@ -64,7 +65,6 @@ from newsarchive.models import (
     StoredArticle,
     Surroundings,
 )
-from newsarchive.query import Query
 from newsarchive.rows import (
     DATE_COLUMNS,
     DateValues,

@@ -29,7 +29,7 @@ from textual.widgets import Input, Static
 
 from newsarchive import render
 from newsarchive.dates import PERIOD_FORMS, parse_period
-from newsarchive.models import ArticleSummary
+from newsarchive.records import ArticleSummary
 
 DATE_WIDTH = 10
 WORDS_WIDTH = 7

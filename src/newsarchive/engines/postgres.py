@@ -35,8 +35,8 @@ from newsarchive.engines import (
     json_loads,
 )
 from newsarchive.errors import Trouble
-from newsarchive.models import EngineFacts
 from newsarchive.query import All, Any_, Node, Term, Without
+from newsarchive.records import EngineFacts
 from newsarchive.rows import ArticleValues
 
 if TYPE_CHECKING:

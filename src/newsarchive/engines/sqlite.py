@@ -34,8 +34,8 @@ from newsarchive.engines import (
     snippet_terms,
 )
 from newsarchive.errors import Trouble
-from newsarchive.models import EngineFacts
 from newsarchive.query import All, Any_, Node, Term, Without
+from newsarchive.records import EngineFacts
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
