@@ -392,8 +392,6 @@ class Store:
         """`link_targets` of each of these articles that has related links, in a few
         queries for all of them (export reads a batch at a time). `blocks`: the articles'
         blocks column (decoded, or its JSON text) when the caller has read it already."""
-        from newsarchive.links import confirms
-
         lookups: dict[int, dict[int, list[tuple[int, str]]]] = {}
         for chunk in _chunks(ids):
             for id_, position, tier, name in self._core(
@@ -411,6 +409,8 @@ class Store:
                 lookups.setdefault(id_, {}).setdefault(position, []).append((tier, name))
         if not lookups:
             return {}
+        from newsarchive.links import confirms
+
         wanted = {n for links in lookups.values() for f in links.values() for _, n in f}
         named: dict[str, list[int]] = {}
         for names in _chunks(wanted):
@@ -459,8 +459,9 @@ class Store:
         """The article's link targets, what links to it, and its other versions with what
         changed, for `show`. Without `linked_from`, what links to it is left out (browse
         looks that slower part up after showing the article)."""
-        from newsarchive.compare import change_summary
-
+        others = self.versions_of(article.id)
+        if others:  # the word diff's modules only for an article with versions
+            from newsarchive.compare import change_summary
         return Surroundings(
             link_targets=self.link_targets(article.id),
             linked_from=tuple(self.linked_from(article.id)) if linked_from else (),
@@ -473,7 +474,7 @@ class Store:
                     ingested_at=other.ingested_at,
                     change=change_summary(article, other),
                 )
-                for other in self.versions_of(article.id)
+                for other in others
             ),
         )
 
