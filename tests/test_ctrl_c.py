@@ -1,7 +1,8 @@
 """Ctrl-C as a user presses it, on the real command: SIGINT to the command's process group
 once the command is seen to be under way, then the command must end within half a second
 with exit 130 and nothing half-written. (A long statement inside a read is stopped by
-archive._interruptible: tests/test_interrupt.py.)"""
+archive._interruptible: tests/test_interrupt.py; here a search is stopped while its
+statement waits in PostgreSQL.)"""
 
 from __future__ import annotations
 
@@ -14,10 +15,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .conftest import newsarchive_executable
+from .conftest import SEEDS, newsarchive_executable
+
+if TYPE_CHECKING:
+    import psycopg
 from .test_reliability import _check, _stored, _tree
 
 pytestmark = [pytest.mark.sqlite_only, pytest.mark.slow]
@@ -138,3 +143,49 @@ def test_ingest_stops_at_once_at_a_second_ctrl_c_keeping_whole_batches(tmp_path:
     stored = _check(db)  # whole, consistent, search index included
     assert stored % 1000 == 0
     assert took < PROMPTLY, f"ended {took:.2f} s after the second Ctrl-C"
+
+
+def test_a_search_waiting_in_the_database_stops_at_once(postgres_database: str) -> None:
+    # A search's first page is bounded well under half a second, so none lasts long
+    # enough on its own to be interrupted: another session holds the articles table
+    # locked, and the search's statement waits inside PostgreSQL (seen there) when Ctrl-C
+    # comes. The statement must be cancelled, not left to wait for the lock (psycopg
+    # cancels it when Ctrl-C breaks its wait; archive._interruptible asks too). SQLite's
+    # C call, which Python's handler cannot break, is tests/test_interrupt.py's.
+    import psycopg
+
+    tool = newsarchive_executable()
+    subprocess.run([tool, "--db", postgres_database, "ingest", SEEDS], check=True)
+    with (
+        psycopg.connect(postgres_database) as holder,
+        psycopg.connect(postgres_database, autocommit=True) as watcher,
+    ):
+        holder.execute("LOCK TABLE articles IN ACCESS EXCLUSIVE MODE")
+        process = _start(
+            ["--db", postgres_database, "search", "ukraine"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while not _waiting_search(watcher):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the search did not reach the database before Ctrl-C was due")
+            time.sleep(0.01)
+        sent = _ctrl_c(process)
+        took = _ended_within(process, sent)
+        assert process.stdout is not None and process.stderr is not None
+        assert process.returncode == 130
+        assert process.stderr.read() == b"Interrupted.\n"
+        assert process.stdout.read() == b""
+        assert not _waiting_search(watcher)  # cancelled, not left waiting for the lock
+        holder.rollback()
+    assert took < PROMPTLY, f"ended {took:.2f} s after Ctrl-C"
+
+
+def _waiting_search(watcher: psycopg.Connection[Any]) -> bool:
+    """Whether a search statement waits for a lock in the database."""
+    row = watcher.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND query LIKE '%search_document @@%'"
+    ).fetchone()
+    return bool(row and row[0])
