@@ -7,6 +7,7 @@ path per article, a search entry per article, and exact counts after a re-run.
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
@@ -252,21 +253,31 @@ def test_verify_finds_what_was_damaged(tmp_path: Path, run_process: Run) -> None
     assert lines[-1] == f"Checked 30 articles: {len(lines) - 1} problems."
 
 
-def test_help_does_not_import_the_heavy_libraries() -> None:
+def _loaded(runs: list[list[str]], watched: tuple[str, ...]) -> tuple[str, list[str]]:
+    """Run the CLI in one fresh interpreter with each of `runs` for arguments (each must
+    succeed); what it printed, and which of the `watched` modules were then loaded."""
     code = (
         "import sys; from newsarchive.cli import cli\n"
-        "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = ('sqlalchemy', 'pydantic', 'rich', 'alembic')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))"
+        f"for args in {runs!r}:\n"
+        "    try:\n"
+        "        cli(args)\n"
+        "    except SystemExit as exit:\n"
+        "        assert not exit.code, (args, exit.code)\n"
+        f"print(sorted(m for m in {watched!r} if m in sys.modules))"
     )
     done = subprocess.run(
         [str(Path(newsarchive_executable()).parent / "python"), "-c", code],
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ},
     )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    printed = done.stdout.strip().splitlines()
+    return "\n".join(printed[:-1]), ast.literal_eval(printed[-1])
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    _, loaded = _loaded([["--help"]], ("sqlalchemy", "pydantic", "rich", "alembic"))
+    assert loaded == []
 
 
 def test_reading_commands_import_neither_pydantic_nor_the_orm(tmp_path: Path) -> None:
@@ -274,32 +285,12 @@ def test_reading_commands_import_neither_pydantic_nor_the_orm(tmp_path: Path) ->
     keeps their start-up near the bare libraries' (issue 13). Ingest may import them."""
     db = tmp_path / "a.db"
     subprocess.run([newsarchive_executable(), "--db", db, "ingest", SEEDS], check=True)
-    commands = [
-        ["list"],
-        ["list", "--json"],
-        ["show", "1"],
-        ["show", "1", "--json"],
-        ["search", "the"],
-        ["search", "the", "--json"],
-    ]
-    code = (
-        "import sys; from newsarchive.cli import cli\n"
-        f"for args in {commands!r}:\n"
-        "    try:\n"
-        f"        cli(['--db', {str(db)!r}, '--no-pager', *args])\n"
-        "    except SystemExit as exit:\n"
-        "        assert not exit.code, (args, exit.code)\n"
-        "heavy = ('pydantic', 'sqlalchemy.orm', 'newsarchive.parser', 'newsarchive.models')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))"
-    )
-    done = subprocess.run(
-        [str(Path(newsarchive_executable()).parent / "python"), "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert '"headline"' in done.stdout  # the commands ran and printed their articles
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    reads = [["list"], ["show", "1"], ["search", "the"]]
+    runs = [["--db", str(db), "--no-pager", *r, *j] for r in reads for j in ([], ["--json"])]
+    watched = ("pydantic", "sqlalchemy.orm", "newsarchive.parser", "newsarchive.models")
+    printed, loaded = _loaded(runs, watched)
+    assert '"headline"' in printed  # the commands ran and printed their articles
+    assert loaded == []
 
 
 SETPRIV = shutil.which("setpriv")
