@@ -48,8 +48,8 @@ from typing import Any
 
 from newsarchive.decode import decode
 from newsarchive.links import article_names, confirms, link_lookups
-from newsarchive.models import BlockKind
 from newsarchive.parser import parse_article
+from newsarchive.records import BlockKind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -62,8 +62,6 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=31)
     args = parser.parse_args()
 
-    from sqlalchemy.orm import Session
-
     from newsarchive import config
     from newsarchive.archive import open_archive
     from newsarchive.query import parse_query
@@ -85,8 +83,8 @@ def main() -> int:
     )
     for label, term, docs in terms:
         query = parse_query(term)
-        session = Session(archive.engine)  # one open session, as a command holds it
-        held = Store(session, archive.backend)  # the store's own cost, without the transaction
+        connection = archive.engine.connect()  # one open connection, as a command holds it
+        held = Store(connection, archive.backend)  # the store's own cost, without the transaction
 
         def ours(query: object = query) -> object:
             with archive.reading() as store:
@@ -104,7 +102,7 @@ def main() -> int:
         ours_ms, session_ms, raw_ms, cols_ms = paired_medians_ms(
             [ours, in_session, plain, same_columns], args.runs
         )
-        session.close()
+        connection.close()
         process_runs = max(3, args.runs // 3)
         ours_cmd = [*tool, "--db", str(args.archive), "search", term, "--json"]
         raw_cmd = [sys.executable, "-c", raw_script, str(args.archive), term]

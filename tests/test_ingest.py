@@ -349,6 +349,28 @@ def test_an_archive_locked_too_long_stops_the_run_in_one_line(
     assert Ingester(locked).run([folder]).added == 1  # and a later run completes
 
 
+def test_a_write_block_takes_the_write_lock_at_its_first_statement_not_before(
+    tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch with nothing to change (redate's, say) must not queue behind other writers.
+    monkeypatch.setattr(newsarchive.engines.sqlite, "BUSY_TIMEOUT_SECONDS", 0.2)
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    other = sqlite3.connect(archive_path, isolation_level=None, timeout=0.2)
+    try:
+        with archive.writing() as store:
+            other.execute("BEGIN IMMEDIATE")  # free: nothing was written yet
+            other.execute("ROLLBACK")
+            store.set_setting("versions.threshold", "0.9")
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")  # held now, to the block's end
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    with archive.reading() as store:
+        assert store.setting("versions.threshold") == "0.9"  # committed
+
+
 def test_a_run_stamps_everything_it_stores_with_one_time(archive: Archive, tmp_path: Path) -> None:
     for i in range(3):
         _write(tmp_path / "in", f"{i}.txt", f"Headline {i}\n\nBody number {i} here.\n".encode())

@@ -54,16 +54,22 @@ class Archive:
 
     @contextmanager
     def writing(self) -> Iterator[Store]:
-        """A write transaction; it holds the archive's write lock from its start, so
-        writers take turns (their transactions are short)."""
+        """A write transaction; it holds the archive's write lock from its first statement,
+        so writers take turns (their transactions are short), and a block that writes
+        nothing (a batch with nothing to change) never waits for another writer."""
         if self.backend.read_only:
             raise StorageError(
                 Trouble.READ_ONLY,
                 f"you may not write {self.where} or its folder, so it was opened read-only; "
                 "it can be listed, shown, searched and verified, not changed",
             )
-        with self._classified(), self._writer.connect() as connection, connection.begin():
-            yield Store(connection, self.backend, writable=True)
+        with self._classified(), self._writer.connect() as connection:
+            try:  # begun by the first statement (Store._writing begins it for the driver's)
+                yield Store(connection, self.backend, writable=True)
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
 
     @contextmanager
     def _classified(self) -> Iterator[None]:

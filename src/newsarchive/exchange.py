@@ -23,16 +23,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired
 
 import orjson
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing_extensions import TypedDict
 
 from newsarchive import paths
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
 from newsarchive.query import Query
-from newsarchive.records import BlockKind
+from newsarchive.records import BlockKind, DateSource, MetaKind
 from newsarchive.rows import ArticleValues, blocks_from_row
 from newsarchive.store import BINARY_COLUMNS, DATE_TYPED, JSON_COLUMNS, SourcePath, StoredRecord
 
@@ -172,10 +173,32 @@ class _Link(BaseModel):
     target: int | None
 
 
-class _Line(BaseModel):
-    """What a line of an export holds; read back strictly (extra keys refused)."""
+class _Meta(TypedDict):
+    """A stored metadata line (rows.article_values), as exported."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = ConfigDict(extra="forbid", use_enum_values=True)  # type: ignore[misc]
+
+    kind: MetaKind
+    text: str
+
+
+class _Block(TypedDict):
+    """A stored block (rows.article_values): a paragraph or subheading takes its text from
+    the body's next line; the others carry theirs."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", use_enum_values=True)  # type: ignore[misc]
+
+    kind: BlockKind
+    text: NotRequired[str]
+    label: NotRequired[str]
+    url: NotRequired[str]
+
+
+class _Line(BaseModel):
+    """What a line of an export holds; read back strictly (extra keys refused, columns as
+    the archive would have stored them), so that what is imported can be read."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
 
     id: int
     sha256: str
@@ -186,13 +209,13 @@ class _Line(BaseModel):
     byline: str | None
     source_url: str | None
     dateline: str | None
-    meta: list[dict[str, str]]
+    meta: list[_Meta]
     published: dt.date | None
-    date_source: str | None
-    date_confidence: float | None
+    date_source: DateSource | None
+    date_confidence: float | None = Field(ge=0, le=1)
     date_evidence: list[str]
     body: str
-    blocks: list[dict[str, str]]
+    blocks: list[_Block]
     word_count: int
     encoding: str
     byte_size: int

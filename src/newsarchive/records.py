@@ -48,6 +48,8 @@ class Block:
 
     def __post_init__(self) -> None:
         _one_line(self.text)
+        if not isinstance(self.kind, BlockKind):  # "paragraph" is taken for its kind
+            object.__setattr__(self, "kind", BlockKind(self.kind))
 
 
 class MetaKind(StrEnum):
@@ -67,6 +69,8 @@ class MetaLine:
 
     def __post_init__(self) -> None:
         _one_line(self.text)
+        if not isinstance(self.kind, MetaKind):
+            object.__setattr__(self, "kind", MetaKind(self.kind))
 
 
 def _one_line(text: str) -> None:

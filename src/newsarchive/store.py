@@ -575,8 +575,12 @@ class Store:
         return self._connection.execute(query).all()
 
     def _writing(self) -> Connection:
+        """The connection, in its transaction: an engine may write through the driver's
+        own connection, which would not begin it (and take the write lock) by itself."""
         if not self._writable:
             raise AssertionError("a write through a Store from Archive.reading()")
+        if not self._connection.in_transaction():
+            self._connection.begin()
         return self._connection
 
     def copy_in(self, records: Sequence[StoredRecord]) -> None:
