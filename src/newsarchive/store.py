@@ -1,7 +1,7 @@
 """The archive's queries: add, get, list, search. Nothing here commits: archive.Archive owns
 the transaction.
 
-Rows stay in this module; callers get pydantic models and records. Portable SQLAlchemy Core
+Rows stay in this module; callers get records (records.py). Portable SQLAlchemy Core
 throughout, on one Connection; bulk writes, search and integrity checks are the engine's
 (engines/).
 """
@@ -210,7 +210,7 @@ class Store:
                 )
             ):
                 found[id_].bands.append({"band": band, "article_id": id_})
-            for name, id_ in self._core(
+            for name, id_ in self._rows(
                 select(article_names.c.name, article_names.c.article_id).where(
                     article_names.c.article_id.in_(chunk)
                 )
@@ -346,11 +346,9 @@ class Store:
 
     def set_groups(self, groups: Mapping[int, tuple[int, int]]) -> None:
         """Put articles (id -> (family, cluster)) into families and clusters."""
-        if groups:
-            self._writing()
-            self._update(
-                [{"id": i, "family_id": f, "cluster_id": c} for i, (f, c) in groups.items()]
-            )
+        self.update_articles(
+            [{"id": i, "family_id": f, "cluster_id": c} for i, (f, c) in groups.items()]
+        )
 
     def newest_versions(self, clusters: Collection[int]) -> dict[int, int]:
         """The newest version (as `list` orders them) of each of these clusters."""
@@ -394,7 +392,7 @@ class Store:
         blocks column (decoded, or its JSON text) when the caller has read it already."""
         lookups: dict[int, dict[int, list[tuple[int, str]]]] = {}
         for chunk in _chunks(ids):
-            for id_, position, tier, name in self._core(
+            for id_, position, tier, name in self._rows(
                 select(
                     article_links.c.article_id,
                     article_links.c.position,
@@ -414,7 +412,7 @@ class Store:
         wanted = {n for links in lookups.values() for f in links.values() for _, n in f}
         named: dict[str, list[int]] = {}
         for names in _chunks(wanted):
-            for name, id_ in self._core(
+            for name, id_ in self._rows(
                 select(article_names.c.name, article_names.c.article_id).where(
                     article_names.c.name.in_(names)
                 )
@@ -562,7 +560,7 @@ class Store:
         """Some columns of these articles, by id."""
         found: dict[int, tuple[Any, ...]] = {}
         for chunk in _chunks(ids):
-            rows = self._core(select(articles.c.id, *columns).where(articles.c.id.in_(chunk)))
+            rows = self._rows(select(articles.c.id, *columns).where(articles.c.id.in_(chunk)))
             found.update((row[0], tuple(row[1:])) for row in rows)
         return found
 
@@ -570,7 +568,7 @@ class Store:
         """One column of these articles, by id."""
         return {id_: values[0] for id_, values in self._columns_of(ids, column).items()}
 
-    def _core(self, query: Any) -> Sequence[Any]:
+    def _rows(self, query: Any) -> Sequence[Any]:
         """The rows of a query, fetched at once."""
         return self._connection.execute(query).all()
 
@@ -627,13 +625,11 @@ class Store:
 
     def update_articles(self, updates: Sequence[dict[str, Any]]) -> None:
         """Set columns of articles: each update has `id` and the columns to set. The search
-        index follows through its update trigger (only when searched columns are set)."""
-        if updates:
-            self._writing()
-            self._update(updates)
-
-    def _update(self, updates: Sequence[dict[str, Any]]) -> None:
-        """UPDATE articles by id: one executemany per set of columns set."""
+        index follows through its update trigger (only when searched columns are set).
+        One executemany per set of columns set."""
+        if not updates:
+            return
+        self._writing()
         by_columns: dict[tuple[str, ...], builtins.list[dict[str, Any]]] = {}
         for values in updates:
             by_columns.setdefault(tuple(sorted(values)), []).append(values)
@@ -699,11 +695,11 @@ class Store:
         return found
 
     def _records(self, query: Any) -> list[StoredRecord]:
-        rows = self._core(query)
+        rows = self._rows(query)
         sources: dict[int, list[SourcePath]] = {}
         ids = [row.id for row in rows]
         for start in range(0, len(ids), _IN_CHUNK):
-            found = self._core(
+            found = self._rows(
                 select(
                     article_sources.c.article_id,
                     article_sources.c.path,
@@ -986,7 +982,7 @@ class Store:
 
     def _summaries(self, query: Any, a: Any, limit: int) -> builtins.list[ArticleSummary]:
         ordered = query.order_by(a.c.published.desc(), a.c.id.desc()).limit(limit)
-        return [_summary(row) for row in self._core(ordered)]
+        return [_summary(row) for row in self._rows(ordered)]
 
 
 _PAGE = " ORDER BY a.id LIMIT :limit"

@@ -418,8 +418,8 @@ def _insert(
     """Insert `rows` in one executemany; rows clashing on `unique` are skipped. Returns
     how many were inserted.
 
-    Values go through SQLAlchemy's own column types, so they read back exactly as if the
-    Core wrote them, without its per-row work.
+    Values go through SQLAlchemy's own column types (their bind processors), so they read
+    back exactly as rows inserted through SQLAlchemy do, without its per-row work.
     """
     assert isinstance(table, Table)
     if not rows:
