@@ -32,6 +32,7 @@ TIERS = {
     "parser": 3,
     "rows": 4,
     "engines": 5,
+    "engines.salvage": 5,
     "engines.sqlite": 6,
     "engines.postgres": 6,
     "store": 7,
@@ -47,6 +48,7 @@ TIERS = {
     "stats": 9,
     "render": 9,
     "widgets": 10,
+    "recover": 10,
     "browse": 11,
     "cli": 12,
     "__main__": 13,
@@ -78,6 +80,7 @@ FORBIDDEN = {
     "transfer": {"click", "rich"},
     "exchange": {"click", "rich"},
     "corrections": {"click", "rich"},
+    "recover": {"click", "rich"},
     "stats": {"click", "rich", "sqlalchemy"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from newsarchive.engines import Engine, engine_for
-from newsarchive.errors import ArchiveError, ArchiveNotFoundError, StorageError, Trouble
+from newsarchive.errors import (
+    ArchiveError,
+    ArchiveNotFoundError,
+    DamagedArchiveError,
+    StorageError,
+    Trouble,
+)
 from newsarchive.store import Store, StoredRecord
 
 if TYPE_CHECKING:
@@ -39,6 +45,7 @@ class Archive:
         self._snapshot_reader = backend.for_reading(engine, snapshot=True)
         self._writer = engine.execution_options(writes=True)
         self.upgraded_from = upgraded_from  # the schema revision it was opened at, if older
+        self._checked = False  # whether the engine's damage check ran before a first write
 
     @contextmanager
     def reading(self, *, snapshot: bool = False) -> Iterator[Store]:
@@ -63,6 +70,8 @@ class Archive:
                 f"you may not write {self.where} or its folder, so it was opened read-only; "
                 "it can be listed, shown, searched and verified, not changed",
             )
+        if not self._checked:
+            self._check_for_damage()
         with self._classified(), self._writer.connect() as connection:
             try:  # begun by the first statement (Store._writing begins it for the driver's)
                 yield Store(connection, self.backend, writable=True)
@@ -71,16 +80,37 @@ class Archive:
                 raise
             connection.commit()
 
+    def _check_for_damage(self) -> None:
+        """Nothing is written into an archive its engine reports damaged: writing there
+        could overwrite what `db recover` would still save. Once an Archive, before its
+        first write (the engine bounds what the check may cost)."""
+        with self._classified(), self._reader.connect() as connection:
+            found = self.backend.damage(connection)
+        if found is not None:
+            raise DamagedArchiveError(self.where, found)
+        self._checked = True
+
     @contextmanager
     def _classified(self) -> Iterator[None]:
-        """Database errors that mean something to a person leave as StorageError."""
+        """Database errors that mean something to a person leave as StorageError; the
+        engine reporting its storage damaged, as DamagedArchiveError (with the way out).
+        Errors of the driver itself count too (a search runs on the driver's cursor)."""
         try:
             yield
         except DBAPIError as exc:
             trouble = self.backend.trouble(exc)
             if trouble is Trouble.OTHER:
                 raise
-            raise StorageError(trouble, " ".join(str(exc.orig).split())) from exc
+            said = " ".join(str(exc.orig).split())
+            if trouble in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):  # it opened as ours
+                raise DamagedArchiveError(self.where, said) from exc
+            raise StorageError(trouble, said) from exc
+        except DamagedArchiveError:
+            raise
+        except Exception as exc:
+            if self.backend.trouble(exc) in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):
+                raise DamagedArchiveError(self.where, " ".join(str(exc).split())) from exc
+            raise
 
     def batches(
         self, *, size: int, after: int = 0, parsed_before: int | None = None
@@ -182,6 +212,11 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
             "with: pip install 'newsarchive[postgres]'"
         ) from None
     except DatabaseError as exc:
+        trouble = backend.trouble(exc)
+        if trouble is Trouble.DAMAGED or (
+            trouble is Trouble.NOT_A_DATABASE and backend.looks_like_an_archive(location.url)
+        ):
+            raise DamagedArchiveError(where, " ".join(str(exc.orig).split())) from None
         raise ArchiveError(f"cannot open the archive at {where}: {_hint(backend, exc)}") from None
     return Archive(engine, backend, where, upgraded_from)
 

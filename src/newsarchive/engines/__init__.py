@@ -20,10 +20,13 @@ from newsarchive.paths import from_columns
 from newsarchive.records import DateSource, SearchHit
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Connection, Table
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
+    from newsarchive.engines.salvage import DamagedFile
     from newsarchive.query import Node
     from newsarchive.records import EngineFacts
     from newsarchive.rows import ArticleValues, Lookups
@@ -214,6 +217,18 @@ class Engine(Protocol):
 
     def facts(self, connection: Connection) -> EngineFacts:
         """What the engine says of itself: settings and version worth showing a person."""
+
+    def damage(self, connection: Connection) -> str | None:
+        """What the engine finds damaged in the archive's storage, checked before a first
+        write at a bounded cost; None when it finds nothing."""
+
+    def looks_like_an_archive(self, url: URL) -> bool:
+        """Whether a database the engine cannot open is, by what is left of it, an archive
+        of ours (a damaged one, then), rather than somebody else's file."""
+
+    def salvage(self, url: URL, folder: Path) -> DamagedFile:
+        """What can still be read of a damaged archive, from a copy made in `folder`
+        (ArchiveError where the engine cannot do that)."""
 
     def trouble(self, error: BaseException) -> Trouble:
         """What a driver error (SQLAlchemy's `DBAPIError.orig`, or its wrapper) means."""

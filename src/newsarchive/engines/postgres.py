@@ -34,15 +34,19 @@ from newsarchive.engines import (
     hits_from_rows,
     json_loads,
 )
-from newsarchive.errors import Trouble
+from newsarchive.errors import ArchiveError, Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
 from newsarchive.rows import ArticleValues
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Connection, Table
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
+
+    from newsarchive.engines.salvage import DamagedFile
 
 # The text search configuration migration 0004 makes.
 TS_CONFIG = "newsarchive"
@@ -215,6 +219,18 @@ class PostgreSQL:
     def facts(self, connection: Connection) -> EngineFacts:
         version = connection.execute(text("SELECT current_setting('server_version')")).scalar()
         return EngineFacts(server_version=str(version))
+
+    def damage(self, connection: Connection) -> str | None:
+        return None  # the server checks its own pages as it reads them
+
+    def looks_like_an_archive(self, url: URL) -> bool:
+        return False  # a server that answers opens any database; it is never cut short
+
+    def salvage(self, url: URL, folder: Path) -> DamagedFile:
+        raise ArchiveError(
+            "db recover reads damaged SQLite files; a PostgreSQL database is restored from "
+            "its server's backups (pg_dump, pg_basebackup)"
+        )
 
     def trouble(self, error: BaseException) -> Trouble:
         orig = getattr(error, "orig", error)

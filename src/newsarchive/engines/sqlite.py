@@ -13,6 +13,7 @@ import operator
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, create_engine, event, text
@@ -42,10 +43,15 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
+    from newsarchive.engines.salvage import DamagedFile
+
 # Bytes per database page of a new archive (SQLite's default is 4096).
 PAGE_SIZE = 16384
 # Page cache per connection, and how much WAL gathers before it is copied into the archive.
 CACHE_BYTES = WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
+# The most a write command spends on SQLite's quick_check before its first write (see
+# SQLite.damage).
+DAMAGE_CHECK_SECONDS = 1.0
 # A writer waits this long for another writer before giving up.
 BUSY_TIMEOUT_SECONDS = 60
 # FTS5 writes each batch's entries as a new segment and merges segments of one level once
@@ -230,8 +236,53 @@ class SQLite:
             page_size=int(execute("PRAGMA page_size").scalar() or 0),
         )
 
+    def damage(self, connection: Connection) -> str | None:
+        # SQLite's quick_check reads every page of every table and index (not the indexes'
+        # entries against their rows, as integrity_check does): 0.2 s for a 348 MB archive
+        # of 30,000 articles in the page cache, so about 1 s for 1.7 GB. Past DAMAGE_CHECK
+        # seconds it is stopped with no verdict, and the write relies on what SQLite checks
+        # of each page it reads anyway (a damaged page on its way is an error, and the
+        # write is rolled back).
+        import sqlite3
+        import threading
+
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        stop = threading.Timer(DAMAGE_CHECK_SECONDS, driver.interrupt)
+        stop.start()
+        try:
+            found = [row[0] for row in driver.execute("PRAGMA quick_check(3)")]
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return None
+            raise
+        except sqlite3.DatabaseError as exc:
+            return " ".join(str(exc).split())
+        finally:
+            stop.cancel()
+        if found == ["ok"]:
+            return None
+        said = (line.replace("*** in database main ***", "") for line in found)
+        return "; ".join(" ".join(line.split()) for line in said)
+
+    def looks_like_an_archive(self, url: URL) -> bool:
+        from newsarchive.engines.salvage import looks_like_an_archive
+
+        name = url.database or ""
+        return name not in ("", ":memory:") and looks_like_an_archive(name)
+
+    def salvage(self, url: URL, folder: Path) -> DamagedFile:
+        from newsarchive.engines.salvage import DamagedFile
+
+        return DamagedFile(Path(url.database or ""), folder)
+
     def trouble(self, error: BaseException) -> Trouble:
-        message = str(getattr(error, "orig", error)).lower()
+        import sqlite3
+
+        orig = getattr(error, "orig", error)
+        if not isinstance(orig, sqlite3.Error):  # only the driver's words are matched
+            return Trouble.OTHER
+        message = str(orig).lower()
         for words, trouble in _TROUBLES:
             if any(word in message for word in words):
                 return trouble
@@ -245,7 +296,8 @@ _TROUBLES = (
     (("locked", "busy"), Trouble.LOCKED),
     (("full",), Trouble.FULL),
     (("i/o", "disk i/o"), Trouble.IO),
-    (("not a database", "malformed"), Trouble.NOT_A_DATABASE),
+    (("malformed",), Trouble.DAMAGED),  # SQLITE_CORRUPT: "database disk image is malformed"
+    (("not a database",), Trouble.NOT_A_DATABASE),
     (("unable to open",), Trouble.CANNOT_OPEN),
 )
 
