@@ -723,8 +723,9 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
     elif as_json:
         click.echo(render.to_json(render.article_json(article, around)))
     else:
-        _print(
-            render.article_view(article, highlight.terms if highlight else (), around),
+        # Piece by piece: the first screen is out before a huge article is all rendered.
+        _print_all(
+            render.article_pieces(article, highlight.terms if highlight else (), around),
             page="always",
         )
 
@@ -1469,6 +1470,7 @@ def browse(
     words searched for marked. Keys: arrows, PgUp/PgDn and the mouse move; / searches
     as you type (the `search` language, ranked as `search` ranks); f sets the dates;
     Enter on a related link or version opens it, Backspace goes back; r the raw text;
+    m more of a long article (the first 300 paragraphs are drawn; m doubles them);
     c copies the id (C the source path); Esc backs out; q quits.
 
     \b

@@ -160,7 +160,11 @@ class StoredArticle:
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+        return minutes_to_read(self.word_count)
+
+
+def minutes_to_read(words: int) -> int:
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

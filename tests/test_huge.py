@@ -1,0 +1,150 @@
+"""One huge article (issue 22, item 13): memory that stays a small multiple of its size
+where Python's own allocations can be counted (tracemalloc: deterministic, unlike timings;
+whole-process figures are bench/huge_file_bench.py's), `show` made piece by piece, and
+`browse` drawing the first part of a long body until asked for more."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from newsarchive import browse, config, fingerprint, render
+from newsarchive.archive import Archive, open_archive
+from newsarchive.rows import prepare
+from newsarchive.widgets import ArticlePane
+
+from .conftest import Run
+
+WORDS = (
+    "minister council budget river station harbour school market winter energy court "
+    "report village hospital election railway farmer museum bridge factory teacher "
+    "Straße naïve café ﬁnal €uro"
+).split()
+
+
+def _paragraphs(count: int, *, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))).capitalize() + "."
+        for _ in range(count)
+    ]
+
+
+def _article(paragraphs: int) -> str:
+    return "A very long article\n\n" + "\n\n".join(_paragraphs(paragraphs)) + "\n"
+
+
+def _peak(action: object) -> int:
+    """Bytes Python allocated at most while `action()` ran, over what it held before."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        action()  # type: ignore[operator]
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_fingerprinting_a_long_text_takes_a_window_of_memory_not_the_text_many_times() -> None:
+    text = _article(16_000)  # about 5 MB, with characters past Latin-1
+    fingerprint.fingerprints(["warm up the caches with a few words here"])
+    peak = _peak(lambda: fingerprint.fingerprints([text]))
+    # Hashed whole, the arrays took about 45 bytes a character (a 16 MB article: 718 MB).
+    assert peak < len(text) // 2 + 24 * 2**20, peak
+
+
+def test_prepare_of_a_long_article_peaks_at_a_few_times_its_size() -> None:
+    data = _article(16_000).encode()
+    prepare([(b"Warm up\n\nA short article to warm the caches.\n", "w.txt")], dt.date(2024, 1, 1))
+    peak = _peak(lambda: prepare([(data, "huge.txt")], dt.date(2024, 1, 1)))
+    assert peak < 8 * len(data), f"{peak / len(data):.1f}x"
+
+
+@pytest.mark.parametrize("window", [1, 7, 64, 4096])
+def test_a_long_text_fingerprints_as_when_hashed_whole(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "\n".join(_paragraphs(40)) + "\u2003tail words ① ﬁne e\u0301t\u00e9"
+    stories = [("Headline here", None, body), ("Short one", "a dek", "few words")]
+    whole = [fingerprint.fingerprints([fingerprint.story_text(*s)])[0] for s in stories]
+    shingled = fingerprint.shingles(fingerprint.story_text(*stories[0]))
+    monkeypatch.setattr(fingerprint, "_WINDOW_CHARACTERS", window)
+    assert fingerprint.story_fingerprints(stories) == whole
+    assert fingerprint.fingerprints([fingerprint.story_text(*stories[0])]) == whole[:1]
+    assert np.array_equal(fingerprint.shingles(fingerprint.story_text(*stories[0])), shingled)
+
+
+@pytest.fixture
+def huge(run: Run, tmp_path: Path, archive_path: Path) -> Iterator[Archive]:
+    """An archive whose one article has 2,000 paragraphs."""
+    (tmp_path / "huge.txt").write_text(_article(2_000), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    opened = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
+    yield opened
+    opened.close()
+
+
+def test_show_makes_the_article_piece_by_piece(
+    huge: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with huge.reading() as store:
+        article = store.get(1)
+    made: list[str] = []
+    original = render.marked
+
+    def marked(text: str, *args: Any, **kwargs: Any) -> Any:
+        made.append(text)
+        return original(text, *args, **kwargs)
+
+    monkeypatch.setattr(render, "marked", marked)
+    pieces = render.article_pieces(article)
+    next(pieces)
+    assert 0 < len(made) <= render.PARTS_PER_PIECE  # not the 2,000 paragraphs
+    assert sum(1 for _ in pieces) > 2000 // render.PARTS_PER_PIECE - 2
+
+
+def test_show_prints_what_the_whole_view_prints(run: Run, huge: Archive) -> None:
+    import io
+
+    from rich.console import Console
+
+    with huge.reading() as store:
+        article = store.get(1)
+    whole = Console(file=io.StringIO(), width=80, color_system=None)
+    whole.print(render.article_view(article, ("harbour",)))
+    pieces = Console(file=io.StringIO(), width=80, color_system=None)
+    for piece in render.article_pieces(article, ("harbour",)):
+        pieces.print(piece)
+    assert pieces.file.getvalue() == whole.file.getvalue()  # type: ignore[attr-defined]
+    shown = run("show", "1")
+    assert shown.returncode == 0
+    assert shown.stdout.decode().count("\n") > 4000
+
+
+def test_browse_draws_the_first_part_of_a_long_body_and_m_shows_more(huge: Archive) -> None:
+    async def drive() -> None:
+        app = browse.Browser(huge, theme="dark")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            pane = app.query_one(ArticlePane)
+            lines = len(pane._strips)
+            text = "\n".join(strip.text for strip in pane._strips)
+            assert f"… {2000 - browse.BLOCKS_SHOWN:,} more paragraphs (m shows more)" in text
+            app.query_one("#reader").focus()
+            await pilot.press("m")
+            await pilot.pause()
+            assert app.blocks_shown == 2 * browse.BLOCKS_SHOWN
+            assert len(pane._strips) > lines
+            await pilot.press("q")
+
+    asyncio.run(drive())
