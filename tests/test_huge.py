@@ -148,3 +148,36 @@ def test_browse_draws_the_first_part_of_a_long_body_and_m_shows_more(huge: Archi
             await pilot.press("q")
 
     asyncio.run(drive())
+
+
+def test_verify_of_a_long_article_holds_its_body_once(
+    run: Run, tmp_path: Path, archive_path: Path
+) -> None:
+    from newsarchive.verify import verify
+
+    text = _article(16_000)
+    (tmp_path / "huge.txt").write_text(text, encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
+    try:
+        verify(archive)  # warm: imports, caches
+        size = len(text.encode())
+        peak = _peak(lambda: verify(archive))
+    finally:
+        archive.close()
+    assert peak < 8 * size, f"{peak / size:.1f}x"
+
+
+def test_verify_still_finds_a_body_that_is_not_what_its_bytes_give(
+    run: Run, tmp_path: Path, archive_path: Path
+) -> None:
+    import sqlite3
+
+    (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    with sqlite3.connect(archive_path) as db:
+        db.execute("UPDATE articles SET body = replace(body, 'harbour', 'harbor')")
+    db.close()
+    result = run("verify")
+    assert result.returncode == 1
+    assert "article 1: re-parsing gives other body than stored" in result.stderr.decode()
