@@ -181,3 +181,29 @@ def test_verify_still_finds_a_body_that_is_not_what_its_bytes_give(
     result = run("verify")
     assert result.returncode == 1
     assert "article 1: re-parsing gives other body than stored" in result.stderr.decode()
+
+
+@pytest.mark.sqlite_only  # what SQLite's driver keeps of a bound text
+def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_path: Path) -> None:
+    import hashlib
+
+    from newsarchive.rows import prepare_new
+    from newsarchive.store import NewArticle
+
+    data = _article(16_000).encode()
+    (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
+    assert not isinstance(prepared, str), prepared
+    values, lookups = prepared
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    fresh = [NewArticle(hashlib.sha256(data).hexdigest(), values, data, lookups)]
+    try:
+        tracemalloc.start()
+        with archive.writing() as store:
+            before = tracemalloc.get_traced_memory()[0]
+            store.add_articles(fresh, dt.datetime.now(dt.UTC))
+            # What the batch's rows still hold once stored: not the body's UTF-8 form too.
+            held = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+    finally:
+        archive.close()
+    assert held < len(data) // 4, f"{held / len(data):.2f}x"

@@ -139,7 +139,7 @@ class SQLite:
             for n, item in enumerate(items, 1)
         ]
         with _search_index_paused(connection):
-            added = _insert(connection, articles, rows, unique=("sha256",))
+            added = _insert(connection, articles, rows, unique=("sha256",), as_utf8=("body",))
             self.index.index_new(connection, after=last)
         if added == len(rows):
             inserted = {row["sha256"]: row["id"] for row in rows}
@@ -466,9 +466,15 @@ def _insert(
     rows: Sequence[dict[str, Any]],
     *,
     unique: tuple[str, ...] = (),
+    as_utf8: tuple[str, ...] = (),
 ) -> int:
     """Insert `rows` in one executemany; rows clashing on `unique` are skipped. Returns
     how many were inserted.
+
+    Text columns named in `as_utf8` are bound as UTF-8 bytes and cast back to text by
+    SQLite (the same stored value): a str bound as itself keeps its UTF-8 form cached
+    inside it as long as it lives, which for a huge article's body (issue 22) is as much
+    memory again as its text for the rest of the batch.
 
     Values go through SQLAlchemy's own column types (their bind processors), so they read
     back exactly as rows inserted through SQLAlchemy do, without its per-row work.
@@ -484,6 +490,8 @@ def _insert(
         if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
 
+    converters += [(names.index(name), _utf8) for name in as_utf8]
+
     def values(row: dict[str, Any]) -> tuple[Any, ...]:
         out = [row[name] for name in names]
         for i, convert in converters:
@@ -497,13 +505,18 @@ def _insert(
         tuples = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
 
     quote = dialect.identifier_preparer.quote
+    placeholders = ("CAST(? AS TEXT)" if name in as_utf8 else "?" for name in names)
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
-        f"VALUES ({', '.join('?' * len(names))})"
+        f"VALUES ({', '.join(placeholders)})"
     )
     if unique:
         sql += f" ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING"
     return connection.exec_driver_sql(sql, tuples).rowcount
+
+
+def _utf8(text: str | None) -> bytes | None:
+    return None if text is None else text.encode("utf-8")
 
 
 def _open_read_only(path: str) -> Any:
