@@ -109,7 +109,8 @@ def test_show_makes_the_article_piece_by_piece(
     pieces = render.article_pieces(article)
     next(pieces)
     assert 0 < len(made) <= render.PARTS_PER_PIECE  # not the 2,000 paragraphs
-    assert sum(1 for _ in pieces) > 2000 // render.PARTS_PER_PIECE - 2
+    assert sum(1 for _ in pieces) > 2
+    assert len(made) > 2000  # every paragraph, in the end
 
 
 def test_show_prints_what_the_whole_view_prints(run: Run, huge: Archive) -> None:

@@ -278,8 +278,11 @@ def article_pieces(
     the whole view does: the first screen of a huge article is out before the rest of it
     is made (a 50 MB article took 32 s to show, issue 22)."""
     parts = _view_parts(article, highlight, around)
-    while piece := list(islice(parts, PARTS_PER_PIECE)):
+    size = PARTS_PER_PIECE
+    while piece := list(islice(parts, size)):
         yield Constrain(Group(*piece), width=READING_WIDTH)
+        # Larger pieces after the first screen: fewer calls into rich for the rest.
+        size = min(size * 2, PARTS_PER_PIECE * 32)
 
 
 def _view_parts(
