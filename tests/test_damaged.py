@@ -280,3 +280,18 @@ def test_recover_refuses_a_destination_that_holds_articles(
     result = run("--db", archive, "db", "recover", other)
     assert result.returncode == 2
     assert f"{other} already holds 1 article; name a new archive." in _error(result.stderr)
+
+
+def test_the_installed_command_says_so_in_one_line_and_recovers(
+    run_process: Run, archive: Path, tmp_path: Path
+) -> None:
+    with open(archive, "r+b") as handle:
+        handle.truncate(archive.stat().st_size // 2 + 1000)
+    listed = run_process("--db", archive, "list")
+    assert listed.returncode == 1
+    assert listed.stderr.decode().count("\n") == 1
+    assert listed.stderr.decode().rstrip("\n").endswith(_the_way_out(archive))
+    saved = tmp_path / "saved.db"
+    recovered = run_process("--db", archive, "db", "recover", saved)
+    assert recovered.returncode == 3, recovered.stderr
+    assert run_process("--db", saved, "verify").returncode == 0
