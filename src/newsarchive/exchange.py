@@ -473,7 +473,8 @@ def markdown_text(article: Exported) -> str:
         elif block.kind is BlockKind.READ_MORE:
             target = article.links.get(position)
             to = f" → #{target}" if target is not None else ""
-            lines += [f"> {_md_line(block.label or 'READ MORE')}: {_md_line(block.text)}{to}", ""]
+            label = f"{_md_line(block.label)}: " if block.label else ""  # the line's own words
+            lines += [f"> {label}{_md_line(block.text)}{to}", ""]
         else:
             lines += [_md_line(block.text), ""]
     return "\n".join(lines)

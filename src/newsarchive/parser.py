@@ -88,7 +88,7 @@ from newsarchive.models import Article
 from newsarchive.records import Block, BlockKind, DateSource, MetaKind, MetaLine
 
 # The parser's version: an archive re-reads articles parsed by an older one (reparse).
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _URL_PREFIX = re.compile(
@@ -119,7 +119,13 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 _RELATED_AT = re.compile(
-    r"^(?P<label>(?:read|see|find)\s+more|more)\s+(?:at|on)\s*:?\s*(?P<rest>\S.*)$",
+    r"^(?P<label>(?:(?:read|see|find)\s+more|more)\s+(?:at|on))\s*:?\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+# `Read more great articles here: URL`: a prompt of a few words, a colon, a URL.
+_RELATED_PROMPT = re.compile(
+    r"^(?P<label>(?:read|see|find|get)\s+more\s[^:]{1,40}?)\s*:\s*"
+    r"(?P<rest>(?:https?://|www\.)\S+)$",
     re.IGNORECASE,
 )
 _RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?\s*(?:\.{{0,3}}|…)$", re.IGNORECASE)
@@ -192,6 +198,7 @@ _BOILERPLATE = re.compile(
     r"|pinterest|close|menu|search|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top)"
     r"|the\s+(?:views|opinions)\s+expressed\s.*|(?:views|opinions)\s+expressed\s.*"
     r"|(?:related|more)\s+(?:coverage|stories)\s+below|article\s+continues(?:\s+below)?"
+    r"|\[(?:via|h/t|source|image|photo)\b[^\[\]]*\]"
     r")$",
     re.IGNORECASE,
 )
@@ -458,7 +465,12 @@ def _joined(lines: Sequence[_Line]) -> _Unit:
 
 
 def _standalone(text: str) -> bool:
-    """Lines a wrapped paragraph never contains: URLs, bylines, dates, link labels."""
+    """Lines a wrapped paragraph never contains: URLs, bylines, dates, link labels, an
+    empty header field (`--`), with or without a leading marker."""
+    if text[:1] in _MARKER_CHARS:
+        if _is_marker_only(text):
+            return True
+        text = _unmarked(text)
     return bool(
         _URL.match(text)
         or _URL_PREFIX.match(text)
@@ -469,6 +481,8 @@ def _standalone(text: str) -> bool:
 
 
 def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
+    # Header lines (`-- Fri Mar 2, 2007`, a URL) stand together unwrapped: not evidence.
+    groups = [kept for g in groups if (kept := [t for t in g if not _standalone(t)])]
     multi = [g for g in groups if len(g) > 1]
     if len(multi) * 2 < len(groups) or len(groups) < 2:
         return False
@@ -505,6 +519,9 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
         text = _unmarked(units[pos].text)
         if _GLUED_URL.match(units[pos].text):
             break  # a URL that lost its newline: the story starts after it
+        if _is_marker_only(units[pos].text):
+            pos += 1  # an empty field (`-- ` where a byline would be): no words, no block
+            continue
         if _is_staff_line(text):  # "Staff Writer": a title, not a name
             out.add(BlockKind.BOILERPLATE, units[pos].text)
         elif meta := meta_at(pos):
@@ -696,6 +713,11 @@ def _may_credit(text: str) -> bool:
 
 
 # -- metadata lines ---------------------------------------------------------------------
+
+
+def _is_marker_only(text: str) -> bool:
+    """`--`, `•`, `|`: a marker with nothing after it, a field left empty."""
+    return not text.strip(_MARKER_CHARS + " ")
 
 
 def _unmarked(text: str) -> str:
@@ -990,10 +1012,16 @@ def _related(text: str) -> tuple[str, str] | None:
         label = match["label"] or match["media"]
         if _is_label_cased(label) and (match["label"] or _is_title(match["rest"])):
             return " ".join(label.split()), match["rest"].strip()
-    if (match := _RELATED_AT.match(text)) and _is_label_cased(match["label"]):
+    if (match := _RELATED_AT.match(text) or _RELATED_PROMPT.match(text)) and _is_label_cased(
+        match["label"]
+    ):
         return " ".join(match["label"].split()), match["rest"].strip()
-    if (match := _BRACKETED.match(text)) and _is_title(match["rest"]):
-        return "Related", match["rest"].strip()
+    if (
+        (match := _BRACKETED.match(text))
+        and _is_title(match["rest"])
+        and _opens_title(match["rest"])
+    ):
+        return "", match["rest"].strip()  # no label: the line has none to show
     return None
 
 
@@ -1006,10 +1034,19 @@ def _link_titles(texts: Sequence[str], start: int) -> list[str]:
             break
         if _related(bare) or _RELATED_BARE.match(bare):
             break  # the next link of its own
+        if bare[:1] in "[(" or not _opens_title(bare):
+            break  # a credit or a note (`[via Site]`), not a title
         if text.endswith(".") and len(text.split()) > MAX_SCRAP_WORDS:
             break  # a sentence: the story goes on
         titles.append(text)
     return titles
+
+
+def _opens_title(text: str) -> bool:
+    """A bracketed title opens with a capital, a digit or a quote; `[via Site]` and
+    `[your name here, reader]` are a credit and a signature."""
+    first = text.lstrip()[:1]
+    return first.isupper() or first.isdigit() or first in _QUOTE_OPEN
 
 
 def _is_title(text: str) -> bool:

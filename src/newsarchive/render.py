@@ -266,8 +266,9 @@ def article_view(
             parts.append(_spaced(marked(block.text, highlight, "bold underline")))
         elif block.kind is BlockKind.READ_MORE:
             link = Text("▸ ", style="cyan")
-            link.append(clean(block.label or "Read more").upper(), style="cyan bold")
-            link.append("  ")
+            if block.label:  # the line's own words: a bracketed title has none to show
+                link.append(clean(block.label).upper(), style="cyan bold")
+                link.append("  ")
             link.append_text(marked(block.text, highlight, "cyan"))
             if (target := around.link_targets.get(position)) is not None:
                 link.append(f" → #{target}", style="bold")
