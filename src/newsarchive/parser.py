@@ -277,6 +277,14 @@ MIN_DEK_WORDS, MAX_DEK_WORDS = 8, 45
 MIN_META_DEK_WORDS = 6
 # What a standfirst never holds: a time of day, or an agency's name (a credit or source line).
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+# Another story's headline, an advertisement or an embedded player's title under the
+# headline (`Headline: Shares soar! Buy now`, `Now playing: ...`): never the standfirst.
+_PROMO = re.compile(
+    r"^(?:(?:headline|sponsored|promoted|advertisement|ad|partner|paid\s+post|offer|deal"
+    r"|now\s+playing|up\s+next|playing\s+next|raw|live|video|watch)\s*:"
+    r"|.*\b(?:buy\s+now|shop\s+now|order\s+now|click\s+here|sign\s+up\s+now)\b)",
+    re.IGNORECASE,
+)
 _AGENCY_NAMES = (
     *("Associated Press", "ASSOCIATED PRESS", "Reuters", "REUTERS", "AFP", "News Service"),
     *("Newswire", "Business Wire", "Sports Network", "Press Trust"),
@@ -655,8 +663,11 @@ def _has_lede_marks(text: str) -> bool:
 
 
 def _could_be_dek(text: str) -> bool:
-    """Not a credit, a source line or a score line, which stand where deks stand."""
+    """Not a credit, a source line, a score line, a promotion or a player's caption, which
+    stand where deks stand."""
     if any(c in text for c in "|©®/") or text.startswith("(") or text.endswith((" -", " --")):
+        return False
+    if _PROMO.match(text):
         return False
     if ":" in text and _CLOCK.search(text):
         return False
