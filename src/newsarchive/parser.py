@@ -909,7 +909,8 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
                 label = " ".join(bare_label["label"].split())
                 out.add(BlockKind.BOILERPLATE, text)
                 for k, title in enumerate(titles):
-                    if k and title == titles[k - 1]:  # a link card repeats its title
+                    # A link card repeats its title, or prints a byline or credit under it.
+                    if (k and title == titles[k - 1]) or _is_card_credit(_unmarked(title)):
                         out.add(BlockKind.BOILERPLATE, title)
                     else:
                         out.add(BlockKind.READ_MORE, title, label)
@@ -1051,6 +1052,16 @@ def _link_titles(texts: Sequence[str], start: int) -> list[str]:
             break  # a sentence: the story goes on
         titles.append(text)
     return titles
+
+
+def _is_card_credit(text: str) -> bool:
+    """What a related-story card prints under its title: `By Jane Doe`, `Rex/Getty`,
+    `SOURCE: US WEEKLY`."""
+    if _BYLINE_PREFIX.match(text) and len(text.split()) <= MAX_CREDIT_WORDS // 2:
+        return True
+    if text[:7].lower() == "source:":
+        return True
+    return len(text) <= MAX_CREDIT_CHARS and _may_credit(text) and bool(_CREDIT.search(text))
 
 
 def _opens_title(text: str) -> bool:
