@@ -1308,8 +1308,25 @@ def db_path(app: App) -> None:
     click.echo(app.location.describe())
 
 
+class ThresholdType(click.FloatRange):
+    """A float in a range, and a number: nan compares false with both bounds, so
+    FloatRange alone takes it (and grouping by it dissolved every story's versions)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(
+                f"{value!r} is not a number; give one in the range {self._describe_range()}.",
+                param,
+                ctx,
+            )
+        return number
+
+
 @db.command(name="threshold")
-@click.argument("value", required=False, type=click.FloatRange(0.05, 1.0))
+@click.argument("value", required=False, type=ThresholdType(0.05, 1.0))
 @click.option("--default", "to_default", is_flag=True, help="Go back to the default.")
 @click.pass_obj
 def db_threshold(app: App, value: float | None, to_default: bool) -> None:
