@@ -146,6 +146,31 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from cli
         return last if self.end else first
 
 
+class ArticleIdType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """An article's id, wherever one is taken: a whole number from 1 that SQL's BIGINT
+    holds. Anything else is said to be no article id, not an integer out of range."""
+
+    name = "ID"
+    LARGEST = 2**63 - 1
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            number = int(text) if text.isascii() and text.isdecimal() else 0
+        if not 1 <= number <= self.LARGEST:
+            self.fail(
+                f"{value!r} is not an article id; ids are whole numbers from 1 "
+                "('newsarchive list' shows them).",
+                param,
+                ctx,
+            )
+        return number
+
+
+ARTICLE_ID = ArticleIdType()
+
 SINCE = click.option(
     "--since", type=PeriodType(end=False), help="Only articles published on or after this."
 )
@@ -668,7 +693,7 @@ def search(
 
 
 @cli.command()
-@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.option("--raw", is_flag=True, help="Write the original file's bytes, exactly.")
 @click.option(
     "--highlight", type=QueryType(), default=None, help="Mark the words this search matches."
@@ -712,8 +737,8 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
 
 
 @cli.command()
-@click.argument("old", metavar="A", type=click.IntRange(min=1, max=2**63 - 1))
-@click.argument("new", metavar="B", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("old", metavar="A", type=ARTICLE_ID)
+@click.argument("new", metavar="B", type=ARTICLE_ID)
 @click.option(
     "--context",
     type=click.IntRange(min=0),
@@ -789,7 +814,7 @@ def redate(app: App) -> None:
 
 
 @cli.command(name="date")
-@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.argument(
     "published", metavar="[DATE]", required=False, type=PeriodType(end=False, day_only=True)
 )
@@ -825,7 +850,7 @@ def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> 
     metavar="ID...",
     nargs=-1,
     required=True,
-    type=click.IntRange(min=1, max=2**63 - 1),
+    type=ARTICLE_ID,
 )
 @click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when not on a terminal.")
 @click.pass_obj
@@ -939,9 +964,7 @@ def render_reparse(report: Any, *, dry_run: bool) -> str:
 @SINCE
 @UNTIL
 @DATED
-@click.option(
-    "--id", "ids", type=click.IntRange(min=1), multiple=True, help="Only this article (repeatable)."
-)
+@click.option("--id", "ids", type=ARTICLE_ID, multiple=True, help="Only this article (repeatable).")
 @click.option(
     "--format",
     "form",
@@ -984,13 +1007,15 @@ def export(
     """
     from newsarchive import render
     from newsarchive.engines import Filters
-    from newsarchive.exchange import Selection, count_selected, selected
+    from newsarchive.exchange import Selection, check_ids, count_selected, selected
 
     _check_span(since, until)
     if form == "markdown" and output is None:
         raise click.UsageError("--format markdown writes a folder: name it with -o DIR.")
     selection = Selection(query, Filters(since, until, dated), frozenset(ids) if ids else None)
     archive = app.archive()
+    if ids:
+        check_ids(archive, ids)
     err = _console(stderr=True)
     total = count_selected(archive, selection)
     written = 0

@@ -32,6 +32,7 @@ from typing_extensions import TypedDict
 from newsarchive import paths
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
+from newsarchive.errors import ArticleNotFoundError
 from newsarchive.query import Query
 from newsarchive.records import BlockKind, DateSource, MetaKind
 from newsarchive.rows import ArticleValues, blocks_from_row
@@ -111,6 +112,19 @@ def selected(
             return
         yield from (Exported(r, links.get(r.id, {})) for r in records)
         after = ids[-1]
+
+
+def check_ids(archive: Archive, ids: Iterable[int]) -> None:
+    """ArticleNotFoundError naming every id given that is no article: an export asked for
+    one by id and writing nothing for it would look like success."""
+    wanted = list(dict.fromkeys(ids))
+    with archive.reading() as store:
+        found = store.headlines_of(wanted)
+    if missing := [i for i in wanted if i not in found]:
+        named = f"id {missing[0]}" if len(missing) == 1 else f"ids {', '.join(map(str, missing))}"
+        raise ArticleNotFoundError(
+            f"no article has {named}; nothing was exported; 'newsarchive list' shows the ids"
+        )
 
 
 def count_selected(archive: Archive, selection: Selection) -> int | None:
