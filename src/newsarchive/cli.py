@@ -135,15 +135,30 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from cli
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
             return value
-        from newsarchive.dates import PERIOD_FORMS, parse_period
+        from newsarchive.dates import PERIOD_FORMS, parse_day, parse_period
 
         try:
+            if self.day_only:
+                return parse_day(str(value))
             first, last = parse_period(str(value), today=dt.date.today())
         except ValueError as exc:
             self.fail(f"{exc}; use {'YYYY-MM-DD' if self.day_only else PERIOD_FORMS}.", param, ctx)
-        if self.day_only and first != last:
-            self.fail(f"{value!r} is not one day; use YYYY-MM-DD.", param, ctx)
         return last if self.end else first
+
+
+def _check_not_future(day: dt.date | None, future: bool, param: str) -> None:
+    """A publication date given by hand after today is a typo unless --future says not.
+    Today is the latest calendar day anywhere: local or UTC, whichever is later."""
+    today = max(dt.date.today(), dt.datetime.now(dt.UTC).date())
+    if day is not None and day > today and not future:
+        raise click.BadParameter(
+            f"{day} is after today; add --future if it is meant.", param_hint=param
+        )
+
+
+FUTURE = click.option(
+    "--future", is_flag=True, help="Take a DATE after today (else refused, as a likely typo)."
+)
 
 
 class ArticleIdType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
@@ -307,8 +322,9 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
     type=PeriodType(end=False, day_only=True),
     default=None,
     help="The publication date (YYYY-MM-DD) of every article this run adds; it overrides "
-    "dates found in the text.",
+    "dates found in the text. A date after today needs --future.",
 )
+@FUTURE
 @click.option(
     "--jobs",
     type=click.IntRange(min=0),
@@ -324,6 +340,7 @@ def ingest(
     include_docs: bool,
     max_size: int,
     published: dt.date | None,
+    future: bool,
     jobs: int | None,
 ) -> None:
     """Parse article text files and store them; folders are read recursively.
@@ -348,6 +365,7 @@ def ingest(
     from newsarchive.errors import NothingToIngestError
     from newsarchive.ingest import Ingester
 
+    _check_not_future(published, future, "'--published'")
     err = _console(stderr=True)
     with _progress(err) as on_progress:
         ingester = Ingester(
@@ -819,8 +837,9 @@ def redate(app: App) -> None:
     "published", metavar="[DATE]", required=False, type=PeriodType(end=False, day_only=True)
 )
 @click.option("--clear", is_flag=True, help="Remove the date: the article is undated from now on.")
+@FUTURE
 @click.pass_obj
-def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> None:
+def date_(app: App, article_id: int, published: dt.date | None, clear: bool, future: bool) -> None:
     """Set an article's publication date by hand (YYYY-MM-DD), or clear it.
 
     The date is the user's word (source "cli", 100% sure): redate and reparse keep it, as
@@ -837,6 +856,7 @@ def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> 
 
     if (published is None) == (not clear):
         raise click.UsageError("give a DATE or --clear (one of them).")
+    _check_not_future(published, future, "'[DATE]'")
     change = set_date(app.archive(), article_id, None if clear else published)
     before = change.before["published"]
     was = f"{before} ({change.before['date_source']})" if before else "undated"
