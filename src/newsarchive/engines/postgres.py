@@ -267,9 +267,15 @@ class TsvectorIndex:
         self, connection: Connection, tree: Node, filters: Filters, limit: int
     ) -> SearchResults:
         params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
+        params["rq"] = tsquery(kept(tree))
         where = "a.search_document @@ q.q" + filters.sql("a")
         params.update(since=filters.since, until=filters.until)
-        query = "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q"
+        # q filters; rq (the query without its negated parts) ranks and marks snippets:
+        # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
+        query = (
+            "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q, "
+            "to_tsquery(CAST(:cfg AS regconfig), :rq) AS rq) q"
+        )
         # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
         # RANK_WINDOW are ranked, as on SQLite.
         params["window"] = RANK_WINDOW - 1
@@ -299,14 +305,14 @@ class TsvectorIndex:
         rows = connection.execute(
             text(
                 "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
-                "ts_headline(CAST(:cfg AS regconfig), p.body, p.q, :options), "
+                "ts_headline(CAST(:cfg AS regconfig), p.body, p.rq, :options), "
                 "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
                 "ORDER BY s.id LIMIT 1), "
                 "(SELECT path_bytes FROM article_sources s WHERE s.article_id = p.id "
                 "ORDER BY s.id LIMIT 1), p.versions "
                 "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
-                f"left(a.body, {SNIPPET_WINDOW}) AS body, q.q, {VERSIONS} AS versions, "
-                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.q) AS rank "
+                f"left(a.body, {SNIPPET_WINDOW}) AS body, q.rq, {VERSIONS} AS versions, "
+                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.rq) AS rank "
                 f"FROM articles a, {query} WHERE {where}"
                 f"{filters.newest_version('b.search_document @@ q.q')} ORDER BY rank, a.id DESC "
                 "LIMIT :limit) p ORDER BY p.rank, p.id DESC"
@@ -320,7 +326,7 @@ class TsvectorIndex:
                     f"SELECT count(*) FROM articles a, {query} "
                     "WHERE a.search_document @@ q.q AND a.published IS NULL"
                 ),
-                {"q": params["q"], "cfg": TS_CONFIG},
+                {"q": params["q"], "rq": params["rq"], "cfg": TS_CONFIG},
             ).scalar_one()
         hits = hits_from_rows(rows)
         return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
@@ -378,6 +384,18 @@ def tsquery(node: Node) -> str:
         return " | ".join(f"({tsquery(part)})" for part in node.parts)
     assert isinstance(node, Without)
     return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
+
+
+def kept(node: Node) -> Node:
+    """The query without what it negates (`a NOT b` is `a`): what a match is ranked by.
+    Every negation keeps something, so something is always left."""
+    if isinstance(node, Without):
+        return kept(node.keep)
+    if isinstance(node, All):
+        return All(tuple(kept(part) for part in node.parts))
+    if isinstance(node, Any_):
+        return Any_(tuple(kept(part) for part in node.parts))
+    return node
 
 
 # The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every
