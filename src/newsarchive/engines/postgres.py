@@ -33,6 +33,7 @@ from newsarchive.engines import (
     estimated_total,
     hits_from_rows,
     json_loads,
+    scope_counts,
 )
 from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
@@ -287,10 +288,10 @@ class TsvectorIndex:
             params,
         ).scalar()
         if floor is not None:
-            last_id = connection.execute(text("SELECT max(id) FROM articles")).scalar_one()
-            total = estimated_total(floor, last_id)
-            where += " AND a.id >= :floor"
             params["floor"] = floor
+            in_scope, from_floor = connection.execute(text(scope_counts(filters)), params).one()
+            total = estimated_total(in_scope, from_floor)
+            where += " AND a.id >= :floor"
         else:
             total = connection.execute(
                 text(f"SELECT count(*) FROM articles a, {query} WHERE {where}"), params

@@ -31,6 +31,7 @@ from newsarchive.engines import (
     hits_from_rows,
     json_loads,
     marked_snippet,
+    scope_counts,
     snippet_terms,
 )
 from newsarchive.errors import Trouble
@@ -290,10 +291,9 @@ class FTS5Index:
             f"SELECT s.rowid {scan} ORDER BY s.rowid DESC LIMIT 1 OFFSET :window", params
         ).fetchone()
         if floor is not None:
-            last_id = driver.execute("SELECT max(id) FROM articles").fetchone()[0]
-            total = estimated_total(floor[0], last_id)
-            matches += " AND s.rowid >= :floor"
             params["floor"] = floor[0]
+            total = estimated_total(*driver.execute(scope_counts(filters), params).fetchone())
+            matches += " AND s.rowid >= :floor"
         else:
             total = driver.execute(f"SELECT count(*) {matches}", params).fetchone()[0]
         # One row per story: the newest version the query and filters keep. Whether a newer
