@@ -120,7 +120,17 @@ class SQLite:
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
         # Ids are given here (the caller holds the write lock), so the usual case needs no
-        # look-up after the insert.
+        # look-up after the insert; only to hashes not stored yet, so that what one run
+        # stores has contiguous ids (a file whose copy an earlier batch stored used to
+        # take an id its skipped insert never used).
+        stored = {
+            sha
+            for (sha,) in connection.exec_driver_sql(
+                "SELECT sha256 FROM articles WHERE sha256 IN (SELECT value FROM json_each(?))",
+                (json.dumps([item.sha256 for item in items]),),
+            )
+        }
+        fresh = [item for item in items if item.sha256 not in stored]
         last = connection.exec_driver_sql(
             "SELECT max(coalesce((SELECT max(id) FROM articles), 0), coalesce((SELECT "
             "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
@@ -131,7 +141,7 @@ class SQLite:
             # A new article is its own cluster until versions.py joins it to another.
             {**item.values, "id": last + n, "cluster_id": last + n, "family_id": last + n}
             | {"sha256": item.sha256, "ingested_at": now}
-            for n, item in enumerate(items, 1)
+            for n, item in enumerate(fresh, 1)
         ]
         with _search_index_paused(connection):
             added = _insert(connection, articles, rows, unique=("sha256",))
