@@ -180,3 +180,24 @@ def test_search_in_an_article_of_megabytes_full_of_the_word_is_quick(
     assert found.returncode == 0
     (hit,) = json.loads(found.stdout)
     assert "zebra" in hit["snippet"] and hit["highlights"]
+
+
+def test_show_prints_a_long_url_and_path_whole_at_80_columns(run: Run, tmp_path: Path) -> None:
+    """They were cut at the terminal's width (the URL) or folded across lines (the path),
+    piped too: the reader must be able to copy each whole."""
+    url = (
+        "http://site.com/2017/08/22/president-fires-all-14-federal-prosecutors-"
+        "in-one-afternoon-sources-say.html?utm_source=feed&utm_medium=rss"
+    )
+    folder = tmp_path / "a-folder-with-a-rather-long-name" / "and-another-one-below-it-too"
+    folder.mkdir(parents=True)
+    path = folder / "president-fires-all-federal-prosecutors-story.txt"
+    path.write_text(f"President fires all\nURL: {url}\n\nThe body text is here.\n")
+    assert len(str(path)) > 80 and len(url) > 80
+    assert run("ingest", path).returncode == 0
+    result = run("show", "1", COLUMNS="80")
+    assert result.returncode == 0
+    lines = result.stdout.decode().splitlines()
+    assert f"URL: {url}" in lines
+    assert f"Source: {path}" in lines
+    assert max(len(line) for line in lines if url not in line and str(path) not in line) <= 80

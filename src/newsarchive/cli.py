@@ -1481,7 +1481,7 @@ def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") ->
     paging = console.is_terminal and _stdout_is_terminal()
     if page == "never" or not paging or (app is not None and not app.pager):
         for renderable in renderables:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # see _rendered
         return True
     rendered = _rendered(console, renderables)
     held: list[str] = []
@@ -1498,7 +1498,9 @@ def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") ->
 def _rendered(console: Console, renderables: Iterable[RenderableType]) -> Iterator[str]:
     for renderable in renderables:
         with console.capture() as capture:
-            console.print(renderable)
+            # Not cropped at the width: everything is laid out to fit it but for what
+            # must stay whole on its line to be copied (show's URL and paths).
+            console.print(renderable, crop=False)
         yield capture.get()
 
 

@@ -18,6 +18,7 @@ from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.constrain import Constrain
 from rich.rule import Rule
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -65,6 +66,9 @@ def _visible(match: re.Match[str]) -> str:
 
 # `show` lists this many source paths, then how many more (--json gives every one).
 MAX_SOURCES_SHOWN = 10
+# A source URL a terminal may be handed as a link: http(s), printable ASCII only, so that
+# nothing in it can end the escape sequence that carries it.
+_LINKABLE = re.compile(r"https?://[!-~]+", re.IGNORECASE)
 
 
 def clean(value: str) -> str:
@@ -331,19 +335,26 @@ def _metadata_line(article: StoredArticle, highlight: Sequence[str] = ()) -> Tex
 
 
 def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Group:
-    text = Text(style="dim")
+    # Paths and the URL: each on one line however long, neither folded nor cut (the CLI
+    # prints without cropping), so that each copies whole; the terminal wraps it, if at all.
+    text = Text(style="dim", no_wrap=True, overflow="ignore")
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
     shown = article.sources[:MAX_SOURCES_SHOWN]
     text.append(", ".join(paths.shown(s) for s in shown) or "unknown")
     if len(article.sources) > len(shown):
         text.append(f" and {len(article.sources) - len(shown):,} more (show --json lists all)")
-    text.append(f"\n{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}")
-    parts: list[RenderableType] = [text]
+    facts = Text(
+        f"{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}",
+        style="dim",
+    )
+    parts: list[RenderableType] = [text, facts]
     if article.source_url:
-        # One line however long, so that it copies whole (the terminal wraps it, if at all).
         url = Text("URL: ", style="dim", no_wrap=True, overflow="ignore")
-        url.append_text(marked(article.source_url, highlight))
+        address = marked(article.source_url, highlight)
+        if _LINKABLE.fullmatch(article.source_url):  # a terminal makes it a link (OSC 8)
+            address.stylize(Style(link=article.source_url))
+        url.append_text(address)
         parts.append(url)
     if article.date_evidence:
         evidence = Text(style="dim")
