@@ -240,3 +240,25 @@ def test_show_highlight_marks_words_on_a_terminal(run: Run) -> None:
     assert result.returncode == 0
     out = result.stdout.decode()
     assert out.count("Lavrov\x1b[0m") >= 3  # each mention styled, then reset
+
+
+def test_show_highlight_marks_words_with_brackets_when_piped(run: Run) -> None:
+    """Without colour (a pipe, NO_COLOR) the style marks nothing: [[...]] does, as diff's
+    [-...-]{+...+} do; the URL is left as it is, to copy whole."""
+    run("ingest", SEEDS)
+    result = run("show", "1", "--highlight", "lavrov OR blink*")
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    assert out.count("[[Lavrov]]") >= 3 and "[[Blinken]]" in out
+    assert "[[" not in out.replace("[[Lavrov]]", "").replace("[[Blinken]]", "")
+    assert result.stderr == b""
+    plain = run("show", "1").stdout.decode()
+    assert out.replace("[[", "").replace("]]", "").split() == plain.split()  # nothing else
+
+
+def test_show_highlight_says_when_the_query_matches_nothing_in_the_article(run: Run) -> None:
+    run("ingest", SEEDS)
+    result = run("show", "1", "--highlight", "zebra")
+    assert result.returncode == 0
+    assert "[[" not in result.stdout.decode()
+    assert result.stderr.decode() == "Nothing in article 1 matches 'zebra'.\n"

@@ -714,7 +714,10 @@ def search(
 @click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.option("--raw", is_flag=True, help="Write the original file's bytes, exactly.")
 @click.option(
-    "--highlight", type=QueryType(), default=None, help="Mark the words this search matches."
+    "--highlight",
+    type=QueryType(),
+    default=None,
+    help="Mark the words this search matches (without colour, as in a pipe: [[word]]).",
 )
 @JSON
 @click.pass_obj
@@ -748,10 +751,13 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
     elif as_json:
         click.echo(render.to_json(render.article_json(article, around)))
     else:
-        _print(
-            render.article_view(article, highlight.terms if highlight else (), around),
-            page="always",
-        )
+        terms = highlight.terms if highlight else ()
+        console = _console()
+        brackets = console.no_color or console.color_system is None  # as diff's marks
+        view = render.article_view(article, terms, around, brackets=brackets, whole_lines=True)
+        _print(view, page="always")
+        if highlight and not render.matches_in(article, terms):
+            click.echo(f"Nothing in article {article.id} matches {highlight.text!r}.", err=True)
 
 
 @cli.command()
