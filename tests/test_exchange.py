@@ -133,6 +133,33 @@ def test_a_bad_line_is_refused_by_number_and_the_rest_land(
     assert len(stored) == len(lines) - 2
 
 
+def test_a_line_whose_fields_are_not_what_its_raw_bytes_parse_to_is_refused(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    """The raw bytes are the article; a line whose fields say otherwise (a headline edited
+    in the JSONL) was stored, and verify then called the article damaged."""
+    _ok(run("ingest", _sources(tmp_path)))
+    good = tmp_path / "good.jsonl"
+    _ok(run("export", "-o", good))
+    lines = good.read_text(encoding="utf-8").splitlines()
+    edited = json.loads(lines[1])
+    edited["headline"] = "Edited by hand"
+    reworded = json.loads(lines[3])
+    reworded["body"] = reworded["body"].replace(" ", "  ", 1)
+    bad = [lines[0], json.dumps(edited), lines[2], json.dumps(reworded), *lines[4:]]
+    (mixed := tmp_path / "mixed.jsonl").write_text("\n".join(bad) + "\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    result = run("--db", fresh, "import", mixed)
+    assert result.returncode == 3
+    err = result.stderr.decode().splitlines()
+    assert f"refused {mixed} line 2: its headline is not what its raw bytes parse to" in err[0]
+    assert f"refused {mixed} line 4: its body is not what its raw bytes parse to" in err[1]
+    assert err[-1].endswith(f"added {len(lines) - 2}, already present 0, refused 2.")
+    assert _clean(run("--db", fresh, "verify"))
+    stored = json.loads(_ok(run("--db", fresh, "list", "--all-versions", "--json")))
+    assert "Edited by hand" not in {a["headline"] for a in stored}
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
