@@ -160,6 +160,43 @@ def test_a_line_whose_fields_are_not_what_its_raw_bytes_parse_to_is_refused(
     assert "Edited by hand" not in {a["headline"] for a in stored}
 
 
+def test_import_of_a_file_that_is_not_an_export_stops_at_its_first_line(
+    run: Run, tmp_path: Path
+) -> None:
+    """A CSV given by mistake printed one refusal for every one of its 163,175 lines."""
+    _ok(run("ingest", _sources(tmp_path)))
+    exported = tmp_path / "all.csv"
+    _ok(run("export", "--format", "csv", "-o", exported))
+    fresh = tmp_path / "fresh.db"
+    result = run("--db", fresh, "import", exported)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        f"Error: {exported} line 1 is not JSON, so it is not a newsarchive export (JSON Lines, "
+        "as 'newsarchive export' writes); nothing was imported\n"
+    )
+    assert not fresh.exists()
+
+
+def test_import_shows_a_handful_of_refusals_then_counts_the_rest(run: Run, tmp_path: Path) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    good = tmp_path / "good.jsonl"
+    _ok(run("export", "-o", good))
+    lines = good.read_text(encoding="utf-8").splitlines()
+    (mixed := tmp_path / "mixed.jsonl").write_text(
+        "\n".join([lines[0], *(["{not json"] * 500), *lines[1:]]) + "\n", encoding="utf-8"
+    )
+    result = run("--db", tmp_path / "fresh.db", "import", mixed)
+    assert result.returncode == 3
+    err = result.stderr.decode().splitlines()
+    shown = [line for line in err if line.startswith("refused ")]
+    assert [line.split(":")[0] for line in shown] == [
+        f"refused {mixed} line {n}" for n in range(2, 12)
+    ]
+    assert err[len(shown)] == "(more refused lines are not shown; the summary counts them)"
+    assert err[-1].endswith(f"added {len(lines)}, already present 0, refused 500.")
+    assert len(err) == len(shown) + 2
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from newsarchive.store import DatedBy, Store
 
 EXIT_REFUSED = 3
+SHOWN_REFUSALS = 10  # import: refused lines named one by one; past these, only counted
 # --limit's ceiling: beyond what any archive holds, within what SQL's LIMIT takes.
 MAX_LIMIT = 1_000_000_000
 EXIT_INTERRUPTED = 130
@@ -1137,8 +1138,10 @@ def import_(app: App, source: Any) -> None:
     Articles come back exactly as exported: raw bytes, parsed fields, dates with their
     provenance, source paths with their times. Those already stored (the same SHA-256)
     are not stored twice but gain paths they lack, so importing into an archive that
-    holds some of them merges the two. A bad line is refused with its number and the rest
-    land (exit 3); stopped or killed, a re-run stores the rest.
+    holds some of them merges the two. A bad line is refused with its number (the first
+    ten are named, the rest counted) and the rest land (exit 3); a file whose first line is
+    not a JSON object is no export, and nothing is imported. Stopped or killed, a re-run
+    stores the rest.
 
     \b
     Examples:
@@ -1147,12 +1150,25 @@ def import_(app: App, source: Any) -> None:
       newsarchive --db postgresql://me@dbhost/news import archive.jsonl
     """
     from newsarchive import render
-    from newsarchive.exchange import import_lines
+    from newsarchive.errors import NotAnExportError
+    from newsarchive.exchange import as_export, import_lines
 
     name = "standard input" if source.name == "<stdin>" else source.name
     err = _console(stderr=True)
+    shown = 0
 
     def refused(refusal: Any) -> None:
+        nonlocal shown
+        shown += 1
+        if shown > SHOWN_REFUSALS:  # a file that is mostly not an export: the count says it
+            if shown == SHOWN_REFUSALS + 1:
+                err.print(
+                    "(more refused lines are not shown; the summary counts them)",
+                    markup=False,
+                    highlight=False,
+                    style="yellow",
+                )
+            return
         err.print(
             f"refused {name} line {refusal.line:,}: {refusal.reason}",
             markup=False,
@@ -1161,11 +1177,17 @@ def import_(app: App, source: Any) -> None:
             soft_wrap=True,
         )
 
-    archive = app.archive(create=True)
-    counts = _counting(err, "lines read", lambda r: (r.lines, None))
     try:
+        export = as_export(source)
+        archive = app.archive(create=True)
+        counts = _counting(err, "lines read", lambda r: (r.lines, None))
         with counts as on_progress:
-            report = import_lines(archive, source, on_refusal=refused, on_progress=on_progress)
+            report = import_lines(archive, export, on_refusal=refused, on_progress=on_progress)
+    except NotAnExportError as exc:
+        raise click.ClickException(
+            f"{name} line {exc.line:,} {exc.reason}, so it is not a newsarchive export (JSON "
+            "Lines, as 'newsarchive export' writes); nothing was imported"
+        ) from None
     except UnicodeDecodeError as exc:
         raise click.ClickException(
             f"{name} is not UTF-8 text (byte {exc.start:,}): is it a newsarchive export?"

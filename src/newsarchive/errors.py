@@ -64,6 +64,16 @@ class ArticleNotFoundError(NewsArchiveError):
     """No article has the requested id."""
 
 
+class NotAnExportError(NewsArchiveError):
+    """What import was given does not begin as an export does: nothing is imported. The
+    caller names the file; `line` is the 1-based line that gave it away."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+
+
 class NothingToIngestError(NewsArchiveError):
     """An ingest found no files at all: a wrong path or pattern, not an empty success."""
 

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,7 +33,7 @@ from typing_extensions import TypedDict
 from newsarchive import paths
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
-from newsarchive.errors import ArticleNotFoundError
+from newsarchive.errors import ArticleNotFoundError, NotAnExportError
 from newsarchive.query import Query
 from newsarchive.records import BlockKind, DateSource, MetaKind
 from newsarchive.rows import ArticleValues, blocks_from_row
@@ -358,6 +359,26 @@ def import_lines(
     if batch:
         store()
     return report
+
+
+def as_export(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, once the first that is not blank is seen to be a JSON object as every
+    export line is; else NotAnExportError at once (a CSV given by mistake was refused
+    line by line, one message for each of its 163,175 lines)."""
+    lines = iter(lines)
+    seen: list[str] = []
+    for line in lines:
+        seen.append(line)
+        if not line.strip():
+            continue
+        try:
+            first = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            raise NotAnExportError(len(seen), "is not JSON") from None
+        if not isinstance(first, dict):
+            raise NotAnExportError(len(seen), "is not a JSON object") from None
+        break
+    return itertools.chain(seen, lines)
 
 
 def disagreeing(records: Mapping[int, StoredRecord]) -> dict[int, str]:
