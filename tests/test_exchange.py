@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import FIXTURES, Run, newsarchive_executable
+from .conftest import FIXTURES, REPO, Run, newsarchive_executable
 
 # The parse fixtures: dated and undated, cp1252 bytes, subheadings and READ MORE lines.
 FIXTURE_FILES = sorted(FIXTURES.glob("*.txt"))
@@ -261,6 +261,36 @@ def test_csv_reads_back_with_pandas_as_with_pythons_csv(
     assert list(frame.columns) == list(rows[0])
     assert frame.to_dict("records") == rows
     assert 'Commas, "quotes" and ; semicolons' in set(frame["headline"])
+
+
+@pytest.mark.sqlite_only  # the CSV is the same from either engine
+def test_csv_with_a_body_over_128_kib_reads_back_with_the_readmes_one_line_fix(
+    run: Run, tmp_path: Path
+) -> None:
+    """Python's csv module refuses a field over 131,072 characters by default (pandas does
+    not); the README gives the one line that lifts the limit, and it works."""
+    import sys
+
+    body = " ".join(f"word{i}" for i in range(30_000))  # one paragraph of ~230 KiB
+    assert len(body) > 128 * 1024
+    (source := tmp_path / "long.txt").write_text(f"A very long story\n\n{body}\n")
+    _ok(run("ingest", source))
+    out = _ok(run("export", "--format", "csv")).decode("utf-8")
+    fix = "csv.field_size_limit(sys.maxsize)"
+    assert fix in (REPO / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(csv.Error, match="field larger than field limit"):
+        list(csv.DictReader(io.StringIO(out, newline="")))
+    before = csv.field_size_limit()
+    try:
+        csv.field_size_limit(sys.maxsize)  # the README's line
+        (row,) = csv.DictReader(io.StringIO(out, newline=""))
+    finally:
+        csv.field_size_limit(before)
+    assert row["body"] == body and row["headline"] == "A very long story"
+    import pandas
+
+    frame = pandas.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert frame["body"][0] == body
 
 
 def test_markdown_is_a_folder_of_files_with_yaml_front_matter(
