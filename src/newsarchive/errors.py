@@ -15,6 +15,7 @@ class Trouble(enum.Enum):
 
     LOCKED = "another program kept the archive locked too long"
     READ_ONLY = "the archive cannot be written"
+    NO_PRIVILEGE = "the database role may not do this"  # a server's grants, not a file's mode
     FULL = "the disk or the database is full"
     IO = "an I/O error"
     NOT_A_DATABASE = "it is not a database"

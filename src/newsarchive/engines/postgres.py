@@ -235,7 +235,7 @@ class PostgreSQL:
 
 _TROUBLES = {
     "25006": Trouble.READ_ONLY,  # read_only_sql_transaction
-    "42501": Trouble.READ_ONLY,  # insufficient_privilege
+    "42501": Trouble.NO_PRIVILEGE,  # insufficient_privilege
     "53100": Trouble.FULL,  # disk_full
     "58030": Trouble.IO,  # io_error
     "55P03": Trouble.LOCKED,  # lock_not_available
