@@ -45,7 +45,7 @@ class Archive:
         """A read transaction; with `snapshot`, all it reads is as of its first read, on
         every engine (see Engine.for_reading), for a read of many statements."""
         with (
-            self._classified(),
+            self._classified(writing=False),
             (self._snapshot_reader if snapshot else self._reader).connect() as connection,
             connection.begin(),
             _interruptible(connection, self.backend),
@@ -63,7 +63,7 @@ class Archive:
                 f"you may not write {self.where} or its folder, so it was opened read-only; "
                 "it can be listed, shown, searched and verified, not changed",
             )
-        with self._classified(), self._writer.connect() as connection:
+        with self._classified(writing=True), self._writer.connect() as connection:
             try:  # begun by the first statement (Store._writing begins it for the driver's)
                 yield Store(connection, self.backend, writable=True)
             except BaseException:
@@ -72,7 +72,7 @@ class Archive:
             connection.commit()
 
     @contextmanager
-    def _classified(self) -> Iterator[None]:
+    def _classified(self, *, writing: bool = False) -> Iterator[None]:
         """Database errors that mean something to a person leave as StorageError."""
         try:
             yield
@@ -80,7 +80,30 @@ class Archive:
             trouble = self.backend.trouble(exc)
             if trouble is Trouble.OTHER:
                 raise
-            raise StorageError(trouble, " ".join(str(exc.orig).split())) from exc
+            said = " ".join(str(exc.orig).split())
+            if trouble is Trouble.NO_PRIVILEGE:
+                said = self._grants_needed(said, writing=writing)
+            raise StorageError(trouble, said) from exc
+
+    def _grants_needed(self, said: str, *, writing: bool) -> str:
+        """A server refused the role a privilege: which role, and the GRANTs that let it
+        do what newsarchive does (every table and sequence of the schema: ingest alone
+        inserts, updates and deletes across them), or the owner's role."""
+        import getpass
+
+        role = self.engine.url.username or getpass.getuser()  # libpq's default: the OS user
+        if writing:
+            grants = (
+                f"'GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}' and "
+                f"'GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}'"
+            )
+        else:
+            grants = f"'GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}'"
+        return (
+            f"role {role} may not {'write' if writing else 'read'} the archive ({said})"
+            f"{'; nothing was changed' if writing else ''}: have the tables' owner run "
+            f"{grants}, or connect as the role that owns the tables"
+        )
 
     def batches(
         self, *, size: int, after: int = 0, parsed_before: int | None = None
