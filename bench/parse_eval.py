@@ -156,11 +156,22 @@ def _old_meta_role(article: Article, text: str) -> str | None:
     return None
 
 
+def labelled_files(corpus: Path) -> list[Path]:
+    """The label files of a corpus root: `structured/` (its four sources), or the corpora
+    root, which adds `standfirsts/` (mercury/, kept apart so structured/'s figures stay
+    comparable with earlier ones)."""
+    if (corpus / "structured").is_dir():
+        roots = [corpus / "structured", corpus / "standfirsts"]
+    else:
+        roots = [corpus]
+    return sorted(p for root in roots for p in root.glob("*/*.json"))
+
+
 def score_structured(
     corpus: Path, split: str, group_by: str, miss_role: str | None
 ) -> dict[str, Score]:
     scores: dict[str, Score] = collections.defaultdict(Score)
-    for label_path in sorted(corpus.glob("*/*.json")):
+    for label_path in labelled_files(corpus):
         name = label_path.stem
         if split != "all" and in_score_split(name) != (split == "score"):
             continue
@@ -176,6 +187,8 @@ def score_structured(
             groups.append(label["dataset"])
         elif group_by == "layout":
             groups.append(label["layout"])
+        elif group_by == "both":
+            groups += [label["dataset"], label["layout"]]
         for group in groups:
             _score_one(scores[group], label, article, text, name, miss_role)
     return scores
@@ -273,19 +286,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--split", choices=["score", "tune", "all"], default="score")
-    parser.add_argument("--by", choices=["dataset", "layout", "none"], default="dataset")
+    parser.add_argument("--by", choices=["dataset", "layout", "both", "none"], default="dataset")
     parser.add_argument("--json", action="store_true", help="machine-readable figures")
     parser.add_argument("--misses", metavar="ROLE", help="list lines where ROLE was missed")
     args = parser.parse_args()
-    structured = args.corpora / "structured"
-    if not structured.is_dir():
-        print(f"no labelled corpus at {structured}", file=sys.stderr)
+    if not (args.corpora / "structured").is_dir():
+        print(f"no labelled corpus at {args.corpora / 'structured'}", file=sys.stderr)
         return 1
-    scores = score_structured(structured, args.split, args.by, args.misses)
+    scores = score_structured(args.corpora, args.split, args.by, args.misses)
     if args.json:
         print(json.dumps(summary(scores["all"]), indent=2))
         return 0
-    print(f"## structured/, split {args.split}\n")
+    print(f"## structured/ and standfirsts/, split {args.split}\n")
     print_table(scores)
     if args.misses:
         print()

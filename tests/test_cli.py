@@ -360,3 +360,44 @@ def test_show_gives_the_date_its_badge_and_evidence(run: Run) -> None:
     out = _text(run("show", "1").stdout)
     assert "21 January 2022  inferred  70% sure" in out
     assert "Date reasoned from: “Friday's talks … just 11 days after their”" in out
+
+
+@pytest.mark.sqlite_only  # nothing here depends on the engine
+@pytest.mark.parametrize(
+    ("args", "where", "value"),
+    [
+        (("show", "abc"), "'ID'", "abc"),
+        (("diff", "1", "abc"), "'B'", "abc"),
+        (("date", "abc", "2022-01-20"), "'ID'", "abc"),
+        (("delete", "1", "abc", "--yes"), "'ID...'", "abc"),
+        (("export", "--id", "abc"), "'--id'", "abc"),
+        (("show", "0"), "'ID'", "0"),
+        (("show", "--", "-3"), "'ID'", "-3"),
+        (("show", "1.5"), "'ID'", "1.5"),
+    ],
+)
+def test_a_word_given_for_an_article_id_is_named_as_not_one(
+    run: Run, args: tuple[str, ...], where: str, value: str
+) -> None:
+    """Every command that takes an id says the same thing, in the words of an id, not of
+    click's integer ranges."""
+    run("ingest", SEED)
+    result = run(*args)
+    assert result.returncode == 2
+    last = _text(result.stderr).splitlines()[-1]
+    assert last == (
+        f"Error: Invalid value for {where}: {value!r} is not an article id; ids are whole "
+        "numbers from 1 ('newsarchive list' shows them)."
+    )
+
+
+def test_export_of_an_id_that_does_not_exist_says_so(run: Run, tmp_path: Path) -> None:
+    run("ingest", SEED)
+    out = tmp_path / "out.jsonl"
+    result = run("export", "--id", "1", "--id", "99999", "-o", out)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert _text(result.stderr) == (
+        "Error: no article has id 99999; nothing was exported; 'newsarchive list' shows the ids\n"
+    )
+    assert not out.exists()

@@ -180,6 +180,48 @@ def test_date_refuses_what_is_not_one_article_and_one_day(run: Run) -> None:
     assert _json(run, "show", "1")["date_source"] == "inferred"  # untouched
 
 
+@pytest.mark.parametrize("span", ["30d", "2w", "6m", "1y"])
+def test_date_and_ingest_published_refuse_a_span(run: Run, span: str) -> None:
+    """A span names a day back from today for --since; a publication date given by hand
+    is a day the user names (YYYY-MM-DD), not one that moves with the clock."""
+    run("ingest", SEED)
+    said = f"{span!r} is a span back from today, not a date; use YYYY-MM-DD."
+    result = run("date", "1", span)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines()[-1] == (f"Error: Invalid value for '[DATE]': {said}")
+    result = run("ingest", URL_DATED, "--published", span)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines()[-1] == (
+        f"Error: Invalid value for '--published': {said}"
+    )
+    assert _json(run, "show", "1")["date_source"] == "inferred"  # untouched
+    assert len(_json(run, "list")) == 1  # nothing ingested
+
+
+def test_a_date_after_today_needs_future(run: Run) -> None:
+    run("ingest", SEED)
+    tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)).isoformat()
+    for args, where in (
+        (("date", "1", "2099-01-01"), "'[DATE]'"),
+        (("date", "1", tomorrow), "'[DATE]'"),
+        (("ingest", URL_DATED, "--published", "2099-01-01"), "'--published'"),
+    ):
+        result = run(*args)
+        assert result.returncode == 2, args
+        assert result.stderr.decode().splitlines()[-1] == (
+            f"Error: Invalid value for {where}: {args[-1]} is after today; "
+            "add --future if it is meant."
+        ), args
+    assert _json(run, "show", "1")["date_source"] == "inferred"  # untouched
+    assert len(_json(run, "list")) == 1
+    assert run("date", "1", "2099-01-01", "--future").returncode == 0
+    assert _json(run, "show", "1")["published"] == "2099-01-01"
+    result = run("ingest", URL_DATED, "--published", "2099-01-02", "--future")
+    assert result.returncode == 0, result.stderr
+    assert _json(run, "show", "2")["published"] == "2099-01-02"
+    assert run("date", "1", _today()).returncode == 0  # today is not after today
+
+
 # -- ingest --published on files already stored --------------------------------------------
 
 

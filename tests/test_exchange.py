@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .conftest import FIXTURES, Run, newsarchive_executable
+from .conftest import FIXTURES, REPO, Run, newsarchive_executable
 
 # The parse fixtures: dated and undated, cp1252 bytes, subheadings and READ MORE lines.
 FIXTURE_FILES = sorted(FIXTURES.glob("*.txt"))
@@ -133,6 +133,70 @@ def test_a_bad_line_is_refused_by_number_and_the_rest_land(
     assert len(stored) == len(lines) - 2
 
 
+def test_a_line_whose_fields_are_not_what_its_raw_bytes_parse_to_is_refused(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    """The raw bytes are the article; a line whose fields say otherwise (a headline edited
+    in the JSONL) was stored, and verify then called the article damaged."""
+    _ok(run("ingest", _sources(tmp_path)))
+    good = tmp_path / "good.jsonl"
+    _ok(run("export", "-o", good))
+    lines = good.read_text(encoding="utf-8").splitlines()
+    edited = json.loads(lines[1])
+    edited["headline"] = "Edited by hand"
+    reworded = json.loads(lines[3])
+    reworded["body"] = reworded["body"].replace(" ", "  ", 1)
+    bad = [lines[0], json.dumps(edited), lines[2], json.dumps(reworded), *lines[4:]]
+    (mixed := tmp_path / "mixed.jsonl").write_text("\n".join(bad) + "\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    result = run("--db", fresh, "import", mixed)
+    assert result.returncode == 3
+    err = result.stderr.decode().splitlines()
+    assert f"refused {mixed} line 2: its headline is not what its raw bytes parse to" in err[0]
+    assert f"refused {mixed} line 4: its body is not what its raw bytes parse to" in err[1]
+    assert err[-1].endswith(f"added {len(lines) - 2}, already present 0, refused 2.")
+    assert _clean(run("--db", fresh, "verify"))
+    stored = json.loads(_ok(run("--db", fresh, "list", "--all-versions", "--json")))
+    assert "Edited by hand" not in {a["headline"] for a in stored}
+
+
+def test_import_of_a_file_that_is_not_an_export_stops_at_its_first_line(
+    run: Run, tmp_path: Path
+) -> None:
+    """A CSV given by mistake printed one refusal for every one of its 163,175 lines."""
+    _ok(run("ingest", _sources(tmp_path)))
+    exported = tmp_path / "all.csv"
+    _ok(run("export", "--format", "csv", "-o", exported))
+    fresh = tmp_path / "fresh.db"
+    result = run("--db", fresh, "import", exported)
+    assert result.returncode == 1
+    assert result.stderr.decode() == (
+        f"Error: {exported} line 1 is not JSON, so it is not a newsarchive export (JSON Lines, "
+        "as 'newsarchive export' writes); nothing was imported\n"
+    )
+    assert not fresh.exists()
+
+
+def test_import_shows_a_handful_of_refusals_then_counts_the_rest(run: Run, tmp_path: Path) -> None:
+    _ok(run("ingest", _sources(tmp_path)))
+    good = tmp_path / "good.jsonl"
+    _ok(run("export", "-o", good))
+    lines = good.read_text(encoding="utf-8").splitlines()
+    (mixed := tmp_path / "mixed.jsonl").write_text(
+        "\n".join([lines[0], *(["{not json"] * 500), *lines[1:]]) + "\n", encoding="utf-8"
+    )
+    result = run("--db", tmp_path / "fresh.db", "import", mixed)
+    assert result.returncode == 3
+    err = result.stderr.decode().splitlines()
+    shown = [line for line in err if line.startswith("refused ")]
+    assert [line.split(":")[0] for line in shown] == [
+        f"refused {mixed} line {n}" for n in range(2, 12)
+    ]
+    assert err[len(shown)] == "(more refused lines are not shown; the summary counts them)"
+    assert err[-1].endswith(f"added {len(lines)}, already present 0, refused 500.")
+    assert len(err) == len(shown) + 2
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
@@ -197,6 +261,36 @@ def test_csv_reads_back_with_pandas_as_with_pythons_csv(
     assert list(frame.columns) == list(rows[0])
     assert frame.to_dict("records") == rows
     assert 'Commas, "quotes" and ; semicolons' in set(frame["headline"])
+
+
+@pytest.mark.sqlite_only  # the CSV is the same from either engine
+def test_csv_with_a_body_over_128_kib_reads_back_with_the_readmes_one_line_fix(
+    run: Run, tmp_path: Path
+) -> None:
+    """Python's csv module refuses a field over 131,072 characters by default (pandas does
+    not); the README gives the one line that lifts the limit, and it works."""
+    import sys
+
+    body = " ".join(f"word{i}" for i in range(30_000))  # one paragraph of ~230 KiB
+    assert len(body) > 128 * 1024
+    (source := tmp_path / "long.txt").write_text(f"A very long story\n\n{body}\n")
+    _ok(run("ingest", source))
+    out = _ok(run("export", "--format", "csv")).decode("utf-8")
+    fix = "csv.field_size_limit(sys.maxsize)"
+    assert fix in (REPO / "README.md").read_text(encoding="utf-8")
+    with pytest.raises(csv.Error, match="field larger than field limit"):
+        list(csv.DictReader(io.StringIO(out, newline="")))
+    before = csv.field_size_limit()
+    try:
+        csv.field_size_limit(sys.maxsize)  # the README's line
+        (row,) = csv.DictReader(io.StringIO(out, newline=""))
+    finally:
+        csv.field_size_limit(before)
+    assert row["body"] == body and row["headline"] == "A very long story"
+    import pandas
+
+    frame = pandas.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert frame["body"][0] == body
 
 
 def test_markdown_is_a_folder_of_files_with_yaml_front_matter(

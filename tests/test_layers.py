@@ -30,6 +30,7 @@ TIERS = {
     "paths": 2,
     "db": 2,
     "parser": 3,
+    "htmlpage": 3,
     "rows": 4,
     "engines": 5,
     "engines.salvage": 5,
@@ -57,6 +58,7 @@ TIERS = {
 # Libraries that must stay out of the pure layers.
 FORBIDDEN = {
     "parser": {"click", "rich", "sqlalchemy", "alembic"},
+    "htmlpage": {"click", "rich", "sqlalchemy", "alembic"},
     "models": {"click", "rich", "sqlalchemy", "alembic"},
     "records": {"click", "rich", "sqlalchemy", "alembic", "pydantic"},
     "decode": {"click", "rich", "sqlalchemy"},

@@ -122,6 +122,33 @@ def test_past_the_ranking_window_the_count_is_an_estimate(
     )
 
 
+def test_an_estimated_count_never_exceeds_the_articles_in_scope(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, archive_url: str
+) -> None:
+    """The estimate read the newest id as the number of articles: ids left by deleted
+    articles (or, with a date filter, articles out of its scope) made it larger than
+    the archive."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(20):
+        (folder / f"a{n:02}.txt").write_text(f"Zebra note {n}\n\nA zebra, undated, {n}.\n")
+    for n in range(20):
+        (folder / f"b{n:02}.txt").write_text(
+            f"Zebra story {n}\nDate: 2020-01-{n + 1:02}\nA zebra, number {n}.\n\nEnd.\n"
+        )
+    assert run("ingest", folder, "--jobs", "0").returncode == 0
+    listed = json.loads(run("list", "--json", "--all-versions").stdout)
+    undated = sorted(a["id"] for a in listed if a["published"] is None)
+    assert len(undated) == 20 and max(undated) < min(a["id"] for a in listed if a["published"])
+    for engine in ("engines", "engines.sqlite", "engines.postgres"):
+        monkeypatch.setattr(f"newsarchive.{engine}.RANK_WINDOW", 10)
+    dated = run("search", "zebra", "--since", "2020", "--limit", "3").stderr.decode()
+    assert dated.startswith("3 of about 20 matches (ranked among the 10"), dated
+    assert run("delete", *map(str, undated[:15]), "--yes").returncode == 0
+    every = run("search", "zebra", "--limit", "3").stderr.decode()
+    assert every.startswith("3 of about 25 matches (ranked among the 10"), every
+
+
 def test_a_snippet_marks_the_matches_near_the_first_and_says_where_it_was_cut() -> None:
     from newsarchive.engines import MARK_END, MARK_START, marked_snippet, snippet_terms
     from newsarchive.query import parse_query
@@ -153,3 +180,24 @@ def test_search_in_an_article_of_megabytes_full_of_the_word_is_quick(
     assert found.returncode == 0
     (hit,) = json.loads(found.stdout)
     assert "zebra" in hit["snippet"] and hit["highlights"]
+
+
+def test_show_prints_a_long_url_and_path_whole_at_80_columns(run: Run, tmp_path: Path) -> None:
+    """They were cut at the terminal's width (the URL) or folded across lines (the path),
+    piped too: the reader must be able to copy each whole."""
+    url = (
+        "http://site.com/2017/08/22/president-fires-all-14-federal-prosecutors-"
+        "in-one-afternoon-sources-say.html?utm_source=feed&utm_medium=rss"
+    )
+    folder = tmp_path / "a-folder-with-a-rather-long-name" / "and-another-one-below-it-too"
+    folder.mkdir(parents=True)
+    path = folder / "president-fires-all-federal-prosecutors-story.txt"
+    path.write_text(f"President fires all\nURL: {url}\n\nThe body text is here.\n")
+    assert len(str(path)) > 80 and len(url) > 80
+    assert run("ingest", path).returncode == 0
+    result = run("show", "1", COLUMNS="80")
+    assert result.returncode == 0
+    lines = result.stdout.decode().splitlines()
+    assert f"URL: {url}" in lines
+    assert f"Source: {path}" in lines
+    assert max(len(line) for line in lines if url not in line and str(path) not in line) <= 80

@@ -8,6 +8,7 @@ killed by the server's administrator, a client killed outright, a read-only role
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -189,7 +190,8 @@ def test_a_read_only_role_reads_and_is_refused_ingest_in_one_line(
         refused = run("--db", reader, "ingest", tmp_path / "new.txt")
         err = refused.stderr.decode()
         assert refused.returncode == 1
-        assert err.startswith("Error: the archive is read-only") and err.count("\n") == 1
+        assert err.startswith("Error: role na_reader may not write the archive")
+        assert err.count("\n") == 1
         assert _count(pg_url) == 1
     finally:
         _sql(
@@ -198,6 +200,56 @@ def test_a_read_only_role_reads_and_is_refused_ingest_in_one_line(
             "REVOKE ALL ON SCHEMA public FROM na_reader",
             f'REVOKE ALL ON DATABASE "{database}" FROM na_reader',
             "DROP ROLE na_reader",
+        )
+
+
+def test_a_select_only_role_is_told_which_grants_ingest_needs(
+    run: Run, pg_url: str, tmp_path: Path
+) -> None:
+    """Ingest as a role that may only SELECT said "make the file and its folder writable",
+    words for an SQLite file. It names the privileges missing, and they are enough."""
+    assert run("--db", pg_url, "ingest", SEEDS).returncode == 0
+    database = pg_url.rsplit("/", 1)[1]
+    role = f"na_select_{os.getpid()}"  # roles are the server's: one of this run's own
+    grants = (
+        f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    )
+    _sql(
+        pg_url,
+        f"DROP ROLE IF EXISTS {role}",
+        f"CREATE ROLE {role} LOGIN",
+        f'GRANT CONNECT ON DATABASE "{database}" TO {role}',
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}",
+    )
+    try:
+        url = pg_url.replace("postgresql://postgres@", f"postgresql://{role}@")
+        (tmp_path / "new.txt").write_text("A new headline\n\nA new body.\n")
+        refused = run("--db", url, "ingest", tmp_path / "new.txt")
+        err = refused.stderr.decode()
+        assert refused.returncode == 1
+        assert err.count("\n") == 1 and "writable" not in err
+        assert err.startswith(
+            f"Error: role {role} may not write the archive (permission denied for table "
+        )
+        assert f"'{grants[0]}' and '{grants[1]}'" in err
+        assert err.endswith("or connect as the role that owns the tables\n")
+        assert _count(pg_url) == 1
+        deleted = run("--db", url, "delete", "1", "--yes")  # any write command says the same
+        assert deleted.returncode == 1 and grants[0] in deleted.stderr.decode()
+        _sql(pg_url, *grants)
+        added = run("--db", url, "ingest", tmp_path / "new.txt")
+        assert added.returncode == 0, added.stderr
+        assert _count(pg_url) == 2
+    finally:
+        _sql(
+            pg_url,
+            f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}",
+            f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}",
+            f"REVOKE ALL ON SCHEMA public FROM {role}",
+            f'REVOKE ALL ON DATABASE "{database}" FROM {role}',
+            f"DROP ROLE {role}",
         )
 
 

@@ -133,3 +133,18 @@ def test_clean_and_json_escape_controls() -> None:
     assert clean("a\x1b[1mb\x07\x9bc\u2066") == "a␛[1mb␇<U+009B>c<U+2066>"
     encoded = to_json({"t": "x\x1b\x9b\u202ey"})
     assert encoded == '{\n  "t": "x\\u001b\\u009b\\u202ey"\n}'
+
+
+def test_a_link_without_a_label_shows_no_words_the_file_does_not_have() -> None:
+    """`[City buses to run all night]` has no label: the view adds none ("READ MORE" was
+    shown, a word the file does not have); a labelled link keeps its own words."""
+    blocks = (
+        Block(kind=BlockKind.READ_MORE, text="City buses to run all night", label=""),
+        Block(kind=BlockKind.READ_MORE, text="http://example.com/x", label="See more at"),
+    )
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(article_view(_article(blocks=blocks)))
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "  ▸ City buses to run all night\n" in out
+    assert "▸ SEE MORE AT  http://example.com/x" in out
+    assert "READ MORE" not in out

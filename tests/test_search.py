@@ -73,6 +73,30 @@ def test_query_forms(archive: Archive, query: str, expected: list[str]) -> None:
     assert sorted(_search(archive, query)) == sorted(expected)
 
 
+def test_a_negated_word_filters_and_leaves_the_ranking_to_the_rest(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """`oil NOT gas` ranks what it keeps as `oil` does: on PostgreSQL, ts_rank of a query
+    with a negation gave every hit the same near-zero rank, so the newest came first."""
+    folder = tmp_path / "oil"
+    folder.mkdir()
+    stories = {
+        "a.txt": "Oil prices fall back\n\nOil fell as oil stocks rose; oil traders sold.\n",
+        "b.txt": "Gas and oil\n\nOil and gas rose together.\n",
+        "c.txt": "Harvest festival opens\n\nStalls sold olive oil among other things.\n",
+        "d.txt": "Council meets\n\nThe council spoke of roads, schools and oil.\n",
+    }
+    for name, body in stories.items():
+        (folder / name).write_text(body, encoding="utf-8")
+    Ingester(archive, jobs=0).run([folder])
+    kept = [h for h in _search(archive, "oil") if h != "Gas and oil"]
+    assert _search(archive, "oil NOT gas") == kept
+    assert kept[0] == "Oil prices fall back"
+    with archive.reading() as store:
+        ranks = [h.rank for h in store.search(parse_query("oil NOT gas")).hits]
+    assert len(set(ranks)) > 1 and max(ranks) < 0  # ranked, not flattened
+
+
 def test_filters_and_undated_count(archive: Archive) -> None:
     with archive.reading() as store:
         results = store.search(parse_query("ferry"), since=dt.date(2019, 1, 1))
@@ -216,3 +240,25 @@ def test_show_highlight_marks_words_on_a_terminal(run: Run) -> None:
     assert result.returncode == 0
     out = result.stdout.decode()
     assert out.count("Lavrov\x1b[0m") >= 3  # each mention styled, then reset
+
+
+def test_show_highlight_marks_words_with_brackets_when_piped(run: Run) -> None:
+    """Without colour (a pipe, NO_COLOR) the style marks nothing: [[...]] does, as diff's
+    [-...-]{+...+} do; the URL is left as it is, to copy whole."""
+    run("ingest", SEEDS)
+    result = run("show", "1", "--highlight", "lavrov OR blink*")
+    assert result.returncode == 0
+    out = result.stdout.decode()
+    assert out.count("[[Lavrov]]") >= 3 and "[[Blinken]]" in out
+    assert "[[" not in out.replace("[[Lavrov]]", "").replace("[[Blinken]]", "")
+    assert result.stderr == b""
+    plain = run("show", "1").stdout.decode()
+    assert out.replace("[[", "").replace("]]", "").split() == plain.split()  # nothing else
+
+
+def test_show_highlight_says_when_the_query_matches_nothing_in_the_article(run: Run) -> None:
+    run("ingest", SEEDS)
+    result = run("show", "1", "--highlight", "zebra")
+    assert result.returncode == 0
+    assert "[[" not in result.stdout.decode()
+    assert result.stderr.decode() == "Nothing in article 1 matches 'zebra'.\n"

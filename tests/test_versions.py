@@ -419,3 +419,15 @@ def test_an_archive_upgraded_from_before_versions_is_told_to_reparse(
     assert _json(run, "list") == folded
     check = run("verify")
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan", "inf", "0", "1.5"])
+def test_a_threshold_that_is_not_a_number_in_range_is_refused(run: Run, value: str) -> None:
+    """nan compares false with every bound, so a range check alone lets it through, and
+    grouping with it dissolved every story's versions."""
+    assert run("ingest", REPO / "seeds").returncode == 0
+    bad = run("db", "threshold", "--", value)
+    assert bad.returncode == 2, bad.stderr
+    assert b"Traceback" not in bad.stderr
+    assert b"VALUE" in bad.stderr and b"0.05" in bad.stderr
+    assert run("db", "threshold").stdout == b"0.5 (the default)\n"

@@ -52,7 +52,7 @@ class Archive:
         """A read transaction; with `snapshot`, all it reads is as of its first read, on
         every engine (see Engine.for_reading), for a read of many statements."""
         with (
-            self._classified(),
+            self._classified(writing=False),
             (self._snapshot_reader if snapshot else self._reader).connect() as connection,
             connection.begin(),
             _interruptible(connection, self.backend),
@@ -72,7 +72,7 @@ class Archive:
             )
         if not self._checked:
             self._check_for_damage()
-        with self._classified(), self._writer.connect() as connection:
+        with self._classified(writing=True), self._writer.connect() as connection:
             try:  # begun by the first statement (Store._writing begins it for the driver's)
                 yield Store(connection, self.backend, writable=True)
             except BaseException:
@@ -91,7 +91,7 @@ class Archive:
         self._checked = True
 
     @contextmanager
-    def _classified(self) -> Iterator[None]:
+    def _classified(self, *, writing: bool = False) -> Iterator[None]:
         """Database errors that mean something to a person leave as StorageError; the
         engine reporting its storage damaged, as DamagedArchiveError (with the way out).
         Errors of the driver itself count too (a search runs on the driver's cursor)."""
@@ -104,6 +104,8 @@ class Archive:
             said = " ".join(str(exc.orig).split())
             if trouble in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):  # it opened as ours
                 raise DamagedArchiveError(self.where, said) from exc
+            if trouble is Trouble.NO_PRIVILEGE:
+                said = self._grants_needed(said, writing=writing)
             raise StorageError(trouble, said) from exc
         except DamagedArchiveError:
             raise
@@ -111,6 +113,26 @@ class Archive:
             if self.backend.trouble(exc) in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):
                 raise DamagedArchiveError(self.where, " ".join(str(exc).split())) from exc
             raise
+
+    def _grants_needed(self, said: str, *, writing: bool) -> str:
+        """A server refused the role a privilege: which role, and the GRANTs that let it
+        do what newsarchive does (every table and sequence of the schema: ingest alone
+        inserts, updates and deletes across them), or the owner's role."""
+        import getpass
+
+        role = self.engine.url.username or getpass.getuser()  # libpq's default: the OS user
+        if writing:
+            grants = (
+                f"'GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}' and "
+                f"'GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}'"
+            )
+        else:
+            grants = f"'GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}'"
+        return (
+            f"role {role} may not {'write' if writing else 'read'} the archive ({said})"
+            f"{'; nothing was changed' if writing else ''}: have the tables' owner run "
+            f"{grants}, or connect as the role that owns the tables"
+        )
 
     def batches(
         self, *, size: int, after: int = 0, parsed_before: int | None = None

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from newsarchive.store import DatedBy, Store
 
 EXIT_REFUSED = 3
+SHOWN_REFUSALS = 10  # import: refused lines named one by one; past these, only counted
 # --limit's ceiling: beyond what any archive holds, within what SQL's LIMIT takes.
 MAX_LIMIT = 1_000_000_000
 EXIT_INTERRUPTED = 130
@@ -153,16 +154,56 @@ class PeriodType(click.ParamType):  # type: ignore[type-arg]  # generic from cli
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, dt.date):
             return value
-        from newsarchive.dates import PERIOD_FORMS, parse_period
+        from newsarchive.dates import PERIOD_FORMS, parse_day, parse_period
 
         try:
+            if self.day_only:
+                return parse_day(str(value))
             first, last = parse_period(str(value), today=dt.date.today())
         except ValueError as exc:
             self.fail(f"{exc}; use {'YYYY-MM-DD' if self.day_only else PERIOD_FORMS}.", param, ctx)
-        if self.day_only and first != last:
-            self.fail(f"{value!r} is not one day; use YYYY-MM-DD.", param, ctx)
         return last if self.end else first
 
+
+def _check_not_future(day: dt.date | None, future: bool, param: str) -> None:
+    """A publication date given by hand after today is a typo unless --future says not.
+    Today is the latest calendar day anywhere: local or UTC, whichever is later."""
+    today = max(dt.date.today(), dt.datetime.now(dt.UTC).date())
+    if day is not None and day > today and not future:
+        raise click.BadParameter(
+            f"{day} is after today; add --future if it is meant.", param_hint=param
+        )
+
+
+FUTURE = click.option(
+    "--future", is_flag=True, help="Take a DATE after today (else refused, as a likely typo)."
+)
+
+
+class ArticleIdType(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """An article's id, wherever one is taken: a whole number from 1 that SQL's BIGINT
+    holds. Anything else is said to be no article id, not an integer out of range."""
+
+    name = "ID"
+    LARGEST = 2**63 - 1
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            number = int(text) if text.isascii() and text.isdecimal() else 0
+        if not 1 <= number <= self.LARGEST:
+            self.fail(
+                f"{value!r} is not an article id; ids are whole numbers from 1 "
+                "('newsarchive list' shows them).",
+                param,
+                ctx,
+            )
+        return number
+
+
+ARTICLE_ID = ArticleIdType()
 
 SINCE = click.option(
     "--since", type=PeriodType(end=False), help="Only articles published on or after this."
@@ -300,8 +341,9 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
     type=PeriodType(end=False, day_only=True),
     default=None,
     help="The publication date (YYYY-MM-DD) of every article this run adds; it overrides "
-    "dates found in the text.",
+    "dates found in the text. A date after today needs --future.",
 )
+@FUTURE
 @click.option(
     "--jobs",
     type=click.IntRange(min=0),
@@ -317,6 +359,7 @@ def ingest(
     include_docs: bool,
     max_size: int,
     published: dt.date | None,
+    future: bool,
     jobs: int | None,
 ) -> None:
     """Parse article text files and store them; folders are read recursively.
@@ -341,6 +384,7 @@ def ingest(
     from newsarchive.errors import NothingToIngestError
     from newsarchive.ingest import Ingester
 
+    _check_not_future(published, future, "'--published'")
     err = _console(stderr=True)
     with _progress(err) as on_progress:
         ingester = Ingester(
@@ -686,10 +730,13 @@ def search(
 
 
 @cli.command()
-@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.option("--raw", is_flag=True, help="Write the original file's bytes, exactly.")
 @click.option(
-    "--highlight", type=QueryType(), default=None, help="Mark the words this search matches."
+    "--highlight",
+    type=QueryType(),
+    default=None,
+    help="Mark the words this search matches (without colour, as in a pipe: [[word]]).",
 )
 @JSON
 @click.pass_obj
@@ -723,16 +770,19 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
     elif as_json:
         click.echo(render.to_json(render.article_json(article, around)))
     else:
+        terms = highlight.terms if highlight else ()
+        console = _console()
+        brackets = console.no_color or console.color_system is None  # as diff's marks
         # Piece by piece: the first screen is out before a huge article is all rendered.
-        _print_all(
-            render.article_pieces(article, highlight.terms if highlight else (), around),
-            page="always",
-        )
+        pieces = render.article_pieces(article, terms, around, brackets=brackets, whole_lines=True)
+        _print_all(pieces, page="always")
+        if highlight and not render.matches_in(article, terms):
+            click.echo(f"Nothing in article {article.id} matches {highlight.text!r}.", err=True)
 
 
 @cli.command()
-@click.argument("old", metavar="A", type=click.IntRange(min=1, max=2**63 - 1))
-@click.argument("new", metavar="B", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("old", metavar="A", type=ARTICLE_ID)
+@click.argument("new", metavar="B", type=ARTICLE_ID)
 @click.option(
     "--context",
     type=click.IntRange(min=0),
@@ -808,13 +858,14 @@ def redate(app: App) -> None:
 
 
 @cli.command(name="date")
-@click.argument("article_id", metavar="ID", type=click.IntRange(min=1, max=2**63 - 1))
+@click.argument("article_id", metavar="ID", type=ARTICLE_ID)
 @click.argument(
     "published", metavar="[DATE]", required=False, type=PeriodType(end=False, day_only=True)
 )
 @click.option("--clear", is_flag=True, help="Remove the date: the article is undated from now on.")
+@FUTURE
 @click.pass_obj
-def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> None:
+def date_(app: App, article_id: int, published: dt.date | None, clear: bool, future: bool) -> None:
     """Set an article's publication date by hand (YYYY-MM-DD), or clear it.
 
     The date is the user's word (source "cli", 100% sure): redate and reparse keep it, as
@@ -831,6 +882,7 @@ def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> 
 
     if (published is None) == (not clear):
         raise click.UsageError("give a DATE or --clear (one of them).")
+    _check_not_future(published, future, "'[DATE]'")
     change = set_date(app.archive(), article_id, None if clear else published)
     before = change.before["published"]
     was = f"{before} ({change.before['date_source']})" if before else "undated"
@@ -844,7 +896,7 @@ def date_(app: App, article_id: int, published: dt.date | None, clear: bool) -> 
     metavar="ID...",
     nargs=-1,
     required=True,
-    type=click.IntRange(min=1, max=2**63 - 1),
+    type=ARTICLE_ID,
 )
 @click.option("--yes", "-y", is_flag=True, help="Do not ask; needed when not on a terminal.")
 @click.pass_obj
@@ -958,9 +1010,7 @@ def render_reparse(report: Any, *, dry_run: bool) -> str:
 @SINCE
 @UNTIL
 @DATED
-@click.option(
-    "--id", "ids", type=click.IntRange(min=1), multiple=True, help="Only this article (repeatable)."
-)
+@click.option("--id", "ids", type=ARTICLE_ID, multiple=True, help="Only this article (repeatable).")
 @click.option(
     "--format",
     "form",
@@ -1003,13 +1053,15 @@ def export(
     """
     from newsarchive import render
     from newsarchive.engines import Filters
-    from newsarchive.exchange import Selection, count_selected, selected
+    from newsarchive.exchange import Selection, check_ids, count_selected, selected
 
     _check_span(since, until)
     if form == "markdown" and output is None:
         raise click.UsageError("--format markdown writes a folder: name it with -o DIR.")
     selection = Selection(query, Filters(since, until, dated), frozenset(ids) if ids else None)
     archive = app.archive()
+    if ids:
+        check_ids(archive, ids)
     err = _console(stderr=True)
     total = count_selected(archive, selection)
     written = 0
@@ -1105,8 +1157,10 @@ def import_(app: App, source: Any) -> None:
     Articles come back exactly as exported: raw bytes, parsed fields, dates with their
     provenance, source paths with their times. Those already stored (the same SHA-256)
     are not stored twice but gain paths they lack, so importing into an archive that
-    holds some of them merges the two. A bad line is refused with its number and the rest
-    land (exit 3); stopped or killed, a re-run stores the rest.
+    holds some of them merges the two. A bad line is refused with its number (the first
+    ten are named, the rest counted) and the rest land (exit 3); a file whose first line is
+    not a JSON object is no export, and nothing is imported. Stopped or killed, a re-run
+    stores the rest.
 
     \b
     Examples:
@@ -1115,12 +1169,25 @@ def import_(app: App, source: Any) -> None:
       newsarchive --db postgresql://me@dbhost/news import archive.jsonl
     """
     from newsarchive import render
-    from newsarchive.exchange import import_lines
+    from newsarchive.errors import NotAnExportError
+    from newsarchive.exchange import as_export, import_lines
 
     name = "standard input" if source.name == "<stdin>" else source.name
     err = _console(stderr=True)
+    shown = 0
 
     def refused(refusal: Any) -> None:
+        nonlocal shown
+        shown += 1
+        if shown > SHOWN_REFUSALS:  # a file that is mostly not an export: the count says it
+            if shown == SHOWN_REFUSALS + 1:
+                err.print(
+                    "(more refused lines are not shown; the summary counts them)",
+                    markup=False,
+                    highlight=False,
+                    style="yellow",
+                )
+            return
         err.print(
             f"refused {name} line {refusal.line:,}: {refusal.reason}",
             markup=False,
@@ -1129,11 +1196,17 @@ def import_(app: App, source: Any) -> None:
             soft_wrap=True,
         )
 
-    archive = app.archive(create=True)
-    counts = _counting(err, "lines read", lambda r: (r.lines, None))
     try:
+        export = as_export(source)
+        archive = app.archive(create=True)
+        counts = _counting(err, "lines read", lambda r: (r.lines, None))
         with counts as on_progress:
-            report = import_lines(archive, source, on_refusal=refused, on_progress=on_progress)
+            report = import_lines(archive, export, on_refusal=refused, on_progress=on_progress)
+    except NotAnExportError as exc:
+        raise click.ClickException(
+            f"{name} line {exc.line:,} {exc.reason}, so it is not a newsarchive export (JSON "
+            "Lines, as 'newsarchive export' writes); nothing was imported"
+        ) from None
     except UnicodeDecodeError as exc:
         raise click.ClickException(
             f"{name} is not UTF-8 text (byte {exc.start:,}): is it a newsarchive export?"
@@ -1327,8 +1400,25 @@ def db_path(app: App) -> None:
     click.echo(app.location.describe())
 
 
+class ThresholdType(click.FloatRange):
+    """A float in a range, and a number: nan compares false with both bounds, so
+    FloatRange alone takes it (and grouping by it dissolved every story's versions)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(
+                f"{value!r} is not a number; give one in the range {self._describe_range()}.",
+                param,
+                ctx,
+            )
+        return number
+
+
 @db.command(name="threshold")
-@click.argument("value", required=False, type=click.FloatRange(0.05, 1.0))
+@click.argument("value", required=False, type=ThresholdType(0.05, 1.0))
 @click.option("--default", "to_default", is_flag=True, help="Go back to the default.")
 @click.pass_obj
 def db_threshold(app: App, value: float | None, to_default: bool) -> None:
@@ -1522,7 +1612,7 @@ def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") ->
     paging = console.is_terminal and _stdout_is_terminal()
     if page == "never" or not paging or (app is not None and not app.pager):
         for renderable in renderables:
-            console.print(renderable)
+            console.print(renderable, crop=False)  # see _rendered
         return True
     rendered = _rendered(console, renderables)
     held: list[str] = []
@@ -1539,7 +1629,9 @@ def _print_all(renderables: Iterable[RenderableType], *, page: str = "never") ->
 def _rendered(console: Console, renderables: Iterable[RenderableType]) -> Iterator[str]:
     for renderable in renderables:
         with console.capture() as capture:
-            console.print(renderable)
+            # Not cropped at the width: everything is laid out to fit it but for what
+            # must stay whole on its line to be copied (show's URL and paths).
+            console.print(renderable, crop=False)
         yield capture.get()
 
 

@@ -341,6 +341,18 @@ def parse_period(value: str, *, today: dt.date) -> tuple[dt.date, dt.date]:
     return exact, exact
 
 
+def parse_day(value: str) -> dt.date:
+    """The one day a YYYY-MM-DD value names (a publication date given by hand); ValueError
+    for a span (30d names a day that moves with the clock) or a longer period."""
+    stripped = value.strip()
+    if _RELATIVE.match(stripped):
+        raise ValueError(f"{value!r} is a span back from today, not a date")
+    first, last = parse_period(stripped, today=dt.date.today())
+    if first != last:
+        raise ValueError(f"{value!r} is not one day")
+    return first
+
+
 def month_span(first: str, last: str) -> list[str]:
     """Every month from `first` to `last` ("YYYY-MM"), both included."""
     year, month = map(int, first.split("-"))

@@ -15,6 +15,7 @@ class Trouble(enum.Enum):
 
     LOCKED = "another program kept the archive locked too long"
     READ_ONLY = "the archive cannot be written"
+    NO_PRIVILEGE = "the database role may not do this"  # a server's grants, not a file's mode
     FULL = "the disk or the database is full"
     IO = "an I/O error"
     NOT_A_DATABASE = "it is not a database"
@@ -63,6 +64,16 @@ class ArchiveNotFoundError(ArchiveError):
 
 class ArticleNotFoundError(NewsArchiveError):
     """No article has the requested id."""
+
+
+class NotAnExportError(NewsArchiveError):
+    """What import was given does not begin as an export does: nothing is imported. The
+    caller names the file; `line` is the 1-based line that gave it away."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
 
 
 class NothingToIngestError(NewsArchiveError):

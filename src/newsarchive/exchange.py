@@ -18,9 +18,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NotRequired
@@ -32,6 +33,7 @@ from typing_extensions import TypedDict
 from newsarchive import paths
 from newsarchive.archive import Archive
 from newsarchive.engines import DELETED_UP_TO, Filters
+from newsarchive.errors import ArticleNotFoundError, NotAnExportError
 from newsarchive.query import Query
 from newsarchive.records import BlockKind, DateSource, MetaKind
 from newsarchive.rows import ArticleValues, blocks_from_row
@@ -111,6 +113,19 @@ def selected(
             return
         yield from (Exported(r, links.get(r.id, {})) for r in records)
         after = ids[-1]
+
+
+def check_ids(archive: Archive, ids: Iterable[int]) -> None:
+    """ArticleNotFoundError naming every id given that is no article: an export asked for
+    one by id and writing nothing for it would look like success."""
+    wanted = list(dict.fromkeys(ids))
+    with archive.reading() as store:
+        found = store.headlines_of(wanted)
+    if missing := [i for i in wanted if i not in found]:
+        named = f"id {missing[0]}" if len(missing) == 1 else f"ids {', '.join(map(str, missing))}"
+        raise ArticleNotFoundError(
+            f"no article has {named}; nothing was exported; 'newsarchive list' shows the ids"
+        )
 
 
 def count_selected(archive: Archive, selection: Selection) -> int | None:
@@ -312,29 +327,97 @@ def import_lines(
     committed stay and a re-run stores the rest.
     """
     report = ImportReport()
-    batch: list[StoredRecord] = []
+    batch: dict[int, StoredRecord] = {}  # line number -> its record
+
+    def refuse(number: int, reason: str) -> None:
+        refusal = LineRefusal(number, reason)
+        report.refused.append(refusal)
+        if on_refusal:
+            on_refusal(refusal)
+
+    def store() -> None:
+        for number, reason in disagreeing(batch).items():
+            del batch[number]
+            refuse(number, reason)
+        if batch:
+            _store(archive, list(batch.values()), report)
+        batch.clear()
+        if on_progress:
+            on_progress(report)
+
     for number, line in enumerate(lines, 1):
         report.lines = number
         if not line.strip():
             continue
         try:
-            batch.append(parse_line(line))
+            batch[number] = parse_line(line)
         except LineError as exc:
-            refusal = LineRefusal(number, str(exc))
-            report.refused.append(refusal)
-            if on_refusal:
-                on_refusal(refusal)
+            refuse(number, str(exc))
             continue
         if len(batch) >= batch_size:
-            _store(archive, batch, report)
-            batch = []
-            if on_progress:
-                on_progress(report)
+            store()
     if batch:
-        _store(archive, batch, report)
-        if on_progress:
-            on_progress(report)
+        store()
     return report
+
+
+def as_export(lines: Iterable[str]) -> Iterator[str]:
+    """The lines, once the first that is not blank is seen to be a JSON object as every
+    export line is; else NotAnExportError at once (a CSV given by mistake was refused
+    line by line, one message for each of its 163,175 lines)."""
+    lines = iter(lines)
+    seen: list[str] = []
+    for line in lines:
+        seen.append(line)
+        if not line.strip():
+            continue
+        try:
+            first = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            raise NotAnExportError(len(seen), "is not JSON") from None
+        if not isinstance(first, dict):
+            raise NotAnExportError(len(seen), "is not a JSON object") from None
+        break
+    return itertools.chain(seen, lines)
+
+
+def disagreeing(records: Mapping[int, StoredRecord]) -> dict[int, str]:
+    """Why each record whose parsed fields are not what its raw bytes parse to (as verify
+    checks a stored article) is no export: key -> reason. The raw bytes are the article;
+    a line edited by hand would be stored as verify calls damaged. Records an older
+    parser read are not compared: their fields differ by design until `reparse`."""
+    from newsarchive.parser import PARSER_VERSION  # the parser: only what import needs
+    from newsarchive.rows import changed_columns, prepare
+
+    by_day: dict[dt.date, list[int]] = {}  # dates are inferred as on the day of ingest
+    for key, record in records.items():
+        if record.parser_version == PARSER_VERSION:
+            by_day.setdefault(record.ingested_at.date(), []).append(key)
+    parsed = {
+        key: values
+        for day, keys in by_day.items()
+        for key, values in zip(
+            keys,
+            prepare([(records[k].data, records[k].source) for k in keys], day),
+            strict=True,
+        )
+    }
+    reasons: dict[int, str] = {}
+    for key, values in sorted(parsed.items()):
+        record = records[key]
+        if isinstance(values, str):
+            reasons[key] = f"its raw bytes do not parse ({values})"
+            continue
+        differ = changed_columns(values, record.columns, record.date_source)
+        if record.columns["fingerprint"] is None and "fingerprint" in differ:
+            differ.remove("fingerprint")  # stored before versions were kept, as verify allows
+        if differ:
+            one = len(differ) == 1
+            reasons[key] = (
+                f"its {', '.join(differ)} {'is' if one else 'are'} not what its raw bytes "
+                "parse to (the line was changed; an export carries them as parsed)"
+            )
+    return reasons
 
 
 def _store(archive: Archive, batch: list[StoredRecord], report: ImportReport) -> None:
@@ -473,7 +556,8 @@ def markdown_text(article: Exported) -> str:
         elif block.kind is BlockKind.READ_MORE:
             target = article.links.get(position)
             to = f" → #{target}" if target is not None else ""
-            lines += [f"> {_md_line(block.label or 'READ MORE')}: {_md_line(block.text)}{to}", ""]
+            label = f"{_md_line(block.label)}: " if block.label else ""  # the line's own words
+            lines += [f"> {label}{_md_line(block.text)}{to}", ""]
         else:
             lines += [_md_line(block.text), ""]
     return "\n".join(lines)

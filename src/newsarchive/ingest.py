@@ -415,6 +415,8 @@ def _storage_trouble(report: IngestReport) -> Iterator[None]:
                 f"the archive is read-only ({exc.detail}); nothing was added: make the file and "
                 "its folder writable, or ingest into another archive with --db"
             ) from None
+        if exc.trouble is Trouble.NO_PRIVILEGE:  # the detail names the grants to ask for
+            raise ArchiveError(exc.detail) from None
         if exc.trouble is Trouble.LOCKED:
             raise ArchiveError(
                 f"the archive is busy: another program kept it locked too long ({exc.detail}); "

@@ -88,7 +88,7 @@ from newsarchive.models import Article
 from newsarchive.records import Block, BlockKind, DateSource, MetaKind, MetaLine
 
 # The parser's version: an archive re-reads articles parsed by an older one (reparse).
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _URL_PREFIX = re.compile(
@@ -119,7 +119,13 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 _RELATED_AT = re.compile(
-    r"^(?P<label>(?:read|see|find)\s+more|more)\s+(?:at|on)\s*:?\s*(?P<rest>\S.*)$",
+    r"^(?P<label>(?:(?:read|see|find)\s+more|more)\s+(?:at|on))\s*:?\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+# `Read more great articles here: URL`: a prompt of a few words, a colon, a URL.
+_RELATED_PROMPT = re.compile(
+    r"^(?P<label>(?:read|see|find|get)\s+more\s[^:]{1,40}?)\s*:\s*"
+    r"(?P<rest>(?:https?://|www\.)\S+)$",
     re.IGNORECASE,
 )
 _RELATED_BARE = re.compile(rf"^(?P<label>{_RELATED_LABEL})\s*:?\s*(?:\.{{0,3}}|…)$", re.IGNORECASE)
@@ -192,6 +198,7 @@ _BOILERPLATE = re.compile(
     r"|pinterest|close|menu|search|skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|top)"
     r"|the\s+(?:views|opinions)\s+expressed\s.*|(?:views|opinions)\s+expressed\s.*"
     r"|(?:related|more)\s+(?:coverage|stories)\s+below|article\s+continues(?:\s+below)?"
+    r"|\[(?:via|h/t|source|image|photo)\b[^\[\]]*\]"
     r")$",
     re.IGNORECASE,
 )
@@ -270,6 +277,14 @@ MIN_DEK_WORDS, MAX_DEK_WORDS = 8, 45
 MIN_META_DEK_WORDS = 6
 # What a standfirst never holds: a time of day, or an agency's name (a credit or source line).
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+# Another story's headline, an advertisement or an embedded player's title under the
+# headline (`Headline: Shares soar! Buy now`, `Now playing: ...`): never the standfirst.
+_PROMO = re.compile(
+    r"^(?:(?:headline|sponsored|promoted|advertisement|ad|partner|paid\s+post|offer|deal"
+    r"|now\s+playing|up\s+next|playing\s+next|raw|live|video|watch)\s*:"
+    r"|.*\b(?:buy\s+now|shop\s+now|order\s+now|click\s+here|sign\s+up\s+now)\b)",
+    re.IGNORECASE,
+)
 _AGENCY_NAMES = (
     *("Associated Press", "ASSOCIATED PRESS", "Reuters", "REUTERS", "AFP", "News Service"),
     *("Newswire", "Business Wire", "Sports Network", "Press Trust"),
@@ -458,7 +473,12 @@ def _joined(lines: Sequence[_Line]) -> _Unit:
 
 
 def _standalone(text: str) -> bool:
-    """Lines a wrapped paragraph never contains: URLs, bylines, dates, link labels."""
+    """Lines a wrapped paragraph never contains: URLs, bylines, dates, link labels, an
+    empty header field (`--`), with or without a leading marker."""
+    if text[:1] in _MARKER_CHARS:
+        if _is_marker_only(text):
+            return True
+        text = _unmarked(text)
     return bool(
         _URL.match(text)
         or _URL_PREFIX.match(text)
@@ -469,6 +489,8 @@ def _standalone(text: str) -> bool:
 
 
 def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
+    # Header lines (`-- Fri Mar 2, 2007`, a URL) stand together unwrapped: not evidence.
+    groups = [kept for g in groups if (kept := [t for t in g if not _standalone(t)])]
     multi = [g for g in groups if len(g) > 1]
     if len(multi) * 2 < len(groups) or len(groups) < 2:
         return False
@@ -505,6 +527,9 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
         text = _unmarked(units[pos].text)
         if _GLUED_URL.match(units[pos].text):
             break  # a URL that lost its newline: the story starts after it
+        if _is_marker_only(units[pos].text):
+            pos += 1  # an empty field (`-- ` where a byline would be): no words, no block
+            continue
         if _is_staff_line(text):  # "Staff Writer": a title, not a name
             out.add(BlockKind.BOILERPLATE, units[pos].text)
         elif meta := meta_at(pos):
@@ -638,8 +663,11 @@ def _has_lede_marks(text: str) -> bool:
 
 
 def _could_be_dek(text: str) -> bool:
-    """Not a credit, a source line or a score line, which stand where deks stand."""
+    """Not a credit, a source line, a score line, a promotion or a player's caption, which
+    stand where deks stand."""
     if any(c in text for c in "|©®/") or text.startswith("(") or text.endswith((" -", " --")):
+        return False
+    if _PROMO.match(text):
         return False
     if ":" in text and _CLOCK.search(text):
         return False
@@ -696,6 +724,11 @@ def _may_credit(text: str) -> bool:
 
 
 # -- metadata lines ---------------------------------------------------------------------
+
+
+def _is_marker_only(text: str) -> bool:
+    """`--`, `•`, `|`: a marker with nothing after it, a field left empty."""
+    return not text.strip(_MARKER_CHARS + " ")
 
 
 def _unmarked(text: str) -> str:
@@ -876,7 +909,8 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
                 label = " ".join(bare_label["label"].split())
                 out.add(BlockKind.BOILERPLATE, text)
                 for k, title in enumerate(titles):
-                    if k and title == titles[k - 1]:  # a link card repeats its title
+                    # A link card repeats its title, or prints a byline or credit under it.
+                    if (k and title == titles[k - 1]) or _is_card_credit(_unmarked(title)):
                         out.add(BlockKind.BOILERPLATE, title)
                     else:
                         out.add(BlockKind.READ_MORE, title, label)
@@ -896,7 +930,9 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
             out.updated |= meta.kind is MetaKind.DATE and meta.date is None
         elif _is_furniture(bare, headline):
             out.add(BlockKind.BOILERPLATE, text)
-        elif _is_subheading(texts, i):
+        elif _is_subheading(
+            texts, i, after_furniture=bool(blocks) and blocks[-1]["kind"] is BlockKind.BOILERPLATE
+        ):
             out.add(BlockKind.SUBHEADING, text)
             headings += 1
         else:
@@ -990,10 +1026,16 @@ def _related(text: str) -> tuple[str, str] | None:
         label = match["label"] or match["media"]
         if _is_label_cased(label) and (match["label"] or _is_title(match["rest"])):
             return " ".join(label.split()), match["rest"].strip()
-    if (match := _RELATED_AT.match(text)) and _is_label_cased(match["label"]):
+    if (match := _RELATED_AT.match(text) or _RELATED_PROMPT.match(text)) and _is_label_cased(
+        match["label"]
+    ):
         return " ".join(match["label"].split()), match["rest"].strip()
-    if (match := _BRACKETED.match(text)) and _is_title(match["rest"]):
-        return "Related", match["rest"].strip()
+    if (
+        (match := _BRACKETED.match(text))
+        and _is_title(match["rest"])
+        and _opens_title(match["rest"])
+    ):
+        return "", match["rest"].strip()  # no label: the line has none to show
     return None
 
 
@@ -1006,10 +1048,29 @@ def _link_titles(texts: Sequence[str], start: int) -> list[str]:
             break
         if _related(bare) or _RELATED_BARE.match(bare):
             break  # the next link of its own
+        if bare[:1] in "[(" or not _opens_title(bare):
+            break  # a credit or a note (`[via Site]`), not a title
         if text.endswith(".") and len(text.split()) > MAX_SCRAP_WORDS:
             break  # a sentence: the story goes on
         titles.append(text)
     return titles
+
+
+def _is_card_credit(text: str) -> bool:
+    """What a related-story card prints under its title: `By Jane Doe`, `Rex/Getty`,
+    `SOURCE: US WEEKLY`."""
+    if _BYLINE_PREFIX.match(text) and len(text.split()) <= MAX_CREDIT_WORDS // 2:
+        return True
+    if text[:7].lower() == "source:":
+        return True
+    return len(text) <= MAX_CREDIT_CHARS and _may_credit(text) and bool(_CREDIT.search(text))
+
+
+def _opens_title(text: str) -> bool:
+    """A bracketed title opens with a capital, a digit or a quote; `[via Site]` and
+    `[your name here, reader]` are a credit and a signature."""
+    first = text.lstrip()[:1]
+    return first.isupper() or first.isdigit() or first in _QUOTE_OPEN
 
 
 def _is_title(text: str) -> bool:
@@ -1023,7 +1084,9 @@ def _is_label_cased(label: str) -> bool:
     return label.isupper() or label[0].isupper() or label.lower().startswith("read more")
 
 
-def _is_subheading(texts: Sequence[str], i: int) -> bool:
+def _is_subheading(texts: Sequence[str], i: int, *, after_furniture: bool = False) -> bool:
+    """See the module docstring. `after_furniture`: the line before is a caption or credit,
+    which no paragraph runs on from."""
     if i == 0 or i == len(texts) - 1 or len(texts[i]) > MAX_LONG_SUBHEAD_CHARS:
         return False
     text = texts[i]
@@ -1061,7 +1124,7 @@ def _is_subheading(texts: Sequence[str], i: int) -> bool:
     if _not_a_heading(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
         return False  # a list, a table row, a question put in an interview, a broken line
     previous = texts[i - 1]
-    if len(previous.split()) > MAX_SUBHEAD_WORDS and not _ended(previous):
+    if not after_furniture and len(previous.split()) > MAX_SUBHEAD_WORDS and not _ended(previous):
         return False  # the paragraph before runs on into this line
     if len(words) >= MIN_RUN_ON_WORDS and not (long_paragraph_next or _ended(following)):
         return False  # a long line and a short one that ends nowhere: a broken paragraph

@@ -90,6 +90,7 @@ class DateSource(StrEnum):
     DATELINE = "dateline"  # a dateline: "LONDON, Dec 5, 2018 (Reuters) -"
     URL = "url"  # the article's source URL path: /2022/1/21/slug
     PATH = "path"  # the file's path or name: 2019/07/04/, 2019-07-04-slug.txt
+    PAGE = "page"  # a saved web page's own metadata (its published-time tags, by htmldate)
     INFERRED = "inferred"  # reasoned from the text, with the evidence kept
 
     @property

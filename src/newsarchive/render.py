@@ -19,6 +19,7 @@ from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.constrain import Constrain
 from rich.rule import Rule
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -40,6 +41,8 @@ if TYPE_CHECKING:  # the word diff and the month chart import their modules when
     from newsarchive.models import ArchiveStats, DatabaseInfo, MonthCount
 
 MATCH_STYLE = "bold black on yellow"
+# Around a match where there is no colour (show --highlight in a pipe), as diff's [-...-].
+BRACKETS = ("[[", "]]")
 _WORD = re.compile(r"[^\W_]+")
 
 READING_WIDTH = 88
@@ -67,6 +70,9 @@ def _visible(match: re.Match[str]) -> str:
 
 # `show` lists this many source paths, then how many more (--json gives every one).
 MAX_SOURCES_SHOWN = 10
+# A source URL a terminal may be handed as a link: http(s), printable ASCII only, so that
+# nothing in it can end the escape sequence that carries it.
+_LINKABLE = re.compile(r"https?://[!-~]+", re.IGNORECASE)
 
 
 def clean(value: str) -> str:
@@ -79,18 +85,45 @@ def safe_text(value: str, style: str = "") -> Text:
     return Text(clean(value), style=style)
 
 
-def marked(value: str, terms: Sequence[str], style: str = "") -> Text:
-    """`safe_text`, with the words that match any of the search terms marked."""
+def marked(value: str, terms: Sequence[str], style: str = "", *, brackets: bool = False) -> Text:
+    """`safe_text`, with the words that match any of the search terms marked: styled, and
+    with `brackets` (where there is no colour to show a style) also between [[ and ]]."""
     text = safe_text(value, style)
-    if not terms:
+    found = _matches(text.plain, terms)
+    for start, end in found:
+        text.stylize(MATCH_STYLE, start, end)
+    if not brackets or not found:
         return text
+    out = Text(style=text.style, end=text.end)
+    last = 0
+    for start, end in found:
+        out.append_text(text[last:start])
+        out.append(BRACKETS[0])
+        out.append_text(text[start:end])
+        out.append(BRACKETS[1])
+        last = end
+    out.append_text(text[last:])
+    return out
+
+
+def _matches(plain: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the words that match any of the search terms are in `plain`."""
+    if not terms:
+        return []
     exact = {t for t in terms if not t.endswith("*")}
     prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
-    for match in _WORD.finditer(text.plain):
-        word = normalise(match.group())
-        if word in exact or (prefixes and word.startswith(prefixes)):
-            text.stylize(MATCH_STYLE, match.start(), match.end())
-    return text
+    return [
+        match.span()
+        for match in _WORD.finditer(plain)
+        if (word := normalise(match.group())) in exact or (prefixes and word.startswith(prefixes))
+    ]
+
+
+def matches_in(article: StoredArticle, terms: Sequence[str]) -> bool:
+    """Whether any word `show --highlight` would mark is in the article."""
+    fields = [article.headline, article.dek, article.byline, article.source_url]
+    fields += [block.text for block in article.blocks]
+    return any(_matches(value, terms) for value in fields if value)
 
 
 def short_source(path: str | None) -> str:
@@ -249,6 +282,8 @@ def article_view(
     highlight: Sequence[str] = (),
     around: Surroundings | None = None,
     *,
+    brackets: bool = False,
+    whole_lines: bool = False,
     blocks_shown: int | None = None,
     more: str = "",
 ) -> RenderableType:
@@ -256,16 +291,27 @@ def article_view(
     from, what links to it and its other versions.
 
     `highlight` holds normalised search terms (a trailing * for a prefix); words that match
-    are marked wherever they stand. A related link that leads to an archived article ends
-    with its id (`→ #12`). With `blocks_shown`, only the body's first blocks are made,
-    then a line counting the rest, and `more` (how to see them).
+    are marked wherever they stand (with `brackets`, also as [[word]], but in the URL, which
+    must copy whole). A related link that leads to an archived article ends with its id
+    (`→ #12`). Source paths and the URL are folded at the width, or with `whole_lines`
+    each left whole on its line (for output printed uncropped, to copy them from). With
+    `blocks_shown`, only the body's first blocks are made, then a line counting the rest,
+    and `more` (how to see them).
     """
-    parts = _view_parts(article, highlight, around, blocks_shown=blocks_shown, more=more)
+    parts = _view_parts(
+        article,
+        highlight,
+        around,
+        brackets=brackets,
+        whole_lines=whole_lines,
+        blocks_shown=blocks_shown,
+        more=more,
+    )
     return Constrain(Group(*parts), width=READING_WIDTH)
 
 
-# Parts of the reading view (a paragraph is one) put together into one piece of
-# article_pieces.
+# Parts of the reading view (a paragraph is one) in the first piece of article_pieces;
+# the pieces after it double, up to 32 times that.
 PARTS_PER_PIECE = 64
 
 
@@ -273,11 +319,14 @@ def article_pieces(
     article: StoredArticle,
     highlight: Sequence[str] = (),
     around: Surroundings | None = None,
+    *,
+    brackets: bool = False,
+    whole_lines: bool = False,
 ) -> Iterator[RenderableType]:
     """`article_view` a piece at a time, each made only when asked for, which print as
     the whole view does: the first screen of a huge article is out before the rest of it
     is made (a 50 MB article took 32 s to show, issue 22)."""
-    parts = _view_parts(article, highlight, around)
+    parts = _view_parts(article, highlight, around, brackets=brackets, whole_lines=whole_lines)
     size = PARTS_PER_PIECE
     while piece := list(islice(parts, size)):
         yield Constrain(Group(*piece), width=READING_WIDTH)
@@ -290,38 +339,45 @@ def _view_parts(
     highlight: Sequence[str],
     around: Surroundings | None,
     *,
+    brackets: bool = False,
+    whole_lines: bool = False,
     blocks_shown: int | None = None,
     more: str = "",
 ) -> Iterator[RenderableType]:
     around = around or Surroundings()
-    yield marked(article.headline, highlight, "bold")
+
+    def mark(value: str, style: str = "") -> Text:
+        return marked(value, highlight, style, brackets=brackets)
+
+    yield mark(article.headline, "bold")
     if article.dek:
-        yield marked(article.dek, highlight, "italic")
-    yield _metadata_line(article, highlight)
+        yield mark(article.dek, "italic")
+    yield _metadata_line(article, highlight, brackets=brackets)
     yield Rule(style="dim")
     blocks = article.blocks
     if blocks_shown is not None and blocks_shown < len(blocks):
         blocks = blocks[:blocks_shown]
     for position, block in enumerate(blocks):
         if block.kind is BlockKind.SUBHEADING:
-            yield _spaced(marked(block.text, highlight, "bold underline"))
+            yield _spaced(mark(block.text, "bold underline"))
         elif block.kind is BlockKind.READ_MORE:
             link = Text("▸ ", style="cyan")
-            link.append(clean(block.label or "Read more").upper(), style="cyan bold")
-            link.append("  ")
-            link.append_text(marked(block.text, highlight, "cyan"))
+            if block.label:  # the line's own words: a bracketed title has none to show
+                link.append(clean(block.label).upper(), style="cyan bold")
+                link.append("  ")
+            link.append_text(mark(block.text, "cyan"))
             if (target := around.link_targets.get(position)) is not None:
                 link.append(f" → #{target}", style="bold")
             yield _spaced(link, indent=2)
         elif block.kind is BlockKind.BOILERPLATE:
             yield _spaced(safe_text(block.text, "dim"))
         else:
-            yield _spaced(marked(block.text, highlight))
+            yield _spaced(mark(block.text))
     if len(blocks) < len(article.blocks):
         rest = len(article.blocks) - len(blocks)
         yield _spaced(Text(f"… {counted(rest, 'more paragraph')}{more}", style="dim italic"))
     yield Rule(style="dim")
-    yield _provenance(article, highlight)
+    yield _provenance(article, highlight, whole_lines=whole_lines)
     if around.linked_from:
         yield Text("Linked from: " + ", ".join(f"#{i}" for i in around.linked_from))
     if around.versions:
@@ -353,7 +409,9 @@ def _spaced(text: Text, indent: int = 0) -> Group:
     return Group(Text(), Text(" " * indent) + text if indent else text)
 
 
-def _metadata_line(article: StoredArticle, highlight: Sequence[str] = ()) -> Text:
+def _metadata_line(
+    article: StoredArticle, highlight: Sequence[str] = (), *, brackets: bool = False
+) -> Text:
     line = Text(style="dim")
     if article.published and article.date_source:
         explicit = article.date_source.explicit
@@ -367,27 +425,39 @@ def _metadata_line(article: StoredArticle, highlight: Sequence[str] = ()) -> Tex
         line.append("undated")
     if article.byline:
         line.append(" · by ")
-        line.append_text(marked(article.byline, highlight))
-    words = article.word_count  # counted once: every block's words (50 MB: 0.6 s)
+        line.append_text(marked(article.byline, highlight, brackets=brackets))
+    words = article.word_count  # counted once (see StoredArticle.words)
     line.append(f" · {words:,} words · {minutes_to_read(words)} min read")
     line.append(f" · #{article.id}")
     return line
 
 
-def _provenance(article: StoredArticle, highlight: Sequence[str] = ()) -> Group:
-    text = Text(style="dim")
+def _provenance(
+    article: StoredArticle, highlight: Sequence[str] = (), *, whole_lines: bool = False
+) -> Group:
+    # Paths and the URL, never cut: folded at the width, or each on one line however long
+    # (the CLI prints without cropping), so that it copies whole; the terminal wraps it.
+    lines: dict[str, Any] = (
+        {"no_wrap": True, "overflow": "ignore"} if whole_lines else {"overflow": "fold"}
+    )
+    text = Text(style="dim", **lines)
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
     shown = article.sources[:MAX_SOURCES_SHOWN]
     text.append(", ".join(paths.shown(s) for s in shown) or "unknown")
     if len(article.sources) > len(shown):
         text.append(f" and {len(article.sources) - len(shown):,} more (show --json lists all)")
-    text.append(f"\n{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}")
-    parts: list[RenderableType] = [text]
+    facts = Text(
+        f"{article.encoding}, {article.byte_size:,} bytes, sha256 {article.sha256[:16]}",
+        style="dim",
+    )
+    parts: list[RenderableType] = [text, facts]
     if article.source_url:
-        # One line however long, so that it copies whole (the terminal wraps it, if at all).
-        url = Text("URL: ", style="dim", no_wrap=True, overflow="ignore")
-        url.append_text(marked(article.source_url, highlight))
+        url = Text("URL: ", style="dim", **lines)
+        address = marked(article.source_url, highlight)
+        if _LINKABLE.fullmatch(article.source_url):  # a terminal makes it a link (OSC 8)
+            address.stylize(Style(link=article.source_url))
+        url.append_text(address)
         parts.append(url)
     if article.date_evidence:
         evidence = Text(style="dim")

@@ -33,6 +33,7 @@ from newsarchive.engines import (
     estimated_total,
     hits_from_rows,
     json_loads,
+    scope_counts,
 )
 from newsarchive.errors import ArchiveError, Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
@@ -250,7 +251,7 @@ class PostgreSQL:
 
 _TROUBLES = {
     "25006": Trouble.READ_ONLY,  # read_only_sql_transaction
-    "42501": Trouble.READ_ONLY,  # insufficient_privilege
+    "42501": Trouble.NO_PRIVILEGE,  # insufficient_privilege
     "53100": Trouble.FULL,  # disk_full
     "58030": Trouble.IO,  # io_error
     "55P03": Trouble.LOCKED,  # lock_not_available
@@ -283,9 +284,15 @@ class TsvectorIndex:
         self, connection: Connection, tree: Node, filters: Filters, limit: int
     ) -> SearchResults:
         params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
+        params["rq"] = tsquery(kept(tree))
         where = "a.search_document @@ q.q" + filters.sql("a")
         params.update(since=filters.since, until=filters.until)
-        query = "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q"
+        # q filters; rq (the query without its negated parts) ranks and marks snippets:
+        # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
+        query = (
+            "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q, "
+            "to_tsquery(CAST(:cfg AS regconfig), :rq) AS rq) q"
+        )
         # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
         # RANK_WINDOW are ranked, as on SQLite.
         params["window"] = RANK_WINDOW - 1
@@ -297,10 +304,10 @@ class TsvectorIndex:
             params,
         ).scalar()
         if floor is not None:
-            last_id = connection.execute(text("SELECT max(id) FROM articles")).scalar_one()
-            total = estimated_total(floor, last_id)
-            where += " AND a.id >= :floor"
             params["floor"] = floor
+            in_scope, from_floor = connection.execute(text(scope_counts(filters)), params).one()
+            total = estimated_total(in_scope, from_floor)
+            where += " AND a.id >= :floor"
         else:
             total = connection.execute(
                 text(f"SELECT count(*) FROM articles a, {query} WHERE {where}"), params
@@ -315,14 +322,14 @@ class TsvectorIndex:
         rows = connection.execute(
             text(
                 "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
-                "ts_headline(CAST(:cfg AS regconfig), p.body, p.q, :options), "
+                "ts_headline(CAST(:cfg AS regconfig), p.body, p.rq, :options), "
                 "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
                 "ORDER BY s.id LIMIT 1), "
                 "(SELECT path_bytes FROM article_sources s WHERE s.article_id = p.id "
                 "ORDER BY s.id LIMIT 1), p.versions "
                 "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
-                f"left(a.body, {SNIPPET_WINDOW}) AS body, q.q, {VERSIONS} AS versions, "
-                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.q) AS rank "
+                f"left(a.body, {SNIPPET_WINDOW}) AS body, q.rq, {VERSIONS} AS versions, "
+                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.rq) AS rank "
                 f"FROM articles a, {query} WHERE {where}"
                 f"{filters.newest_version('b.search_document @@ q.q')} ORDER BY rank, a.id DESC "
                 "LIMIT :limit) p ORDER BY p.rank, p.id DESC"
@@ -336,7 +343,7 @@ class TsvectorIndex:
                     f"SELECT count(*) FROM articles a, {query} "
                     "WHERE a.search_document @@ q.q AND a.published IS NULL"
                 ),
-                {"q": params["q"], "cfg": TS_CONFIG},
+                {"q": params["q"], "rq": params["rq"], "cfg": TS_CONFIG},
             ).scalar_one()
         hits = hits_from_rows(rows)
         return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
@@ -394,6 +401,18 @@ def tsquery(node: Node) -> str:
         return " | ".join(f"({tsquery(part)})" for part in node.parts)
     assert isinstance(node, Without)
     return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
+
+
+def kept(node: Node) -> Node:
+    """The query without what it negates (`a NOT b` is `a`): what a match is ranked by.
+    Every negation keeps something, so something is always left."""
+    if isinstance(node, Without):
+        return kept(node.keep)
+    if isinstance(node, All):
+        return All(tuple(kept(part) for part in node.parts))
+    if isinstance(node, Any_):
+        return Any_(tuple(kept(part) for part in node.parts))
+    return node
 
 
 # The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every

@@ -32,6 +32,7 @@ from newsarchive.engines import (
     hits_from_rows,
     json_loads,
     marked_snippet,
+    scope_counts,
     snippet_terms,
 )
 from newsarchive.errors import Trouble
@@ -125,7 +126,17 @@ class SQLite:
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
         # Ids are given here (the caller holds the write lock), so the usual case needs no
-        # look-up after the insert.
+        # look-up after the insert; only to hashes not stored yet, so that what one run
+        # stores has contiguous ids (a file whose copy an earlier batch stored used to
+        # take an id its skipped insert never used).
+        stored = {
+            sha
+            for (sha,) in connection.exec_driver_sql(
+                "SELECT sha256 FROM articles WHERE sha256 IN (SELECT value FROM json_each(?))",
+                (json.dumps([item.sha256 for item in items]),),
+            )
+        }
+        fresh = [item for item in items if item.sha256 not in stored]
         last = connection.exec_driver_sql(
             "SELECT max(coalesce((SELECT max(id) FROM articles), 0), coalesce((SELECT "
             "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
@@ -136,7 +147,7 @@ class SQLite:
             # A new article is its own cluster until versions.py joins it to another.
             {**item.values, "id": last + n, "cluster_id": last + n, "family_id": last + n}
             | {"sha256": item.sha256, "ingested_at": now}
-            for n, item in enumerate(items, 1)
+            for n, item in enumerate(fresh, 1)
         ]
         with _search_index_paused(connection):
             added = _insert(connection, articles, rows, unique=("sha256",), as_utf8=("body",))
@@ -342,10 +353,9 @@ class FTS5Index:
             f"SELECT s.rowid {scan} ORDER BY s.rowid DESC LIMIT 1 OFFSET :window", params
         ).fetchone()
         if floor is not None:
-            last_id = driver.execute("SELECT max(id) FROM articles").fetchone()[0]
-            total = estimated_total(floor[0], last_id)
-            matches += " AND s.rowid >= :floor"
             params["floor"] = floor[0]
+            total = estimated_total(*driver.execute(scope_counts(filters), params).fetchone())
+            matches += " AND s.rowid >= :floor"
         else:
             total = driver.execute(f"SELECT count(*) {matches}", params).fetchone()[0]
         # One row per story: the newest version the query and filters keep. Whether a newer
