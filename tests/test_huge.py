@@ -208,3 +208,18 @@ def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_
     finally:
         archive.close()
     assert held < len(data) // 4, f"{held / len(data):.2f}x"
+
+
+def test_verify_still_finds_blocks_that_are_not_what_its_bytes_give(
+    run: Run, tmp_path: Path, archive_path: Path
+) -> None:
+    import sqlite3
+
+    (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    with sqlite3.connect(archive_path) as db:
+        db.execute("UPDATE articles SET blocks = replace(blocks, 'paragraph', 'subheading')")
+    db.close()
+    result = run("verify")
+    assert result.returncode == 1
+    assert "article 1: re-parsing gives other blocks than stored" in result.stderr.decode()
