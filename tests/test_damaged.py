@@ -248,11 +248,13 @@ def test_recover_an_archive_damaged_in_the_middle_lists_what_was_lost(
     _verified(run, saved)
 
 
+@pytest.mark.parametrize("whole_pages", [False, True])
 def test_recover_an_archive_cut_short_saves_what_comes_before_the_cut(
-    run: Run, archive: Path, tmp_path: Path
+    run: Run, archive: Path, tmp_path: Path, whole_pages: bool
 ) -> None:
+    cut = archive.stat().st_size * 2 // 3
     with open(archive, "r+b") as handle:
-        handle.truncate(archive.stat().st_size * 2 // 3 + 1000)
+        handle.truncate(cut - cut % 16384 if whole_pages else cut + 1000)
 
     code, err, saved = _recover(run, archive, tmp_path)
 

@@ -1516,7 +1516,7 @@ def db_recover(app: App, destination: str) -> None:
         err.print(
             f"unreadable: {counted(report.paths_unreadable, 'source path row')}", soft_wrap=True
         )
-    if report.padded_bytes:
+    if report.cut_short:
         err.print(
             f"unreadable: any article after #{report.highest_seen:,}, lost with the end of the "
             "file",
@@ -1525,7 +1525,7 @@ def db_recover(app: App, destination: str) -> None:
     repaired = []
     if report.header_rebuilt:
         repaired.append("its header was rebuilt")
-    if report.padded_bytes:
+    if report.cut_short:
         repaired.append("it was cut short")
     lost_count = len(report.lost) + len(report.saved.refused)
     err.print(

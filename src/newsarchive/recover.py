@@ -40,7 +40,7 @@ class RecoverReport:
     unreadable: list[tuple[int, int]] = field(default_factory=list)
     paths_unreadable: int = 0  # source path rows that could not be read
     header_rebuilt: bool = False
-    padded_bytes: int = 0
+    cut_short: bool = False  # the file ends before its last page
     highest_seen: int = 0  # the highest article id any table showed
 
 
@@ -85,7 +85,7 @@ def recover(
         finally:
             damaged.close()
         report.header_rebuilt = damaged.damage.header_rebuilt
-        report.padded_bytes = damaged.damage.padded_bytes
+        report.cut_short = damaged.damage.cut_short
         report.highest_seen = damaged.highest_seen
         report.unreadable = _runs(damaged.unreadable_ids())
         report.paths_unreadable = len(damaged.damage.unreadable.get("article_sources", ()))

@@ -57,6 +57,7 @@ class Damage:
 
     header_rebuilt: bool = False
     padded_bytes: int = 0  # zeros added to make the cut-short file whole pages
+    cut_short: bool = False  # not whole pages, or fewer than its header counted
     unreadable: dict[str, list[int]] = field(default_factory=dict)  # table -> ids
 
     def note(self, table: str, id_: int) -> None:
@@ -89,7 +90,8 @@ class DamagedFile:
         if not {"articles", "article_raw"} <= names:
             self.close()
             raise ArchiveError(
-                f"{path} holds no newsarchive tables that can be read: nothing to save from it"
+                f"{path} holds no newsarchive tables that can be read: nothing to save "
+                "from it; check that --db names the damaged archive"
             )
 
     def close(self) -> None:
@@ -107,11 +109,15 @@ class DamagedFile:
                 handle.seek(0)
                 handle.write(_header(page_size, pages=-(-size // page_size)))
                 self.damage.header_rebuilt = True
+            pages = -(-size // page_size)
+            told = struct.unpack(">I", header[28:32])[0] if len(header) >= 32 else 0
+            trusted = len(header) >= 96 and header[24:28] == header[92:96]
+            # Cut short: not whole pages, or fewer pages than its header counted.
+            self.damage.cut_short = bool(size % page_size) or (trusted and told > pages)
             if size % page_size:
                 self.damage.padded_bytes = page_size - size % page_size
                 handle.seek(size)
                 handle.write(b"\0" * self.damage.padded_bytes)
-            pages = -(-size // page_size)
             handle.seek(28)  # the header's page count, else SQLite reads past the end
             handle.write(struct.pack(">I", pages))
             handle.seek(24)  # ... which it trusts when the change counter matches offset 92
