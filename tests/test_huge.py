@@ -223,3 +223,63 @@ def test_verify_still_finds_blocks_that_are_not_what_its_bytes_give(
     result = run("verify")
     assert result.returncode == 1
     assert "article 1: re-parsing gives other blocks than stored" in result.stderr.decode()
+
+
+@pytest.mark.sqlite_only  # SQLite's page cache
+def test_a_huge_article_is_written_through_a_small_page_cache(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.engines import sqlite as engine
+
+    seen: list[tuple[str, int]] = []
+    original = engine._insert
+
+    def spying(connection: Any, table: Any, rows: Any, **kwargs: Any) -> int:
+        seen.append((table.name, connection.exec_driver_sql("PRAGMA cache_size").scalar()))
+        return original(connection, table, rows, **kwargs)
+
+    monkeypatch.setattr(engine, "_insert", spying)
+    monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
+    (tmp_path / "huge.txt").write_text(_article(600), encoding="utf-8")  # about 180 KB
+    (tmp_path / "small").mkdir()
+    (tmp_path / "small" / "a.txt").write_text(_article(3), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    assert run("ingest", tmp_path / "small").returncode == 0
+    small = -(engine.HUGE_WRITE_CACHE_BYTES // 1024)
+    usual = -(engine.CACHE_BYTES // 1024)
+    assert [size for table, size in seen if table in ("articles", "article_raw")] == [
+        small,
+        small,
+        usual,
+        usual,
+    ]
+
+
+@pytest.mark.sqlite_only  # SQLite's page cache
+def test_verify_walks_the_archive_through_a_small_page_cache(
+    run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.store import Store
+
+    seen: list[Any] = []
+    original = Store.records
+
+    def spying(self: Store, **kwargs: Any) -> Any:
+        seen.append(self._connection.exec_driver_sql("PRAGMA cache_size").scalar())
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(Store, "records", spying)
+    (tmp_path / "a.txt").write_text(_article(20), encoding="utf-8")
+    assert run("ingest", tmp_path / "a.txt").returncode == 0
+    assert run("verify").returncode == 0
+    assert seen and set(seen) == {-(engine.LEAN_CACHE_BYTES // 1024)}
+    seen.clear()
+    assert run("search", "harbour").returncode == 0  # other reads keep the usual cache
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
+    try:
+        with archive.reading() as store:
+            usual = store._connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    finally:
+        archive.close()
+    assert usual == -(engine.CACHE_BYTES // 1024)

@@ -43,17 +43,20 @@ class Archive:
         self.where = where  # as the user would recognise it (no password)
         self._reader = backend.for_reading(engine)
         self._snapshot_reader = backend.for_reading(engine, snapshot=True)
+        self._lean_reader = backend.for_reading(engine, lean=True)
         self._writer = engine.execution_options(writes=True)
         self.upgraded_from = upgraded_from  # the schema revision it was opened at, if older
         self._checked = False  # whether the engine's damage check ran before a first write
 
     @contextmanager
-    def reading(self, *, snapshot: bool = False) -> Iterator[Store]:
+    def reading(self, *, snapshot: bool = False, lean: bool = False) -> Iterator[Store]:
         """A read transaction; with `snapshot`, all it reads is as of its first read, on
-        every engine (see Engine.for_reading), for a read of many statements."""
+        every engine (see Engine.for_reading), for a read of many statements; `lean`, for
+        a walk that reads each article once."""
+        reader = self._lean_reader if lean else self._reader
         with (
             self._classified(writing=False),
-            (self._snapshot_reader if snapshot else self._reader).connect() as connection,
+            (self._snapshot_reader if snapshot else reader).connect() as connection,
             connection.begin(),
             _interruptible(connection, self.backend),
         ):
@@ -135,13 +138,19 @@ class Archive:
         )
 
     def batches(
-        self, *, size: int, after: int = 0, parsed_before: int | None = None
+        self,
+        *,
+        size: int,
+        after: int = 0,
+        parsed_before: int | None = None,
+        lean: bool = False,
     ) -> Iterator[list[StoredRecord]]:
         """Every stored article past id `after` in id order, `size` at a time, each batch
         read in its own short transaction (so a writer between batches, as reparse is, never
-        waits long). `parsed_before` keeps only articles an older parser version read."""
+        waits long). `parsed_before` keeps only articles an older parser version read;
+        `lean` reads them as a walk that writes nothing between (see Engine.for_reading)."""
         while True:
-            with self.reading() as store:
+            with self.reading(lean=lean) as store:
                 batch = store.records(after=after, limit=size, parsed_before=parsed_before)
             if not batch:
                 return

@@ -82,7 +82,7 @@ def verify(
 def _check_articles(
     archive: Archive, report: VerifyReport, on_progress: Callable[[VerifyReport], None] | None
 ) -> Iterator[Problem]:
-    for batch in archive.batches(size=BATCH_SIZE):
+    for batch in archive.batches(size=BATCH_SIZE, lean=True):
         if on_progress:
             on_progress(report)
         with archive.reading() as store:

@@ -175,10 +175,14 @@ class Engine(Protocol):
     def connect(self, url: URL) -> SAEngine:
         """A SQLAlchemy engine on the archive, set up as this engine needs."""
 
-    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+    def for_reading(
+        self, engine: SAEngine, *, snapshot: bool = False, lean: bool = False
+    ) -> SAEngine:
         """The engine that read transactions use (it may skip what reads do not need).
         `snapshot`: every statement of a transaction sees the archive as of its first
-        (a listing read a page at a time must not see a story move between pages)."""
+        (a listing read a page at a time must not see a story move between pages).
+        `lean`: for a walk that reads each article once (verify), with what the engine
+        keeps in memory of the pages read kept small."""
 
     def prepare_for_writing(self, engine: SAEngine) -> None:
         """Once the archive is known to be ours and current: settings that persist (WAL)."""

@@ -80,7 +80,9 @@ class PostgreSQL:
         event.listen(engine, "begin", _on_begin)
         return engine
 
-    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+    def for_reading(
+        self, engine: SAEngine, *, snapshot: bool = False, lean: bool = False
+    ) -> SAEngine:
         # Reads without BEGIN and COMMIT: two round trips saved on every command (0.3 ms
         # and more on a busy server, a third of a rare word's search). Each statement sees
         # the archive as committed when it starts; a reading command's few statements may

@@ -50,6 +50,12 @@ if TYPE_CHECKING:
 PAGE_SIZE = 16384
 # Page cache per connection, and how much WAL gathers before it is copied into the archive.
 CACHE_BYTES = WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
+# An article past this many bytes is written through a page cache of HUGE_WRITE_CACHE_BYTES
+# (see _small_cache_for).
+HUGE_ARTICLE_BYTES = 4 * 1024 * 1024
+HUGE_WRITE_CACHE_BYTES = 8 * 1024 * 1024
+# The page cache of a lean read (see SQLite.for_reading).
+LEAN_CACHE_BYTES = 8 * 1024 * 1024
 # The most a write command spends on SQLite's quick_check before its first write (see
 # SQLite.damage).
 DAMAGE_CHECK_SECONDS = 1.0
@@ -90,10 +96,14 @@ class SQLite:
         event.listen(engine, "begin", _on_begin)
         return engine
 
-    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+    def for_reading(
+        self, engine: SAEngine, *, snapshot: bool = False, lean: bool = False
+    ) -> SAEngine:
         # A read's BEGIN DEFERRED costs nothing (see _on_begin), and in WAL mode the
-        # transaction sees one snapshot from its first read: a snapshot either way.
-        return engine
+        # transaction sees one snapshot from its first read: a snapshot either way. Lean:
+        # a walk's pages are read once, and a huge article's filled the usual cache
+        # (verify of a 50 MB article held 64 MB of them, more than its ingest).
+        return engine.execution_options(cache_bytes=LEAN_CACHE_BYTES) if lean else engine
 
     def _read_only_path(self, url: URL) -> str | None:
         """The archive file's path when the user may not write it, or its folder (WAL
@@ -149,7 +159,7 @@ class SQLite:
             | {"sha256": item.sha256, "ingested_at": now}
             for n, item in enumerate(fresh, 1)
         ]
-        with _search_index_paused(connection):
+        with _search_index_paused(connection), _small_cache_for(connection, items):
             added = _insert(connection, articles, rows, unique=("sha256",), as_utf8=("body",))
             self.index.index_new(connection, after=last)
         if added == len(rows):
@@ -164,7 +174,8 @@ class SQLite:
             for item in items
             if item.sha256 in inserted
         ]
-        _insert(connection, article_raw, raws)
+        with _small_cache_for(connection, items):
+            _insert(connection, article_raw, raws)
         return inserted
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
@@ -457,6 +468,23 @@ def _bracketed(node: Node, looser: Any) -> str:
 
 
 @contextmanager
+def _small_cache_for(connection: Connection, items: Sequence[NewArticle]) -> Iterator[None]:
+    """A batch holding a huge article is written through a small page cache: its pages are
+    written once and not read again, and in the usual cache (CACHE_BYTES) they stayed as
+    memory the run held, a 16 MB article's 32 MB of pages beside everything else
+    (issue 22). Past the small cache, SQLite spills them to the write-ahead log."""
+    if max((len(item.raw) for item in items), default=0) <= HUGE_ARTICLE_BYTES:
+        yield
+        return
+    execute = connection.exec_driver_sql
+    execute(f"PRAGMA cache_size=-{HUGE_WRITE_CACHE_BYTES // 1024}")
+    try:
+        yield
+    finally:
+        execute(f"PRAGMA cache_size=-{CACHE_BYTES // 1024}")
+
+
+@contextmanager
 def _search_index_paused(connection: Connection) -> Iterator[None]:
     """The search index's insert trigger stands aside while article_search_paused has a row
     (see migration 0002), so a batch is indexed in one statement (FTS5Index.index_new);
@@ -602,3 +630,15 @@ def _on_begin(connection: Any) -> None:
         # Takes no lock, so it cannot fail; on the driver, as SQLAlchemy's statement path
         # would double the cost of a short read.
         connection.connection.driver_connection.execute("BEGIN DEFERRED")
+    _cache_as_asked(connection)
+
+
+def _cache_as_asked(connection: Any) -> None:
+    """The connection's page cache as its transaction asks (a lean read's is small), set
+    only when it changes: a connection serves reads and writes in turn."""
+    want = connection.get_execution_options().get("cache_bytes", CACHE_BYTES)
+    info = connection.connection.info
+    if info.get("cache_bytes", CACHE_BYTES) != want:
+        driver = connection.connection.driver_connection
+        driver.execute(f"PRAGMA cache_size=-{want // 1024}")
+        info["cache_bytes"] = want
