@@ -32,7 +32,7 @@ from newsarchive.records import (
     Surroundings,
     as_json,
 )
-from newsarchive.searchtext import MARKABLE, is_cjk, normalise
+from newsarchive.searchtext import is_cjk, markable, normalise
 
 if TYPE_CHECKING:  # the word diff and the month chart import their modules when used
     from newsarchive.compare import DiffRun, Fold
@@ -110,7 +110,7 @@ def _matches(plain: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     exact = {t for t in terms if not t.endswith("*")}
     prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
     found = []
-    for match in MARKABLE.finditer(plain):
+    for match in markable().finditer(plain):
         if match.lastgroup == "cjk":  # CJK words are found below, as runs of characters
             continue
         word = normalise(match.group())

@@ -25,30 +25,63 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from functools import cache
 
 # Han (unified ideographs and their extensions, compatibility ideographs, 々〆〇), Hiragana,
 # Katakana (and its half-width forms), Bopomofo and Hangul (syllables and jamo).
-CJK = (
-    "\u1100-\u11ff\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
-    "\u3105-\u312f\u3131-\u318e\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\uffa0-\uffdc"
-    "\U00020000-\U0003134f"
-)
+CJK_RANGES = (
+    (0x1100, 0x11FF), (0x3005, 0x3007), (0x3041, 0x3096), (0x309D, 0x309F), (0x30A1, 0x30FA),
+    (0x30FC, 0x30FF), (0x3105, 0x312F), (0x3131, 0x318E), (0x31A0, 0x31BF), (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7AF), (0xD7B0, 0xD7FF),
+    (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0xFFA0, 0xFFDC), (0x20000, 0x3134F),
+)  # fmt: skip
 # Symbols: © ® ‼ ⁉ ™ ℹ, arrows, technical symbols, box drawing to dingbats, more arrows
 # and symbols, 〰 〽 ㊗ ㊙, and the emoji and pictograph blocks of plane 1.
-SYMBOLS = (
-    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u23ff\u2500-\u27bf"
-    "\u2934\u2935\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
-)
-# A variation selector after a symbol asks for its text or emoji look: not part of the word.
-_SPECIAL = re.compile(f"([{CJK}]+)|([{SYMBOLS}])[\ufe0e\ufe0f]?")
-_ANY_SPECIAL = re.compile(f"[{CJK}{SYMBOLS}]")
-# What the indexes keep as (part of) a word: a letter or digit, or a symbol.
+SYMBOL_RANGES = (
+    (0xA9, 0xA9), (0xAE, 0xAE), (0x203C, 0x203C), (0x2049, 0x2049), (0x2122, 0x2122),
+    (0x2139, 0x2139), (0x2190, 0x21FF), (0x2300, 0x23FF), (0x2500, 0x27BF), (0x2934, 0x2935),
+    (0x2B00, 0x2BFF), (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3297), (0x3299, 0x3299),
+    (0x1F000, 0x1FAFF),
+)  # fmt: skip
+
+
+def _class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(chr(low) if low == high else f"{chr(low)}-{chr(high)}" for low, high in ranges)
+
+
+def _bounds(ranges: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """Where membership changes, in order: a code point is in when bisect_right is odd."""
+    return tuple(b for low, high in sorted(ranges) for b in (low, high + 1))
+
+
+# The ranges as regular-expression classes. A pattern holding the CJK class takes some 3 ms
+# to compile (sre maps every character of its BMP ranges): the patterns are compiled when
+# first used, so that commands that never meet CJK text or symbols do not pay at start-up.
+CJK = _class(CJK_RANGES)
+SYMBOLS = _class(SYMBOL_RANGES)
+_CJK_BOUNDS = _bounds(CJK_RANGES)
+_SPECIAL_BOUNDS = _bounds(CJK_RANGES + SYMBOL_RANGES)
+# What the indexes keep as (part of) a word: a letter or digit, or a symbol (cheap to compile).
 WORDY = re.compile(rf"[^\W_]|[{SYMBOLS}]")
-# Words as snippets and highlights find them in the original text: each CJK character and
-# each symbol alone, other letters and digits in runs.
-MARKABLE = re.compile(f"[^\\W_{CJK}]+|(?P<cjk>[{CJK}])|[{SYMBOLS}]")
-_IS_CJK = re.compile(f"[{CJK}]")
+
+
+@cache
+def _special() -> re.Pattern[str]:
+    # A variation selector after a symbol asks for its text or emoji look: not part of it.
+    return re.compile(f"([{CJK}]+)|([{SYMBOLS}])[\ufe0e\ufe0f]?")
+
+
+@cache
+def _any_special() -> re.Pattern[str]:
+    return re.compile(f"[{CJK}{SYMBOLS}]")
+
+
+@cache
+def markable() -> re.Pattern[str]:
+    """Words as snippets and highlights find them in the original text: each CJK character
+    alone (the group `cjk`) and each symbol alone, other letters and digits in runs."""
+    return re.compile(f"[^\\W_{CJK}]+|(?P<cjk>[{CJK}])|[{SYMBOLS}]")
 
 
 def indexed(text: str | None, *, fold: bool = True) -> str | None:
@@ -58,9 +91,9 @@ def indexed(text: str | None, *, fold: bool = True) -> str | None:
         return text
     if fold:
         text = text.casefold()
-    if _ANY_SPECIAL.search(text) is None:
+    if _any_special().search(text) is None:
         return text
-    return _SPECIAL.sub(_spread, text)
+    return _special().sub(_spread, text)
 
 
 def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:
@@ -77,7 +110,7 @@ def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:
     out: list[str] = []
     at = 0
     prefix = False
-    for match in _SPECIAL.finditer(text):
+    for match in _special().finditer(text):
         out.append(text[at : match.start()])
         at = match.end()
         run = match[1]
@@ -95,11 +128,13 @@ def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:
 
 
 def has_cjk_or_symbols(text: str) -> bool:
-    return _ANY_SPECIAL.search(text) is not None
+    """Whether a (short) text holds a CJK character or a symbol."""
+    return any(bisect_right(_SPECIAL_BOUNDS, ord(c)) % 2 for c in text if c > "\xa8")
 
 
 def is_cjk(word: str) -> bool:
-    return _IS_CJK.match(word) is not None
+    """Whether the word starts with a CJK character (a CJK run: see marking_words)."""
+    return bool(word) and bisect_right(_CJK_BOUNDS, ord(word[0])) % 2 == 1
 
 
 def normalise(word: str) -> str:
@@ -119,7 +154,7 @@ def marking_words(text: str) -> list[str]:
     words: list[str] = []
     run = ""
     end = -1
-    for match in MARKABLE.finditer(text):
+    for match in markable().finditer(text):
         token = match[0]
         cjk = match.lastgroup == "cjk"
         if cjk and run and match.start() == end:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from newsarchive.errors import Trouble
 from newsarchive.paths import from_columns
 from newsarchive.records import DateSource, SearchHit
-from newsarchive.searchtext import MARKABLE, is_cjk, marking_words, normalise
+from newsarchive.searchtext import is_cjk, markable, marking_words, normalise
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Table
@@ -326,7 +326,7 @@ def marked_snippet(text: str, terms: Sequence[tuple[str, bool]]) -> str:
     marked: set[int] = set()
     first = None
     run = ""  # the CJK characters in a row that end at the last token
-    for token in MARKABLE.finditer(text):
+    for token in markable().finditer(text):
         tokens.append(token)
         last = len(tokens) - 1
         word = token[0]
@@ -372,7 +372,7 @@ def marked_snippet(text: str, terms: Sequence[tuple[str, bool]]) -> str:
         else:
             out.append(gap + token[0])
         at = token.end()
-    more = MARKABLE.search(text, at) is not None
+    more = markable().search(text, at) is not None
     return "".join(out) + ("…" if more else "")
 
 
