@@ -444,3 +444,5 @@ def test_show_highlight_marks_a_cjk_word_inside_its_run(run: Run, tmp_path: Path
     assert shown.returncode == 0
     out = shown.stdout.decode()
     assert "中国\x1b[0m" not in out and "人民银行\x1b[0m" in out
+    piped = run("show", "1", "--highlight", "人民银行").stdout.decode()
+    assert "中国[[人民银行]]周五" in piped
