@@ -323,7 +323,9 @@ def world(archive: Archive, tmp_path: Path) -> Archive:
         ("過去最多", [JA]),
         ("ウイルス", [JA]),
         ("呼びかけ", [JA]),  # kanji and kana in one word
-        ("서울", [KO]),  # 서울시는: the word with a particle attached
+        ("서울", [KO]),  # alone in the headline, 서울시는 (with a particle) in the body
+        ("지하철과", [KO]),
+        ("지하철", [KO]),  # 지하철과: the word, with "and" attached
         ("요금", [KO]),
         ("기자회견", [KO]),
         ("인상 반대", [KO]),
