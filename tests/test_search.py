@@ -448,3 +448,10 @@ def test_show_highlight_marks_a_cjk_word_inside_its_run(run: Run, tmp_path: Path
     assert "中国\x1b[0m" not in out and "人民银行\x1b[0m" in out
     piped = run("show", "1", "--highlight", "人民银行").stdout.decode()
     assert "中国[[人民银行]]周五" in piped
+
+
+def test_a_short_cjk_lead_is_a_paragraph_and_searched(archive: Archive) -> None:
+    """A lead that ends in 。 is a sentence: it was taken for a scrap of page furniture
+    under the headline (no sentence end, no spaces), which search leaves out."""
+    Ingester(archive, jobs=0).run([FIXTURES / "cjk_short_lead.txt"])
+    assert _search(archive, "气象台") == ["北京迎来今冬首场降雪"]
