@@ -103,3 +103,87 @@ def test_western_legacy_text_is_recorded_as_cp1252() -> None:
 def test_utf16_without_a_bom_gets_a_hint() -> None:
     with pytest.raises(NotAnArticleError, match="looks like UTF-16 without a byte-order mark"):
         decode("Headline\n\nBody text here.\n".encode("utf-16-le"))
+
+
+# News sentences in the scripts whose legacy multi-byte encodings are still met in archives.
+CHINESE = (
+    "国务院总理在北京举行的记者会上表示，中国经济今年将保持稳定增长。\n\n"
+    "据新华社报道，会议还讨论了就业和住房问题。\n"
+)
+TAIWANESE = (
+    "台灣中央氣象署表示，颱風預計明天清晨在花蓮附近登陸，民眾應做好防颱準備。\n\n"
+    "交通部宣布，部分航班將取消。\n"
+)
+JAPANESE = (
+    "東京都は二十日、新型ウイルスの感染者が過去最多になったと発表した。\n\n"
+    "専門家は、年末年始の人出に注意するよう呼びかけている。\n"
+)
+KOREAN = (
+    "서울시는 20일 대중교통 요금을 다음 달부터 인상한다고 밝혔다.\n\n"
+    "시민단체는 요금 인상에 반대하는 기자회견을 열었다.\n"
+)
+# Each encoding with the names that decode its bytes to the same text (a superset or the
+# vendor's variant may be named instead of the standard's).
+MULTI_BYTE = [
+    (CHINESE, "gb2312", {"gb2312", "gbk", "gb18030"}),
+    (CHINESE, "gbk", {"gbk", "gb18030"}),
+    (CHINESE, "gb18030", {"gb18030"}),
+    (TAIWANESE, "big5", {"big5", "cp950", "big5hkscs"}),
+    (JAPANESE, "shift_jis", {"shift_jis", "cp932", "shift_jis_2004"}),
+    (JAPANESE, "euc_jp", {"euc_jp", "euc_jis_2004"}),
+    (JAPANESE, "iso2022_jp", {"iso2022_jp"}),
+    (KOREAN, "euc_kr", {"euc_kr", "cp949"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoded_as", "names"), MULTI_BYTE, ids=[case[1] for case in MULTI_BYTE]
+)
+def test_chinese_japanese_and_korean_legacy_encodings_are_detected(
+    text: str, encoded_as: str, names: set[str]
+) -> None:
+    data = text.encode(encoded_as)
+    decoded = decode(data)
+    assert decoded.text == text
+    assert decoded.encoding in names
+    assert data.decode(decoded.encoding) == text  # what is recorded decodes the raw bytes
+
+
+@pytest.mark.parametrize(
+    ("text", "encoded_as", "names"), MULTI_BYTE, ids=[case[1] for case in MULTI_BYTE]
+)
+def test_the_multi_byte_verdict_is_charset_normalizers_own(
+    text: str, encoded_as: str, names: set[str]
+) -> None:
+    import charset_normalizer
+
+    data = text.encode(encoded_as)
+    theirs = charset_normalizer.from_bytes(data).best()
+    assert theirs is not None
+    assert (decode(data).encoding, decode(data).text) == (theirs.encoding, str(theirs))
+
+
+# Western text in cp1252 and latin-1 must not be taken for Chinese, Japanese or Korean:
+# pairs of accented letters are valid double-byte characters in several of those encodings.
+WESTERN = [
+    "Größere Straßen in München, sagte er.\n",
+    "Le président a déclaré que l'économie française était « très fragile » cette année.\n",
+    "El niño comió piñas y la señora García está aquí. ¿Qué pasó? ¡Olé!\n",
+    "A população não está satisfeita com a decisão do governo, disse João.\n",
+    "\u201cIt helps,\u201d they said \u2014 and the caf\u00e9 agreed to pay \u00a315.8m.\n",
+    "Bjørn Dæhlie vant gull i Lillehammer, og søstrene Åsa og Øyvind jublet.\n",
+    "Ärger über höhere Gebühren: Bürger in Köln und Düsseldorf protestieren.\n",
+]
+
+
+@pytest.mark.parametrize("text", WESTERN, ids=["de", "fr", "es", "pt", "quotes", "no", "de2"])
+@pytest.mark.parametrize("encoded_as", ["cp1252", "latin-1"])
+def test_western_legacy_text_is_never_taken_for_a_multi_byte_encoding(
+    text: str, encoded_as: str
+) -> None:
+    try:
+        data = text.encode(encoded_as)
+    except UnicodeEncodeError:  # curly quotes are not in latin-1
+        pytest.skip("not in latin-1")
+    decoded = decode(data)
+    assert (decoded.encoding, decoded.text) == ("cp1252", text)

@@ -407,3 +407,21 @@ def test_a_run_stamps_everything_it_stores_with_one_time(archive: Archive, tmp_p
     with archive.reading() as store:
         stamps = [store.get(i).ingested_at for i in range(1, 5)]
     assert stamps[0] == stamps[1] == stamps[2] < stamps[3]
+
+
+def test_a_gbk_file_is_stored_with_its_encoding_and_exact_bytes(
+    archive: Archive, tmp_path: Path
+) -> None:
+    text = (
+        "央行宣布下调存款准备金率\n\n"
+        "中国人民银行周五宣布，将下调金融机构存款准备金率0.5个百分点，以支持实体经济发展。\n"
+    )
+    data = text.encode("gbk")
+    _write(tmp_path / "in", "gbk.txt", data)
+    report = Ingester(archive).run([tmp_path / "in"])
+    assert (report.added, report.refused) == (1, [])
+    with archive.reading() as store:
+        (summary,) = store.list().articles
+        article = store.get(summary.id)
+        assert (article.encoding, article.headline) == ("gb18030", "央行宣布下调存款准备金率")
+        assert store.raw(summary.id) == data

@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "newsarchive"
 TIERS = {
     "records": 0,
     "models": 1,
+    "searchtext": 1,
     "errors": 0,
     "config": 2,
     "decode": 2,

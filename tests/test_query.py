@@ -32,7 +32,7 @@ from newsarchive.query import All, Any_, QueryError, Term, Without, normalise, p
         ('say "hi"there', '"say" AND "hi" AND "there"', ("say", "hi", "there")),
         ("headline:foo", '"headline:foo"', ("headline", "foo")),
         ('quote"in', '"quote" AND "in"', ("quote", "in")),
-        ("Zürich", '"Zürich"', ("zurich",)),
+        ("Zürich", '"zürich"', ("zurich",)),  # case-folded as the index's text is
         ("x OR y NOT z", '"x" OR "y" NOT "z"', ("x", "y")),
         ("a NOT (b c)", '"a" NOT ("b" AND "c")', ("a",)),
         ("a NOT (b NOT c)", '"a" NOT ("b" NOT "c")', ("a",)),

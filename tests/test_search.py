@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -262,3 +263,195 @@ def test_show_highlight_says_when_the_query_matches_nothing_in_the_article(run: 
     assert result.returncode == 0
     assert "[[" not in result.stdout.decode()
     assert result.stderr.decode() == "Nothing in article 1 matches 'zebra'.\n"
+
+
+# Chinese, Japanese and Korean stories as newswires write them, words not set apart by
+# spaces (Korean's are, with particles attached: 서울시는, "Seoul City" + topic marker).
+CJK_ARTICLES = {
+    "zh.txt": (
+        "央行宣布下调存款准备金率\n\n"
+        "中国人民银行周五宣布，将于下月十五日下调金融机构存款准备金率0.5个百分点，以支持实体经济"
+        "发展。这是今年以来的第二次降准，央行表示，此举将释放长期资金约一万亿元。\n\n"
+        "分析人士认为，降准有助于降低银行的资金成本，进一步稳定市场预期。\n"
+    ),
+    "ja.txt": (
+        "東京都、新規感染者が過去最多に\n\n"
+        "東京都は二十日、新型ウイルスの感染者が新たに二千人以上確認され、一日あたりの人数として"
+        "過去最多になったと発表した。都の担当者は、改めて感染対策の徹底を呼びかけている。\n\n"
+        "専門家は、年末年始の人出が増える時期を前に、会食を控えるよう注意を促している。\n"
+    ),
+    "ko.txt": (
+        "서울 대중교통 요금 인상\n\n"
+        "서울시는 20일 지하철과 시내버스 등 대중교통 요금을 다음 달부터 150원 인상한다고 "
+        "밝혔다.\n\n"
+        "시민단체는 요금 인상에 반대하는 기자회견을 열었다.\n"
+    ),
+    "de.txt": (
+        "Sperrung der Hauptstraße\n\n"
+        "Die Hauptstraße in Köln bleibt wegen Bauarbeiten bis Freitag gesperrt, die Straße "
+        "am Dom ab Montag.\n\n"
+        "Die Fans feierten den Sieg 🔥🔥 bis spät in die Nacht.\n"
+    ),
+}
+ZH, JA, KO, DE = (text.split("\n", 1)[0] for text in CJK_ARTICLES.values())
+
+
+@pytest.fixture
+def world(archive: Archive, tmp_path: Path) -> Archive:
+    folder = tmp_path / "world"
+    folder.mkdir()
+    for name, text in CJK_ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert Ingester(archive, jobs=0).run([folder]).added == len(CJK_ARTICLES)
+    return archive
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("中国", [ZH]),  # the start of a run of 24 characters
+        ("人民银行", [ZH]),  # inside it
+        ("准备金率", [ZH]),  # in the headline and the body
+        ("银", [ZH]),  # one character: the start of a pair
+        ("率", [ZH]),  # one character, the last of its run
+        ("中美", []),  # both characters are in the text, never side by side
+        ("银行 经济", [ZH]),
+        ('"下月十五日下调"', [ZH]),
+        ('"다음 달부터 150원 인상"', [KO]),  # across words, digits and a CJK run again
+        ("東京", [JA]),
+        ("感染者", [JA]),
+        ("過去最多", [JA]),
+        ("ウイルス", [JA]),
+        ("呼びかけ", [JA]),  # kanji and kana in one word
+        ("서울", [KO]),  # alone in the headline, 서울시는 (with a particle) in the body
+        ("지하철과", [KO]),
+        ("지하철", [KO]),  # 지하철과: the word, with "and" attached
+        ("요금", [KO]),
+        ("기자회견", [KO]),
+        ("인상 반대", [KO]),
+        ("东京", []),  # simplified 东 is not Japanese 東
+    ],
+)
+def test_chinese_japanese_and_korean_words_are_found_inside_runs(
+    world: Archive, query: str, expected: list[str]
+) -> None:
+    assert _search(world, query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "marked"),
+    [("中国", ["中国"]), ("感染者", ["感染者"]), ("서울", ["서울"]), ("长期资金", ["长期资金"])],
+)
+def test_cjk_snippets_show_the_match_in_the_original_text(
+    world: Archive, query: str, marked: list[str]
+) -> None:
+    with world.reading() as store:
+        (hit,) = store.search(parse_query(query)).hits
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == marked
+    body = next(t for t in CJK_ARTICLES.values() if marked[0] in t)
+    assert hit.snippet.strip("…") in body.replace("\n\n", "\n")  # the text, not the pairs
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("strasse", [DE]),
+        ("Hauptstrasse", [DE]),
+        ("HAUPTSTRASSE", [DE]),
+        ("hauptstraße", [DE]),
+        ("koln", [DE]),
+        ("🔥", [DE]),
+        ("Sieg 🔥", [DE]),
+        ('"Sieg 🔥🔥"', [DE]),
+        ("❤️", []),
+    ],
+)
+def test_folded_letters_and_emoji_are_searchable(
+    world: Archive, query: str, expected: list[str]
+) -> None:
+    assert _search(world, query) == expected
+
+
+def test_an_emoji_is_marked_in_the_snippet(world: Archive) -> None:
+    with world.reading() as store:
+        (hit,) = store.search(parse_query("🔥")).hits
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["🔥🔥"]
+
+
+def test_search_for_an_emoji_on_the_command_line(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "fire.txt").write_text("Crowds cheer\n\nThe fans were 🔥 all night.\n")
+    run("ingest", tmp_path / "fire.txt")
+    result = run("search", "🔥", "--json")
+    assert result.returncode == 0, result.stderr.decode()
+    assert [hit["headline"] for hit in json.loads(result.stdout)] == ["Crowds cheer"]
+
+
+def test_the_index_stays_exact_as_cjk_articles_change_and_go(world: Archive) -> None:
+    with world.writing() as store:
+        (zh,) = store.search(parse_query("中国")).hits
+        store.update_articles([{"id": zh.id, "headline": "中国央行降准", "body": "新华社北京电"}])
+        (ja,) = store.search(parse_query("東京")).hits
+        store.delete_articles([ja.id])
+    _index_is_exact(world)
+    assert _search(world, "降准") == ["中国央行降准"]
+    assert _search(world, "人民银行") == _search(world, "東京") == []
+
+
+def test_an_archive_indexed_before_cjk_search_is_reindexed_on_upgrade(
+    world: Archive, archive_url: str
+) -> None:
+    world.close()
+    alembic = [sys.executable, "-m", "alembic", "-x", f"db={archive_url}"]
+    done = subprocess.run([*alembic, "downgrade", "0007"], cwd=REPO, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    old = open_archive(config.resolve(archive_url, Path(".")), create=False)  # upgrades
+    assert _search(old, "中国") == [ZH]
+    assert _search(old, "strasse") == [DE]
+    _index_is_exact(old)
+    old.close()
+
+
+def test_both_engines_give_the_index_the_same_text(world: Archive, archive_url: str) -> None:
+    """PostgreSQL's newsarchive_search_text (migration 0008) against searchtext.indexed, at
+    both sides of every edge of the CJK and symbol ranges (SQLite calls indexed itself)."""
+    from sqlalchemy import text
+
+    from newsarchive.searchtext import CJK, SYMBOLS, indexed
+
+    inside = re.compile(f"[{CJK}]|[{SYMBOLS}]")
+    edges = [
+        c
+        for c in range(1, 0x32000)
+        if not 0xD7FF < c < 0xE000 and bool(inside.match(chr(c))) != bool(inside.match(chr(c - 1)))
+    ]
+    chars = [chr(c) for edge in edges for c in (edge - 1, edge) if not 0xD7FF < c < 0xE000]
+    samples = [f"a{c}b {c}{c}{c} {c}\ufe0f, 中{c}" for c in chars] + [
+        "".join(chars),
+        CJK_ARTICLES["zh.txt"],
+        "Die Straße 🔥🔥 ❤️ fire👍🏽 © 2024 ™ → ★",
+    ]
+    fold = not archive_url.startswith("postgresql")
+    with world.engine.connect() as connection:
+        made = [
+            connection.execute(text("SELECT newsarchive_search_text(:t)"), {"t": t}).scalar()
+            for t in samples
+        ]
+    assert made == [indexed(t, fold=fold) for t in samples]
+
+
+def test_show_highlight_marks_a_cjk_word_inside_its_run(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "zh.txt").write_text(CJK_ARTICLES["zh.txt"], encoding="utf-8")
+    run("ingest", tmp_path / "zh.txt")
+    shown = run("show", "1", "--highlight", "人民银行", FORCE_COLOR="1", NO_COLOR="", TERM="xterm")
+    assert shown.returncode == 0
+    out = shown.stdout.decode()
+    assert "中国\x1b[0m" not in out and "人民银行\x1b[0m" in out
+    piped = run("show", "1", "--highlight", "人民银行").stdout.decode()
+    assert "中国[[人民银行]]周五" in piped
+
+
+def test_a_short_cjk_lead_is_a_paragraph_and_searched(archive: Archive) -> None:
+    """A lead that ends in 。 is a sentence: it was taken for a scrap of page furniture
+    under the headline (no sentence end, no spaces), which search leaves out."""
+    Ingester(archive, jobs=0).run([FIXTURES / "cjk_short_lead.txt"])
+    assert _search(archive, "气象台") == ["北京迎来今冬首场降雪"]

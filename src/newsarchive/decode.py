@@ -6,11 +6,18 @@ Order of decisions, first match wins:
 2. A byte-order mark names the encoding: UTF-8 (BOM dropped), UTF-16 or UTF-32, either endian.
 3. NUL bytes without such a BOM: binary, not an article.
 4. Valid UTF-8: UTF-8. This is nearly every file, so it is tried before any detector runs.
-5. Otherwise a legacy 8-bit file: charset-normalizer picks among single-byte encodings. Its
-   verdict on near-ASCII text is weak (it reads a lone 0xA3, the BBC's pound sign, as Polish
-   cp1250), so when it considers cp1252 plausible at all, cp1252 wins, as browsers do for
-   unlabelled Western text; otherwise its best match stands. No plausible match: undecodable.
-6. Text whose share of control characters is high is binary whatever its encoding.
+5. ASCII with the escape sequences of ISO-2022-JP or ISO-2022-KR (7-bit Japanese and Korean,
+   as mail carries them): that encoding, when the bytes decode in it.
+6. Otherwise a legacy file: charset-normalizer picks among single-byte encodings and the
+   multi-byte ones of Chinese, Japanese and Korean (GB18030 and its subsets GBK and GB2312,
+   Big5, Shift-JIS, EUC-JP, EUC-KR). Its verdict on near-ASCII text is weak (it reads a lone
+   0xA3, the BBC's pound sign, as Polish cp1250), so when it considers cp1252 plausible at
+   all, cp1252 wins, as browsers do for unlabelled Western text (pairs of accented letters
+   are valid double-byte characters in GBK, Big5 and Shift-JIS, and a few Chinese
+   characters in English text are too few for the detector to tell which encoding they
+   are in: such a file is read as cp1252, as before). Otherwise its best match stands.
+   No plausible match: undecodable.
+7. Text whose share of control characters is high is binary whatever its encoding.
 
 Line ends (CRLF, CR) are normalised to LF and the original style is recorded, so the parser
 sees one shape while the stored raw bytes keep the original.
@@ -45,7 +52,23 @@ LEGACY_ENCODINGS = (
     "koi8_r",
     "mac_roman",
 )
+# Multi-byte encodings of Chinese, Japanese and Korean, each with the superset or vendor
+# variant charset-normalizer may name instead (the same text either way).
+MULTI_BYTE_ENCODINGS = (
+    "gb18030",
+    "big5",
+    "cp950",
+    "big5hkscs",
+    "cp932",
+    "shift_jis",
+    "euc_jp",
+    "euc_jis_2004",
+    "cp949",
+    "euc_kr",
+)
 PREFERRED_LEGACY = "cp1252"
+# The escape sequences that switch ISO-2022-JP and ISO-2022-KR into their character sets.
+_ISO_2022 = ((b"\x1b$B", "iso2022_jp"), (b"\x1b$@", "iso2022_jp"), (b"\x1b$)C", "iso2022_kr"))
 
 # C0 controls other than tab, LF, FF and CR; DEL; the C1 range.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
@@ -83,19 +106,31 @@ def _decode(data: bytes) -> tuple[str, str]:
     if b"\x00" in data:
         raise NotAnArticleError(f"binary: contains NUL bytes{_utf16_hint(data)}")
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    return _decode_legacy(data)
+        return _decode_legacy(data)
+    if "\x1b" in text:
+        for escape, encoding in _ISO_2022:
+            if escape in data:
+                try:
+                    return data.decode(encoding), encoding
+                except UnicodeDecodeError:
+                    break
+    return text, "utf-8"
 
 
 def _decode_legacy(data: bytes) -> tuple[str, str]:
     # Imported here: it costs start-up time and only legacy files need it.
     import charset_normalizer
 
-    matches = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
+    matches = charset_normalizer.from_bytes(
+        data, cp_isolation=[*LEGACY_ENCODINGS, *MULTI_BYTE_ENCODINGS]
+    )
     if not matches:
-        raise NotAnArticleError("undecodable: not UTF-8, and no legacy 8-bit encoding fits")
+        raise NotAnArticleError(
+            "undecodable: not UTF-8, and no legacy encoding fits (single-byte, or Chinese, "
+            "Japanese or Korean multi-byte)"
+        )
     # A match lists every encoding that decodes the bytes to the same text.
     plausible = {name for m in matches for name in (m.encoding, *m.could_be_from_charset)}
     encoding = PREFERRED_LEGACY if PREFERRED_LEGACY in plausible else matches[0].encoding

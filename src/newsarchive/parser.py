@@ -1193,7 +1193,7 @@ def _is_long_paragraph(text: str) -> bool:
     return text.count(" ") >= MAX_SUBHEAD_WORDS and _ends_sentence(text)
 
 
-_CLOSERS = "\"'”’)]"
+_CLOSERS = "\"'”’)]」』）"
 
 
 def _end_char(text: str) -> str:
@@ -1216,9 +1216,11 @@ def _ended(text: str) -> bool:
     return _end_char(text) in _PARAGRAPH_ENDS or text[-1:] in '"”’'
 
 
-_SENTENCE_ENDS = frozenset(".!?…")
-_CLAUSE_ENDS = frozenset(".,;…")
-_PARAGRAPH_ENDS = frozenset(".!?:…;")
+# With the full stops, marks and commas of Chinese and Japanese (。！？ and the full-width
+# forms): a CJK lead that ends in 。 is a sentence, not a scrap of page under the headline.
+_SENTENCE_ENDS = frozenset(".!?…。！？．")
+_CLAUSE_ENDS = frozenset(".,;…。，；、．")
+_PARAGRAPH_ENDS = frozenset(".!?:…;。！？：；．")
 
 
 def _short_line(text: str) -> bool:

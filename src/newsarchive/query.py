@@ -10,19 +10,21 @@ The language is FTS5's, forgiving where FTS5 is strict:
 The tree's leaves are `Term`s: a word or phrase kept as typed, which each index hands to its
 engine only as quoted text or bound values, so punctuation (`-`, `:`, `^`, `+`) is text,
 never syntax. What an engine would reject is mended or refused here: an unclosed quote runs
-to the end, an unbalanced parenthesis is dropped, words with no letter or digit are dropped,
-AND is implied, and an operator with nothing on one side is a QueryError with the way to
-write it. The tree is never empty; an index may rely on that.
+to the end, an unbalanced parenthesis is dropped, words with no letter, digit or symbol (an
+emoji is a word: searchtext.py) are dropped, AND is implied, and an operator with nothing on
+one side is a QueryError with the way to write it. The tree is never empty; an index may
+rely on that.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import NoReturn
 
 from newsarchive.errors import NewsArchiveError
+from newsarchive.searchtext import WORDY, marking_words
+from newsarchive.searchtext import normalise as normalise  # where callers have found it
 
 OPERATORS = ("OR", "NOT", "AND")
 # Bounds on what one query may ask, so that any input is answered quickly or refused: a
@@ -31,8 +33,7 @@ OPERATORS = ("OR", "NOT", "AND")
 MAX_TERMS = 64
 MAX_DEPTH = 16
 _TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<paren>[()])|(?P<word>[^\s"()]+)')
-_HAS_TEXT = re.compile(r"[^\W_]")  # a letter or digit: what the tokenizer keeps
-_WORD = re.compile(r"[^\W_]+")
+_HAS_TEXT = WORDY  # a letter, digit or symbol: what the indexes keep
 
 
 class QueryError(NewsArchiveError):
@@ -106,12 +107,6 @@ def parse_query(text: str) -> Query:
             f"nothing to search for in {text!r}; give words, as in: newsarchive search ukraine"
         )
     return Query(text, tree, tuple(dict.fromkeys(parser.terms)))
-
-
-def normalise(word: str) -> str:
-    """Case-folded and without diacritics, as the index's unicode61 tokenizer sees it."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -200,7 +195,7 @@ class _Parser:
         if prefix:
             value = value.rstrip("*")
         if not self.negated:
-            words = [normalise(w) for w in _WORD.findall(value)]
+            words = marking_words(value)
             if prefix and words:
                 words[-1] += "*"
             self.terms.extend(words)

@@ -24,7 +24,6 @@ from rich.table import Table
 from rich.text import Text
 
 from newsarchive import paths
-from newsarchive.query import normalise
 from newsarchive.records import (
     ArticleSummary,
     BlockKind,
@@ -35,6 +34,7 @@ from newsarchive.records import (
     as_json,
     minutes_to_read,
 )
+from newsarchive.searchtext import is_cjk, markable, normalise
 
 if TYPE_CHECKING:  # the word diff and the month chart import their modules when used
     from newsarchive.compare import DiffRun, Fold
@@ -43,7 +43,6 @@ if TYPE_CHECKING:  # the word diff and the month chart import their modules when
 MATCH_STYLE = "bold black on yellow"
 # Around a match where there is no colour (show --highlight in a pipe), as diff's [-...-].
 BRACKETS = ("[[", "]]")
-_WORD = re.compile(r"[^\W_]+")
 
 READING_WIDTH = 88
 TABLE_ROWS = 50  # articles in each table of a streamed listing (see article_tables)
@@ -112,11 +111,26 @@ def _matches(plain: str, terms: Sequence[str]) -> list[tuple[int, int]]:
         return []
     exact = {t for t in terms if not t.endswith("*")}
     prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
-    return [
-        match.span()
-        for match in _WORD.finditer(plain)
-        if (word := normalise(match.group())) in exact or (prefixes and word.startswith(prefixes))
-    ]
+    found = []
+    for match in markable().finditer(plain):
+        if match.lastgroup == "cjk":  # CJK words are found below, as runs of characters
+            continue
+        word = normalise(match.group())
+        if word in exact or (prefixes and word.startswith(prefixes)):
+            found.append(match.span())
+    # A word of Chinese, Japanese or Korean characters: wherever they stand in a row.
+    for term in {t.rstrip("*") for t in terms if is_cjk(t)}:
+        at = plain.find(term)
+        while at >= 0:
+            found.append((at, at + len(term)))
+            at = plain.find(term, at + len(term))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):  # CJK words may overlap (中国 and 国人 in 中国人)
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def matches_in(article: StoredArticle, terms: Sequence[str]) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from newsarchive.errors import Trouble
 from newsarchive.paths import from_columns
 from newsarchive.records import DateSource, SearchHit
+from newsarchive.searchtext import is_cjk, markable, marking_words, normalise
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -306,15 +307,16 @@ def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
 
 def snippet_terms(tree: Node) -> tuple[tuple[str, bool], ...]:
     """The words a snippet marks: each word of the query's terms (not those after NOT),
-    normalised as the index sees them, with whether it is a prefix."""
-    from newsarchive.query import All, Any_, Term, Without, normalise
+    normalised as the index sees them, with whether it is a prefix (a run of Chinese,
+    Japanese or Korean characters is one word here, matched as a sequence of characters)."""
+    from newsarchive.query import All, Any_, Term, Without
 
     found: list[tuple[str, bool]] = []
     pending: list[Node] = [tree]
     while pending:
         node = pending.pop()
         if isinstance(node, Term):
-            words = [normalise(w) for w in _SNIPPET_WORD.findall(node.text)]
+            words = marking_words(node.text)
             found += [(w, node.prefix and i == len(words) - 1) for i, w in enumerate(words)]
         elif isinstance(node, Without):
             pending.append(node.keep)
@@ -326,40 +328,71 @@ def snippet_terms(tree: Node) -> tuple[tuple[str, bool], ...]:
 def marked_snippet(text: str, terms: Sequence[tuple[str, bool]]) -> str:
     """SNIPPET_WORDS words of `text` from a little before its first match of `terms`
     (its start when none), the matches between MARK_START and MARK_END, '…' where it was
-    cut: what FTS5's snippet() gives, found in bounded time."""
-    from newsarchive.query import normalise
-
-    exact = {w for w, prefix in terms if not prefix}
-    prefixes = tuple(w for w, prefix in terms if prefix)
+    cut: what FTS5's snippet() gives, found in bounded time. A Chinese, Japanese or Korean
+    character counts as a word, and a word of them is marked where its characters stand
+    in a row."""
+    exact = {w for w, prefix in terms if not prefix and not is_cjk(w)}
+    prefixes = tuple(w for w, prefix in terms if prefix and not is_cjk(w))
+    sequences = {w for w, _ in terms if is_cjk(w)}
+    longest = max(map(len, sequences), default=0)
 
     def matches(word: str) -> bool:
         key = normalise(word)
         return key in exact or (bool(prefixes) and key.startswith(prefixes))
 
     tokens: list[re.Match[str]] = []
+    weights: list[float] = []  # a CJK character is half a word: a snippet shows 32 of them
+    marked: set[int] = set()
     first = None
-    for token in _SNIPPET_WORD.finditer(text):
+    run = ""  # the CJK characters in a row that end at the last token
+    for token in markable().finditer(text):
         tokens.append(token)
-        if first is None and matches(token[0]):
-            first = len(tokens) - 1
-        if first is not None and len(tokens) >= first + SNIPPET_WORDS:
+        last = len(tokens) - 1
+        word = token[0]
+        if token.lastgroup == "cjk":
+            weights.append(0.5)
+            run = run + word if run and tokens[last - 1].end() == token.start() else word
+            run = run[-longest:] if longest else ""  # all a match can end with
+            for sequence in sequences:
+                if run.endswith(sequence):
+                    marked.update(range(last - len(sequence) + 1, last + 1))
+        else:
+            weights.append(1.0)
+            run = ""
+            if matches(word):
+                marked.add(last)
+        if first is None and marked:
+            first = min(marked)
+        if first is not None and sum(weights[first:]) >= SNIPPET_WORDS:
             break
     if not tokens:
         return ""
-    start = max(0, (first or 0) - SNIPPET_WORDS // 4)
-    shown = tokens[start : start + SNIPPET_WORDS]
+    start = first or 0
+    while start > 0 and sum(weights[start - 1 : first]) <= SNIPPET_WORDS // 4:
+        start -= 1
+    end = start
+    while end < len(tokens) and sum(weights[start : end + 1]) <= SNIPPET_WORDS:
+        end += 1
+    while 0 < end < len(tokens) and {end - 1, end} <= marked:  # never cut a marked word
+        end += 1
+    shown = tokens[start:end]
     out = ["…" if start else ""]
     at = shown[0].start()
-    for token in shown:
-        out.append(text[at : token.start()])
-        word = token[0]
-        out.append(f"{MARK_START}{word}{MARK_END}" if matches(word) else word)
+    for i, token in enumerate(shown, start):
+        gap = text[at : token.start()]
+        if i in marked:  # CJK characters of one word in a row: one mark around them all
+            joined = i > start and not gap and i - 1 in marked
+            out.append(gap if joined else gap + MARK_START)
+            out.append(token[0])
+            if not (i + 1 in marked and i + 1 < start + len(shown)) or (
+                tokens[i + 1].start() != token.end()
+            ):
+                out.append(MARK_END)
+        else:
+            out.append(gap + token[0])
         at = token.end()
-    more = _SNIPPET_WORD.search(text, at) is not None
+    more = markable().search(text, at) is not None
     return "".join(out) + ("…" if more else "")
-
-
-_SNIPPET_WORD = re.compile(r"[^\W_]+")
 
 
 def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:

@@ -33,12 +33,15 @@ from newsarchive.engines import (
     estimated_total,
     hits_from_rows,
     json_loads,
+    marked_snippet,
     scope_counts,
+    snippet_terms,
 )
 from newsarchive.errors import ArchiveError, Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
 from newsarchive.rows import ArticleValues
+from newsarchive.searchtext import has_cjk_or_symbols, query_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -321,10 +324,19 @@ class TsvectorIndex:
             f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
         )
         params["options"] = options
-        rows = connection.execute(
+        # ts_headline parses the body as it is, where a CJK word is not a word of its own
+        # and a symbol no word at all: such a query's snippets are made here, as on SQLite.
+        terms = snippet_terms(tree)
+        own_snippets = any(has_cjk_or_symbols(word) for word, _ in terms)
+        snippet = (
+            "p.body"
+            if own_snippets
+            else "ts_headline(CAST(:cfg AS regconfig), p.body, p.rq, :options)"
+        )
+        rows: Sequence[Sequence[Any]] = connection.execute(
             text(
                 "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
-                "ts_headline(CAST(:cfg AS regconfig), p.body, p.rq, :options), "
+                f"{snippet}, "
                 "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
                 "ORDER BY s.id LIMIT 1), "
                 "(SELECT path_bytes FROM article_sources s WHERE s.article_id = p.id "
@@ -347,6 +359,8 @@ class TsvectorIndex:
                 ),
                 {"q": params["q"], "rq": params["rq"], "cfg": TS_CONFIG},
             ).scalar_one()
+        if own_snippets:
+            rows = [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
         hits = hits_from_rows(rows)
         return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
 
@@ -393,8 +407,9 @@ def tsquery(node: Node) -> str:
     digits, so nothing in it is syntax), a phrase's words joined by <->, a prefix marked :*,
     and the operators &, |, & ! with brackets around every group."""
     if isinstance(node, Term):
-        words = [f"'{word}'" for word in _WORD.findall(node.text)]
-        if node.prefix:
+        made, prefix = query_text(node.text, fold=False)  # the configuration folds case
+        words = [f"'{word}'" for word in _WORD.findall(made)]
+        if node.prefix or prefix:
             words[-1] += ":*"
         return " <-> ".join(words) if len(words) > 1 else words[0]
     if isinstance(node, All):

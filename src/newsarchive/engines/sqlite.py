@@ -38,6 +38,7 @@ from newsarchive.engines import (
 from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
+from newsarchive.searchtext import indexed, query_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -71,6 +72,10 @@ BUSY_TIMEOUT_SECONDS = 60
 SEARCH_AUTOMERGE = 8
 # The columns the search index holds, in its order (migration 0003 sets their weights).
 SEARCHED = "headline, dek, body, byline, source_url"
+# The SQL function every connection has (searchtext.indexed) and the view of the articles
+# through it that the index reads (migration 0008): CJK runs in pairs, symbols as words.
+SEARCH_TEXT_FUNCTION = "newsarchive_search_text"
+SEARCH_TEXT_VIEW = "article_search_text"
 
 
 class SQLite:
@@ -325,9 +330,10 @@ _TROUBLES = (
 
 
 class FTS5Index:
-    """The FTS5 table `article_search` (migrations 0002 and 0003): an external-content index
-    over the articles table, kept in step by triggers, ranked by bm25 with weights
-    headline 10, dek 5, body 1, byline and URL 0.5."""
+    """The FTS5 table `article_search` (migrations 0002, 0003 and 0008): an external-content
+    index over the articles as searchtext.indexed makes their text (the view
+    article_search_text), kept in step by triggers, ranked by bm25 with weights headline
+    10, dek 5, body 1, byline and URL 0.5."""
 
     read_only = False  # set by SQLite.connect for an archive opened read-only
 
@@ -341,7 +347,7 @@ class FTS5Index:
             )
         execute(
             f"INSERT INTO article_search(rowid, {SEARCHED}) "
-            f"SELECT id, {SEARCHED} FROM articles WHERE id > ?",
+            f"SELECT id, {SEARCHED} FROM {SEARCH_TEXT_VIEW} WHERE id > ?",
             (after,),
         )
 
@@ -452,8 +458,9 @@ def fts5_expression(node: Node) -> str:
     is text), operators in FTS5's precedence (NOT, then AND, then OR), brackets where the
     tree needs them."""
     if isinstance(node, Term):
-        quoted = '"' + node.text.replace('"', '""') + '"'
-        return f"{quoted}*" if node.prefix else quoted
+        words, prefix = query_text(node.text)
+        quoted = '"' + words.replace('"', '""') + '"'
+        return f"{quoted}*" if node.prefix or prefix else quoted
     if isinstance(node, Any_):
         return " OR ".join(fts5_expression(part) for part in node.parts)
     if isinstance(node, All):
@@ -599,6 +606,8 @@ def _reopen_when_changed(path: str) -> Any:
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
+    # The search index's triggers and view call it (migration 0008).
+    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, indexed, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")

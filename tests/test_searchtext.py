@@ -1,0 +1,70 @@
+"""The text the indexes are given: CJK runs in pairs, symbols as words, letters folded; and a
+query's words made so that every word of a text finds it."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsarchive.searchtext import indexed, marking_words, query_text
+
+
+@pytest.mark.parametrize(
+    ("text", "made"),
+    [
+        ("Plain English text stays as it is.", "Plain English text stays as it is."),
+        ("中国人民", " 中国 国人 人民 民 "),
+        ("中", " 中 "),
+        ("G20峰会", "g20 峰会 会 "),
+        ("서울시는 20일", " 서울 울시 시는 는  20 일 "),
+        ("Die Straße", "die strasse"),
+        ("fans 🔥🔥", "fans  symbol1f525  symbol1f525 "),
+        ("❤️ok", " symbol2764 ok"),  # the emoji variation selector goes with its symbol
+        (None, None),
+    ],
+)
+def test_what_the_index_is_given(text: str | None, made: str | None) -> None:
+    assert indexed(text) == made
+
+
+def test_postgresql_leaves_case_to_its_configuration() -> None:
+    assert indexed("Die Straße 中国", fold=False) == "Die Straße  中国 国 "
+
+
+@pytest.mark.parametrize(
+    ("term", "made", "prefix"),
+    [
+        ("ukraine", "ukraine", False),
+        ("中国", " 中国 ", False),  # found wherever the run goes on
+        ("中", " 中 ", True),  # the start of a pair
+        ("中国G20", " 中国 国 g20", False),  # the run ends where the text's does
+        ("🔥", " symbol1f525 ", False),
+        ("STRASSE", "STRASSE", False),
+        ("Straße", "strasse", False),
+    ],
+)
+def test_what_a_query_term_becomes(term: str, made: str, prefix: bool) -> None:
+    assert query_text(term) == (made, prefix)
+
+
+def test_marking_words_keep_a_cjk_run_whole() -> None:
+    assert marking_words("G20峰会 in Zürich 🔥") == ["g20", "峰会", "in", "zurich", "🔥"]
+
+
+CJK_TEXT = st.text(alphabet="中国人民银行东京都서울시는感染者の", min_size=1, max_size=30)
+
+
+@given(CJK_TEXT, st.data())
+def test_every_part_of_a_run_finds_it(text: str, data: st.DataObject) -> None:
+    """Any characters of a run, taken in a row, are found in it as the index holds it: a
+    phrase of pairs in a row, or one character as the start of a word."""
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    words = (indexed(text) or "").split()
+    made, prefix = query_text(text[start:end])
+    wanted = made.split()
+    if prefix:
+        assert any(word.startswith(wanted[0]) for word in words)
+    else:
+        assert any(words[i : i + len(wanted)] == wanted for i in range(len(words)))
