@@ -42,6 +42,13 @@ def _article(paragraphs: int) -> str:
     return "A very long article\n\n" + "\n\n".join(_paragraphs(paragraphs)) + "\n"
 
 
+def _as_newsarchive_connects(db: Any) -> None:
+    """The SQL function the search index's triggers call (newsarchive adds it on connect)."""
+    from newsarchive.searchtext import indexed
+
+    db.create_function("newsarchive_search_text", 1, indexed, deterministic=True)
+
+
 def _peak(action: object) -> int:
     """Bytes Python allocated at most while `action()` ran, over what it held before."""
     tracemalloc.start()
@@ -177,6 +184,7 @@ def test_verify_still_finds_a_body_that_is_not_what_its_bytes_give(
     (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
     assert run("ingest", tmp_path / "huge.txt").returncode == 0
     with sqlite3.connect(archive_path) as db:
+        _as_newsarchive_connects(db)
         db.execute("UPDATE articles SET body = replace(body, 'harbour', 'harbor')")
     db.close()
     result = run("verify")
@@ -218,6 +226,7 @@ def test_verify_still_finds_blocks_that_are_not_what_its_bytes_give(
     (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
     assert run("ingest", tmp_path / "huge.txt").returncode == 0
     with sqlite3.connect(archive_path) as db:
+        _as_newsarchive_connects(db)
         db.execute("UPDATE articles SET blocks = replace(blocks, 'paragraph', 'subheading')")
     db.close()
     result = run("verify")
@@ -283,3 +292,19 @@ def test_verify_walks_the_archive_through_a_small_page_cache(
     finally:
         archive.close()
     assert usual == -(engine.CACHE_BYTES // 1024)
+
+
+@pytest.mark.parametrize("size", [1, 3, 50])
+def test_a_long_text_goes_to_the_search_index_as_when_made_whole(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.searchtext import indexed
+
+    words = ["中国人民", "Straße", "🔥\ufe0f", "©", "日本語", "한국어", "plain", "naïve", "\u2003"]
+    rng = random.Random(3)
+    text = " ".join(rng.choice(words) for _ in range(300)) + " ünï"
+    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", size)
+    made = engine._search_text(text)
+    assert isinstance(made, bytearray)
+    assert made.decode("utf-8") == indexed(text)

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import operator
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -603,11 +604,35 @@ def _reopen_when_changed(path: str) -> Any:
     return check
 
 
+def _search_text(text: str | None) -> str | bytearray | None:
+    """searchtext.indexed as the index's SQL function. A long text that is not ASCII is
+    made a slice at a time, each ending before whitespace (which no CJK run or symbol
+    holds, so the pieces make the same text), and handed back as UTF-8 bytes, which SQLite
+    reads as that text: made whole, a 50 MB body was held four times over while indexed
+    (the str SQLite gave, its case-folded copy, the rewritten one, SQLite's UTF-8 of it).
+    A bytearray, grown in place: bytes joined at the end would be one more copy."""
+    if text is None or len(text) <= SEARCH_TEXT_SLICE or text.isascii():
+        return indexed(text)
+    made = bytearray()
+    start = 0
+    while start < len(text):
+        cut = _WHITESPACE.search(text, start + SEARCH_TEXT_SLICE)
+        end = cut.start() if cut else len(text)
+        made += (indexed(text[start:end]) or "").encode("utf-8")
+        start = end
+    return made
+
+
+# Characters of a long text made at a time for the search index (see _search_text).
+SEARCH_TEXT_SLICE = 1 << 20
+_WHITESPACE = re.compile(r"\s")
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
     # The search index's triggers and view call it (migration 0008).
-    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, indexed, deterministic=True)
+    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
