@@ -34,6 +34,7 @@ TIERS = {
     "htmlpage": 3,
     "rows": 4,
     "engines": 5,
+    "engines.salvage": 5,
     "engines.sqlite": 6,
     "engines.postgres": 6,
     "store": 7,
@@ -49,6 +50,7 @@ TIERS = {
     "stats": 9,
     "render": 9,
     "widgets": 10,
+    "recover": 10,
     "browse": 11,
     "cli": 12,
     "__main__": 13,
@@ -81,6 +83,7 @@ FORBIDDEN = {
     "transfer": {"click", "rich"},
     "exchange": {"click", "rich"},
     "corrections": {"click", "rich"},
+    "recover": {"click", "rich"},
     "stats": {"click", "rich", "sqlalchemy"},
     "rows": {"click", "rich", "sqlalchemy", "alembic"},
 }

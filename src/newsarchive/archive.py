@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
 from newsarchive.engines import Engine, engine_for
-from newsarchive.errors import ArchiveError, ArchiveNotFoundError, StorageError, Trouble
+from newsarchive.errors import (
+    ArchiveError,
+    ArchiveNotFoundError,
+    DamagedArchiveError,
+    StorageError,
+    Trouble,
+)
 from newsarchive.store import Store, StoredRecord
 
 if TYPE_CHECKING:
@@ -37,16 +43,20 @@ class Archive:
         self.where = where  # as the user would recognise it (no password)
         self._reader = backend.for_reading(engine)
         self._snapshot_reader = backend.for_reading(engine, snapshot=True)
+        self._lean_reader = backend.for_reading(engine, lean=True)
         self._writer = engine.execution_options(writes=True)
         self.upgraded_from = upgraded_from  # the schema revision it was opened at, if older
+        self._checked = False  # whether the engine's damage check ran before a first write
 
     @contextmanager
-    def reading(self, *, snapshot: bool = False) -> Iterator[Store]:
+    def reading(self, *, snapshot: bool = False, lean: bool = False) -> Iterator[Store]:
         """A read transaction; with `snapshot`, all it reads is as of its first read, on
-        every engine (see Engine.for_reading), for a read of many statements."""
+        every engine (see Engine.for_reading), for a read of many statements; `lean`, for
+        a walk that reads each article once."""
+        reader = self._lean_reader if lean else self._reader
         with (
             self._classified(writing=False),
-            (self._snapshot_reader if snapshot else self._reader).connect() as connection,
+            (self._snapshot_reader if snapshot else reader).connect() as connection,
             connection.begin(),
             _interruptible(connection, self.backend),
         ):
@@ -63,6 +73,8 @@ class Archive:
                 f"you may not write {self.where} or its folder, so it was opened read-only; "
                 "it can be listed, shown, searched and verified, not changed",
             )
+        if not self._checked:
+            self._check_for_damage()
         with self._classified(writing=True), self._writer.connect() as connection:
             try:  # begun by the first statement (Store._writing begins it for the driver's)
                 yield Store(connection, self.backend, writable=True)
@@ -71,9 +83,21 @@ class Archive:
                 raise
             connection.commit()
 
+    def _check_for_damage(self) -> None:
+        """Nothing is written into an archive its engine reports damaged: writing there
+        could overwrite what `db recover` would still save. Once an Archive, before its
+        first write (the engine bounds what the check may cost)."""
+        with self._classified(), self._reader.connect() as connection:
+            found = self.backend.damage(connection)
+        if found is not None:
+            raise DamagedArchiveError(self.where, found)
+        self._checked = True
+
     @contextmanager
     def _classified(self, *, writing: bool = False) -> Iterator[None]:
-        """Database errors that mean something to a person leave as StorageError."""
+        """Database errors that mean something to a person leave as StorageError; the
+        engine reporting its storage damaged, as DamagedArchiveError (with the way out).
+        Errors of the driver itself count too (a search runs on the driver's cursor)."""
         try:
             yield
         except DBAPIError as exc:
@@ -81,9 +105,17 @@ class Archive:
             if trouble is Trouble.OTHER:
                 raise
             said = " ".join(str(exc.orig).split())
+            if trouble in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):  # it opened as ours
+                raise DamagedArchiveError(self.where, said) from exc
             if trouble is Trouble.NO_PRIVILEGE:
                 said = self._grants_needed(said, writing=writing)
             raise StorageError(trouble, said) from exc
+        except DamagedArchiveError:
+            raise
+        except Exception as exc:
+            if self.backend.trouble(exc) in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):
+                raise DamagedArchiveError(self.where, " ".join(str(exc).split())) from exc
+            raise
 
     def _grants_needed(self, said: str, *, writing: bool) -> str:
         """A server refused the role a privilege: which role, and the GRANTs that let it
@@ -106,13 +138,19 @@ class Archive:
         )
 
     def batches(
-        self, *, size: int, after: int = 0, parsed_before: int | None = None
+        self,
+        *,
+        size: int,
+        after: int = 0,
+        parsed_before: int | None = None,
+        lean: bool = False,
     ) -> Iterator[list[StoredRecord]]:
         """Every stored article past id `after` in id order, `size` at a time, each batch
         read in its own short transaction (so a writer between batches, as reparse is, never
-        waits long). `parsed_before` keeps only articles an older parser version read."""
+        waits long). `parsed_before` keeps only articles an older parser version read;
+        `lean` reads them as a walk that writes nothing between (see Engine.for_reading)."""
         while True:
-            with self.reading() as store:
+            with self.reading(lean=lean) as store:
                 batch = store.records(after=after, limit=size, parsed_before=parsed_before)
             if not batch:
                 return
@@ -205,6 +243,11 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
             "with: pip install 'newsarchive[postgres]'"
         ) from None
     except DatabaseError as exc:
+        trouble = backend.trouble(exc)
+        if trouble is Trouble.DAMAGED or (
+            trouble is Trouble.NOT_A_DATABASE and backend.looks_like_an_archive(location.url)
+        ):
+            raise DamagedArchiveError(where, " ".join(str(exc.orig).split())) from None
         raise ArchiveError(f"cannot open the archive at {where}: {_hint(backend, exc)}") from None
     return Archive(engine, backend, where, upgraded_from)
 

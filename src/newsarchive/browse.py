@@ -53,6 +53,12 @@ SEARCH_LIMIT = 200
 DEBOUNCE_SECONDS = 0.25
 # Wider than this, the list and the article side by side; narrower, one above the other.
 SIDE_BY_SIDE = 110
+# Blocks of an article's body drawn at first (m doubles it): the pane renders what it shows
+# all at once, in the interface's thread, and a 50 MB article's 100,000 paragraphs took
+# 100 s, the screen blank and keys ignored (issue 22). 300 take about 0.1 s.
+BLOCKS_SHOWN = 300
+# Bytes of the raw file drawn (r), for the same reason; `show ID --raw` writes them all.
+RAW_SHOWN = 1 << 20
 
 _T = TypeVar("_T")
 
@@ -87,6 +93,7 @@ class Browser(App[None]):
         Binding("escape", "escape", "Back", show=False),
         Binding("backspace", "history_back", "Back"),
         Binding("r", "raw", "Raw"),
+        Binding("m", "more", "More", show=False),
         Binding("c", "copy_id", "Copy id"),
         Binding("C", "copy_path", "Copy path", show=False),
         Binding("tab", "focus_next", "Next pane", show=False),
@@ -124,6 +131,7 @@ class Browser(App[None]):
         self.around = Surroundings()
         self.history: list[int] = []
         self.raw = False
+        self.blocks_shown = BLOCKS_SHOWN
         self._debounce: Timer | None = None
         self._listing = 0  # which list is shown: a page read for an older one is dropped
         self._paging = False  # a page is being read
@@ -231,6 +239,7 @@ class Browser(App[None]):
             return
         self.article, self.around = found
         self.raw = False
+        self.blocks_shown = BLOCKS_SHOWN
         self._draw_article()
         self._draw_links({})
         self._status()
@@ -260,10 +269,16 @@ class Browser(App[None]):
         view: RenderableType
         if self.raw:
             data = self._read(lambda s: s.raw(self.article.id if self.article else 0))
-            view = raw_text(data or b"", self.article.encoding)
+            view = raw_text(data or b"", self.article.encoding, shown=RAW_SHOWN)
         else:
             terms = self.query_.terms if self.query_ else ()
-            view = render.article_view(self.article, terms, self.around)
+            view = render.article_view(
+                self.article,
+                terms,
+                self.around,
+                blocks_shown=self.blocks_shown,
+                more=" (m shows more)",
+            )
         self.query_one(ArticlePane).show(view, keep_place=keep_place)
 
     def _draw_links(self, linking: dict[int, str]) -> None:
@@ -427,6 +442,13 @@ class Browser(App[None]):
             self.raw = not self.raw
             self._draw_article()
 
+    def action_more(self) -> None:
+        """Twice as much of a long article's body as is shown (see BLOCKS_SHOWN)."""
+        article = self.article
+        if article is not None and not self.raw and self.blocks_shown < len(article.blocks):
+            self.blocks_shown *= 2
+            self._draw_article(keep_place=True)
+
     def action_copy_id(self) -> None:
         if self.article is not None:
             self.copy_to_clipboard(str(self.article.id))
@@ -442,6 +464,15 @@ class Browser(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters typed into the search box are the query's, not commands.
-        if action in ("quit", "search", "dates", "raw", "copy_id", "copy_path", "history_back"):
+        if action in (
+            "quit",
+            "search",
+            "dates",
+            "raw",
+            "more",
+            "copy_id",
+            "copy_path",
+            "history_back",
+        ):
             return not isinstance(self.focused, Input)
         return True

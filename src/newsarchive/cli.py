@@ -65,12 +65,28 @@ class ArchiveGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            if (damaged := _damaged(ctx, exc)) is not None:
+                raise click.ClickException(str(damaged)) from exc
             if _debug(ctx):
                 raise
             raise click.ClickException(
                 f"unexpected {type(exc).__name__}: {exc}; run again with --traceback "
                 "for details, and please report it"
             ) from exc
+
+
+def _damaged(ctx: click.Context, error: Exception) -> Exception | None:
+    """The database's own error met outside the archive's transactions (a listing's rows
+    read as they are printed, say): when the engine of an archive the command opened calls
+    it damage, the same DamagedArchiveError a transaction raises (with the way out)."""
+    from newsarchive.errors import DamagedArchiveError, Trouble
+
+    app = ctx.find_object(App)
+    for archive in app.opened if app else ():
+        if archive.backend.trouble(error) in (Trouble.DAMAGED, Trouble.NOT_A_DATABASE):
+            said = " ".join(str(getattr(error, "orig", error)).split())
+            return DamagedArchiveError(archive.where, said)
+    return None
 
 
 def _silence_stdout() -> None:
@@ -97,6 +113,7 @@ class App:
         self.db = db
         self.traceback = traceback
         self.pager = pager
+        self.opened: list[Archive] = []  # what the command opened (see _damaged)
 
     @cached_property
     def location(self) -> config.ArchiveLocation:
@@ -110,6 +127,7 @@ class App:
         # Closed when the command ends, not left to the collector (which main() skips at
         # exit): SQLite's last connection folds the WAL back into the archive as it closes.
         click.get_current_context().call_on_close(archive.close)
+        self.opened.append(archive)
         if reparse_advised(archive.upgraded_from):
             click.echo(
                 "Upgraded the archive: 'newsarchive reparse' finds the versions and related "
@@ -755,8 +773,9 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
         terms = highlight.terms if highlight else ()
         console = _console()
         brackets = console.no_color or console.color_system is None  # as diff's marks
-        view = render.article_view(article, terms, around, brackets=brackets, whole_lines=True)
-        _print(view, page="always")
+        # Piece by piece: the first screen is out before a huge article is all rendered.
+        pieces = render.article_pieces(article, terms, around, brackets=brackets, whole_lines=True)
+        _print_all(pieces, page="always")
         if highlight and not render.matches_in(article, terms):
             click.echo(f"Nothing in article {article.id} matches {highlight.text!r}.", err=True)
 
@@ -1437,6 +1456,89 @@ def db_threshold(app: App, value: float | None, to_default: bool) -> None:
     )
 
 
+@db.command(name="recover")
+@click.argument("destination", metavar="DEST")
+@click.pass_obj
+def db_recover(app: App, destination: str) -> None:
+    """Save every article that can still be read from a damaged archive into a new one.
+
+    For an SQLite archive SQLite calls damaged ("database disk image is malformed"), cut
+    short, or with its first bytes overwritten. The damaged file is only read (a copy of
+    it, made beside DEST). Each article that can be read is parsed again from its own
+    raw bytes, as ingest does, under its source paths (ids are given anew, in the old
+    order); what could not be saved is listed with its old id, headline and paths.
+    Exit status 3 when anything was lost. DEST must be a new archive.
+
+    \b
+    Example:
+      newsarchive --db news.db db recover saved.db
+      newsarchive --db saved.db verify
+    """
+    from newsarchive.archive import open_archive
+    from newsarchive.recover import recover
+
+    target = config.resolve(destination, config.default_data_dir())
+    where = target.describe()
+    if where == app.location.describe():
+        raise click.UsageError("DEST is the damaged archive; name a new archive.")
+    if app.location.path is not None and not app.location.path.is_file():
+        raise click.UsageError(
+            f"no archive at {app.location.describe()}; give --db the damaged one."
+        )
+    destination_archive = open_archive(target, create=True)
+    click.get_current_context().call_on_close(destination_archive.close)
+    with destination_archive.reading() as store:
+        if (held := store.count()) > 0:
+            from newsarchive.render import counted
+
+            raise click.UsageError(
+                f"{where} already holds {counted(held, 'article')}; name a new archive."
+            )
+    err = _console(stderr=True)
+    folder = target.path.parent if target.path is not None else None
+    counts = _counting(err, "articles saved", lambda r: (r.saved.added, None))
+    with counts as on_progress:
+        report = recover(
+            app.location, destination_archive, work_folder=folder, on_progress=on_progress
+        )
+    from newsarchive.render import clean, counted
+
+    for lost in report.lost:
+        paths = f" ({', '.join(lost.paths)})" if lost.paths else ""
+        headline = f' "{lost.headline}"' if lost.headline else ""
+        err.print(clean(f"lost: #{lost.id}{headline}{paths}: {lost.why}"), soft_wrap=True)
+    for refusal in report.saved.refused:
+        err.print(clean(f"lost: {refusal.path}: {refusal.reason}"), soft_wrap=True)
+    for first, last in report.unreadable:
+        ids = f"#{first}" if first == last else f"#{first} to #{last}"
+        err.print(f"unreadable: {ids} (whether articles had these ids is unknown)", soft_wrap=True)
+    if report.paths_unreadable:
+        err.print(
+            f"unreadable: {counted(report.paths_unreadable, 'source path row')}", soft_wrap=True
+        )
+    if report.cut_short:
+        err.print(
+            f"unreadable: any article after #{report.highest_seen:,}, lost with the end of the "
+            "file",
+            soft_wrap=True,
+        )
+    repaired = []
+    if report.header_rebuilt:
+        repaired.append("its header was rebuilt")
+    if report.cut_short:
+        repaired.append("it was cut short")
+    lost_count = len(report.lost) + len(report.saved.refused)
+    err.print(
+        f"Saved {counted(report.saved.added, 'article')} to {where}; lost {lost_count:,}"
+        + (f" ({', '.join(repaired)})" if repaired else "")
+        + f". Check it with: newsarchive --db {where} verify",
+        soft_wrap=True,
+        markup=False,
+    )
+    if lost_count or report.unreadable:
+        sys.exit(EXIT_REFUSED)
+
+
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("query", type=QueryType(), required=False)
 @SINCE
@@ -1458,6 +1560,7 @@ def browse(
     words searched for marked. Keys: arrows, PgUp/PgDn and the mouse move; / searches
     as you type (the `search` language, ranked as `search` ranks); f sets the dates;
     Enter on a related link or version opens it, Backspace goes back; r the raw text;
+    m more of a long article (the first 300 paragraphs are drawn; m doubles them);
     c copies the id (C the source path); Esc backs out; q quits.
 
     \b

@@ -82,7 +82,7 @@ def decode(data: bytes) -> Decoded:
     if not data:
         raise NotAnArticleError("empty file")
     text, encoding = _decode(data)
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): a copy of a huge text
         raise NotAnArticleError("no text: the file holds only whitespace")
     controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
     if controls > MAX_CONTROL_SHARE * len(text):

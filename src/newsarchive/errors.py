@@ -19,6 +19,7 @@ class Trouble(enum.Enum):
     FULL = "the disk or the database is full"
     IO = "an I/O error"
     NOT_A_DATABASE = "it is not a database"
+    DAMAGED = "the archive's file is damaged"
     CANNOT_OPEN = "it cannot be opened"
     UNREACHABLE = "the database server cannot be reached"
     CONNECTION_LOST = "the connection to the database server was lost"
@@ -87,3 +88,24 @@ class StorageError(ArchiveError):
         super().__init__(detail)
         self.trouble = trouble
         self.detail = detail
+
+
+class DamagedArchiveError(StorageError):
+    """The database reports the archive's own storage damaged (SQLite's "database disk
+    image is malformed", a file cut short). Nothing more is written to it; the message
+    names `db recover`, which saves what can still be read into a new archive."""
+
+    def __init__(self, where: str, detail: str) -> None:
+        super().__init__(Trouble.DAMAGED, detail)
+        self.where = where
+        self.args = (
+            f"the archive {where} is damaged ({detail}), so nothing is written to it; save "
+            "what can still be read into a new archive with: "
+            f"newsarchive --db {_quoted(where)} db recover NEW.db",
+        )
+
+
+def _quoted(where: str) -> str:
+    import shlex
+
+    return shlex.quote(where)

@@ -30,7 +30,7 @@ import functools
 import re
 import struct
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import cast
 
 import numpy as np
@@ -76,14 +76,53 @@ def shingles(text: str) -> Hashes:
     """The sorted, distinct 64-bit hashes of the text's word 5-shingles (one shingle of all
     its words when it has fewer than five): the words `words` gives, found and hashed as
     arrays of code points (a regular expression's word list costs three times as much)."""
-    _, word_hashes = _word_hashes(_normalised(text))
-    hashed = np.sort(_shingle_hashes(word_hashes))
+    parts = list(_shingle_stream([text]))
+    hashed = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
+    del parts
     if not len(hashed):
         return hashed
     distinct = np.empty(len(hashed), dtype=np.bool_)
     distinct[0] = True
     np.not_equal(hashed[1:], hashed[:-1], out=distinct[1:])
     return hashed[distinct]  # np.unique does the same at several times the cost
+
+
+def _shingle_stream(parts: Sequence[str]) -> Iterator[Hashes]:
+    """The (unsorted) shingle hashes of the text `parts` make joined by newlines (never
+    joined here: a huge article's story is not copied), normalised and hashed a window at
+    a time:
+    the arrays of a window's code points take about 40 bytes a character, and NFKC of a
+    whole article 15 (a 50 MB article took 2 GB, issue 22). Each window ends before a
+    whitespace character, which normalisation leaves apart from its neighbours and no word
+    holds; a word's hash does not depend on where it stands, so the shingles that span two
+    windows are made from the last words of one and the first of the next."""
+    carried = np.empty(0, dtype=np.uint64)  # the last words of the windows so far
+    shingled = False
+    for window in (window for part in parts for window in _windows(part)):
+        _, word_hashes = _word_hashes(_normalised(window))
+        joined = np.concatenate((carried, word_hashes)) if len(carried) else word_hashes
+        if len(joined) >= SHINGLE_WORDS:
+            shingled = True
+            yield _mix(_combined(joined, SHINGLE_WORDS))
+        carried = joined[-(SHINGLE_WORDS - 1) :].copy()  # not a view of the whole window
+    if not shingled and len(carried):  # fewer words than a shingle: one of all of them
+        yield _mix(_combined(carried, len(carried)))
+
+
+def _windows(text: str) -> Iterator[str]:
+    """The text in pieces of about _WINDOW_CHARACTERS, each ending before a whitespace
+    character (a text without one is one piece)."""
+    begin = 0
+    while begin < len(text):
+        boundary = _SPACE.search(text, begin + _WINDOW_CHARACTERS)
+        end = boundary.start() if boundary else len(text)
+        yield text[begin:end] if begin or end < len(text) else text
+        begin = end
+
+
+# Characters of a text hashed in one set of arrays (see _shingle_stream).
+_WINDOW_CHARACTERS = 1 << 18
+_SPACE = re.compile(r"\s")
 
 
 def _word_hashes(text: str) -> tuple[npt.NDArray[np.intp], Hashes]:
@@ -154,12 +193,44 @@ def fingerprints(texts: Sequence[str]) -> list[list[int]]:
         while end < len(texts) and (end == start or size + len(texts[end]) <= _JOINED_CHARACTERS):
             size += len(texts[end]) + 1
             end += 1
-        found += _fingerprints([_normalised(t) for t in texts[start:end]])
+        if end == start + 1 and len(texts[start]) > _WINDOW_CHARACTERS:
+            found.append(_long_fingerprint([texts[start]]))
+        else:
+            found += _fingerprints([_normalised(t) for t in texts[start:end]])
         start = end
     return found
 
 
 _JOINED_CHARACTERS = 1 << 20
+
+
+def story_fingerprints(stories: Sequence[tuple[str, str | None, str]]) -> list[list[int]]:
+    """`fingerprints` of the story texts of (headline, dek, body) triples: a long one's
+    (a body past _WINDOW_CHARACTERS) from its parts, never joined into one more copy."""
+    found: list[list[int] | None] = [None] * len(stories)
+    short = [i for i, (_, _, body) in enumerate(stories) if len(body) <= _WINDOW_CHARACTERS]
+    for i, keys in zip(short, fingerprints([story_text(*stories[i]) for i in short]), strict=True):
+        found[i] = keys
+    for i, (headline, dek, body) in enumerate(stories):
+        if found[i] is None:
+            found[i] = _long_fingerprint([headline, dek or "", body])
+    return [keys or [] for keys in found]
+
+
+def _long_fingerprint(parts: Sequence[str]) -> list[int]:
+    """`band_keys(shingles(text))` of one long text (given as `parts` joined by newlines),
+    a window at a time: each bin's smallest hash is all MinHash keeps, so the shingles are
+    never all held."""
+    smallest = np.full(_BINS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    full = np.zeros(_BINS, dtype=np.bool_)
+    for hashed in _shingle_stream(parts):
+        bins = (hashed >> _U64(64 - 5)).astype(np.intp)
+        np.minimum.at(smallest, bins, hashed)
+        full[bins] = True
+    if not full.any():
+        return []
+    _densify(smallest, full)
+    return _keys(smallest[None, :])[0]
 
 
 def _fingerprints(texts: list[str]) -> list[list[int]]:

@@ -203,9 +203,19 @@ class Ingester:
         self.stopping = True
 
     def run(self, paths: Iterable[Path]) -> IngestReport:
+        return self._run(self._read_all(paths))
+
+    def run_bytes(self, items: Iterable[tuple[str, bytes]]) -> IngestReport:
+        """Articles given as (path, bytes) instead of read from files (`db recover`'s, read
+        from a damaged archive), stored as files read from those paths would be."""
+        return self._run(
+            _Read(path, data, hashlib.sha256(data).hexdigest()) for path, data in items
+        )
+
+    def _run(self, files_read: Iterable[_Read]) -> IngestReport:
         pending: _Batch | None = None
         try:
-            for files in _batched(self._read_all(paths), self._batch_size):
+            for files in _batched(files_read, self._batch_size):
                 if self.stopping:
                     break
                 batch = self._start(files)

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 WORDS_PER_MINUTE = 230
+# A field's metadata that keeps it out of as_json.
+NOT_JSON: Mapping[str, bool] = MappingProxyType({"json": False})
 
 
 class BlockKind(StrEnum):
@@ -151,17 +154,27 @@ class StoredArticle:
     byte_size: int
     ingested_at: dt.datetime
     sources: tuple[str, ...]  # every path read from, first seen first (as `source` above)
+    # The words counted when it was stored (its word_count column), if read with it: a
+    # huge article's blocks take half a second to count again (issue 22). Not in JSON:
+    # word_count is.
+    words: int | None = field(default=None, compare=False, repr=False, metadata=NOT_JSON)
 
     # Properties that as_json writes after the fields, as the --json contract has them.
     JSON_PROPERTIES: ClassVar[tuple[str, ...]] = ("word_count", "reading_minutes")
 
     @property
     def word_count(self) -> int:
+        if self.words is not None:
+            return self.words
         return words_read(self.headline, self.dek, self.blocks)
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+        return minutes_to_read(self.word_count)
+
+
+def minutes_to_read(words: int) -> int:
+    return max(1, round(words / WORDS_PER_MINUTE))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,7 +213,11 @@ class EngineFacts:
 def as_json(record: Any) -> dict[str, Any]:
     """A record as JSON values, fields in order then its JSON_PROPERTIES: dates in ISO
     8601 (a UTC time ends in Z), enums as their values, tuples as lists."""
-    data = {f.name: _json_value(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    data = {
+        f.name: _json_value(getattr(record, f.name))
+        for f in dataclasses.fields(record)
+        if f.metadata.get("json", True)
+    }
     for name in getattr(record, "JSON_PROPERTIES", ()):
         data[name] = getattr(record, name)
     return data

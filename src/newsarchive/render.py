@@ -11,6 +11,7 @@ import json
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from newsarchive.records import (
     StoredArticle,
     Surroundings,
     as_json,
+    minutes_to_read,
 )
 from newsarchive.searchtext import is_cjk, markable, normalise
 
@@ -296,6 +298,8 @@ def article_view(
     *,
     brackets: bool = False,
     whole_lines: bool = False,
+    blocks_shown: int | None = None,
+    more: str = "",
 ) -> RenderableType:
     """The reading view: headline, dek, one metadata line, the body, then where it came
     from, what links to it and its other versions.
@@ -304,21 +308,72 @@ def article_view(
     are marked wherever they stand (with `brackets`, also as [[word]], but in the URL, which
     must copy whole). A related link that leads to an archived article ends with its id
     (`→ #12`). Source paths and the URL are folded at the width, or with `whole_lines`
-    each left whole on its line (for output printed uncropped, to copy them from).
+    each left whole on its line (for output printed uncropped, to copy them from). With
+    `blocks_shown`, only the body's first blocks are made, then a line counting the rest,
+    and `more` (how to see them).
     """
+    parts = _view_parts(
+        article,
+        highlight,
+        around,
+        brackets=brackets,
+        whole_lines=whole_lines,
+        blocks_shown=blocks_shown,
+        more=more,
+    )
+    return Constrain(Group(*parts), width=READING_WIDTH)
+
+
+# Parts of the reading view (a paragraph is one) in the first piece of article_pieces;
+# the pieces after it double, up to 32 times that.
+PARTS_PER_PIECE = 64
+
+
+def article_pieces(
+    article: StoredArticle,
+    highlight: Sequence[str] = (),
+    around: Surroundings | None = None,
+    *,
+    brackets: bool = False,
+    whole_lines: bool = False,
+) -> Iterator[RenderableType]:
+    """`article_view` a piece at a time, each made only when asked for, which print as
+    the whole view does: the first screen of a huge article is out before the rest of it
+    is made (a 50 MB article took 32 s to show, issue 22)."""
+    parts = _view_parts(article, highlight, around, brackets=brackets, whole_lines=whole_lines)
+    size = PARTS_PER_PIECE
+    while piece := list(islice(parts, size)):
+        yield Constrain(Group(*piece), width=READING_WIDTH)
+        # Larger pieces after the first screen: fewer calls into rich for the rest.
+        size = min(size * 2, PARTS_PER_PIECE * 32)
+
+
+def _view_parts(
+    article: StoredArticle,
+    highlight: Sequence[str],
+    around: Surroundings | None,
+    *,
+    brackets: bool = False,
+    whole_lines: bool = False,
+    blocks_shown: int | None = None,
+    more: str = "",
+) -> Iterator[RenderableType]:
     around = around or Surroundings()
 
     def mark(value: str, style: str = "") -> Text:
         return marked(value, highlight, style, brackets=brackets)
 
-    parts: list[RenderableType] = [mark(article.headline, "bold")]
+    yield mark(article.headline, "bold")
     if article.dek:
-        parts.append(mark(article.dek, "italic"))
-    parts.append(_metadata_line(article, highlight, brackets=brackets))
-    parts.append(Rule(style="dim"))
-    for position, block in enumerate(article.blocks):
+        yield mark(article.dek, "italic")
+    yield _metadata_line(article, highlight, brackets=brackets)
+    yield Rule(style="dim")
+    blocks = article.blocks
+    if blocks_shown is not None and blocks_shown < len(blocks):
+        blocks = blocks[:blocks_shown]
+    for position, block in enumerate(blocks):
         if block.kind is BlockKind.SUBHEADING:
-            parts.append(_spaced(mark(block.text, "bold underline")))
+            yield _spaced(mark(block.text, "bold underline"))
         elif block.kind is BlockKind.READ_MORE:
             link = Text("▸ ", style="cyan")
             if block.label:  # the line's own words: a bracketed title has none to show
@@ -327,18 +382,20 @@ def article_view(
             link.append_text(mark(block.text, "cyan"))
             if (target := around.link_targets.get(position)) is not None:
                 link.append(f" → #{target}", style="bold")
-            parts.append(_spaced(link, indent=2))
+            yield _spaced(link, indent=2)
         elif block.kind is BlockKind.BOILERPLATE:
-            parts.append(_spaced(safe_text(block.text, "dim")))
+            yield _spaced(safe_text(block.text, "dim"))
         else:
-            parts.append(_spaced(mark(block.text)))
-    parts.append(Rule(style="dim"))
-    parts.append(_provenance(article, highlight, whole_lines=whole_lines))
+            yield _spaced(mark(block.text))
+    if len(blocks) < len(article.blocks):
+        rest = len(article.blocks) - len(blocks)
+        yield _spaced(Text(f"… {counted(rest, 'more paragraph')}{more}", style="dim italic"))
+    yield Rule(style="dim")
+    yield _provenance(article, highlight, whole_lines=whole_lines)
     if around.linked_from:
-        parts.append(Text("Linked from: " + ", ".join(f"#{i}" for i in around.linked_from)))
+        yield Text("Linked from: " + ", ".join(f"#{i}" for i in around.linked_from))
     if around.versions:
-        parts.append(_versions(around.versions))
-    return Constrain(Group(*parts), width=READING_WIDTH)
+        yield _versions(around.versions)
 
 
 def _versions(versions: Sequence[OtherVersion]) -> RenderableType:
@@ -383,7 +440,8 @@ def _metadata_line(
     if article.byline:
         line.append(" · by ")
         line.append_text(marked(article.byline, highlight, brackets=brackets))
-    line.append(f" · {article.word_count:,} words · {article.reading_minutes} min read")
+    words = article.word_count  # counted once (see StoredArticle.words)
+    line.append(f" · {words:,} words · {minutes_to_read(words)} min read")
     line.append(f" · #{article.id}")
     return line
 

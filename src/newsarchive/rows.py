@@ -105,27 +105,51 @@ def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> 
     for data, source in work:
         try:
             decoded = decode(data)
+            encoding = decoded.encoding
             article = parse_article(decoded.text, source=source, not_after=not_after)
+            del decoded  # its text is as large as the file: not kept while others are parsed
         except NotAnArticleError as exc:
             done.append(exc.reason)
             continue
         except Exception as exc:  # a parser bug must cost one file, never the run
             done.append(_internal_error(exc))
             continue
-        parsed.append((len(done), article, decoded.encoding, len(data)))
+        parsed.append((len(done), article, encoding, len(data)))
         done.append("")  # its row, below
+    # Each article is let go once its row is made (a huge article's blocks are as large as
+    # its text, and so is the row's body); the fingerprints come from the rows after.
+    made: list[tuple[int, ArticleValues]] = []
+    for i in range(len(parsed)):
+        place, article, encoding, size = parsed[i]
+        parsed[i] = _RELEASED
+        try:
+            made.append(
+                (place, article_values(article, encoding=encoding, byte_size=size, keys=[]))
+            )
+        except Exception as exc:
+            done[place] = _internal_error(exc)
+        del article
     try:
         keys: list[list[int] | None] = list(
-            fingerprint.fingerprints([_story_text(a) for _, a, _, _ in parsed])
+            fingerprint.story_fingerprints([(v["headline"], v["dek"], v["body"]) for _, v in made])
         )
     except Exception:  # a bug: each on its own below, so that it costs one file at most
-        keys = [None] * len(parsed)
-    for (place, article, encoding, size), found in zip(parsed, keys, strict=True):
+        keys = [None] * len(made)
+    for (place, values), found in zip(made, keys, strict=True):
         try:
-            done[place] = article_values(article, encoding=encoding, byte_size=size, keys=found)
+            if found is None:
+                found = fingerprint.story_fingerprints(
+                    [(values["headline"], values["dek"], values["body"])]
+                )[0]
+            values["fingerprint"] = fingerprint.pack(found)
+            done[place] = values
         except Exception as exc:
             done[place] = _internal_error(exc)
     return done
+
+
+# What stands in `parsed` for an article whose row is made.
+_RELEASED: tuple[int, Any, str, int] = (0, None, "", 0)
 
 
 def _internal_error(exc: Exception) -> str:
@@ -280,10 +304,15 @@ def hand_dated_values(published: dt.date | None, before: DateValues, today: dt.d
     }
 
 
+_STORY_BLOCK_VALUES = {kind: {"kind": kind.value} for kind in STORY_KINDS}
+
+
 def _block_values(block: Block) -> dict[str, str]:
     # By hand, not model_dump: this runs for every block of every article ingested.
     if block.kind in STORY_KINDS:
-        return {"kind": block.kind.value}  # its text is the next line of `body`
+        # Its text is the next line of `body`. One dict for every paragraph, never changed
+        # (nothing writes into a row's blocks): a huge article has 100,000 (19 MB of them).
+        return _STORY_BLOCK_VALUES[block.kind]
     values = {"kind": block.kind.value, "text": block.text}
     if block.label is not None:
         values["label"] = block.label
@@ -299,12 +328,16 @@ def meta_from_row(meta: list[dict[str, str]]) -> tuple[MetaLine, ...]:
 def blocks_from_row(body: str, structure: list[dict[str, Any]]) -> tuple[Block, ...]:
     """The blocks `article_values` stored: structure in order, texts from the body's lines."""
     lines = iter(body.split("\n"))
+    kinds = _BLOCK_KINDS  # a dict look-up, not the enum's call: 100,000 blocks of a huge one
     return tuple(
         Block(
-            kind=BlockKind(entry["kind"]),
+            kind=kinds[entry["kind"]],
             text=entry["text"] if "text" in entry else next(lines),
             label=entry.get("label"),
             url=entry.get("url"),
         )
         for entry in structure
     )
+
+
+_BLOCK_KINDS = {kind.value: kind for kind in BlockKind}

@@ -869,6 +869,7 @@ class Store:
             byte_size=row.byte_size,
             ingested_at=_as_utc(row.ingested_at),
             sources=tuple(sources),
+            words=row.word_count,
         )
 
     def raw(self, article_id: int) -> bytes:

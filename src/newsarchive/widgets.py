@@ -349,11 +349,18 @@ class DatePrompt(ModalScreen[DateFilter | None]):
         self.dismiss(None)
 
 
-def raw_text(data: bytes, encoding: str) -> Text:
-    """The original file as text, lines kept, every other control character visible."""
+def raw_text(data: bytes, encoding: str, *, shown: int | None = None) -> Text:
+    """The original file as text, lines kept, every other control character visible;
+    with `shown`, its first `shown` bytes only, and a line counting the rest."""
+    rest = len(data) - shown if shown is not None and len(data) > shown else 0
+    if rest:
+        data = data[:shown]
     try:
         decoded = data.decode(encoding, errors="replace")
     except LookupError:
         decoded = data.decode("utf-8", errors="replace")
     lines = decoded.replace("\r\n", "\n").split("\n")
-    return Text("\n".join(render.clean(line) for line in lines))
+    text = Text("\n".join(render.clean(line) for line in lines))
+    if rest:
+        text.append(f"\n… {rest:,} more bytes: newsarchive show ID --raw", style="dim italic")
+    return text

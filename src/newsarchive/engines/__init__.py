@@ -21,10 +21,13 @@ from newsarchive.records import DateSource, SearchHit
 from newsarchive.searchtext import is_cjk, markable, marking_words, normalise
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Connection, Table
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
+    from newsarchive.engines.salvage import DamagedFile
     from newsarchive.query import Node
     from newsarchive.records import EngineFacts
     from newsarchive.rows import ArticleValues, Lookups
@@ -173,10 +176,14 @@ class Engine(Protocol):
     def connect(self, url: URL) -> SAEngine:
         """A SQLAlchemy engine on the archive, set up as this engine needs."""
 
-    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+    def for_reading(
+        self, engine: SAEngine, *, snapshot: bool = False, lean: bool = False
+    ) -> SAEngine:
         """The engine that read transactions use (it may skip what reads do not need).
         `snapshot`: every statement of a transaction sees the archive as of its first
-        (a listing read a page at a time must not see a story move between pages)."""
+        (a listing read a page at a time must not see a story move between pages).
+        `lean`: for a walk that reads each article once (verify), with what the engine
+        keeps in memory of the pages read kept small."""
 
     def prepare_for_writing(self, engine: SAEngine) -> None:
         """Once the archive is known to be ours and current: settings that persist (WAL)."""
@@ -227,6 +234,18 @@ class Engine(Protocol):
 
     def facts(self, connection: Connection) -> EngineFacts:
         """What the engine says of itself: settings and version worth showing a person."""
+
+    def damage(self, connection: Connection) -> str | None:
+        """What the engine finds damaged in the archive's storage, checked before a first
+        write at a bounded cost; None when it finds nothing."""
+
+    def looks_like_an_archive(self, url: URL) -> bool:
+        """Whether a database the engine cannot open is, by what is left of it, an archive
+        of ours (a damaged one, then), rather than somebody else's file."""
+
+    def salvage(self, url: URL, folder: Path) -> DamagedFile:
+        """What can still be read of a damaged archive, from a copy made in `folder`
+        (ArchiveError where the engine cannot do that)."""
 
     def trouble(self, error: BaseException) -> Trouble:
         """What a driver error (SQLAlchemy's `DBAPIError.orig`, or its wrapper) means."""

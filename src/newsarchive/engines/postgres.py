@@ -37,16 +37,20 @@ from newsarchive.engines import (
     scope_counts,
     snippet_terms,
 )
-from newsarchive.errors import Trouble
+from newsarchive.errors import ArchiveError, Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
 from newsarchive.rows import ArticleValues
 from newsarchive.searchtext import has_cjk_or_symbols, query_text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy import Connection, Table
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
+
+    from newsarchive.engines.salvage import DamagedFile
 
 # The text search configuration migration 0004 makes.
 TS_CONFIG = "newsarchive"
@@ -79,7 +83,9 @@ class PostgreSQL:
         event.listen(engine, "begin", _on_begin)
         return engine
 
-    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+    def for_reading(
+        self, engine: SAEngine, *, snapshot: bool = False, lean: bool = False
+    ) -> SAEngine:
         # Reads without BEGIN and COMMIT: two round trips saved on every command (0.3 ms
         # and more on a busy server, a third of a rare word's search). Each statement sees
         # the archive as committed when it starts; a reading command's few statements may
@@ -219,6 +225,18 @@ class PostgreSQL:
     def facts(self, connection: Connection) -> EngineFacts:
         version = connection.execute(text("SELECT current_setting('server_version')")).scalar()
         return EngineFacts(server_version=str(version))
+
+    def damage(self, connection: Connection) -> str | None:
+        return None  # the server checks its own pages as it reads them
+
+    def looks_like_an_archive(self, url: URL) -> bool:
+        return False  # a server that answers opens any database; it is never cut short
+
+    def salvage(self, url: URL, folder: Path) -> DamagedFile:
+        raise ArchiveError(
+            "db recover reads damaged SQLite files; a PostgreSQL database is restored from "
+            "its server's backups (pg_dump, pg_basebackup)"
+        )
 
     def trouble(self, error: BaseException) -> Trouble:
         orig = getattr(error, "orig", error)

@@ -11,8 +11,10 @@ import datetime as dt
 import json
 import operator
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, create_engine, event, text
@@ -44,10 +46,21 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine as SAEngine
     from sqlalchemy.engine import URL
 
+    from newsarchive.engines.salvage import DamagedFile
+
 # Bytes per database page of a new archive (SQLite's default is 4096).
 PAGE_SIZE = 16384
 # Page cache per connection, and how much WAL gathers before it is copied into the archive.
 CACHE_BYTES = WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
+# An article past this many bytes is written through a page cache of HUGE_WRITE_CACHE_BYTES
+# (see _small_cache_for).
+HUGE_ARTICLE_BYTES = 4 * 1024 * 1024
+HUGE_WRITE_CACHE_BYTES = 8 * 1024 * 1024
+# The page cache of a lean read (see SQLite.for_reading).
+LEAN_CACHE_BYTES = 8 * 1024 * 1024
+# The most a write command spends on SQLite's quick_check before its first write (see
+# SQLite.damage).
+DAMAGE_CHECK_SECONDS = 1.0
 # A writer waits this long for another writer before giving up.
 BUSY_TIMEOUT_SECONDS = 60
 # FTS5 writes each batch's entries as a new segment and merges segments of one level once
@@ -89,10 +102,14 @@ class SQLite:
         event.listen(engine, "begin", _on_begin)
         return engine
 
-    def for_reading(self, engine: SAEngine, *, snapshot: bool = False) -> SAEngine:
+    def for_reading(
+        self, engine: SAEngine, *, snapshot: bool = False, lean: bool = False
+    ) -> SAEngine:
         # A read's BEGIN DEFERRED costs nothing (see _on_begin), and in WAL mode the
-        # transaction sees one snapshot from its first read: a snapshot either way.
-        return engine
+        # transaction sees one snapshot from its first read: a snapshot either way. Lean:
+        # a walk's pages are read once, and a huge article's filled the usual cache
+        # (verify of a 50 MB article held 64 MB of them, more than its ingest).
+        return engine.execution_options(cache_bytes=LEAN_CACHE_BYTES) if lean else engine
 
     def _read_only_path(self, url: URL) -> str | None:
         """The archive file's path when the user may not write it, or its folder (WAL
@@ -148,8 +165,8 @@ class SQLite:
             | {"sha256": item.sha256, "ingested_at": now}
             for n, item in enumerate(fresh, 1)
         ]
-        with _search_index_paused(connection):
-            added = _insert(connection, articles, rows, unique=("sha256",))
+        with _search_index_paused(connection), _small_cache_for(connection, items):
+            added = _insert(connection, articles, rows, unique=("sha256",), as_utf8=("body",))
             self.index.index_new(connection, after=last)
         if added == len(rows):
             inserted = {row["sha256"]: row["id"] for row in rows}
@@ -163,7 +180,8 @@ class SQLite:
             for item in items
             if item.sha256 in inserted
         ]
-        _insert(connection, article_raw, raws)
+        with _small_cache_for(connection, items):
+            _insert(connection, article_raw, raws)
         return inserted
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
@@ -246,8 +264,53 @@ class SQLite:
             page_size=int(execute("PRAGMA page_size").scalar() or 0),
         )
 
+    def damage(self, connection: Connection) -> str | None:
+        # SQLite's quick_check reads every page of every table and index (not the indexes'
+        # entries against their rows, as integrity_check does): 0.2 s for a 348 MB archive
+        # of 30,000 articles in the page cache, so about 1 s for 1.7 GB. Past DAMAGE_CHECK
+        # seconds it is stopped with no verdict, and the write relies on what SQLite checks
+        # of each page it reads anyway (a damaged page on its way is an error, and the
+        # write is rolled back).
+        import sqlite3
+        import threading
+
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        stop = threading.Timer(DAMAGE_CHECK_SECONDS, driver.interrupt)
+        stop.start()
+        try:
+            found = [row[0] for row in driver.execute("PRAGMA quick_check(3)")]
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return None
+            raise
+        except sqlite3.DatabaseError as exc:
+            return " ".join(str(exc).split())
+        finally:
+            stop.cancel()
+        if found == ["ok"]:
+            return None
+        said = (line.replace("*** in database main ***", "") for line in found)
+        return "; ".join(" ".join(line.split()) for line in said)
+
+    def looks_like_an_archive(self, url: URL) -> bool:
+        from newsarchive.engines.salvage import looks_like_an_archive
+
+        name = url.database or ""
+        return name not in ("", ":memory:") and looks_like_an_archive(name)
+
+    def salvage(self, url: URL, folder: Path) -> DamagedFile:
+        from newsarchive.engines.salvage import DamagedFile
+
+        return DamagedFile(Path(url.database or ""), folder)
+
     def trouble(self, error: BaseException) -> Trouble:
-        message = str(getattr(error, "orig", error)).lower()
+        import sqlite3
+
+        orig = getattr(error, "orig", error)
+        if not isinstance(orig, sqlite3.Error):  # only the driver's words are matched
+            return Trouble.OTHER
+        message = str(orig).lower()
         for words, trouble in _TROUBLES:
             if any(word in message for word in words):
                 return trouble
@@ -261,7 +324,8 @@ _TROUBLES = (
     (("locked", "busy"), Trouble.LOCKED),
     (("full",), Trouble.FULL),
     (("i/o", "disk i/o"), Trouble.IO),
-    (("not a database", "malformed"), Trouble.NOT_A_DATABASE),
+    (("malformed",), Trouble.DAMAGED),  # SQLITE_CORRUPT: "database disk image is malformed"
+    (("not a database",), Trouble.NOT_A_DATABASE),
     (("unable to open",), Trouble.CANNOT_OPEN),
 )
 
@@ -412,6 +476,23 @@ def _bracketed(node: Node, looser: Any) -> str:
 
 
 @contextmanager
+def _small_cache_for(connection: Connection, items: Sequence[NewArticle]) -> Iterator[None]:
+    """A batch holding a huge article is written through a small page cache: its pages are
+    written once and not read again, and in the usual cache (CACHE_BYTES) they stayed as
+    memory the run held, a 16 MB article's 32 MB of pages beside everything else
+    (issue 22). Past the small cache, SQLite spills them to the write-ahead log."""
+    if max((len(item.raw) for item in items), default=0) <= HUGE_ARTICLE_BYTES:
+        yield
+        return
+    execute = connection.exec_driver_sql
+    execute(f"PRAGMA cache_size=-{HUGE_WRITE_CACHE_BYTES // 1024}")
+    try:
+        yield
+    finally:
+        execute(f"PRAGMA cache_size=-{CACHE_BYTES // 1024}")
+
+
+@contextmanager
 def _search_index_paused(connection: Connection) -> Iterator[None]:
     """The search index's insert trigger stands aside while article_search_paused has a row
     (see migration 0002), so a batch is indexed in one statement (FTS5Index.index_new);
@@ -431,9 +512,15 @@ def _insert(
     rows: Sequence[dict[str, Any]],
     *,
     unique: tuple[str, ...] = (),
+    as_utf8: tuple[str, ...] = (),
 ) -> int:
     """Insert `rows` in one executemany; rows clashing on `unique` are skipped. Returns
     how many were inserted.
+
+    Text columns named in `as_utf8` are bound as UTF-8 bytes and cast back to text by
+    SQLite (the same stored value): a str bound as itself keeps its UTF-8 form cached
+    inside it as long as it lives, which for a huge article's body (issue 22) is as much
+    memory again as its text for the rest of the batch.
 
     Values go through SQLAlchemy's own column types (their bind processors), so they read
     back exactly as rows inserted through SQLAlchemy do, without its per-row work.
@@ -449,6 +536,8 @@ def _insert(
         if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
 
+    converters += [(names.index(name), _utf8) for name in as_utf8]
+
     def values(row: dict[str, Any]) -> tuple[Any, ...]:
         out = [row[name] for name in names]
         for i, convert in converters:
@@ -462,13 +551,18 @@ def _insert(
         tuples = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
 
     quote = dialect.identifier_preparer.quote
+    placeholders = ("CAST(? AS TEXT)" if name in as_utf8 else "?" for name in names)
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
-        f"VALUES ({', '.join('?' * len(names))})"
+        f"VALUES ({', '.join(placeholders)})"
     )
     if unique:
         sql += f" ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING"
     return connection.exec_driver_sql(sql, tuples).rowcount
+
+
+def _utf8(text: str | None) -> bytes | None:
+    return None if text is None else text.encode("utf-8")
 
 
 def _open_read_only(path: str) -> Any:
@@ -510,11 +604,35 @@ def _reopen_when_changed(path: str) -> Any:
     return check
 
 
+def _search_text(text: str | None) -> str | bytearray | None:
+    """searchtext.indexed as the index's SQL function. A long text that is not ASCII is
+    made a slice at a time, each ending before whitespace (which no CJK run or symbol
+    holds, so the pieces make the same text), and handed back as UTF-8 bytes, which SQLite
+    reads as that text: made whole, a 50 MB body was held four times over while indexed
+    (the str SQLite gave, its case-folded copy, the rewritten one, SQLite's UTF-8 of it).
+    A bytearray, grown in place: bytes joined at the end would be one more copy."""
+    if text is None or len(text) <= SEARCH_TEXT_SLICE or text.isascii():
+        return indexed(text)
+    made = bytearray()
+    start = 0
+    while start < len(text):
+        cut = _WHITESPACE.search(text, start + SEARCH_TEXT_SLICE)
+        end = cut.start() if cut else len(text)
+        made += (indexed(text[start:end]) or "").encode("utf-8")
+        start = end
+    return made
+
+
+# Characters of a long text made at a time for the search index (see _search_text).
+SEARCH_TEXT_SLICE = 1 << 20
+_WHITESPACE = re.compile(r"\s")
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
     # The search index's triggers and view call it (migration 0008).
-    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, indexed, deterministic=True)
+    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -546,3 +664,15 @@ def _on_begin(connection: Any) -> None:
         # Takes no lock, so it cannot fail; on the driver, as SQLAlchemy's statement path
         # would double the cost of a short read.
         connection.connection.driver_connection.execute("BEGIN DEFERRED")
+    _cache_as_asked(connection)
+
+
+def _cache_as_asked(connection: Any) -> None:
+    """The connection's page cache as its transaction asks (a lean read's is small), set
+    only when it changes: a connection serves reads and writes in turn."""
+    want = connection.get_execution_options().get("cache_bytes", CACHE_BYTES)
+    info = connection.connection.info
+    if info.get("cache_bytes", CACHE_BYTES) != want:
+        driver = connection.connection.driver_connection
+        driver.execute(f"PRAGMA cache_size=-{want // 1024}")
+        info["cache_bytes"] = want

@@ -1,0 +1,310 @@
+"""One huge article (issue 22, item 13): memory that stays a small multiple of its size
+where Python's own allocations can be counted (tracemalloc: deterministic, unlike timings;
+whole-process figures are bench/huge_file_bench.py's), `show` made piece by piece, and
+`browse` drawing the first part of a long body until asked for more."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from newsarchive import browse, config, fingerprint, render
+from newsarchive.archive import Archive, open_archive
+from newsarchive.rows import prepare
+from newsarchive.widgets import ArticlePane
+
+from .conftest import Run
+
+WORDS = (
+    "minister council budget river station harbour school market winter energy court "
+    "report village hospital election railway farmer museum bridge factory teacher "
+    "Straße naïve café ﬁnal €uro"
+).split()
+
+
+def _paragraphs(count: int, *, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))).capitalize() + "."
+        for _ in range(count)
+    ]
+
+
+def _article(paragraphs: int) -> str:
+    return "A very long article\n\n" + "\n\n".join(_paragraphs(paragraphs)) + "\n"
+
+
+def _as_newsarchive_connects(db: Any) -> None:
+    """The SQL function the search index's triggers call (newsarchive adds it on connect)."""
+    from newsarchive.searchtext import indexed
+
+    db.create_function("newsarchive_search_text", 1, indexed, deterministic=True)
+
+
+def _peak(action: object) -> int:
+    """Bytes Python allocated at most while `action()` ran, over what it held before."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        action()  # type: ignore[operator]
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_fingerprinting_a_long_text_takes_a_window_of_memory_not_the_text_many_times() -> None:
+    text = _article(16_000)  # about 5 MB, with characters past Latin-1
+    fingerprint.fingerprints(["warm up the caches with a few words here"])
+    peak = _peak(lambda: fingerprint.fingerprints([text]))
+    # Hashed whole, the arrays took about 45 bytes a character (a 16 MB article: 718 MB).
+    assert peak < len(text) // 2 + 24 * 2**20, peak
+
+
+def test_prepare_of_a_long_article_peaks_at_a_few_times_its_size() -> None:
+    data = _article(16_000).encode()
+    prepare([(b"Warm up\n\nA short article to warm the caches.\n", "w.txt")], dt.date(2024, 1, 1))
+    peak = _peak(lambda: prepare([(data, "huge.txt")], dt.date(2024, 1, 1)))
+    assert peak < 8 * len(data), f"{peak / len(data):.1f}x"
+
+
+@pytest.mark.parametrize("window", [1, 7, 64, 4096])
+def test_a_long_text_fingerprints_as_when_hashed_whole(
+    window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "\n".join(_paragraphs(40)) + "\u2003tail words ① ﬁne e\u0301t\u00e9"
+    stories = [("Headline here", None, body), ("Short one", "a dek", "few words")]
+    whole = [fingerprint.fingerprints([fingerprint.story_text(*s)])[0] for s in stories]
+    shingled = fingerprint.shingles(fingerprint.story_text(*stories[0]))
+    monkeypatch.setattr(fingerprint, "_WINDOW_CHARACTERS", window)
+    assert fingerprint.story_fingerprints(stories) == whole
+    assert fingerprint.fingerprints([fingerprint.story_text(*stories[0])]) == whole[:1]
+    assert np.array_equal(fingerprint.shingles(fingerprint.story_text(*stories[0])), shingled)
+
+
+@pytest.fixture
+def huge(run: Run, tmp_path: Path, archive_path: Path) -> Iterator[Archive]:
+    """An archive whose one article has 2,000 paragraphs."""
+    (tmp_path / "huge.txt").write_text(_article(2_000), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    opened = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
+    yield opened
+    opened.close()
+
+
+def test_show_makes_the_article_piece_by_piece(
+    huge: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with huge.reading() as store:
+        article = store.get(1)
+    made: list[str] = []
+    original = render.marked
+
+    def marked(text: str, *args: Any, **kwargs: Any) -> Any:
+        made.append(text)
+        return original(text, *args, **kwargs)
+
+    monkeypatch.setattr(render, "marked", marked)
+    pieces = render.article_pieces(article)
+    next(pieces)
+    assert 0 < len(made) <= render.PARTS_PER_PIECE  # not the 2,000 paragraphs
+    assert sum(1 for _ in pieces) > 2
+    assert len(made) > 2000  # every paragraph, in the end
+
+
+def test_show_prints_what_the_whole_view_prints(run: Run, huge: Archive) -> None:
+    import io
+
+    from rich.console import Console
+
+    with huge.reading() as store:
+        article = store.get(1)
+    whole = Console(file=io.StringIO(), width=80, color_system=None)
+    whole.print(render.article_view(article, ("harbour",)))
+    pieces = Console(file=io.StringIO(), width=80, color_system=None)
+    for piece in render.article_pieces(article, ("harbour",)):
+        pieces.print(piece)
+    assert pieces.file.getvalue() == whole.file.getvalue()  # type: ignore[attr-defined]
+    shown = run("show", "1")
+    assert shown.returncode == 0
+    assert shown.stdout.decode().count("\n") > 4000
+
+
+def test_browse_draws_the_first_part_of_a_long_body_and_m_shows_more(huge: Archive) -> None:
+    async def drive() -> None:
+        app = browse.Browser(huge, theme="dark")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            pane = app.query_one(ArticlePane)
+            lines = len(pane._strips)
+            text = "\n".join(strip.text for strip in pane._strips)
+            assert f"… {2000 - browse.BLOCKS_SHOWN:,} more paragraphs (m shows more)" in text
+            app.query_one("#reader").focus()
+            await pilot.press("m")
+            await pilot.pause()
+            assert app.blocks_shown == 2 * browse.BLOCKS_SHOWN
+            assert len(pane._strips) > lines
+            await pilot.press("q")
+
+    asyncio.run(drive())
+
+
+def test_verify_of_a_long_article_holds_its_body_once(
+    run: Run, tmp_path: Path, archive_path: Path
+) -> None:
+    from newsarchive.verify import verify
+
+    text = _article(16_000)
+    (tmp_path / "huge.txt").write_text(text, encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
+    try:
+        verify(archive)  # warm: imports, caches
+        size = len(text.encode())
+        peak = _peak(lambda: verify(archive))
+    finally:
+        archive.close()
+    assert peak < 8 * size, f"{peak / size:.1f}x"
+
+
+def test_verify_still_finds_a_body_that_is_not_what_its_bytes_give(
+    run: Run, tmp_path: Path, archive_path: Path
+) -> None:
+    import sqlite3
+
+    (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    with sqlite3.connect(archive_path) as db:
+        _as_newsarchive_connects(db)
+        db.execute("UPDATE articles SET body = replace(body, 'harbour', 'harbor')")
+    db.close()
+    result = run("verify")
+    assert result.returncode == 1
+    assert "article 1: re-parsing gives other body than stored" in result.stderr.decode()
+
+
+@pytest.mark.sqlite_only  # what SQLite's driver keeps of a bound text
+def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_path: Path) -> None:
+    import hashlib
+
+    from newsarchive.rows import prepare_new
+    from newsarchive.store import NewArticle
+
+    data = _article(16_000).encode()
+    (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
+    assert not isinstance(prepared, str), prepared
+    values, lookups = prepared
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
+    fresh = [NewArticle(hashlib.sha256(data).hexdigest(), values, data, lookups)]
+    try:
+        tracemalloc.start()
+        with archive.writing() as store:
+            before = tracemalloc.get_traced_memory()[0]
+            store.add_articles(fresh, dt.datetime.now(dt.UTC))
+            # What the batch's rows still hold once stored: not the body's UTF-8 form too.
+            held = tracemalloc.get_traced_memory()[0] - before
+        tracemalloc.stop()
+    finally:
+        archive.close()
+    assert held < len(data) // 4, f"{held / len(data):.2f}x"
+
+
+def test_verify_still_finds_blocks_that_are_not_what_its_bytes_give(
+    run: Run, tmp_path: Path, archive_path: Path
+) -> None:
+    import sqlite3
+
+    (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    with sqlite3.connect(archive_path) as db:
+        _as_newsarchive_connects(db)
+        db.execute("UPDATE articles SET blocks = replace(blocks, 'paragraph', 'subheading')")
+    db.close()
+    result = run("verify")
+    assert result.returncode == 1
+    assert "article 1: re-parsing gives other blocks than stored" in result.stderr.decode()
+
+
+@pytest.mark.sqlite_only  # SQLite's page cache
+def test_a_huge_article_is_written_through_a_small_page_cache(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.engines import sqlite as engine
+
+    seen: list[tuple[str, int]] = []
+    original = engine._insert
+
+    def spying(connection: Any, table: Any, rows: Any, **kwargs: Any) -> int:
+        seen.append((table.name, connection.exec_driver_sql("PRAGMA cache_size").scalar()))
+        return original(connection, table, rows, **kwargs)
+
+    monkeypatch.setattr(engine, "_insert", spying)
+    monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
+    (tmp_path / "huge.txt").write_text(_article(600), encoding="utf-8")  # about 180 KB
+    (tmp_path / "small").mkdir()
+    (tmp_path / "small" / "a.txt").write_text(_article(3), encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    assert run("ingest", tmp_path / "small").returncode == 0
+    small = -(engine.HUGE_WRITE_CACHE_BYTES // 1024)
+    usual = -(engine.CACHE_BYTES // 1024)
+    assert [size for table, size in seen if table in ("articles", "article_raw")] == [
+        small,
+        small,
+        usual,
+        usual,
+    ]
+
+
+@pytest.mark.sqlite_only  # SQLite's page cache
+def test_verify_walks_the_archive_through_a_small_page_cache(
+    run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.store import Store
+
+    seen: list[Any] = []
+    original = Store.records
+
+    def spying(self: Store, **kwargs: Any) -> Any:
+        seen.append(self._connection.exec_driver_sql("PRAGMA cache_size").scalar())
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(Store, "records", spying)
+    (tmp_path / "a.txt").write_text(_article(20), encoding="utf-8")
+    assert run("ingest", tmp_path / "a.txt").returncode == 0
+    assert run("verify").returncode == 0
+    assert seen and set(seen) == {-(engine.LEAN_CACHE_BYTES // 1024)}
+    seen.clear()
+    assert run("search", "harbour").returncode == 0  # other reads keep the usual cache
+    archive = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
+    try:
+        with archive.reading() as store:
+            usual = store._connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    finally:
+        archive.close()
+    assert usual == -(engine.CACHE_BYTES // 1024)
+
+
+@pytest.mark.parametrize("size", [1, 3, 50])
+def test_a_long_text_goes_to_the_search_index_as_when_made_whole(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.searchtext import indexed
+
+    words = ["中国人民", "Straße", "🔥\ufe0f", "©", "日本語", "한국어", "plain", "naïve", "\u2003"]
+    rng = random.Random(3)
+    text = " ".join(rng.choice(words) for _ in range(300)) + " ünï"
+    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", size)
+    made = engine._search_text(text)
+    assert isinstance(made, bytearray)
+    assert made.decode("utf-8") == indexed(text)
