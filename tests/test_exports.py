@@ -18,7 +18,7 @@ from newsarchive import exports
 
 from .conftest import FIXTURES
 
-EXPORTS = FIXTURES / "exports"
+EXPORTS = Path(__file__).parent / "export_fixtures"
 CASES = sorted(EXPORTS.glob("*.txt"))
 UPDATE = os.environ.get("NEWSARCHIVE_UPDATE_GOLDEN") == "1"
 
@@ -154,3 +154,14 @@ def test_any_bytes_split_or_not(data: bytes) -> None:
         export = exports.split(data, name)
         if export is not None:
             assert b"".join(data[p.start : p.end] for p in export.pieces) == data
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+def test_an_articles_own_bytes_give_its_fields(case: Path) -> None:
+    """What ingest's workers read from an article's piece alone is what split read."""
+    data = case.read_bytes()
+    export = exports.split(data)
+    assert export is not None
+    for article in export.articles:
+        piece = data[article.start : article.end]
+        assert exports.article_fields(export.format, piece) == article.fields

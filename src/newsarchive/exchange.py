@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NotRequired
+from typing import Any, Literal, NotRequired
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -209,6 +209,9 @@ class _Line(BaseModel):
     byline: str | None
     source_url: str | None
     dateline: str | None
+    # Since news-database exports (0008): absent from older exports, hence the defaults.
+    publication: str | None = None
+    origin: Literal["lexisnexis", "nexis-uni", "proquest", "factiva"] | None = None
     meta: list[_Meta]
     published: dt.date | None
     date_source: DateSource | None

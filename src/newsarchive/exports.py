@@ -215,6 +215,26 @@ def split(data: bytes, format: str = "auto") -> Export | None:
     return None
 
 
+def article_fields(format: str, data: bytes) -> Fields | None:
+    """The fields of one article's piece, cut from an export in `format` (as `split` read
+    them), or None when the bytes are not such an article."""
+    decoded = _decode(data)
+    if decoded is None or format not in _SPLITTERS:
+        return None
+    lines = _Lines(*decoded)
+    first, last = _trim(lines, 0, len(lines))
+    if first >= last:
+        return None
+    if format == "lexisnexis":
+        return _ln_fields(lines, first, last)
+    if format == "proquest":
+        return _pq_fields(lines, first, last)
+    end = last - 1  # the "End of Document" or "Document ID" line that closes the article
+    if format == "nexis-uni":
+        return _nu_fields(lines, first, end) if _END_OF_DOC.match(lines.text[end]) else None
+    return _factiva_fields(lines, first, end) if _FACTIVA_DOC.match(lines.text[end]) else None
+
+
 def _decode(data: bytes) -> tuple[str, str, int] | None:
     """(text, encoding, bytes of a byte-order mark before it), or None when not text."""
     for bom, name in (
@@ -703,7 +723,7 @@ def _pq_fields(lines: _Lines, first: int, last: int) -> Fields | None:
         elif match and _pq_ends(lower) and (not in_body or _pq_ends(lower)):
             in_body = False
             label = match.group(1)
-            known = known or lower in _PQ_LABELS
+            known = known or _PQ_LABELS.get(lower) in ("document_id", "publication")
             _put(values, other, _PQ_LABELS.get(lower), label, (match.group(2) or "").strip())
         elif match and not in_body:
             label = match.group(1)
@@ -823,7 +843,9 @@ def _factiva_coded(lines: _Lines, first: int, end: int, document_id: str) -> Fie
         elif not stripped:
             continue
         elif code in ("LP", "TD"):
-            joined = body and not lines.blank(i - 1) and not _FACTIVA_CODE.match(lines.text[i - 1])
+            before = _FACTIVA_CODE.match(lines.text[i - 1])
+            opened = before is None or bool(before.group(2))  # a code line with its text
+            joined = body and not lines.blank(i - 1) and opened
             body.append("\n" + stripped if joined else stripped)
         elif code == "AN" or _FACTIVA_DOC.match(line):
             values["document_id"] = document_id

@@ -74,6 +74,8 @@ def verify(
             found(Problem(article_id, what))
     for problem in _check_articles(archive, report, on_progress):
         found(problem)
+    for problem in _check_exports(archive):
+        found(problem)
     for problem in _check_versions(archive):
         found(problem)
     return report
@@ -102,7 +104,9 @@ def _check_articles(
             if hashlib.sha256(record.data).hexdigest() != record.sha256:
                 yield Problem(record.id, "its raw bytes no longer match its SHA-256")
                 continue
-            (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
+            (values,) = prepare(
+                [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
+            )
             if isinstance(values, str):
                 yield Problem(record.id, f"its raw bytes no longer parse: {values}")
                 continue
@@ -120,6 +124,29 @@ def _check_articles(
                 yield Problem(
                     record.id, f"re-parsing gives other {', '.join(differ)} than stored{hint}"
                 )
+
+
+def _check_exports(archive: Archive) -> Iterator[Problem]:
+    """Every news-database export kept rebuilds byte for byte from its layout: its
+    articles' raw bytes, by hash, between the bytes kept around them."""
+    with archive.reading() as store:
+        for sha256, layout, filler in store.export_layouts():
+            raws = store.raw_by_hash({str(value) for kind, value in layout if kind == "a"})
+            rebuilt = bytearray()
+            at = 0
+            missing = 0
+            for kind, value in layout:
+                if kind == "a":
+                    if str(value) not in raws:
+                        missing += 1
+                    rebuilt += raws.get(str(value), b"")
+                else:
+                    rebuilt += filler[at : at + int(value)]
+                    at += int(value)
+            if missing:
+                yield Problem(None, f"export {sha256[:16]}: {missing} of its articles are gone")
+            elif hashlib.sha256(rebuilt).hexdigest() != sha256 or at != len(filler):
+                yield Problem(None, f"export {sha256[:16]}: its bytes no longer rebuild")
 
 
 def _rows(found: Derived) -> tuple[set[tuple[Any, ...]], ...]:

@@ -173,13 +173,10 @@ class PostgreSQL:
                 for row in rows
                 if (row["article_id"], row["path"], row["path_bytes"]) not in recorded
             ]
-            with cursor.copy(
-                "COPY article_sources (article_id, path, path_bytes, first_seen) FROM STDIN"
-            ) as copy:
+            columns = ("article_id", "path", "path_bytes", "first_seen", "place", "places")
+            with cursor.copy(f"COPY article_sources ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in fresh:
-                    copy.write_row(
-                        (row["article_id"], row["path"], row["path_bytes"], row["first_seen"])
-                    )
+                    copy.write_row(tuple(row.get(c) for c in columns))
         return len(fresh)
 
     def ids_taken(self, connection: Connection) -> None:
@@ -268,7 +265,7 @@ class TsvectorIndex:
     ) -> SearchResults:
         params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
         where = "a.search_document @@ q.q" + filters.sql("a")
-        params.update(since=filters.since, until=filters.until)
+        params.update(since=filters.since, until=filters.until, **filters.text_params())
         query = "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q"
         # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
         # RANK_WINDOW are ranked, as on SQLite.
@@ -330,6 +327,7 @@ class TsvectorIndex:
     ) -> list[int]:
         params: dict[str, Any] = {"q": tsquery(tree), "cfg": TS_CONFIG, "after": after}
         params.update(limit=limit, since=filters.since, until=filters.until)
+        params.update(filters.text_params())
         rows = connection.execute(
             text(
                 "SELECT a.id FROM articles a, "
