@@ -134,7 +134,8 @@ def test_format_single_keeps_the_file_whole_and_a_named_format_refuses_others(
     result = run("ingest", "--format", "single", COVER)
     assert result.returncode == 0
     assert result.stderr.decode().startswith("Read 1 file: added 1,")
-    result = run("ingest", "--format", "proquest", COVER, EXPORTS / "proquest_german.txt")
+    other = EXPORTS / "lexisnexis_broken.txt"
+    result = run("ingest", "--format", "proquest", other, EXPORTS / "proquest_german.txt")
     assert result.returncode == 3, result.stderr
     assert "not a ProQuest export (--format auto reads any file)" in result.stderr.decode()
     assert "(2 articles from 1 news-database export): added 2" in result.stderr.decode()

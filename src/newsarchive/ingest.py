@@ -97,6 +97,7 @@ class _Read:
     # On an export's last piece: the export, to be stored with its layout once its
     # articles are.
     export: _Export | None = None
+    named: bool = False  # named outright, not found in a folder
 
     @property
     def shown(self) -> str:
@@ -267,24 +268,27 @@ class Ingester:
     def _read_all(self, paths: Iterable[Path]) -> Iterator[_Read]:
         for path, named in iter_files(paths, self._selection, self._refuse, self._skip_doc):
             data = self._read(path)
-            if data is None:
-                continue
-            kind = not_an_article(data)
-            if kind is not None:
-                if named:
-                    self._refuse(path, f"{kind}, not an article")
-                else:
-                    self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
-                continue
-            sha256 = hashlib.sha256(data).hexdigest()
-            export = None if self._format == "single" else exports.split(data, self._format)
-            if export is not None:
-                yield from self._pieces(path, data, sha256, export)
-            elif self._format in ("auto", "single"):
-                yield _Read(path, data, sha256)
+            if data is not None:
+                yield _Read(path, data, hashlib.sha256(data).hexdigest(), named=named)
+
+    def _taken(self, read: _Read) -> list[_Read]:
+        """What a file not stored yet gives: nothing (it is not an article: skipped, or
+        refused when named), its articles (an export), or itself."""
+        kind = not_an_article(read.data)
+        if kind is not None:
+            if read.named:
+                self._refuse(read.path, f"{kind}, not an article")
             else:
-                name = exports.FORMAT_NAMES[self._format]
-                self._refuse(path, f"not a {name} export (--format auto reads any file)")
+                self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
+            return []
+        export = None if self._format == "single" else exports.split(read.data, self._format)
+        if export is not None:
+            return list(self._pieces(read.path, read.data, read.sha256, export))
+        if self._format in ("auto", "single"):
+            return [read]
+        name = exports.FORMAT_NAMES[self._format]
+        self._refuse(read.path, f"not a {name} export (--format auto reads any file)")
+        return []
 
     def _pieces(
         self, path: str, data: bytes, sha256: str, export: exports.Export
@@ -338,10 +342,19 @@ class Ingester:
             return None
         return data
 
-    def _start(self, files: tuple[_Read, ...]) -> _Batch:
-        """Look up which hashes are stored, and start parsing the rest."""
+    def _start(self, reads: tuple[_Read, ...]) -> _Batch:
+        """Look up which hashes are stored, and start parsing the rest. A file stored
+        already is not looked at again (nor split: a re-ingest pays nothing for exports);
+        the others are split when they are exports, and their articles looked up too."""
         with _storage_trouble(self.report), self._archive.reading() as store:
-            known = store.known_ids({f.sha256 for f in files})
+            known = store.known_ids({f.sha256 for f in reads})
+        files = tuple(
+            f for read in reads for f in ([read] if read.sha256 in known else self._taken(read))
+        )
+        pieces = {f.sha256 for f in files if f.place is not None} - known.keys()
+        if pieces:
+            with _storage_trouble(self.report), self._archive.reading() as store:
+                known.update(store.known_ids(pieces))
         new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
         new.reverse()
         work: list[Work] = [(f.data, f.path, f.origin) for f in new]
@@ -455,13 +468,18 @@ _MAGIC = (
 )
 
 
+# The first bytes of the magic numbers at offset 0: any other first byte skips the loop.
+_MAGIC_FIRST = frozenset(magic[:1] for magic, offset, _ in _MAGIC if offset == 0)
+
+
 def not_an_article(data: bytes) -> str | None:
     """What the file is when its content says it is no article (JSON, XML, CSV, PDF, an
     office document, an image, an archive), else None. A look at its first bytes; JSON
     alone is parsed to be sure."""
-    for magic, offset, kind in _MAGIC:
-        if data.startswith(magic, offset):
-            return kind
+    if data[:1] in _MAGIC_FIRST or data[4:10] == b"1AY&SY" or data[257:262] == b"ustar":
+        for magic, offset, kind in _MAGIC:
+            if data.startswith(magic, offset):
+                return kind
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
         return "WebP image"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -494,7 +512,7 @@ def _csv_kind(head: bytes) -> str | None:
     """CSV or TSV: its first lines (three at least, five when there are) follow each other
     without a blank line between (an article's paragraphs have them), each under 2,000
     bytes and with the same number, two or more, of the same delimiter."""
-    parts = head.split(b"\n")[:6]
+    parts = head.split(b"\n", 6)[:6]
     if len(parts) < 6 or not parts[-1]:
         parts = parts[:-1]  # the last line may be cut short, or empty after the last LF
     lines = parts[:5]
