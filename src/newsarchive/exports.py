@@ -642,8 +642,26 @@ def _nu_start(lines: _Lines, first: int, end: int) -> int:
                 j -= 1
             while j > first and not lines.blank(j - 1):
                 j -= 1
+            # A headline set apart from its publication and date by a blank line: the
+            # block above, unless it is the cover's (its labels, its list of titles).
+            for _ in range(2):
+                k = j
+                while k > first and lines.blank(k - 1):
+                    k -= 1
+                top = k
+                while top > first and not lines.blank(top - 1):
+                    top -= 1
+                block = lines.stripped[top:k]
+                if not block or any(_NU_COVER.match(x) or _TOC_LINE.match(x) for x in block):
+                    break
+                if parse_date(" ".join(block)) is not None or len(block) > 3:
+                    break
+                j = top
             return j
     return first
+
+
+_TOC_LINE = re.compile(r"^\d+\.\s")
 
 
 def _nu_fields(lines: _Lines, first: int, end: int) -> Fields | None:
@@ -651,8 +669,16 @@ def _nu_fields(lines: _Lines, first: int, end: int) -> Fields | None:
     other: list[tuple[str, str]] = []
     header: list[str] = []
     i = first
-    while i < end and not lines.blank(i):
-        header.append(lines.stripped[i])
+    # The header: headline, publication, date, edition, up to the copyright, the first
+    # label or Body; blank lines between its lines are allowed.
+    while i < end and len(header) < 10:
+        stripped = lines.stripped[i]
+        match = _TITLE_LABEL.match(stripped)
+        label = match.group(1).lower() if match else ""
+        if label in _NU_HEADER_LABELS or _NU_BODY.match(stripped) or _COPYRIGHT.match(stripped):
+            break
+        if stripped:
+            header.append(stripped)
         i += 1
     published = None
     at = next((n for n, line in enumerate(header) if parse_date(line) is not None), None)
