@@ -422,12 +422,11 @@ def _ln_classic(lines: _Lines) -> list[_Cut]:
         for i, line in enumerate(lines.text)
         if (m := _LN_DOCS_LINE.match(line))
     ]
+    # Numbering that jumps ("7 of 10", then "8 of 383": documents pasted in from another
+    # export) is no break: each numbered line opens a document; one without the
+    # format's labels is where the format broke.
     cuts: list[_Cut] = []
-    expected: tuple[int, int] | None = None
-    for k, (i, number, total) in enumerate(numbered):
-        if expected is not None and (number, total) != expected and number != 1:
-            cuts.append(_Cut("remainder", i, len(lines)))  # numbering broke: the rest whole
-            return cuts
+    for k, (i, _number, _total) in enumerate(numbered):
         end = numbered[k + 1][0] if k + 1 < len(numbered) else len(lines)
         if k + 1 < len(numbered) and numbered[k + 1][1] == 1:
             end = _cover_start(lines, i + 1, end, _LN_COVER)  # another export's cover
@@ -437,7 +436,6 @@ def _ln_classic(lines: _Lines) -> list[_Cut]:
             cuts.append(_Cut("remainder", i, len(lines)))
             return cuts
         cuts.append(_Cut("article", first, last, fields))
-        expected = (number + 1, total)
     return cuts
 
 
