@@ -945,6 +945,12 @@ def _factiva_plain(lines: _Lines, first: int, end: int, document_id: str) -> Fie
     if words is None:
         return None
     before = [line for _, line in text[:words]]
+    # Above the word count: [section,] headline [, byline]. A section ("Business") sits
+    # above the headline in some exports; a second line is the byline when it reads
+    # like one, else the headline under a section.
+    if len(before) >= 3 or (len(before) == 2 and not _looks_like_byline(before[1])):
+        other.append(("", before[0]))
+        before = before[1:]
     if before:
         values["headline"] = before[0]
     if len(before) > 1:
@@ -986,6 +992,21 @@ def _factiva_plain(lines: _Lines, first: int, end: int, document_id: str) -> Fie
             line = lines.stripped[i]
             body.append(line if not body or lines.blank(i - 1) else "\n" + line)
     return _fields(values, other, published, body)
+
+
+_BYLINE_START = re.compile(r"^(?:By|BY|by|Von|VON|Par|PAR|Por|POR|Door|Di|Af|Av)\s")
+_NAME = re.compile(
+    r"^[A-ZÀ-Þ][\w'’.-]*(?:\s+(?:[A-ZÀ-Þ][\w'’.-]*|van|von|de|der|da|di|du|la|le))+$"
+)
+
+
+def _looks_like_byline(line: str) -> bool:
+    """ "By Jane Doe", "Von Jonas Berg", or a name of two to five words ("Jane Doe",
+    "Jean de la Fontaine"), maybe several joined by "and" or commas."""
+    if _BYLINE_START.match(line):
+        return True
+    names = re.split(r",\s*|\s+(?:and|und|et|y|en)\s+", line)
+    return all(2 <= len(n.split()) <= 5 and _NAME.match(n) for n in names if n)
 
 
 _SPLITTERS: dict[str, Callable[[_Lines], list[_Cut]]] = {
