@@ -243,13 +243,15 @@ class Ingester:
     def run(self, paths: Iterable[Path]) -> IngestReport:
         pending: _Batch | None = None
         try:
-            for files in _batched(self._read_all(paths), self._batch_size):
+            for reads in _batched(self._read_all(paths), self._batch_size):
+                for batch in self._batches(reads):
+                    if self.stopping:
+                        break
+                    if pending is not None:
+                        self._write(pending)
+                    pending = batch
                 if self.stopping:
                     break
-                batch = self._start(files)
-                if pending is not None:
-                    self._write(pending)
-                pending = batch
             if pending is not None:
                 self._write(pending)
         finally:
@@ -342,15 +344,21 @@ class Ingester:
             return None
         return data
 
-    def _start(self, reads: tuple[_Read, ...]) -> _Batch:
-        """Look up which hashes are stored, and start parsing the rest. A file stored
-        already is not looked at again (nor split: a re-ingest pays nothing for exports);
-        the others are split when they are exports, and their articles looked up too."""
+    def _batches(self, reads: tuple[_Read, ...]) -> Iterator[_Batch]:
+        """The files read, as batches being parsed. A file stored already is not looked at
+        again (nor split: a re-ingest pays nothing for exports); the others are split when
+        they are exports, and an export's articles go in batches of their own size, so that
+        parsing one batch overlaps writing the one before, as for files."""
         with _storage_trouble(self.report), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in reads})
         files = tuple(
             f for read in reads for f in ([read] if read.sha256 in known else self._taken(read))
         )
+        for start in range(0, len(files), self._batch_size):
+            yield self._start(files[start : start + self._batch_size], known)
+
+    def _start(self, files: tuple[_Read, ...], known: dict[str, int]) -> _Batch:
+        """Look up which articles cut from exports are stored, and start parsing the new."""
         pieces = {f.sha256 for f in files if f.place is not None} - known.keys()
         if pieces:
             with _storage_trouble(self.report), self._archive.reading() as store:
