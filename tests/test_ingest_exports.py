@@ -35,7 +35,8 @@ def _rebuilt(archive: Archive) -> dict[str, bytes]:
     """Every export kept, rebuilt from its layout and its articles' raw bytes."""
     out: dict[str, bytes] = {}
     with archive.reading() as store:
-        for sha256, layout, filler in store.export_layouts():
+        for export in store.export_layouts():
+            sha256, layout, filler = export.sha256, export.layout, export.filler
             raws = store.raw_by_hash({value for kind, value in layout if kind == "a"})
             data, at = b"", 0
             for kind, value in layout:
@@ -226,3 +227,27 @@ def test_the_label_files_of_the_structured_corpus_are_skipped(corpora: Path) -> 
     assert labels and all(not_an_article(p.read_bytes()) == "JSON" for p in labels)
     texts = sorted(folder.rglob("*.txt"))[:200]
     assert all(not_an_article(p.read_bytes()) is None for p in texts)
+
+
+def test_copy_and_export_import_keep_places_and_copy_keeps_the_files(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "source.db"
+    assert run("--db", source, "ingest", COVER).returncode == 0
+    copied = run("--db", source, "copy", archive_url)
+    assert copied.returncode == 0, copied.stderr
+    listed = json.loads(run("list", "--json").stdout)
+    assert sorted(a["place"] for a in listed) == [[1, 3], [2, 3], [3, 3]]
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
+    try:
+        assert list(_rebuilt(archive).values()) == [COVER.read_bytes()]
+    finally:
+        archive.close()
+    exported = tmp_path / "a.jsonl"
+    assert run("--db", source, "export", "-o", exported).returncode == 0
+    other = tmp_path / "other.db"
+    assert run("--db", other, "import", exported).returncode == 0
+    imported = json.loads(run("--db", other, "list", "--json").stdout)
+    assert sorted(a["place"] for a in imported) == [[1, 3], [2, 3], [3, 3]]

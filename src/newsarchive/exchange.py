@@ -150,6 +150,8 @@ def jsonl_line(article: Exported) -> bytes:
             "path": paths.as_text(s.path),
             "path_bytes": paths.exact_base64(s.path),
             "first_seen": s.first_seen.isoformat(),
+            # Only for an article of a news-database export, so other lines stay as they were.
+            **({"place": list(s.place)} if s.place else {}),
         }
         for s in record.sources
     ]
@@ -164,6 +166,7 @@ class _Source(BaseModel):
     path: str
     path_bytes: str | None = None  # base64, when the name is not UTF-8 (paths.py)
     first_seen: dt.datetime
+    place: tuple[int, int] | None = None  # (number, of how many) in an export
 
 
 class _Link(BaseModel):
@@ -252,6 +255,7 @@ def parse_line(line: str) -> StoredRecord:
                     s.path, base64.b64decode(s.path_bytes, validate=True) if s.path_bytes else None
                 ),
                 _utc(s.first_seen),
+                s.place,
             )
             for s in parsed.sources
         )

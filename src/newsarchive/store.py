@@ -99,6 +99,20 @@ class Listing:
 class SourcePath:
     path: str  # exactly, as os functions take it (see paths.py)
     first_seen: dt.datetime
+    # (number, of how many) when the path is a news-database export holding the article.
+    place: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLayout:
+    """A news-database export as kept: its articles by hash (["a", sha256]) and the bytes
+    around them (["f", length], the next `length` bytes of `filler`), in file order."""
+
+    sha256: str
+    format: str
+    layout: list[list[Any]]
+    filler: bytes
+    first_seen: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -559,7 +573,7 @@ class Store:
     def add_sources_seen(self, sources: Sequence[tuple[int, SourcePath]]) -> int:
         """Record paths with the time each was first seen elsewhere (an import), but those
         already recorded; returns how many were new."""
-        rows = [_source_row(i, s.path, s.first_seen) for i, s in sources]
+        rows = [_source_row(i, s.path, s.first_seen, s.place) for i, s in sources]
         return self._engine.insert_sources(self._writing(), rows) if rows else 0
 
     def add_export(
@@ -585,16 +599,16 @@ class Store:
         )
         return True
 
-    def export_layouts(self) -> Iterator[tuple[str, list[list[Any]], bytes]]:
-        """(hash, layout, filler) of every export kept, one at a time."""
+    def export_layouts(self) -> Iterator[ExportLayout]:
+        """Every news-database export kept, one at a time."""
         query = select(export_files.c.sha256).order_by(export_files.c.sha256)
         for sha256 in list(self._connection.scalars(query)):
             row = self._connection.execute(
-                select(export_files.c.layout, export_files.c.filler).where(
-                    export_files.c.sha256 == sha256
-                )
+                select(export_files).where(export_files.c.sha256 == sha256)
             ).one()
-            yield sha256, row.layout, bytes(row.filler)
+            yield ExportLayout(
+                sha256, row.format, row.layout, bytes(row.filler), _as_utc(row.first_seen)
+            )
 
     def raw_by_hash(self, hashes: Collection[str]) -> dict[str, bytes]:
         """The original bytes of the articles with these hashes (those stored)."""
@@ -659,7 +673,9 @@ class Store:
         connection.execute(
             insert(article_raw), [{"article_id": r.id, "data": r.data} for r in records]
         )
-        sources = [_source_row(r.id, s.path, s.first_seen) for r in records for s in r.sources]
+        sources = [
+            _source_row(r.id, s.path, s.first_seen, s.place) for r in records for s in r.sources
+        ]
         if sources:
             connection.execute(insert(article_sources), sources)
         self.add_derived([derived(r.id, r.columns) for r in records])
@@ -761,12 +777,18 @@ class Store:
                     article_sources.c.path,
                     article_sources.c.path_bytes,
                     article_sources.c.first_seen,
+                    article_sources.c.place,
+                    article_sources.c.places,
                 )
                 .where(article_sources.c.article_id.in_(ids[start : start + _IN_CHUNK]))
                 .order_by(article_sources.c.id)
             )
-            for article_id, path, exact, first_seen in found:
-                source = SourcePath(paths.from_columns(path, exact), _as_utc(first_seen))
+            for article_id, path, exact, first_seen, place, places in found:
+                source = SourcePath(
+                    paths.from_columns(path, exact),
+                    _as_utc(first_seen),
+                    (place, places) if place else None,
+                )
                 sources.setdefault(article_id, []).append(source)
         return [_record(row._asdict(), tuple(sources.get(row.id, ()))) for row in rows]
 

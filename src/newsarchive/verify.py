@@ -130,7 +130,8 @@ def _check_exports(archive: Archive) -> Iterator[Problem]:
     """Every news-database export kept rebuilds byte for byte from its layout: its
     articles' raw bytes, by hash, between the bytes kept around them."""
     with archive.reading() as store:
-        for sha256, layout, filler in store.export_layouts():
+        for export in store.export_layouts():
+            sha256, layout, filler = export.sha256, export.layout, export.filler
             raws = store.raw_by_hash({str(value) for kind, value in layout if kind == "a"})
             rebuilt = bytearray()
             at = 0
