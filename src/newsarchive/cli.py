@@ -1273,6 +1273,8 @@ def verify(app: App) -> None:
         )
     for what in report.not_run:
         err.print(f"not checked: {what}; you may not write the archive.", soft_wrap=True)
+    for what in report.skipped:
+        err.print(f"not checked: {what}.", soft_wrap=True)
     from newsarchive.render import counted
 
     summary = f"Checked {counted(report.articles, 'article')}: "

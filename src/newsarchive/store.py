@@ -207,6 +207,7 @@ class Store:
             return
         deleted_up_to = max(int(self.setting(DELETED_UP_TO) or 0), *ids)
         self.set_setting(DELETED_UP_TO, str(deleted_up_to))
+        self._mark_deleted_in_exports(set(self.hashes_of(ids).values()))
         for chunk in _chunks(ids):
             # The foreign keys cascade too; deleting here says so, whatever the engine does.
             for table in (article_raw, article_sources):
@@ -214,6 +215,18 @@ class Store:
         self.remove_derived(ids)
         for chunk in _chunks(ids):
             self._connection.execute(delete(articles).where(articles.c.id.in_(chunk)))
+
+    def _mark_deleted_in_exports(self, hashes: set[str]) -> None:
+        """An export whose article is deleted can no longer be rebuilt: its layout says
+        so (["d", sha256]), so that verify tells a deletion from a loss."""
+        rows = self._connection.execute(select(export_files.c.sha256, export_files.c.layout))
+        for sha256, layout in list(rows):
+            if not any(kind == "a" and value in hashes for kind, value in layout):
+                continue
+            marked = [["d", v] if k == "a" and v in hashes else [k, v] for k, v in layout]
+            self._connection.execute(
+                update(export_files).where(export_files.c.sha256 == sha256).values(layout=marked)
+            )
 
     def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
         """What article_bands, article_names and article_links hold for these articles."""
