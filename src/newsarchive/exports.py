@@ -470,6 +470,13 @@ def _ln_fields(lines: _Lines, first: int, last: int) -> Fields | None:
         elif not lines.blank(i):
             break
         i += 1
+    if not header:  # not centred (a copy whose leading spaces were lost): publication,
+        # then its date within the next lines, before the headline
+        seen = [j for j in range(i, min(last, i + 12)) if not lines.blank(j)][:4]
+        dated = next((n for n, j in enumerate(seen) if parse_date(lines.stripped[j])), None)
+        if dated is not None and dated >= 1:
+            header = [lines.stripped[j] for j in seen[: dated + 1]]
+            i = seen[dated] + 1
     published = None
     for n, line in enumerate(header):
         if n == 0:
