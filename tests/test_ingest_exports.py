@@ -258,3 +258,19 @@ def test_copy_and_export_import_keep_places_and_copy_keeps_the_files(
     assert run("--db", other, "import", exported).returncode == 0
     imported = json.loads(run("--db", other, "list", "--json").stdout)
     assert sorted(a["place"] for a in imported) == [[1, 3], [2, 3], [3, 3]]
+
+
+def test_a_utf16_export_is_split_and_its_articles_read(
+    archive: Archive, archive_url: str, tmp_path: Path
+) -> None:
+    """Windows' "Unicode": UTF-16 with a byte-order mark before the first article only."""
+    text = COVER.read_bytes().decode("utf-8").replace("\n", "\r\n")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    report = Ingester(archive, jobs=0).run([path])
+    assert (report.refused, report.added, report.exports) == ([], 3, 1)
+    with archive.reading() as store:
+        headlines = sorted(store.get(i).headline for i in (1, 2, 3))
+        assert store.get(1).encoding == "utf-16"
+    assert headlines[-1] == "Island votes to keep its ferry; Council rejects bridge plan"
+    assert list(_rebuilt(archive).values()) == [path.read_bytes()]

@@ -112,11 +112,12 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
     for data, source, *rest in work:
         origin = rest[0] if rest else None
         try:
-            decoded = decode(data)
+            readable = data if origin is None else _with_utf16_bom(data)
+            decoded = decode(readable)
             if origin is None:
                 article = parse_article(decoded.text, source=source, not_after=not_after)
             else:
-                article = _export_article(data, decoded.text, origin, source, not_after)
+                article = _export_article(readable, decoded.text, origin, source, not_after)
         except NotAnArticleError as exc:
             done.append(exc.reason)
             continue
@@ -143,6 +144,18 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
 
 def _internal_error(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}: {exc}); please report this file"
+
+
+def _with_utf16_bom(data: bytes) -> bytes:
+    """An article cut from a UTF-16 export has no byte-order mark of its own (the file's is
+    before the first article): given back, by where the NULs of its ASCII sit."""
+    import codecs
+
+    if b"\x00" not in data[:4096]:
+        return data
+    sample = data[:4096]
+    little = sample[1::2].count(0) > sample[0::2].count(0)
+    return (codecs.BOM_UTF16_LE if little else codecs.BOM_UTF16_BE) + data
 
 
 def _export_article(
