@@ -165,3 +165,35 @@ def test_an_articles_own_bytes_give_its_fields(case: Path) -> None:
     for article in export.articles:
         piece = data[article.start : article.end]
         assert exports.article_fields(export.format, piece) == article.fields
+
+
+def _docx(lines: list[str]) -> bytes:
+    """A minimal Word document, a paragraph per line, as Word writes its XML."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>' for line in lines
+    )
+    document = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{w}">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+DOCX_OF = _docx  # for the ingest tests
+
+
+def test_docx_text_is_a_paragraph_a_line() -> None:
+    lines = (EXPORTS / "nexis_uni_cover.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    text = exports.docx_text(_docx(lines))
+    assert text == "\n".join(lines) + "\n"
+    assert exports.docx_text(b"PK\x03\x04 not really a zip") is None
+    assert exports.docx_text(b"plain text") is None

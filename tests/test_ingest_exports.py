@@ -274,3 +274,27 @@ def test_a_utf16_export_is_split_and_its_articles_read(
         assert store.get(1).encoding == "utf-16"
     assert headlines[-1] == "Island votes to keep its ferry; Council rejects bridge plan"
     assert list(_rebuilt(archive).values()) == [path.read_bytes()]
+
+
+def test_a_nexis_uni_word_document_is_split_and_kept_whole(
+    archive: Archive, archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    from .test_exports import DOCX_OF
+
+    lines = (EXPORTS / "nexis_uni_cover.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    document = folder / "Files (3).DOCX"
+    document.write_bytes(DOCX_OF(lines))
+    (folder / "other.docx").write_bytes(DOCX_OF(["A letter", "", "Dear reader"]))
+    report = Ingester(archive, jobs=0).run([folder])
+    assert (report.refused, report.added, report.exports) == ([], 3, 1)
+    assert report.skipped_kinds == {"ZIP archive or office document": 1}
+    with archive.reading() as store:
+        assert sorted(store.get(i).headline for i in (1, 2, 3)) == [
+            "",
+            "Council approves new cycle lanes",
+            "Cyclists divided over plan",
+        ]
+    assert list(_rebuilt(archive).values()) == [document.read_bytes()]
+    assert run("verify").returncode == 0

@@ -113,6 +113,9 @@ class _Export:
     sha256: str
     split: exports.Export
     shas: tuple[str | None, ...]  # per piece: the hash of an article or rest stored, else None
+    # A Word document: its articles were cut from its text, not its bytes, so the file is
+    # kept whole (its layout one run of bytes).
+    whole: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -277,6 +280,10 @@ class Ingester:
         """What a file not stored yet gives: nothing (it is not an article: skipped, or
         refused when named), its articles (an export), or itself."""
         kind = not_an_article(read.data)
+        if kind == ZIP_OR_OFFICE and self._format != "single":
+            docx = self._docx_export(read)
+            if docx is not None:
+                return docx
         if kind is not None:
             if read.named:
                 self._refuse(read.path, f"{kind}, not an article")
@@ -292,11 +299,30 @@ class Ingester:
         self._refuse(read.path, f"not a {name} export (--format auto reads any file)")
         return []
 
+    def _docx_export(self, read: _Read) -> list[_Read] | None:
+        """The articles of a Word document that is an export (Nexis Uni delivers .docx),
+        cut from its text; None when it is not one."""
+        text = exports.docx_text(read.data)
+        if text is None:
+            return None
+        rendered = text.encode("utf-8")
+        export = exports.split(rendered, self._format)
+        if export is None:
+            return None
+        return list(self._pieces(read.path, rendered, read.sha256, export, whole=read.data))
+
     def _pieces(
-        self, path: str, data: bytes, sha256: str, export: exports.Export
+        self,
+        path: str,
+        data: bytes,
+        sha256: str,
+        export: exports.Export,
+        *,
+        whole: bytes | None = None,
     ) -> Iterator[_Read]:
         """An export's articles, and any rest of it kept whole, each an article to store;
-        the last carries the export, stored with its layout once they are."""
+        the last carries the export, stored with its layout once they are. `whole`: the
+        file's bytes when `data` is its text (a Word document)."""
         cut = [p for p in export.pieces if p.kind != "front"]
         self.report.exports += 1
         self.report.export_pieces += len(cut)
@@ -304,7 +330,7 @@ class Ingester:
             None if p.kind == "front" else hashlib.sha256(data[p.start : p.end]).hexdigest()
             for p in export.pieces
         )
-        whole = _Export(data, sha256, export, shas)
+        kept = _Export(data, sha256, export, shas, whole)
         hashes = [sha for sha in shas if sha is not None]
         for n, (piece, sha) in enumerate(zip(cut, hashes, strict=True), 1):
             yield _Read(
@@ -313,7 +339,7 @@ class Ingester:
                 sha,
                 (n, len(cut)),
                 export.format if piece.kind == "article" else None,
-                whole if n == len(cut) else None,
+                kept if n == len(cut) else None,
             )
 
     def _read(self, path: str) -> bytes | None:
@@ -439,6 +465,10 @@ class Ingester:
 def _store_export(store: Store, export: _Export, now: dt.datetime) -> None:
     """Keep an export's layout: its articles by hash (those stored; one refused is kept
     as bytes), the bytes around them, so that the file can be rebuilt."""
+    if export.whole is not None:  # a Word document: kept whole, beside its articles' text
+        layout_whole: list[tuple[str, str | int]] = [("f", len(export.whole))]
+        store.add_export(export.sha256, export.split.format, layout_whole, export.whole, now)
+        return
     stored = store.known_ids({sha for sha in export.shas if sha is not None})
     layout: list[tuple[str, str | int]] = []
     filler = bytearray()
@@ -454,10 +484,11 @@ def _store_export(store: Store, export: _Export, now: dt.datetime) -> None:
     store.add_export(export.sha256, export.split.format, layout, bytes(filler), now)
 
 
+ZIP_OR_OFFICE = "ZIP archive or office document"
 # What a file is, by its first bytes, when it is no article: (magic, offset, kind).
 _MAGIC = (
     (b"%PDF-", 0, "PDF document"),
-    (b"PK\x03\x04", 0, "ZIP archive or office document"),
+    (b"PK\x03\x04", 0, "ZIP archive or office document"),  # ZIP_OR_OFFICE
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "office document (OLE)"),
     (b"{\\rtf", 0, "RTF document"),
     (b"\x89PNG\r\n\x1a\n", 0, "PNG image"),
