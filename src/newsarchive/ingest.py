@@ -85,7 +85,7 @@ class IngestReport:
         return self.seen - self.export_pieces + self.exports
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is made per file, and frozen costs at each
 class _Read:
     path: str
     data: bytes
@@ -377,9 +377,12 @@ class Ingester:
         parsing one batch overlaps writing the one before, as for files."""
         with _storage_trouble(self.report), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in reads})
-        files = tuple(
-            f for read in reads for f in ([read] if read.sha256 in known else self._taken(read))
-        )
+        if all(read.sha256 in known for read in reads):  # a re-ingest: nothing to look at
+            files = reads
+        else:
+            files = tuple(
+                f for read in reads for f in ([read] if read.sha256 in known else self._taken(read))
+            )
         for start in range(0, len(files), self._batch_size):
             yield self._start(files[start : start + self._batch_size], known)
 
@@ -672,9 +675,7 @@ def iter_files(
     """
     for path in paths:
         if path.is_dir():
-            yield from (
-                (found, False) for found in _walk(os.fspath(path), selection, refuse, skip_doc)
-            )
+            yield from _walk(os.fspath(path), selection, refuse, skip_doc)
         elif path.is_file():
             yield os.fspath(path), True
         else:
@@ -686,7 +687,7 @@ def _walk(
     selection: Selection,
     refuse: Callable[[Path | str, str], None],
     skip_doc: Callable[[str], None],
-) -> Iterator[str]:
+) -> Iterator[tuple[str, bool]]:
     """Files in sorted order, each folder's files before its subfolders. The directory
     entries tell a regular file from a folder or a FIFO without a stat call per file, and a
     FIFO or device is refused, never opened (a FIFO would block the run forever)."""
@@ -714,7 +715,7 @@ def _walk(
             elif kind == "file" and selection.is_doc(entry.name):
                 skip_doc(entry.path)
             elif kind == "file":
-                yield entry.path
+                yield entry.path, False  # found in a folder, not named
             else:
                 refuse(entry.path, kind)
         folders.extend(reversed(subfolders))

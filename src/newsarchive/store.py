@@ -576,8 +576,10 @@ class Store:
         is (number, of how many) for an article of an export, else None. An article found
         twice in one file keeps its first place."""
         first: dict[tuple[int, str], tuple[int, int] | None] = {}
-        for article_id, path, *place in sources:
-            first.setdefault((article_id, path), place[0] if place else None)
+        for source in sources:
+            key = (source[0], source[1])
+            if key not in first:
+                first[key] = source[2] if len(source) > 2 else None
         rows = [_source_row(a, p, now, place) for (a, p), place in first.items()]
         if not rows:
             return 0
