@@ -197,3 +197,24 @@ def test_docx_text_is_a_paragraph_a_line() -> None:
     assert text == "\n".join(lines) + "\n"
     assert exports.docx_text(b"PK\x03\x04 not really a zip") is None
     assert exports.docx_text(b"plain text") is None
+
+
+@pytest.mark.parametrize(
+    ("case", "after"),
+    [
+        ("nexis_uni_cover.txt", "Body\n"),
+        ("factiva_plain.txt", "reserved.\n"),
+        ("factiva_codes.txt", "TD  "),
+        ("lexisnexis_cover.txt", "LENGTH: 86 words\n"),
+        ("proquest_cover.txt", "Full text: "),
+    ],
+)
+def test_an_export_whose_first_article_runs_past_the_head_is_found(case: str, after: str) -> None:
+    text = (EXPORTS / case).read_text(encoding="utf-8")
+    long = "A long paragraph of the first article. " * 2000  # 78 KB: past HEAD_BYTES
+    at = text.index(after) + len(after)
+    data = (text[:at] + long + "\n\n" + text[at:]).encode("utf-8")
+    assert len(data) > exports.HEAD_BYTES
+    export = exports.split(data)
+    assert export is not None
+    assert len(export.articles) == len(exports.split((EXPORTS / case).read_bytes()).articles)  # type: ignore[union-attr]

@@ -160,6 +160,7 @@ _SIGNS: tuple[tuple[str, tuple[bytes, ...], re.Pattern[bytes]], ...] = (
         ),
     ),
 )
+_SIGN = {name: pattern for name, _, pattern in _SIGNS}
 _PQ_MARKS = (
     b"ProQuest",
     b"Full text:",
@@ -193,31 +194,30 @@ def _has_line(head: bytes, tokens: tuple[bytes, ...], pattern: re.Pattern[bytes]
 def looks_like_export(data: bytes) -> str | None:
     """The export format the file's first bytes suggest, or None: cheap, and wrong only
     towards a second look (split confirms or rejects). A file without the few substrings
-    every sign holds (nearly every single article) costs four scans of its head and a look
-    at its first lines."""
+    every sign holds (nearly every single article) costs three scans of its head."""
     head = data[:HEAD_BYTES]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         head = _decoded_head(head)
-    signs = {name: pattern for name, _, pattern in _SIGNS}
-    if b"UMENT" in head and _has_line(head, (b"UMENT",), signs["lexisnexis"]):
+    if b"UMENT" in head and _has_line(head, (b"UMENT",), _SIGN["lexisnexis"]):
         return "lexisnexis"
-    if b"ument" in head:  # Document ..., End of Document, Ende des Dokuments...
-        for line in _lines_with(head, b"ument"):
-            if signs["factiva"].fullmatch(line):
-                return "factiva"
-            if signs["nexis-uni"].fullmatch(line):
-                return "nexis-uni"
+    # Document ..., End of Document, Ende des Dokuments...
+    for line in _lines_with(head, b"ument"):
+        if _SIGN["factiva"].fullmatch(line):
+            return "factiva"
+        if _SIGN["nexis-uni"].fullmatch(line):
+            return "nexis-uni"
     if (
         b"____________________" in head
         and any(mark in head for mark in _PQ_MARKS)
-        and _has_line(head, (b"____________________",), signs["proquest"])
+        and _has_line(head, (b"____________________",), _SIGN["proquest"])
     ):
         return "proquest"
-    if (  # Nexis Uni whose first article runs past the head: its Length and Body lines
-        b"ength:" in head and _has_line(head, *_NU_LENGTH_SIGN) and _has_line(head, *_NU_BODY_SIGN)
-    ):
+    if len(data) <= HEAD_BYTES:
+        return None  # a whole export in the head shows one of the marks above
+    # An export whose first article runs past the head: Nexis Uni's Length and Body lines,
+    # Factiva's word count (a line of its own after the headline) or field codes.
+    if _has_line(head, *_NU_LENGTH_SIGN) and _has_line(head, *_NU_BODY_SIGN):
         return "nexis-uni"
-    # Factiva's word count: a line of its own right after the headline (and byline).
     first = [line.strip() for line in head[:1024].split(b"\n", 6)[:6]]
     if any(_FACTIVA_WORD_COUNT[1].fullmatch(line) for line in first if line[:1].isdigit()):
         return "factiva"

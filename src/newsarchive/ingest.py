@@ -554,6 +554,9 @@ def _csv_kind(head: bytes) -> str | None:
     """CSV or TSV: its first lines (three at least, five when there are) follow each other
     without a blank line between (an article's paragraphs have them), each under 2,000
     bytes and with the same number, two or more, of the same delimiter."""
+    first = head[: head.find(b"\n", 0, 2001)]
+    if first.count(b",") < 2 and first.count(b"\t") < 2 and first.count(b";") < 2:
+        return None  # a headline, nearly always: no data header
     parts = head.split(b"\n", 6)[:6]
     if len(parts) < 6 or not parts[-1]:
         parts = parts[:-1]  # the last line may be cut short, or empty after the last LF
