@@ -363,6 +363,7 @@ class FTS5Index:
         for name in ("since", "until"):
             if (day := getattr(filters, name)) is not None:
                 params[name] = day.isoformat()
+        params.update(filters.text_params())
         matches = f"FROM article_search s JOIN articles a ON a.id = s.rowid WHERE {where}"
         # Where the window starts: without filters the index alone can tell, and walking
         # its row ids is 20x cheaper than joining every match to its article.
@@ -408,6 +409,7 @@ class FTS5Index:
         for name in ("since", "until"):
             if (day := getattr(filters, name)) is not None:
                 params[name] = day.isoformat()
+        params.update(filters.text_params())
         rows = connection.execute(
             text(
                 "SELECT s.rowid FROM article_search s JOIN articles a ON a.id = s.rowid "
