@@ -97,6 +97,7 @@ def read_page(data: bytes, *, source: str | None = None) -> Article:
     if not headline:
         raise ParseError("no headline found in this web page", source=source)
     values: dict[str, Any] = {
+        "publication": _meta(page, "og:site_name") or doc.get("sitename") or None,
         "headline": headline,
         "dek": dek,
         "byline": _byline(doc, page),

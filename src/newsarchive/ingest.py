@@ -8,6 +8,7 @@ finished. Files already stored (same SHA-256) are not parsed again, only their p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import hashlib
@@ -22,12 +23,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
-from newsarchive import exports, versions
+from newsarchive import exports, htmlpage, versions
 from newsarchive.archive import Archive
 from newsarchive.errors import ArchiveError, StorageError, Trouble
 from newsarchive.records import DateSource
 from newsarchive.rows import (
     DATE_COLUMNS,
+    HTML,
     ArticleValues,
     Lookups,
     Work,
@@ -300,6 +302,8 @@ class Ingester:
             else:
                 self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
             return []
+        if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
+            return self._page(read)
         export = None if self._format == "single" else exports.split(read.data, self._format)
         if export is not None:
             return list(self._pieces(read.path, read.data, read.sha256, export))
@@ -307,6 +311,18 @@ class Ingester:
             return [read]
         name = exports.FORMAT_NAMES[self._format]
         self._refuse(read.path, f"not a {name} export (--format auto reads any file)")
+        return []
+
+    def _page(self, read: _Read) -> list[_Read]:
+        """A saved web page: read by htmlpage (the html extra); without it, skipped with a
+        hint in the summary (refused, named outright), never stored as text."""
+        if htmlpage.available():
+            return [dataclasses.replace(read, origin=HTML)]
+        if read.named:
+            self._refuse(read.path, str(htmlpage.HtmlReaderMissingError()))
+        else:
+            skipped = self.report.skipped_kinds
+            skipped[PAGE_WITHOUT_READER] = skipped.get(PAGE_WITHOUT_READER, 0) + 1
         return []
 
     def _docx_export(self, read: _Read) -> list[_Read] | None:
@@ -498,6 +514,8 @@ def _store_export(store: Store, export: _Export, now: dt.datetime) -> None:
 
 
 ZIP_OR_OFFICE = "ZIP archive or office document"
+# A saved web page where the html extra is not installed: skipped, with the way to read it.
+PAGE_WITHOUT_READER = "saved web page (pip install 'newsarchive[html]' reads them)"
 # What a file is, by its first bytes, when it is no article: (magic, offset, kind).
 _MAGIC = (
     (b"%PDF-", 0, "PDF document"),

@@ -112,14 +112,17 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
     for data, source, *rest in work:
         origin = rest[0] if rest else None
         try:
-            readable = data if origin is None else _with_utf16_bom(data)
-            decoded = decode(readable)
-            encoding = decoded.encoding
-            if origin is None:
-                article = parse_article(decoded.text, source=source, not_after=not_after)
+            if origin == HTML:
+                article, encoding = _page_article(data, source)
             else:
-                article = _export_article(readable, decoded.text, origin, source, not_after)
-            del decoded  # its text is as large as the file: not kept while others are parsed
+                readable = data if origin is None else _with_utf16_bom(data)
+                decoded = decode(readable)
+                encoding = decoded.encoding
+                if origin is None:
+                    article = parse_article(decoded.text, source=source, not_after=not_after)
+                else:
+                    article = _export_article(readable, decoded.text, origin, source, not_after)
+                del decoded  # as large as the file: not kept while others are parsed
         except NotAnArticleError as exc:
             done.append(exc.reason)
             continue
@@ -167,6 +170,18 @@ _RELEASED: tuple[int, Any, str, int, str | None] = (0, None, "", 0, None)
 
 def _internal_error(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}: {exc}); please report this file"
+
+
+# The origin of a saved web page's article (articles.origin): read by htmlpage, not parsed.
+HTML = "html"
+
+
+def _page_article(data: bytes, source: str) -> tuple[Article, str]:
+    """A saved web page's article (htmlpage.py), and the encoding its text is in."""
+    from newsarchive import htmlpage
+    from newsarchive.decode import page_encoding
+
+    return htmlpage.read_page(data, source=source), page_encoding(data)
 
 
 def _with_utf16_bom(data: bytes) -> bytes:
