@@ -110,3 +110,14 @@ def test_without_the_html_extra_a_page_is_skipped_with_the_way_to_read_it(
     assert named.returncode == 3
     assert "pip install 'newsarchive[html]'" in named.stderr.decode()
     assert [a["headline"] for a in json.loads(run("list", "--json").stdout)] == ["A headline"]
+
+
+def test_a_table_laid_page_broken_into_lines_gives_a_paragraph_a_line() -> None:
+    """No <title>, the story in a table cell with <br> between paragraphs (2008's pages):
+    the first line is the headline, each line after it a paragraph."""
+    article = htmlpage.read_page((PAGES / "table_layout_page.html").read_bytes())
+    assert article.headline == "Rupee ends firmer against the dollar on inflow hopes"
+    texts = [b.text for b in article.blocks]
+    assert texts[0] == "Press Trust of India"
+    assert texts[-1].startswith("Dealers expect the currency")
+    assert len(texts) == 5

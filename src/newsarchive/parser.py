@@ -489,8 +489,13 @@ def _standalone(text: str) -> bool:
 
 
 def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
-    # Header lines (`-- Fri Mar 2, 2007`, a URL) stand together unwrapped: not evidence.
-    groups = [kept for g in groups if (kept := [t for t in g if not _standalone(t)])]
+    # Marked header lines (`-- Fri Mar 2, 2007`, `-- http://...`, an empty `--`) stand
+    # together unwrapped: not evidence. (Only marked lines are tested: cheap on every line.)
+    groups = [
+        kept
+        for g in groups
+        if (kept := [t for t in g if not (t[:1] in _MARKER_CHARS and _standalone(t))])
+    ]
     multi = [g for g in groups if len(g) > 1]
     if len(multi) * 2 < len(groups) or len(groups) < 2:
         return False
