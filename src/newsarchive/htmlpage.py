@@ -239,6 +239,8 @@ def _dek(page: Any, headline: str, blocks: list[Block]) -> str | None:
         if _dek_sized(text) and _fold(text) != _fold(headline) and between(text):
             return text
     description = _meta(page, "og:description", "description", "twitter:description")
+    if _fold(description) in story[:1]:
+        return None  # the story's first paragraph, used as the description: its lede
     if _dek_sized(description) and _fold(description) != _fold(headline) and between(description):
         return description
     return None
