@@ -196,15 +196,15 @@ def test_verify_still_finds_a_body_that_is_not_what_its_bytes_give(
 def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_path: Path) -> None:
     import hashlib
 
-    from newsarchive.rows import prepare_new
+    from newsarchive.rows import Lookups, prepare_new
     from newsarchive.store import NewArticle
 
     data = _article(16_000).encode()
     (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
     assert not isinstance(prepared, str), prepared
-    values, lookups = prepared
+    row, bands, names, links = prepared
     archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
-    fresh = [NewArticle(hashlib.sha256(data).hexdigest(), values, data, lookups)]
+    fresh = [NewArticle(hashlib.sha256(data).hexdigest(), row, data, Lookups(bands, names, links))]
     try:
         tracemalloc.start()
         with archive.writing() as store:
@@ -247,7 +247,14 @@ def test_a_huge_article_is_written_through_a_small_page_cache(
         seen.append((table.name, connection.exec_driver_sql("PRAGMA cache_size").scalar()))
         return original(connection, table, rows, **kwargs)
 
+    original_articles = engine._insert_articles
+
+    def spying_articles(connection: Any, rows: Any) -> int:  # articles: rows made as stored
+        seen.append(("articles", connection.exec_driver_sql("PRAGMA cache_size").scalar()))
+        return original_articles(connection, rows)
+
     monkeypatch.setattr(engine, "_insert", spying)
+    monkeypatch.setattr(engine, "_insert_articles", spying_articles)
     monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
     (tmp_path / "huge.txt").write_text(_article(600), encoding="utf-8")  # about 180 KB
     (tmp_path / "small").mkdir()

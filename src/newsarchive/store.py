@@ -70,10 +70,12 @@ from newsarchive.rows import (
     DATE_COLUMNS,
     DateValues,
     Derived,
+    Lookups,
     blocks_from_row,
     derived,
     lookups,
     meta_from_row,
+    values_of,
 )
 
 __all__ = ["DatedBy", "Listing", "NewArticle", "SearchResults", "Store", "StoredRecord"]
@@ -172,7 +174,7 @@ class Store:
         inserted = self._engine.insert_articles(self._writing(), items, now)
         self.add_derived(
             [
-                (i.lookups or lookups(i.values)).rows(inserted[i.sha256])
+                (i.lookups or lookups(values_of(i.row))).rows(inserted[i.sha256])
                 for i in items
                 if i.sha256 in inserted
             ]
@@ -228,26 +230,32 @@ class Store:
                 update(export_files).where(export_files.c.sha256 == sha256).values(layout=marked)
             )
 
-    def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
-        """What article_bands, article_names and article_links hold for these articles."""
-        found = {i: Derived([], [], []) for i in ids}
+    def lookups_of(self, ids: Collection[int]) -> dict[int, Lookups]:
+        """What article_bands, article_names and article_links hold for these articles,
+        as Lookups (each list in no particular order)."""
+        found = {i: Lookups([], [], []) for i in ids}
         for chunk in _chunks(ids):
-            for band, id_ in self._connection.execute(
+            for band, id_ in self._rows(
                 select(article_bands.c.band, article_bands.c.article_id).where(
                     article_bands.c.article_id.in_(chunk)
                 )
             ):
-                found[id_].bands.append({"band": band, "article_id": id_})
+                found[id_].bands.append(band)
             for name, id_ in self._rows(
                 select(article_names.c.name, article_names.c.article_id).where(
                     article_names.c.article_id.in_(chunk)
                 )
             ):
-                found[id_].names.append({"name": name, "article_id": id_})
-            for row in self._connection.execute(
-                select(article_links).where(article_links.c.article_id.in_(chunk))
-            ).mappings():
-                found[row["article_id"]].links.append(dict(row))
+                found[id_].names.append(name)
+            for id_, position, tier, name in self._rows(
+                select(
+                    article_links.c.article_id,
+                    article_links.c.position,
+                    article_links.c.tier,
+                    article_links.c.name,
+                ).where(article_links.c.article_id.in_(chunk))
+            ):
+                found[id_].links.append((position, tier, name))
         return found
 
     # -- versions -----------------------------------------------------------------------
@@ -743,6 +751,12 @@ class Store:
     def checks_not_run(self) -> list[str]:
         """The checks integrity_problems could not run on the archive as opened."""
         return self._engine.checks_not_run()
+
+    def largest_raw(self) -> int:
+        """The size of the largest article's raw bytes (0: no article). Both engines read
+        a value's length without reading the value."""
+        found = self._connection.scalar(select(func.max(func.length(article_raw.c.data))))
+        return int(found or 0)
 
     def missing_parts(self) -> list[tuple[int, str]]:
         """Articles without their raw bytes or without any source path."""

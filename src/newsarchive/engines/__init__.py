@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from newsarchive.engines.salvage import DamagedFile
     from newsarchive.query import Node
     from newsarchive.records import EngineFacts
-    from newsarchive.rows import ArticleValues, Lookups
+    from newsarchive.rows import Lookups, StoredRow
 
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
@@ -51,11 +51,12 @@ DELETED_UP_TO = "articles.deleted_up_to"
 
 @dataclass(frozen=True, slots=True)
 class NewArticle:
-    """A parsed article ready to store: its column values, the bytes it was parsed from,
-    and its Lookups if they were worked out already (else the store works them out)."""
+    """A parsed article ready to store: its column values as stored (rows.stored_row), the
+    bytes it was parsed from, and its Lookups if they were worked out already (else the
+    store works them out)."""
 
     sha256: str
-    values: ArticleValues
+    row: StoredRow
     raw: bytes
     lookups: Lookups | None = None
 
