@@ -7,6 +7,7 @@ SQLAlchemy's per-statement work costs more than a rare word's FTS5 query (about 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import operator
@@ -74,7 +75,8 @@ SEARCH_AUTOMERGE = 8
 # The columns the search index holds, in its order (migration 0003 sets their weights).
 SEARCHED = "headline, dek, body, byline, source_url"
 # The SQL function every connection has (searchtext.indexed) and the view of the articles
-# through it that the index reads (migration 0008): CJK runs in pairs, symbols as words.
+# through it that the index reads (migrations 0008, 0009): CJK runs in pairs, symbols as
+# words, each column handed to the function as its UTF-8 bytes.
 SEARCH_TEXT_FUNCTION = "newsarchive_search_text"
 SEARCH_TEXT_VIEW = "article_search_text"
 
@@ -165,11 +167,19 @@ class SQLite:
             | {"sha256": item.sha256, "ingested_at": now}
             for n, item in enumerate(fresh, 1)
         ]
+        keys = {row["sha256"]: row["id"] for row in rows}
+        huge = _holds_huge(items)
+        if huge:  # the rows hold them now: each goes once written (see NewArticle)
+            for item in fresh:
+                item.values["body"], item.values["blocks"] = "", []
         with _search_index_paused(connection), _small_cache_for(connection, items):
-            added = _insert(connection, articles, rows, unique=("sha256",), as_utf8=("body",))
+            added = _insert(
+                connection, articles, rows, unique=("sha256",), as_utf8=("body",), consume=huge
+            )
+            del rows
             self.index.index_new(connection, after=last)
-        if added == len(rows):
-            inserted = {row["sha256"]: row["id"] for row in rows}
+        if added == len(keys):
+            inserted = keys
         else:  # another writer stored some of them first
             found = connection.exec_driver_sql(
                 "SELECT sha256, id FROM articles WHERE id > ?", (last,)
@@ -475,13 +485,17 @@ def _bracketed(node: Node, looser: Any) -> str:
     return f"({expression})" if isinstance(node, looser) else expression
 
 
+def _holds_huge(items: Sequence[NewArticle]) -> bool:
+    return max((len(item.raw) for item in items), default=0) > HUGE_ARTICLE_BYTES
+
+
 @contextmanager
 def _small_cache_for(connection: Connection, items: Sequence[NewArticle]) -> Iterator[None]:
     """A batch holding a huge article is written through a small page cache: its pages are
     written once and not read again, and in the usual cache (CACHE_BYTES) they stayed as
     memory the run held, a 16 MB article's 32 MB of pages beside everything else
     (issue 22). Past the small cache, SQLite spills them to the write-ahead log."""
-    if max((len(item.raw) for item in items), default=0) <= HUGE_ARTICLE_BYTES:
+    if not _holds_huge(items):
         yield
         return
     execute = connection.exec_driver_sql
@@ -513,6 +527,7 @@ def _insert(
     *,
     unique: tuple[str, ...] = (),
     as_utf8: tuple[str, ...] = (),
+    consume: bool = False,
 ) -> int:
     """Insert `rows` in one executemany; rows clashing on `unique` are skipped. Returns
     how many were inserted.
@@ -521,6 +536,9 @@ def _insert(
     SQLite (the same stored value): a str bound as itself keeps its UTF-8 form cached
     inside it as long as it lives, which for a huge article's body (issue 22) is as much
     memory again as its text for the rest of the batch.
+
+    `consume`: each row is emptied once its values are made, so that a huge article's text
+    is not held as a str beside its UTF-8 while SQLite writes it.
 
     Values go through SQLAlchemy's own column types (their bind processors), so they read
     back exactly as rows inserted through SQLAlchemy do, without its per-row work.
@@ -544,7 +562,12 @@ def _insert(
             out[i] = convert(out[i])
         return tuple(out)
 
-    if converters:
+    if consume:
+        tuples = []
+        for row in rows:
+            tuples.append(values(row))
+            row.clear()
+    elif converters:
         tuples = [values(row) for row in rows]
     else:  # plain integers and strings (band keys, names): picked in C
         pick = operator.itemgetter(*names)
@@ -604,13 +627,61 @@ def _reopen_when_changed(path: str) -> Any:
     return check
 
 
-def _search_text(text: str | None) -> str | bytearray | None:
-    """searchtext.indexed as the index's SQL function. A long text that is not ASCII is
-    made a slice at a time, each ending before whitespace (which no CJK run or symbol
-    holds, so the pieces make the same text), and handed back as UTF-8 bytes, which SQLite
-    reads as that text: made whole, a 50 MB body was held four times over while indexed
-    (the str SQLite gave, its case-folded copy, the rewritten one, SQLite's UTF-8 of it).
-    A bytearray, grown in place: bytes joined at the end would be one more copy."""
+def _search_text(value: str | bytes | None) -> str | bytes | bytearray | None:
+    """searchtext.indexed as the index's SQL function. The view and triggers hand it each
+    column's UTF-8 bytes (migration 0009; before it, the text, which Python's sqlite3 makes a
+    str: a 50 MB body with one character past Latin-1 was a 95 MiB str while indexed), and
+    it answers NULL when the column itself gives the index the same words (the view reads
+    `coalesce(function(CAST(column AS BLOB)), column)`), else the text made, as UTF-8 bytes,
+    which SQLite reads as that text. See _search_bytes and _search_str for how a long value
+    is made without holding it several times over."""
+    if isinstance(value, bytes):
+        return _search_bytes(value)
+    return _search_str(value)
+
+
+def _search_bytes(data: bytes) -> bytearray | None:
+    """A column's UTF-8 bytes as the index is to be given them, made a slice at a time, each
+    ending before ASCII whitespace (no CJK run or symbol holds it, and a cut there never
+    splits a character, so the pieces make the same text).
+
+    None (no copy: SQLite gives the index the column as it is) when the bytes give the index
+    the same words as the made text: ASCII, and text past it whose making changes nothing but the
+    case of ASCII letters (most news text: "£", "é" and "’" fold to themselves), which the
+    tokenizer folds the same way (unicode61 lowers A-Z before anything else). An article is
+    then indexed, and removed from the index, by the same words either way."""
+    if data.isascii():
+        return None
+    made: bytearray | None = None
+    start = 0
+    view = memoryview(data)
+    while start < len(data):
+        cut = _ASCII_SPACE.search(data, start + SEARCH_TEXT_SLICE)
+        end = cut.start() if cut else len(data)
+        piece = view[start:end]
+        # surrogateescape: bytes that are not UTF-8 (written by another tool) go through as
+        # they are, where a strict decode would refuse the row.
+        text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
+        out = indexed(text) or ""
+        if made is not None:
+            made += out.encode("utf-8", "surrogateescape")
+        elif out != text:
+            encoded = out.encode("utf-8", "surrogateescape")
+            if encoded != piece.tobytes().lower():  # bytes.lower: A-Z only
+                made = bytearray(view[:start])
+                made += encoded
+        start = end
+    view.release()
+    return made
+
+
+def _search_str(text: str | None) -> str | bytearray | None:
+    """The same for a column given as text (an archive not yet at migration 0009: 0008's
+    rebuild, a downgrade). A long text that is not ASCII is made a slice at a time, each
+    ending before whitespace, and handed back as UTF-8 bytes: made whole, a 50 MB body was
+    held four times over while indexed (the str SQLite gave, its case-folded copy, the
+    rewritten one, SQLite's UTF-8 of it). A bytearray, grown in place: bytes joined at the
+    end would be one more copy."""
     if text is None or len(text) <= SEARCH_TEXT_SLICE or text.isascii():
         return indexed(text)
     made = bytearray()
@@ -623,15 +694,17 @@ def _search_text(text: str | None) -> str | bytearray | None:
     return made
 
 
-# Characters of a long text made at a time for the search index (see _search_text).
+# Characters (bytes, of UTF-8) of a long value made at a time for the search index (see
+# _search_bytes, _search_str).
 SEARCH_TEXT_SLICE = 1 << 20
 _WHITESPACE = re.compile(r"\s")
+_ASCII_SPACE = re.compile(rb"[ \t\n\r\f\v]")
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
-    # The search index's triggers and view call it (migration 0008).
+    # The search index's triggers and view call it (migrations 0008 and 0009).
     dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
