@@ -200,10 +200,10 @@ def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None
     lede = paragraphs[:LEDE_PARAGRAPHS]
     if not any(_WEEKDAY_WORD.search(p) for p in lede):
         return None  # the cheap test first: most articles name no weekday in their lede
-    found = _latest_year(paragraphs, not_after.year)
-    if found is None:
+    latest_year = _latest_year(paragraphs, not_after.year)
+    if latest_year is None:
         return None
-    latest, at, start, end = found
+    latest, at, start, end = latest_year
     sentences = [s for p in paragraphs[: LEDE_PARAGRAPHS + 2] for s in _SENTENCE.split(p)]
     lede_count = sum(len(_SENTENCE.split(p)) for p in lede)
     for index, sentence in enumerate(sentences[:lede_count]):
