@@ -354,3 +354,55 @@ def test_every_word_of_a_long_body_is_found_the_last_too(
         assert [hit["id"] for hit in json.loads(found.stdout)] == [1], word
     assert run("show", "1", "--raw").stdout == text.encode()
     assert run("verify").returncode == 0
+
+
+@pytest.mark.sqlite_only  # FTS5's index
+def test_huge_bodies_that_need_nothing_made_are_indexed_as_they_are(
+    run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read once, not through the view (which reads a body twice); one that needs its text
+    made (CJK, ß) goes through the view: both found, the index whole, and each removed
+    again by the same words when deleted."""
+    import sqlite3
+
+    from newsarchive.engines import sqlite as engine
+
+    monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
+    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", 1000)
+    seen: list[list[int]] = []
+    original = engine.FTS5Index.index_as_they_are
+
+    def spying(self: Any, connection: Any, ids: Any) -> list[int]:
+        found = original(self, connection, ids)
+        seen.append(found)
+        return found
+
+    monkeypatch.setattr(engine.FTS5Index, "index_as_they_are", spying)
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def body(seed: int) -> str:  # without ß and ﬁ, which case-folding changes
+        paragraphs = _paragraphs(600, seed=seed)
+        return "\n\n".join(p.replace("ß", "ss").replace("ﬁ", "fi") for p in paragraphs)
+
+    # Other texts: versions of one story would be one hit.
+    (folder / "a.txt").write_text(f"Plain Huge\n\n{body(1)}\n\nQuellend £ café.\n", "utf-8")
+    (folder / "b.txt").write_text(f"Made Huge\n\n{body(2)}\n\nQuellend 中国人民.\n", "utf-8")
+    (folder / "c.txt").write_text("Small One\n\nQuellend in a small one.\n", encoding="utf-8")
+    assert run("ingest", folder).returncode == 0
+    assert sorted(id_ for found in seen for id_ in found) == [1]
+    found = run("search", "quellend", "--json")
+    assert sorted(hit["id"] for hit in json.loads(found.stdout)) == [1, 2, 3]
+    assert [hit["id"] for hit in json.loads(run("search", "人民", "--json").stdout)] == [2]
+    assert run("verify").returncode == 0
+    with sqlite3.connect(archive_path) as db:
+        _as_newsarchive_connects(db)
+        for id_ in (1, 2):
+            db.execute("DELETE FROM article_raw WHERE article_id = ?", (id_,))
+            db.execute("DELETE FROM article_sources WHERE article_id = ?", (id_,))
+            db.execute("DELETE FROM articles WHERE id = ?", (id_,))
+        db.execute("INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)")
+        assert db.execute("SELECT count(*) FROM article_search_docsize").fetchone() == (1,)
+        hits = db.execute("SELECT rowid FROM article_search WHERE article_search MATCH 'quellend'")
+        assert hits.fetchall() == [(3,)]
+    db.close()

@@ -177,7 +177,9 @@ class SQLite:
                 connection, articles, rows, unique=("sha256",), as_utf8=("body",), consume=huge
             )
             del rows
-            self.index.index_new(connection, after=last)
+            huge_ids = [keys[i.sha256] for i in fresh if len(i.raw) > HUGE_ARTICLE_BYTES]
+            as_they_are = self.index.index_as_they_are(connection, huge_ids)
+            self.index.index_new(connection, after=last, skip=as_they_are)
         if added == len(keys):
             inserted = keys
         else:  # another writer stored some of them first
@@ -348,7 +350,27 @@ class FTS5Index:
 
     read_only = False  # set by SQLite.connect for an archive opened read-only
 
-    def index_new(self, connection: Connection, *, after: int) -> None:
+    def index_as_they_are(self, connection: Connection, ids: Sequence[int]) -> list[int]:
+        """Index those of these (huge) articles whose body gives the index the same words as
+        it is (see _search_bytes), reading the body itself, not through the view; return
+        their ids, for index_new to skip. Through the view, a huge body was read twice (the
+        function's argument, then the column again for coalesce), both held while FTS5
+        tokenized it: 48 MiB more at 50 MB. Whether it is as it is, is read from the row a
+        slice at a time (incremental blob I/O), never whole."""
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        found = [id_ for id_ in ids if _body_as_it_is(driver, id_)]
+        if found:
+            others = ", ".join(f"v.{c}" for c in SEARCHED.split(", ") if c != "body")
+            connection.exec_driver_sql(
+                f"INSERT INTO article_search(rowid, {SEARCHED.replace('body, ', '')}, body) "
+                f"SELECT v.id, {others}, a.body FROM {SEARCH_TEXT_VIEW} v "
+                "JOIN articles a ON a.id = v.id WHERE v.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(found),),
+            )
+        return found
+
+    def index_new(self, connection: Connection, *, after: int, skip: Sequence[int] = ()) -> None:
         execute = connection.exec_driver_sql
         merging = "SELECT v FROM article_search_config WHERE k = 'automerge'"
         if execute(merging).scalar() != SEARCH_AUTOMERGE:
@@ -358,8 +380,9 @@ class FTS5Index:
             )
         execute(
             f"INSERT INTO article_search(rowid, {SEARCHED}) "
-            f"SELECT id, {SEARCHED} FROM {SEARCH_TEXT_VIEW} WHERE id > ?",
-            (after,),
+            f"SELECT id, {SEARCHED} FROM {SEARCH_TEXT_VIEW} WHERE id > ? "
+            "AND id NOT IN (SELECT value FROM json_each(?))",
+            (after, json.dumps(list(skip))),
         )
 
     def search(
@@ -658,21 +681,47 @@ def _search_bytes(data: bytes) -> bytearray | None:
     while start < len(data):
         cut = _ASCII_SPACE.search(data, start + SEARCH_TEXT_SLICE)
         end = cut.start() if cut else len(data)
-        piece = view[start:end]
-        # surrogateescape: bytes that are not UTF-8 (written by another tool) go through as
-        # they are, where a strict decode would refuse the row.
-        text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
-        out = indexed(text) or ""
+        piece = data[start:end]
+        encoded = _made(piece)
+        if encoded is not None and made is None:
+            made = bytearray(view[:start])
         if made is not None:
-            made += out.encode("utf-8", "surrogateescape")
-        elif out != text:
-            encoded = out.encode("utf-8", "surrogateescape")
-            if encoded != piece.tobytes().lower():  # bytes.lower: A-Z only
-                made = bytearray(view[:start])
-                made += encoded
+            made += piece if encoded is None else encoded
         start = end
     view.release()
     return made
+
+
+def _made(piece: bytes) -> bytes | None:
+    """A slice of UTF-8 (ending before whitespace) as the index is to be given it, or None
+    when it gives the index the same words as it is (see _search_bytes)."""
+    if piece.isascii():
+        return None
+    # surrogateescape: bytes that are not UTF-8 (written by another tool) go through as
+    # they are, where a strict decode would refuse the row.
+    text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
+    out = indexed(text) or ""
+    if out == text:
+        return None
+    encoded = out.encode("utf-8", "surrogateescape")
+    return None if encoded == piece.lower() else encoded  # bytes.lower: A-Z only
+
+
+def _body_as_it_is(driver: Any, article_id: int) -> bool:
+    """Whether the article's body gives the index the same words as it is (_made of every
+    slice is None), read a slice at a time through incremental blob I/O."""
+    carry = b""
+    with driver.blobopen("articles", "body", article_id, readonly=True) as blob:
+        while chunk := blob.read(SEARCH_TEXT_SLICE):
+            data = carry + chunk
+            cut = max(data.rfind(space) for space in _ASCII_SPACES)
+            if cut < 0:
+                carry = data
+                continue
+            if _made(data[:cut]) is not None:
+                return False
+            carry = data[cut:]
+    return _made(carry) is None
 
 
 def _search_str(text: str | None) -> str | bytearray | None:
@@ -699,6 +748,7 @@ def _search_str(text: str | None) -> str | bytearray | None:
 SEARCH_TEXT_SLICE = 1 << 20
 _WHITESPACE = re.compile(r"\s")
 _ASCII_SPACE = re.compile(rb"[ \t\n\r\f\v]")
+_ASCII_SPACES = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v")
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
