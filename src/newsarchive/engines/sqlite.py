@@ -464,7 +464,22 @@ class FTS5Index:
         indexed = execute("SELECT count(*) FROM article_search_docsize").scalar_one()
         if indexed != articles:
             problems.append(f"the search index has {indexed} articles, the archive {articles}")
+        _give_back_freed_memory()
         return problems
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the C library's freed memory back to the system. The integrity checks read every
+    page and every indexed text once; what SQLite freed after them stayed in glibc's heap
+    as memory the rest of verify held (a 50 MB article: 28 MiB, and verify's peak reading
+    that article 344 -> 317 MiB). glibc only (malloc_trim); elsewhere nothing is done."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _with_snippets(rows: Sequence[Any], tree: Node) -> list[tuple[Any, ...]]:
