@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from newsarchive import htmlpage
 from newsarchive.errors import ParseError
 from newsarchive.records import BlockKind, DateSource
+
+from .conftest import Run
 
 PAGES = Path(__file__).parent / "pages"
 pytest.importorskip("trafilatura", reason="the html extra is not installed")
@@ -56,3 +59,65 @@ def test_html_is_recognised_by_its_first_bytes() -> None:
 def test_a_page_with_no_story_is_refused() -> None:
     with pytest.raises(ParseError):
         htmlpage.read_page(b"<html><head><title>x</title></head><body></body></html>")
+
+
+def test_a_saved_page_is_ingested_as_its_article_on_either_engine(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    """In a folder beside a text article: stored as its article (origin html), its raw
+    bytes the page's own, verify and reparse content, a second ingest storing nothing."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    page = folder / "lanes.html"
+    page.write_bytes((PAGES / "standfirst_page.html").read_bytes())
+    (folder / "other.txt").write_text("Another headline\n\nAnother story, told in full.\n")
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode().startswith("Read 2 files: added 2,")
+    listed = {a["headline"]: a for a in json.loads(run("list", "--json").stdout)}
+    shown = json.loads(run("show", str(listed[HEADLINE]["id"]), "--json").stdout)
+    assert shown["dek"].startswith("Four protected lanes")
+    assert (shown["publication"], shown["date_source"]) == ("The Example Gazette", "page")
+    raw = run("show", str(listed[HEADLINE]["id"]), "--raw")
+    assert raw.stdout == page.read_bytes()
+    assert run("verify").returncode == 0
+    again = run("ingest", folder)
+    assert again.stderr.decode().startswith("Read 2 files: added 0, already present 2")
+    found = json.loads(run("search", "protected lanes", "--json").stdout)
+    assert [hit["id"] for hit in found] == [listed[HEADLINE]["id"]]
+
+
+HEADLINE = "Council approves new cycle lanes for the city centre"
+
+
+def test_without_the_html_extra_a_page_is_skipped_with_the_way_to_read_it(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never stored as text (its headline would be `<!DOCTYPE html>`); named outright, it is
+    refused with the same hint. (The extra's absence stood in for: it is a dev dependency.)"""
+    monkeypatch.setattr(htmlpage, "available", lambda: False)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.html").write_bytes((PAGES / "standfirst_page.html").read_bytes())
+    (folder / "story.txt").write_text("A headline\n\nA story.\n")
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    assert "added 1," in result.stderr.decode()
+    assert "1 saved web page (pip install 'newsarchive[html]' reads them)" in (
+        result.stderr.decode()
+    )
+    named = run("ingest", folder / "page.html")
+    assert named.returncode == 3
+    assert "pip install 'newsarchive[html]'" in named.stderr.decode()
+    assert [a["headline"] for a in json.loads(run("list", "--json").stdout)] == ["A headline"]
+
+
+def test_a_table_laid_page_broken_into_lines_gives_a_paragraph_a_line() -> None:
+    """No <title>, the story in a table cell with <br> between paragraphs (2008's pages):
+    the first line is the headline, each line after it a paragraph."""
+    article = htmlpage.read_page((PAGES / "table_layout_page.html").read_bytes())
+    assert article.headline == "Rupee ends firmer against the dollar on inflow hopes"
+    texts = [b.text for b in article.blocks]
+    assert texts[0] == "Press Trust of India"
+    assert texts[-1].startswith("Dealers expect the currency")
+    assert len(texts) == 5

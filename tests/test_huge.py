@@ -309,7 +309,7 @@ def test_a_long_text_goes_to_the_search_index_as_when_made_whole(
     made = engine._search_text(text)
     assert isinstance(made, bytearray)
     assert made.decode("utf-8") == indexed(text)
-    # As migration 0009's view hands it: the column's UTF-8 bytes.
+    # As migration 0010's view hands it: the column's UTF-8 bytes.
     made = engine._search_text(text.encode())
     assert isinstance(made, bytearray)
     assert made.decode("utf-8") == indexed(text)

@@ -109,11 +109,12 @@ def test_bad_files_are_refused_and_good_files_beside_them_land(
     refused: list[str] = []
     report = Ingester(archive, on_refusal=lambda r: refused.append(Path(r.path).name)).run([folder])
     assert report.added == 2
-    assert sorted(refused) == ["blank.txt", "empty.txt", "image.png", "url-only.txt"]
+    assert sorted(refused) == ["blank.txt", "empty.txt", "url-only.txt"]
     reasons = {Path(r.path).name: r.reason for r in report.refused}
     assert reasons["empty.txt"] == "empty file"
-    assert "NUL" in reasons["image.png"]
-    assert report.seen == 6
+    # An image found in a folder is no article: skipped and counted, not refused.
+    assert report.skipped_kinds == {"PNG image": 1}
+    assert report.seen == 5
 
 
 def test_pattern_filters_files_found_in_folders_only(archive: Archive, tmp_path: Path) -> None:

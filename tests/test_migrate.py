@@ -233,9 +233,10 @@ def test_exact_paths_upgrade_keeps_every_recorded_path_and_downgrade_merges_look
 
 
 def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path: Path) -> None:
-    """0009 hands the index's function each column's UTF-8 bytes (NULL: the column as it
-    is): the index is given the same words as under 0008, so an article indexed under one
-    is removed under the other, and FTS5's integrity check stays clean either way."""
+    """0010 hands the index's function each column's UTF-8 bytes (NULL: the column as it
+    is): the index is given the same words as under 0008's view (which 0009 keeps), so an
+    article indexed under one is removed under the other, and FTS5's integrity check stays
+    clean either way."""
     from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION, _search_text
 
     folder = tmp_path / "in"
@@ -274,11 +275,11 @@ def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path
             con.close()
 
     check()
-    done = _alembic("downgrade", "0008", db=db)
+    done = _alembic("downgrade", "0009", db=db)
     assert done.returncode == 0, done.stderr
-    check(delete=2)  # indexed under 0009, removed under 0008
+    check(delete=2)  # indexed under 0010, removed under 0008's view
     open_archive(config.resolve(str(db), tmp_path), create=False).close()  # up again
-    check(delete=3)  # indexed under 0008's view, removed under 0009's
+    check(delete=3)  # indexed under 0008's view, removed under 0010's
     con = sqlite3.connect(db)
     view = con.execute("SELECT sql FROM sqlite_master WHERE name = 'article_search_text'")
     assert "CAST(body AS BLOB)" in view.fetchone()[0]

@@ -122,6 +122,8 @@ def test_stats_json_counts_exactly(run: Run, archive_url: str, tmp_path: Path) -
         "busiest": {"month": "2022-01", "articles": 3},
         "emptiest": {"articles": 0, "months": ["2022-02"]},
         "encodings": {"utf-8": 7, "cp1252": 1},
+        "publications": {},  # articles files name no publication; exports do
+        "with_publication": 0,
         "top_folders": [  # a tie goes by name
             {"folder": str(first / "a"), "paths": 3},
             {"folder": str(first / "b"), "paths": 3},

@@ -248,6 +248,13 @@ ALL_VERSIONS = click.option(
     is_flag=True,
     help="A row for every version of a story, not only its newest.",
 )
+PUBLICATION = click.option(
+    "--publication",
+    metavar="TEXT",
+    default=None,
+    help="Only articles whose publication (the outlet a news-database export names) "
+    "contains TEXT, in any case.",
+)
 DATED = click.option(
     "--date-source",
     "dated",
@@ -350,6 +357,17 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
     default=None,
     help="Processes that parse in parallel [default: one per core but one; 0: parse inline].",
 )
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["auto", "single", "lexisnexis", "nexis-uni", "proquest", "factiva"]),
+    default="auto",
+    show_default=True,
+    help="How files are read: auto splits news-database exports (LexisNexis, Nexis Uni, "
+    "ProQuest, Factiva text) into their articles, found by content, and reads any other "
+    "file as one article; single reads every file as one article; a format name reads "
+    "files as that export only (others are refused).",
+)
 @click.pass_obj
 def ingest(
     app: App,
@@ -361,6 +379,7 @@ def ingest(
     published: dt.date | None,
     future: bool,
     jobs: int | None,
+    file_format: str,
 ) -> None:
     """Parse article text files and store them; folders are read recursively.
 
@@ -372,7 +391,14 @@ def ingest(
 
     In folders, hidden files are skipped, and so are a corpus's own documents, files named
     like README or LICENSE: they describe the articles and are not one (--include-docs
-    takes them; the summary counts them).
+    takes them; the summary counts them). Files whose content is JSON, XML, CSV, PDF, an
+    office document, an image or an archive are skipped and counted too; named outright,
+    they are refused with the reason.
+
+    A news-database export (LexisNexis, Nexis Uni, ProQuest or Factiva text) is split into
+    its articles, each stored on its own by the SHA-256 of its own bytes, with its source
+    shown as the file and its place ("article 3 of 10"), its date from its date field and
+    its publication; the file's cover page is kept too, so `verify` can rebuild the file.
 
     \b
     Examples:
@@ -380,6 +406,7 @@ def ingest(
       newsarchive ingest ~/scrapes/2022 one-more-article.txt
       newsarchive ingest --pattern '*.txt' --pattern '*.md' ~/corpora/bbc
       newsarchive ingest --exclude '*.draft.txt' --exclude 'archive/*' ~/scrapes
+      newsarchive ingest --format lexisnexis ~/downloads/Nexis_Export.TXT
     """
     from newsarchive.errors import NothingToIngestError
     from newsarchive.ingest import Ingester
@@ -395,6 +422,7 @@ def ingest(
             max_bytes=max_size,
             jobs=jobs,
             published=published,
+            format=file_format,
             on_progress=on_progress,
             on_refusal=lambda refusal: _print_refusal(err, refusal),
         )
@@ -474,9 +502,16 @@ def _summary(report: IngestReport, *, interrupted: bool = False) -> str:
     parts.append(f"refused {len(report.refused):,}")
     from newsarchive.render import counted
 
-    files = counted(report.seen, "file")
+    files = counted(report.files, "file")
+    if report.exports:
+        exports = counted(report.exports, "news-database export")
+        files += f" ({counted(report.export_pieces, 'article')} from {exports})"
     head = "Interrupted; stored so far" if interrupted else f"Read {files}"
     skipped = f"; {_skipped_docs(report)}" if report.skipped_docs else ""
+    if report.skipped_kinds:
+        kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(report.skipped_kinds.items()))
+        skipped += f"; skipped {counted(sum(report.skipped_kinds.values()), 'file')} that are "
+        skipped += f"not articles ({kinds}; name one outright to hear why)"
     return f"{head}: {', '.join(parts)}{skipped}."
 
 
@@ -557,6 +592,7 @@ def _check_span(since: dt.date | None, until: dt.date | None) -> None:
     help="Show at most this many.",
 )
 @ALL_VERSIONS
+@PUBLICATION
 @FORMAT
 @JSON
 @click.pass_obj
@@ -567,6 +603,7 @@ def list_(
     dated: DatedBy,
     limit: int | None,
     all_versions: bool,
+    publication: str | None,
     form: str | None,
     as_json: bool,
 ) -> None:
@@ -582,6 +619,7 @@ def list_(
       newsarchive list --since 2022-01 --until 2022-03
       newsarchive list --limit 20 --json
       newsarchive list --all-versions
+      newsarchive list --publication "Daily Telegraph"
     """
     from newsarchive import render
 
@@ -590,7 +628,12 @@ def list_(
     complete = True
     with app.reading(snapshot=True) as store:  # one snapshot for all its pages
         listing = store.list(
-            since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
+            since=since,
+            until=until,
+            dated=dated,
+            limit=limit,
+            all_versions=all_versions,
+            publication=publication,
         )
         seen = _Seen(listing.articles)
         if form == "json":
@@ -674,6 +717,7 @@ class QueryType(click.ParamType):  # type: ignore[type-arg]  # generic from clic
     help="Best N matches.",
 )
 @ALL_VERSIONS
+@PUBLICATION
 @FORMAT
 @JSON
 @click.pass_obj
@@ -685,6 +729,7 @@ def search(
     dated: DatedBy,
     limit: int,
     all_versions: bool,
+    publication: str | None,
     form: str | None,
     as_json: bool,
 ) -> None:
@@ -701,13 +746,20 @@ def search(
       newsarchive search "Blinken Lavrov"
       newsarchive search '"minor incursion"' --since 2022-01
       newsarchive search 'ukrain* NOT nato' --limit 5 --json
+      newsarchive search ferry --publication guardian
     """
     from newsarchive import render
 
     _check_span(since, until)
     with app.reading() as store:
         results = store.search(
-            query, since=since, until=until, dated=dated, limit=limit, all_versions=all_versions
+            query,
+            since=since,
+            until=until,
+            dated=dated,
+            limit=limit,
+            all_versions=all_versions,
+            publication=publication,
         )
     form = _form(form, as_json)
     if form == "json":
@@ -1313,6 +1365,8 @@ def verify(app: App) -> None:
         )
     for what in report.not_run:
         err.print(f"not checked: {what}; you may not write the archive.", soft_wrap=True)
+    for what in report.skipped:
+        err.print(f"not checked: {what}.", soft_wrap=True)
     from newsarchive.render import counted
 
     summary = f"Checked {counted(report.articles, 'article')}: "

@@ -59,6 +59,11 @@ articles = Table(
     Column("byline", Text),
     Column("source_url", Text),
     Column("dateline", Text),
+    # The outlet, where the file says it (news-database exports do).
+    Column("publication", Text),
+    # How the article's bytes are read: None for an article file, else the export format
+    # (exports.FORMATS) of the file it was cut from.
+    Column("origin", String(16)),
     # Every metadata line verbatim, a JSON list of {"kind": ..., "text": ...} in file order.
     Column("meta", JSON, server_default="[]", nullable=False),
     # Which parser read the row (parser.PARSER_VERSION); `reparse` updates older rows.
@@ -115,6 +120,10 @@ article_sources = Table(
     # and PostgreSQL alike, and would let the same path in twice.
     Column("path_bytes", LargeBinary, default=b"", nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
+    # The article's number in the file and how many the file holds, when the file is an
+    # export of many articles; NULL when the file is the article.
+    Column("place", Integer),
+    Column("places", Integer),
     # One row per path: the bytes tell b'caf\xe9' from a name really spelt 'caf\xe9'.
     UniqueConstraint("article_id", "path", "path_bytes"),
 )
@@ -148,6 +157,20 @@ article_links = Table(
     Column("position", Integer, primary_key=True),
     Column("tier", Integer, primary_key=True),
     Column("name", Text, index=True, nullable=False),
+)
+
+# A news-database export as read: its pieces in order (articles by hash, the rest kept
+# here), so that the file's bytes can be rebuilt from the archive (verify does).
+export_files = Table(
+    "export_files",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("format", String(16), nullable=False),
+    # JSON list, in file order: ["a", article sha256] or ["f", length] (the next `length`
+    # bytes of `filler`: cover pages, numbering, separators, back matter).
+    Column("layout", JSON, nullable=False),
+    Column("filler", LargeBinary, nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
 )
 
 # An archive's own settings (versions.threshold): they travel with the archive.

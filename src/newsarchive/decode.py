@@ -153,3 +153,22 @@ def _newline_style(text: str) -> str:
     if len(styles) > 1:
         return "mixed"
     return styles[0] if styles else "\n"
+
+
+# A page's own word on its encoding: <meta charset="..."> or http-equiv's content type.
+_PAGE_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+def page_encoding(data: bytes) -> str:
+    """The encoding a saved web page's text is in: its byte-order mark, else what it
+    declares (a name Python knows), else as any file's (UTF-8, or a legacy encoding)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    if declared := _PAGE_CHARSET.search(data[:4096]):
+        name = declared[1].decode("ascii").lower()
+        try:
+            return codecs.lookup(name).name
+        except LookupError:
+            pass
+    return _decode(data)[1]

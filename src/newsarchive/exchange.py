@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NotRequired
+from typing import Any, Literal, NotRequired
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -165,6 +165,8 @@ def jsonl_line(article: Exported) -> bytes:
             "path": paths.as_text(s.path),
             "path_bytes": paths.exact_base64(s.path),
             "first_seen": s.first_seen.isoformat(),
+            # Only for an article of a news-database export, so other lines stay as they were.
+            **({"place": list(s.place)} if s.place else {}),
         }
         for s in record.sources
     ]
@@ -179,6 +181,7 @@ class _Source(BaseModel):
     path: str
     path_bytes: str | None = None  # base64, when the name is not UTF-8 (paths.py)
     first_seen: dt.datetime
+    place: tuple[int, int] | None = None  # (number, of how many) in an export
 
 
 class _Link(BaseModel):
@@ -224,6 +227,9 @@ class _Line(BaseModel):
     byline: str | None
     source_url: str | None
     dateline: str | None
+    # Since news-database exports (0009): absent from older exports, hence the defaults.
+    publication: str | None = None
+    origin: Literal["lexisnexis", "nexis-uni", "proquest", "factiva", "html"] | None = None
     meta: list[_Meta]
     published: dt.date | None
     date_source: DateSource | None
@@ -264,6 +270,7 @@ def parse_line(line: str) -> StoredRecord:
                     s.path, base64.b64decode(s.path_bytes, validate=True) if s.path_bytes else None
                 ),
                 _utc(s.first_seen),
+                s.place,
             )
             for s in parsed.sources
         )
@@ -398,7 +405,10 @@ def disagreeing(records: Mapping[int, StoredRecord]) -> dict[int, str]:
         for day, keys in by_day.items()
         for key, values in zip(
             keys,
-            prepare([(records[k].data, records[k].source) for k in keys], day),
+            prepare(
+                [(records[k].data, records[k].source, records[k].columns["origin"]) for k in keys],
+                day,
+            ),
             strict=True,
         )
     }

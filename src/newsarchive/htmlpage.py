@@ -85,7 +85,7 @@ def read_page(data: bytes, *, source: str | None = None) -> Article:
     if not extracted:
         raise ParseError("no article found in this web page", source=source)
     doc = etree.fromstring(extracted.encode("utf-8"))
-    blocks = list(_blocks(doc))
+    blocks = list(_blocks(doc)) or list(_lines(doc))
     headline = _headline(doc, page)
     dek = _dek(page, headline, blocks)
     # The headline and the standfirst, printed above the story, taken into it again.
@@ -97,6 +97,7 @@ def read_page(data: bytes, *, source: str | None = None) -> Article:
     if not headline:
         raise ParseError("no headline found in this web page", source=source)
     values: dict[str, Any] = {
+        "publication": _meta(page, "og:site_name") or doc.get("sitename") or None,
         "headline": headline,
         "dek": dek,
         "byline": _byline(doc, page),
@@ -147,9 +148,33 @@ def _blocks(doc: Any) -> Any:
         if element.tag in ("item", "quote") and element.find(".//p") is not None:
             continue  # its paragraphs are read one by one
         taken.add(element)
-        if text := _text(element):
-            kind = BlockKind.SUBHEADING if element.tag == "head" else BlockKind.PARAGRAPH
+        kind = BlockKind.SUBHEADING if element.tag == "head" else BlockKind.PARAGRAPH
+        for text in _broken(element):  # a page that broke paragraphs with <br> only
             yield Block(kind=kind, text=text)
+
+
+def _broken(element: Any) -> list[str]:
+    """An element's text, one piece a line where it has line breaks (`<lb/>`)."""
+    if element.find(".//lb") is None:
+        text = _text(element)
+        return [text] if text else []
+    for brk in element.iter("lb"):
+        brk.tail = "\n" + (brk.tail or "")
+    lines = "".join(element.itertext()).split("\n")
+    return [text for line in lines if (text := " ".join(line.split()))]
+
+
+def _lines(doc: Any) -> Any:
+    """A story kept as bare text in table cells or divs (no paragraphs marked): a paragraph
+    a line, at its line breaks."""
+    main = doc.find("main")
+    if main is None:
+        return
+    for brk in main.iter("lb"):
+        brk.tail = "\n" + (brk.tail or "")
+    for line in "".join(main.itertext()).split("\n"):
+        if text := " ".join(line.split()):
+            yield Block(kind=BlockKind.PARAGRAPH, text=text)
 
 
 def _meta(page: Any, *names: str) -> str:
@@ -214,6 +239,8 @@ def _dek(page: Any, headline: str, blocks: list[Block]) -> str | None:
         if _dek_sized(text) and _fold(text) != _fold(headline) and between(text):
             return text
     description = _meta(page, "og:description", "description", "twitter:description")
+    if _fold(description) in story[:1]:
+        return None  # the story's first paragraph, used as the description: its lede
     if _dek_sized(description) and _fold(description) != _fold(headline) and between(description):
         return description
     return None

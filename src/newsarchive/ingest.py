@@ -8,6 +8,7 @@ finished. Files already stored (same SHA-256) are not parsed again, only their p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import hashlib
@@ -22,20 +23,22 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
-from newsarchive import versions
+from newsarchive import exports, htmlpage, versions
 from newsarchive.archive import Archive
 from newsarchive.errors import ArchiveError, StorageError, Trouble
 from newsarchive.records import DateSource
 from newsarchive.rows import (
     DATE_COLUMNS,
+    HTML,
     ArticleValues,
     Lookups,
+    Work,
     dated_values,
     prepare,
     prepare_new,
     start_worker,
 )
-from newsarchive.store import NewArticle
+from newsarchive.store import NewArticle, Store
 
 # What parsing one new file gives: its row and Lookups, or why it is not an article.
 _Parsed = tuple[ArticleValues, Lookups] | str
@@ -68,17 +71,53 @@ class IngestReport:
     refused: list[Refusal] = field(default_factory=list)
     # Files named like README or LICENSE found in folders, left out (Selection.include_docs).
     skipped_docs: int = 0
+    # Files found in folders that are not articles by their content (JSON, PDF, images...):
+    # what they are -> how many were left out.
+    skipped_kinds: dict[str, int] = field(default_factory=dict)
+    exports: int = 0  # news-database exports read
+    export_pieces: int = 0  # the articles cut from them (and any rest kept whole)
 
     @property
     def seen(self) -> int:
+        """Articles read: one per file, or one per article of an export."""
         return self.added + self.already_present + len(self.refused)
 
+    @property
+    def files(self) -> int:
+        return self.seen - self.export_pieces + self.exports
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)  # not frozen: one is made per file, and frozen costs at each
 class _Read:
     path: str
     data: bytes
     sha256: str
+    # For an article cut from a news-database export: its (number, of how many) in the
+    # file, and the export's format (None for a rest of the file kept whole).
+    place: tuple[int, int] | None = None
+    origin: str | None = None
+    # On an export's last piece: the export, to be stored with its layout once its
+    # articles are.
+    export: _Export | None = None
+    named: bool = False  # named outright, not found in a folder
+
+    @property
+    def shown(self) -> str:
+        """The path as the user would recognise it, with the article's place."""
+        if self.place is None:
+            return self.path
+        return f"{self.path} (article {self.place[0]} of {self.place[1]})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Export:
+    data: bytes
+    sha256: str
+    split: exports.Export
+    shas: tuple[str | None, ...]  # per piece: the hash of an article or rest stored, else None
+    # A Word document: its articles were cut from its text, not its bytes, so the file is
+    # kept whole (its layout one run of bytes).
+    whole: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -88,7 +127,7 @@ class _Batch:
     files: tuple[_Read, ...]
     known: dict[str, int]  # hash -> id of articles already stored
     new: list[_Read]  # the first file of each hash not stored yet
-    chunks: list[list[tuple[bytes, str]]]  # `new` to parse, in order
+    chunks: list[list[Work]]  # `new` to parse, in order
     parsing: list[Future[list[_Parsed]]]  # one per chunk
     today: dt.date
 
@@ -169,6 +208,7 @@ class Ingester:
         batch_size: int = BATCH_SIZE,
         jobs: int | None = None,
         published: dt.date | None = None,
+        format: str = "auto",
         today: dt.date | None = None,
         on_progress: Callable[[IngestReport], None] | None = None,
         on_refusal: Callable[[Refusal], None] | None = None,
@@ -184,6 +224,9 @@ class Ingester:
         self._batch_size = batch_size
         self._jobs = default_jobs() if jobs is None else jobs
         self._published = published  # the user's date for every article this run adds
+        # How files are read: "auto" (exports by their content, else one article a file),
+        # "single" (always one article a file) or an export format (exports.FORMATS).
+        self._format = format
         self._today = today or dt.date.today()  # no article was published after its ingest
         # Every article and path a run stores carries the run's start, not its batch's, so
         # that what one run added can be told apart (stats: the last ingest).
@@ -215,13 +258,15 @@ class Ingester:
     def _run(self, files_read: Iterable[_Read]) -> IngestReport:
         pending: _Batch | None = None
         try:
-            for files in _batched(files_read, self._batch_size):
+            for reads in _batched(files_read, self._batch_size):
+                for batch in self._batches(reads):
+                    if self.stopping:
+                        break
+                    if pending is not None:
+                        self._write(pending)
+                    pending = batch
                 if self.stopping:
                     break
-                batch = self._start(files)
-                if pending is not None:
-                    self._write(pending)
-                pending = batch
             if pending is not None:
                 self._write(pending)
         finally:
@@ -238,10 +283,90 @@ class Ingester:
         self.report.skipped_docs += 1
 
     def _read_all(self, paths: Iterable[Path]) -> Iterator[_Read]:
-        for path in iter_files(paths, self._selection, self._refuse, self._skip_doc):
+        for path, named in iter_files(paths, self._selection, self._refuse, self._skip_doc):
             data = self._read(path)
             if data is not None:
-                yield _Read(path, data, hashlib.sha256(data).hexdigest())
+                yield _Read(path, data, hashlib.sha256(data).hexdigest(), named=named)
+
+    def _taken(self, read: _Read) -> list[_Read]:
+        """What a file not stored yet gives: nothing (it is not an article: skipped, or
+        refused when named), its articles (an export), or itself."""
+        kind = not_an_article(read.data)
+        if kind == ZIP_OR_OFFICE and self._format != "single":
+            docx = self._docx_export(read)
+            if docx is not None:
+                return docx
+        if kind is not None:
+            if read.named:
+                self._refuse(read.path, f"{kind}, not an article")
+            else:
+                self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
+            return []
+        if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
+            return self._page(read)
+        export = None if self._format == "single" else exports.split(read.data, self._format)
+        if export is not None:
+            return list(self._pieces(read.path, read.data, read.sha256, export))
+        if self._format in ("auto", "single"):
+            return [read]
+        name = exports.FORMAT_NAMES[self._format]
+        self._refuse(read.path, f"not a {name} export (--format auto reads any file)")
+        return []
+
+    def _page(self, read: _Read) -> list[_Read]:
+        """A saved web page: read by htmlpage (the html extra); without it, skipped with a
+        hint in the summary (refused, named outright), never stored as text."""
+        if htmlpage.available():
+            return [dataclasses.replace(read, origin=HTML)]
+        if read.named:
+            self._refuse(read.path, str(htmlpage.HtmlReaderMissingError()))
+        else:
+            skipped = self.report.skipped_kinds
+            skipped[PAGE_WITHOUT_READER] = skipped.get(PAGE_WITHOUT_READER, 0) + 1
+        return []
+
+    def _docx_export(self, read: _Read) -> list[_Read] | None:
+        """The articles of a Word document that is an export (Nexis Uni delivers .docx),
+        cut from its text; None when it is not one."""
+        text = exports.docx_text(read.data)
+        if text is None:
+            return None
+        rendered = text.encode("utf-8")
+        export = exports.split(rendered, self._format)
+        if export is None:
+            return None
+        return list(self._pieces(read.path, rendered, read.sha256, export, whole=read.data))
+
+    def _pieces(
+        self,
+        path: str,
+        data: bytes,
+        sha256: str,
+        export: exports.Export,
+        *,
+        whole: bytes | None = None,
+    ) -> Iterator[_Read]:
+        """An export's articles, and any rest of it kept whole, each an article to store;
+        the last carries the export, stored with its layout once they are. `whole`: the
+        file's bytes when `data` is its text (a Word document)."""
+        cut = [p for p in export.pieces if p.kind != "front"]
+        self.report.exports += 1
+        self.report.export_pieces += len(cut)
+        shas = tuple(
+            None if p.kind == "front" else hashlib.sha256(data[p.start : p.end]).hexdigest()
+            for p in export.pieces
+        )
+        kept = _Export(data, sha256, export, shas, whole)
+        hashes = [sha for sha in shas if sha is not None]
+        for n, (piece, sha) in enumerate(zip(cut, hashes, strict=True), 1):
+            yield _Read(
+                path,
+                data[piece.start : piece.end],
+                sha,
+                (n, len(cut)),
+                export.format if piece.kind == "article" else None,
+                kept if n == len(cut) else None,
+            )
 
     def _read(self, path: str) -> bytes | None:
         """The file's bytes, or None once refused. Checked on the open file, so a file
@@ -271,13 +396,31 @@ class Ingester:
             return None
         return data
 
-    def _start(self, files: tuple[_Read, ...]) -> _Batch:
-        """Look up which hashes are stored, and start parsing the rest."""
+    def _batches(self, reads: tuple[_Read, ...]) -> Iterator[_Batch]:
+        """The files read, as batches being parsed. A file stored already is not looked at
+        again (nor split: a re-ingest pays nothing for exports); the others are split when
+        they are exports, and an export's articles go in batches of their own size, so that
+        parsing one batch overlaps writing the one before, as for files."""
         with _storage_trouble(self.report), self._archive.reading() as store:
-            known = store.known_ids({f.sha256 for f in files})
+            known = store.known_ids({f.sha256 for f in reads})
+        if all(read.sha256 in known for read in reads):  # a re-ingest: nothing to look at
+            files = reads
+        else:
+            files = tuple(
+                f for read in reads for f in ([read] if read.sha256 in known else self._taken(read))
+            )
+        for start in range(0, len(files), self._batch_size):
+            yield self._start(files[start : start + self._batch_size], known)
+
+    def _start(self, files: tuple[_Read, ...], known: dict[str, int]) -> _Batch:
+        """Look up which articles cut from exports are stored, and start parsing the new."""
+        pieces = {f.sha256 for f in files if f.place is not None} - known.keys()
+        if pieces:
+            with _storage_trouble(self.report), self._archive.reading() as store:
+                known.update(store.known_ids(pieces))
         new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
         new.reverse()
-        work = [(f.data, f.path) for f in new]
+        work: list[Work] = [(f.data, f.path, f.origin) for f in new]
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
             return _Batch(
                 files, known, new, [work], [_done(prepare_new(work, self._today))], self._today
@@ -326,11 +469,14 @@ class Ingester:
             ids.update(store.known_ids(raced))  # stored meanwhile by another writer
             accepted = [f for f in batch.files if f.sha256 in ids]
             new_sources = store.add_sources(
-                ((ids[f.sha256], stored_path(f.path)) for f in accepted), now
+                ((ids[f.sha256], stored_path(f.path), f.place) for f in accepted), now
             )
+            for f in batch.files:
+                if f.export is not None:
+                    _store_export(store, f.export, now)
         for f in batch.files:
             if isinstance(reason := outcomes.get(f.sha256), str):
-                self._refuse(f.path, reason)
+                self._refuse(f.shown, reason)
         if inserted and self._first_added is None:
             self._first_added = min(inserted.values())
         first = self._first_added
@@ -343,6 +489,113 @@ class Ingester:
         self.report.already_present += len(accepted) - len(inserted)
         self.report.new_paths += new_sources - len(inserted)
         self._on_progress(self.report)
+
+
+def _store_export(store: Store, export: _Export, now: dt.datetime) -> None:
+    """Keep an export's layout: its articles by hash (those stored; one refused is kept
+    as bytes), the bytes around them, so that the file can be rebuilt."""
+    if export.whole is not None:  # a Word document: kept whole, beside its articles' text
+        layout_whole: list[tuple[str, str | int]] = [("f", len(export.whole))]
+        store.add_export(export.sha256, export.split.format, layout_whole, export.whole, now)
+        return
+    stored = store.known_ids({sha for sha in export.shas if sha is not None})
+    layout: list[tuple[str, str | int]] = []
+    filler = bytearray()
+    for piece, sha in zip(export.split.pieces, export.shas, strict=True):
+        if sha is not None and sha in stored:
+            layout.append(("a", sha))
+            continue
+        filler += export.data[piece.start : piece.end]
+        if layout and layout[-1][0] == "f":
+            layout[-1] = ("f", int(layout[-1][1]) + piece.end - piece.start)
+        else:
+            layout.append(("f", piece.end - piece.start))
+    store.add_export(export.sha256, export.split.format, layout, bytes(filler), now)
+
+
+ZIP_OR_OFFICE = "ZIP archive or office document"
+# A saved web page where the html extra is not installed: skipped, with the way to read it.
+PAGE_WITHOUT_READER = "saved web page (pip install 'newsarchive[html]' reads them)"
+# What a file is, by its first bytes, when it is no article: (magic, offset, kind).
+_MAGIC = (
+    (b"%PDF-", 0, "PDF document"),
+    (b"PK\x03\x04", 0, "ZIP archive or office document"),  # ZIP_OR_OFFICE
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "office document (OLE)"),
+    (b"{\\rtf", 0, "RTF document"),
+    (b"\x89PNG\r\n\x1a\n", 0, "PNG image"),
+    (b"\xff\xd8\xff", 0, "JPEG image"),
+    (b"GIF87a", 0, "GIF image"),
+    (b"GIF89a", 0, "GIF image"),
+    (b"II*\x00", 0, "TIFF image"),
+    (b"MM\x00*", 0, "TIFF image"),
+    (b"\x1f\x8b", 0, "gzip archive"),
+    (b"1AY&SY", 4, "bzip2 archive"),
+    (b"\xfd7zXZ\x00", 0, "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "7-Zip archive"),
+    (b"Rar!\x1a\x07", 0, "RAR archive"),
+    (b"\x28\xb5\x2f\xfd", 0, "zstd archive"),
+    (b"ustar", 257, "tar archive"),
+)
+
+
+# The first bytes of the magic numbers at offset 0: any other first byte skips the loop.
+_MAGIC_FIRST = frozenset(magic[:1] for magic, offset, _ in _MAGIC if offset == 0)
+
+
+def not_an_article(data: bytes) -> str | None:
+    """What the file is when its content says it is no article (JSON, XML, CSV, PDF, an
+    office document, an image, an archive), else None. A look at its first bytes; JSON
+    alone is parsed to be sure."""
+    if data[:1] in _MAGIC_FIRST or data[4:10] == b"1AY&SY" or data[257:262] == b"ustar":
+        for magic, offset, kind in _MAGIC:
+            if data.startswith(magic, offset):
+                return kind
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        return "WebP image"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"{", b"["):
+        return _json_kind(data)
+    if head.startswith((b"<?xml", b"<rss", b"<feed")):
+        # An XHTML page is a web page, not data: left to whatever reads pages.
+        page = data[:65536].lower()
+        return None if any(tag in page for tag in (b"<html", b"<head", b"<body")) else "XML"
+    return None if head.startswith(b"<") else _csv_kind(head)
+
+
+def _json_kind(data: bytes) -> str | None:
+    import json
+
+    try:
+        json.loads(data)
+        return "JSON"
+    except ValueError:
+        pass
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n").split(b"\n", 1)[0]
+    try:
+        json.loads(first)
+    except ValueError:
+        return None
+    return "JSON Lines" if first.strip()[:1] == b"{" else None
+
+
+def _csv_kind(head: bytes) -> str | None:
+    """CSV or TSV: its first lines (three at least, five when there are) follow each other
+    without a blank line between (an article's paragraphs have them), each under 2,000
+    bytes and with the same number, two or more, of the same delimiter."""
+    first = head[: head.find(b"\n", 0, 2001)]
+    if first.count(b",") < 2 and first.count(b"\t") < 2 and first.count(b";") < 2:
+        return None  # a headline, nearly always: no data header
+    parts = head.split(b"\n", 6)[:6]
+    if len(parts) < 6 or not parts[-1]:
+        parts = parts[:-1]  # the last line may be cut short, or empty after the last LF
+    lines = parts[:5]
+    if len(lines) < 3 or any(not line.strip() or len(line) > 2000 for line in lines):
+        return None
+    for delimiter, kind in ((b",", "CSV"), (b"\t", "TSV"), (b";", "CSV")):
+        counts = {line.count(delimiter) for line in lines}
+        if len(counts) == 1 and counts.pop() >= 2:
+            return kind
+    return None
 
 
 def default_jobs() -> int:
@@ -381,7 +634,9 @@ def redate(
             if record.date_source == DateSource.CLI.value:
                 report.kept_given += 1
                 continue
-            (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
+            (values,) = prepare(
+                [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
+            )
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue
             new = {c: cast(Mapping[str, Any], values)[c] for c in DATE_COLUMNS}
@@ -443,9 +698,10 @@ def iter_files(
     selection: Selection,
     refuse: Callable[[Path | str, str], None],
     skip_doc: Callable[[str], None] = lambda _path: None,
-) -> Iterator[str]:
+) -> Iterator[tuple[str, bool]]:
     """Every file named, and every non-hidden file under every folder named that
-    `selection` takes, in sorted order; `skip_doc` hears of each document left out.
+    `selection` takes, in sorted order, each with whether it was named outright; `skip_doc`
+    hears of each document left out.
 
     Folders are walked without following links to folders (no loops); `selection` filters
     files found in folders, never files named outright.
@@ -454,7 +710,7 @@ def iter_files(
         if path.is_dir():
             yield from _walk(os.fspath(path), selection, refuse, skip_doc)
         elif path.is_file():
-            yield os.fspath(path)
+            yield os.fspath(path), True
         else:
             refuse(path, "not a regular file" if path.exists() else "no such file or folder")
 
@@ -464,7 +720,7 @@ def _walk(
     selection: Selection,
     refuse: Callable[[Path | str, str], None],
     skip_doc: Callable[[str], None],
-) -> Iterator[str]:
+) -> Iterator[tuple[str, bool]]:
     """Files in sorted order, each folder's files before its subfolders. The directory
     entries tell a regular file from a folder or a FIFO without a stat call per file, and a
     FIFO or device is refused, never opened (a FIFO would block the run forever)."""
@@ -492,7 +748,7 @@ def _walk(
             elif kind == "file" and selection.is_doc(entry.name):
                 skip_doc(entry.path)
             elif kind == "file":
-                yield entry.path
+                yield entry.path, False  # found in a folder, not named
             else:
                 refuse(entry.path, kind)
         folders.extend(reversed(subfolders))

@@ -39,6 +39,8 @@ class Article(_Model):
     blocks: tuple[Block, ...] = ()
     # Every metadata line (byline, date, URL, a dateline on its own line), in file order.
     meta: tuple[MetaLine, ...] = ()
+    # The outlet, where the file says it: "The Daily Telegraph (London)" (exports do).
+    publication: str | None = None
 
     @model_validator(mode="after")
     def _date_has_provenance(self) -> Article:
@@ -111,6 +113,10 @@ class ArchiveStats(_Model):
     busiest: MonthCount | None
     emptiest: Emptiest | None
     encodings: dict[str, int]  # most first
+    # The publications with most articles, most first (the ten first), and how many
+    # articles name a publication at all.
+    publications: dict[str, int] = Field(default_factory=dict)
+    with_publication: int = 0
     top_folders: tuple[FolderCount, ...]  # the ten with most paths, most first
     size_bytes: int  # on disk: SQLite's file and its WAL; PostgreSQL's tables and indexes
     last_ingest: LastIngest | None

@@ -280,11 +280,11 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 # Another story's headline, an advertisement or an embedded player's title under the
 # headline (`Headline: Shares soar! Buy now`, `Now playing: ...`): never the standfirst.
 _PROMO = re.compile(
-    r"^(?:(?:headline|sponsored|promoted|advertisement|ad|partner|paid\s+post|offer|deal"
-    r"|now\s+playing|up\s+next|playing\s+next|raw|live|video|watch)\s*:"
-    r"|.*\b(?:buy\s+now|shop\s+now|order\s+now|click\s+here|sign\s+up\s+now)\b)",
+    r"(?:headline|sponsored|promoted|advertisement|ad|partner|paid\s+post|offer|deal"
+    r"|now\s+playing|up\s+next|playing\s+next|raw|live|video|watch)\s*:",
     re.IGNORECASE,
 )
+_PROMO_PHRASES = ("buy now", "shop now", "order now", "click here", "sign up now")
 _AGENCY_NAMES = (
     *("Associated Press", "ASSOCIATED PRESS", "Reuters", "REUTERS", "AFP", "News Service"),
     *("Newswire", "Business Wire", "Sports Network", "Press Trust"),
@@ -300,6 +300,7 @@ _ABBREVIATIONS = frozenset(
     | {"sgt", "capt", "jr", "sr", "no", "vs", "mt", "inc", "ltd", "co", "corp", "rev", "hon"}
 )
 WRAP_MAX_LINE = 100
+WRAP_HEADER_GROUPS = 3
 WRAP_MIN_LINE = 50
 
 
@@ -489,8 +490,12 @@ def _standalone(text: str) -> bool:
 
 
 def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
-    # Header lines (`-- Fri Mar 2, 2007`, a URL) stand together unwrapped: not evidence.
-    groups = [kept for g in groups if (kept := [t for t in g if not _standalone(t)])]
+    # Marked header lines at the top (`-- Fri Mar 2, 2007`, `-- http://...`, an empty `--`)
+    # stand together unwrapped: not evidence. Only the first groups are looked at: cheap.
+    head = groups[:WRAP_HEADER_GROUPS]
+    if any(t[:1] in _MARKER_CHARS for g in head for t in g):
+        kept = [[t for t in g if not (t[:1] in _MARKER_CHARS and _standalone(t))] for g in head]
+        groups = [g for g in kept if g] + list(groups[WRAP_HEADER_GROUPS:])
     multi = [g for g in groups if len(g) > 1]
     if len(multi) * 2 < len(groups) or len(groups) < 2:
         return False
@@ -553,6 +558,15 @@ def _read_header(units: Sequence[_Unit], headline: str, out: _Fields) -> int:
             break
         pos += 1
     return pos
+
+
+def _is_promo(text: str) -> bool:
+    """A promotion or a player's caption (_PROMO), tested cheaply: an anchored label, then
+    plain substrings."""
+    if ":" in text[:20] and _PROMO.match(text):
+        return True
+    lower = text.lower()
+    return ("now" in lower or "click" in lower) and any(p in lower for p in _PROMO_PHRASES)
 
 
 def _is_staff_line(text: str) -> bool:
@@ -667,7 +681,7 @@ def _could_be_dek(text: str) -> bool:
     stand where deks stand."""
     if any(c in text for c in "|©®/") or text.startswith("(") or text.endswith((" -", " --")):
         return False
-    if _PROMO.match(text):
+    if _is_promo(text):
         return False
     if ":" in text and _CLOCK.search(text):
         return False

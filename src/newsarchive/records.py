@@ -60,6 +60,8 @@ class MetaKind(StrEnum):
     DATE = "date"
     URL = "url"
     DATELINE = "dateline"
+    # A field of a news-database export, as written: "Section: NEWS; Pg. 5".
+    FIELD = "field"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +93,7 @@ class DateSource(StrEnum):
     URL = "url"  # the article's source URL path: /2022/1/21/slug
     PATH = "path"  # the file's path or name: 2019/07/04/, 2019-07-04-slug.txt
     PAGE = "page"  # a saved web page's own metadata (its published-time tags, by htmldate)
+    EXPORT = "export"  # the date field of a news-database export (LexisNexis, Factiva, ...)
     INFERRED = "inferred"  # reasoned from the text, with the evidence kept
 
     @property
@@ -118,6 +121,8 @@ class ArticleSummary:
     word_count: int
     # How many versions of this story the archive holds (list and search show the newest).
     versions: int = 1
+    # Where in `source` the article is when that is an export of many: (number, of how many).
+    place: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,6 +153,7 @@ class StoredArticle:
     date_evidence: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()
     meta: tuple[MetaLine, ...] = ()
+    publication: str | None = None
     id: int
     sha256: str
     encoding: str
@@ -158,6 +164,9 @@ class StoredArticle:
     # huge article's blocks take half a second to count again (issue 22). Not in JSON:
     # word_count is.
     words: int | None = field(default=None, compare=False, repr=False, metadata=NOT_JSON)
+    # Where in each of `sources` the article is, when that is an export of many articles:
+    # (its number, of how many); (0, 0) for a file that is the article.
+    places: tuple[tuple[int, int], ...] = ()
 
     # Properties that as_json writes after the fields, as the --json contract has them.
     JSON_PROPERTIES: ClassVar[tuple[str, ...]] = ("word_count", "reading_minutes")

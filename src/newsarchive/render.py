@@ -149,6 +149,11 @@ def short_source(path: str | None) -> str:
     return paths.shown("/".join(parts[-2:]))
 
 
+def _place(article: ArticleSummary) -> str:
+    """ " #3/10" after the source of an article cut from an export."""
+    return f" #{article.place[0]}/{article.place[1]}" if article.place else ""
+
+
 def article_table(
     articles: Iterable[ArticleSummary], *, id_width: int | None = None, header: bool = True
 ) -> Table:
@@ -169,7 +174,7 @@ def article_table(
             Text(str(article.id)),
             _date(article),
             _headline(article, safe_text(article.headline, "bold")),
-            safe_text(short_source(article.source)),
+            safe_text(short_source(article.source) + _place(article)),
             Text(f"{article.word_count:,}"),
         )
     return table
@@ -437,6 +442,9 @@ def _metadata_line(
             line.append(f" {article.date_confidence:.0%} sure")
     else:
         line.append("undated")
+    if article.publication:
+        line.append(" · ")
+        line.append_text(marked(article.publication, highlight))
     if article.byline:
         line.append(" · by ")
         line.append_text(marked(article.byline, highlight, brackets=brackets))
@@ -458,7 +466,14 @@ def _provenance(
     label = "Source" if len(article.sources) == 1 else "Sources"
     text.append(f"{label}: ")
     shown = article.sources[:MAX_SOURCES_SHOWN]
-    text.append(", ".join(paths.shown(s) for s in shown) or "unknown")
+    places = article.places or ((0, 0),) * len(article.sources)
+    text.append(
+        ", ".join(
+            paths.shown(s) + (f" (article {n} of {of})" if n else "")
+            for s, (n, of) in zip(shown, places, strict=False)
+        )
+        or "unknown"
+    )
     if len(article.sources) > len(shown):
         text.append(f" and {len(article.sources) - len(shown):,} more (show --json lists all)")
     facts = Text(
@@ -556,6 +571,8 @@ def stats_view(stats: ArchiveStats) -> RenderableType:
     grid.add_row("Dated", f"{stats.dated:,}", _tallies(stats.dated_by))
     grid.add_row("Undated", f"{stats.undated:,}", "")
     grid.add_row("Encodings", "", _tallies(stats.encodings))
+    if stats.with_publication:
+        grid.add_row("Publications", f"{stats.with_publication:,}", _tallies(stats.publications))
     grid.add_row("Size on disk", "", human_bytes(stats.size_bytes))
     if stats.last_ingest:
         last = stats.last_ingest

@@ -90,7 +90,9 @@ def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     """The columns to set for one stored row, counting what changes."""
     report.checked += 1
     update: dict[str, Any] = {"id": record.id, "parser_version": PARSER_VERSION}
-    (values,) = prepare([(record.data, record.source)], record.ingested_at.date())
+    (values,) = prepare(
+        [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
+    )
     if isinstance(values, str):
         report.unparsable += 1
         return update

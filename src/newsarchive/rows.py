@@ -12,7 +12,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
@@ -41,6 +41,8 @@ class ArticleValues(DateValues):
     byline: str | None
     source_url: str | None
     dateline: str | None
+    publication: str | None
+    origin: str | None  # the export format the bytes were cut from; None: an article file
     meta: list[dict[str, str]]
     body: str
     blocks: list[dict[str, str]]
@@ -58,6 +60,7 @@ PARSED_COLUMNS = (
     "byline",
     "source_url",
     "dateline",
+    "publication",
     "meta",
     "body",
     "blocks",
@@ -68,6 +71,9 @@ DATE_COLUMNS = tuple(DateValues.__annotations__)
 
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
+# What is parsed: the bytes, their source path and, for an article cut from a news-database
+# export, the export's format (exports.FORMATS).
+Work = tuple[bytes, str] | tuple[bytes, str, str | None]
 
 
 def start_worker(parent_pid: int) -> None:
@@ -89,8 +95,8 @@ def start_worker(parent_pid: int) -> None:
     threading.Thread(target=watch, name="watch-main-process", daemon=True).start()
 
 
-def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> list[Prepared]:
-    """Decode and parse each (bytes, source) pair into a row; runs in worker processes.
+def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prepared]:
+    """Decode and parse each (bytes, source[, origin]) into a row; runs in worker processes.
 
     `not_after`, the day of ingest, bounds date inference (see dates.infer_date). The
     articles' fingerprints are worked out together (fingerprint.fingerprints).
@@ -101,31 +107,41 @@ def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> 
     from newsarchive.parser import parse_article
 
     done: list[Prepared] = []
-    parsed: list[tuple[int, Article, str, int]] = []  # (place in done, article, encoding, size)
-    for data, source in work:
+    # (place in done, article, encoding, size, origin)
+    parsed: list[tuple[int, Article, str, int, str | None]] = []
+    for data, source, *rest in work:
+        origin = rest[0] if rest else None
         try:
-            decoded = decode(data)
-            encoding = decoded.encoding
-            article = parse_article(decoded.text, source=source, not_after=not_after)
-            del decoded  # its text is as large as the file: not kept while others are parsed
+            if origin == HTML:
+                article, encoding = _page_article(data, source)
+            else:
+                readable = data if origin is None else _with_utf16_bom(data)
+                decoded = decode(readable)
+                encoding = decoded.encoding
+                if origin is None:
+                    article = parse_article(decoded.text, source=source, not_after=not_after)
+                else:
+                    article = _export_article(readable, decoded.text, origin, source, not_after)
+                del decoded  # as large as the file: not kept while others are parsed
         except NotAnArticleError as exc:
             done.append(exc.reason)
             continue
         except Exception as exc:  # a parser bug must cost one file, never the run
             done.append(_internal_error(exc))
             continue
-        parsed.append((len(done), article, encoding, len(data)))
+        parsed.append((len(done), article, encoding, len(data), origin))
         done.append("")  # its row, below
     # Each article is let go once its row is made (a huge article's blocks are as large as
     # its text, and so is the row's body); the fingerprints come from the rows after.
     made: list[tuple[int, ArticleValues]] = []
     for i in range(len(parsed)):
-        place, article, encoding, size = parsed[i]
+        place, article, encoding, size, origin = parsed[i]
         parsed[i] = _RELEASED
         try:
-            made.append(
-                (place, article_values(article, encoding=encoding, byte_size=size, keys=[]))
+            values = article_values(
+                article, encoding=encoding, byte_size=size, keys=[], origin=origin
             )
+            made.append((place, values))
         except Exception as exc:
             done[place] = _internal_error(exc)
         del article
@@ -149,22 +165,86 @@ def prepare(work: list[tuple[bytes, str]], not_after: dt.date | None = None) -> 
 
 
 # What stands in `parsed` for an article whose row is made.
-_RELEASED: tuple[int, Any, str, int] = (0, None, "", 0)
+_RELEASED: tuple[int, Any, str, int, str | None] = (0, None, "", 0, None)
 
 
 def _internal_error(exc: Exception) -> str:
     return f"internal error ({type(exc).__name__}: {exc}); please report this file"
 
 
+# The origin of a saved web page's article (articles.origin): read by htmlpage, not parsed.
+HTML = "html"
+
+
+def _page_article(data: bytes, source: str) -> tuple[Article, str]:
+    """A saved web page's article (htmlpage.py), and the encoding its text is in."""
+    from newsarchive import htmlpage
+    from newsarchive.decode import page_encoding
+
+    return htmlpage.read_page(data, source=source), page_encoding(data)
+
+
+def _with_utf16_bom(data: bytes) -> bytes:
+    """An article cut from a UTF-16 export has no byte-order mark of its own (the file's is
+    before the first article): given back, by where the NULs of its ASCII sit."""
+    import codecs
+
+    if b"\x00" not in data[:4096]:
+        return data
+    sample = data[:4096]
+    little = sample[1::2].count(0) > sample[0::2].count(0)
+    return (codecs.BOM_UTF16_LE if little else codecs.BOM_UTF16_BE) + data
+
+
+def _export_article(
+    data: bytes, text: str, origin: str, source: str, not_after: dt.date | None
+) -> Article:
+    """An article cut from a news-database export: its body read by the parser, its
+    headline, byline, date, URL and publication from the export's fields, every field kept
+    as a metadata line."""
+    from newsarchive import exports
+    from newsarchive.parser import parse_article
+
+    fields = exports.article_fields(origin, data)
+    if fields is None:
+        raise NotAnArticleError(f"not a {exports.FORMAT_NAMES.get(origin, origin)} article")
+    # The parser reads the body as it reads any article's, under the export's headline
+    # (a stand-in when the export gives none, so that the body's first line stays body).
+    headline = fields.headline or "Untitled"
+    parsed = parse_article(f"{headline}\n\n{fields.body}\n", source=source, not_after=not_after)
+    update: dict[str, Any] = {
+        "headline": fields.headline or "",
+        "publication": fields.publication,
+        "meta": tuple(MetaLine(kind=MetaKind.FIELD, text=line) for line in fields.lines()),
+    }
+    if fields.byline:
+        update["byline"] = fields.byline
+    if fields.url:
+        update["source_url"] = fields.url
+    if fields.published is not None:
+        update |= {
+            "published": fields.published,
+            "date_source": DateSource.EXPORT,
+            "date_confidence": 1.0,
+            "date_evidence": (fields.date_text or fields.published.isoformat(),),
+        }
+    return parsed.model_copy(update=update)
+
+
 def prepare_new(
-    work: list[tuple[bytes, str]], not_after: dt.date | None = None
+    work: Sequence[Work], not_after: dt.date | None = None
 ) -> list[tuple[ArticleValues, Lookups] | str]:
     """`prepare`, with each row's Lookups: what ingest's workers send the writer."""
     return [v if isinstance(v, str) else (v, lookups(v)) for v in prepare(work, not_after)]
 
 
 def article_values(
-    article: Article, *, encoding: str, byte_size: int, keys: list[int] | None = None
+    article: Article,
+    *,
+    encoding: str,
+    byte_size: int,
+    keys: list[int] | None = None,
+    origin: str | None = None,
 ) -> ArticleValues:
     """The articles-table columns for a parsed article, but its hash and ingest time.
     `keys`: its band keys, if worked out already (else they are, here)."""
@@ -180,6 +260,8 @@ def article_values(
         "byline": article.byline,
         "source_url": article.source_url,
         "dateline": article.dateline,
+        "publication": article.publication,
+        "origin": origin,
         "meta": [{"kind": m.kind.value, "text": m.text} for m in article.meta],
         "published": article.published,
         "date_source": article.date_source.value if article.date_source else None,

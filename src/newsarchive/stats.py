@@ -36,6 +36,8 @@ def archive_stats(archive: Archive) -> ArchiveStats:
         first, last = store.published_span()
         months = [MonthCount(month=f"{y:04d}-{m:02d}", articles=n) for y, m, n in store.by_month()]
         encodings = store.by_encoding()
+        publications = store.by_publication(TOP_FOLDERS)
+        with_publication = store.with_publication()
         folders = store.top_folders(TOP_FOLDERS)
         size = store.size_on_disk()
         latest = store.last_ingest()
@@ -55,6 +57,8 @@ def archive_stats(archive: Archive) -> ArchiveStats:
         busiest=busiest(months),
         emptiest=emptiest(months),
         encodings={encoding or "": n for encoding, n in encodings},
+        publications=dict(publications),
+        with_publication=with_publication,
         top_folders=tuple(FolderCount(folder=f, paths=n) for f, n in folders),
         size_bytes=size,
         last_ingest=LastIngest(at=latest[0], articles=latest[1]) if latest else None,

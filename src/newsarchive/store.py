@@ -44,6 +44,7 @@ from newsarchive.db import (
     article_raw,
     article_sources,
     articles,
+    export_files,
 )
 from newsarchive.engines import (
     DELETED_UP_TO,
@@ -97,6 +98,20 @@ class Listing:
 @dataclass(frozen=True, slots=True)
 class SourcePath:
     path: str  # exactly, as os functions take it (see paths.py)
+    first_seen: dt.datetime
+    # (number, of how many) when the path is a news-database export holding the article.
+    place: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExportLayout:
+    """A news-database export as kept: its articles by hash (["a", sha256]) and the bytes
+    around them (["f", length], the next `length` bytes of `filler`), in file order."""
+
+    sha256: str
+    format: str
+    layout: list[list[Any]]
+    filler: bytes
     first_seen: dt.datetime
 
 
@@ -195,6 +210,7 @@ class Store:
             return
         deleted_up_to = max(int(self.setting(DELETED_UP_TO) or 0), *ids)
         self.set_setting(DELETED_UP_TO, str(deleted_up_to))
+        self._mark_deleted_in_exports(set(self.hashes_of(ids).values()))
         for chunk in _chunks(ids):
             # The foreign keys cascade too; deleting here says so, whatever the engine does.
             for table in (article_raw, article_sources):
@@ -202,6 +218,18 @@ class Store:
         self.remove_derived(ids)
         for chunk in _chunks(ids):
             self._connection.execute(delete(articles).where(articles.c.id.in_(chunk)))
+
+    def _mark_deleted_in_exports(self, hashes: set[str]) -> None:
+        """An export whose article is deleted can no longer be rebuilt: its layout says
+        so (["d", sha256]), so that verify tells a deletion from a loss."""
+        rows = self._connection.execute(select(export_files.c.sha256, export_files.c.layout))
+        for sha256, layout in list(rows):
+            if not any(kind == "a" and value in hashes for kind, value in layout):
+                continue
+            marked = [["d", v] if k == "a" and v in hashes else [k, v] for k, v in layout]
+            self._connection.execute(
+                update(export_files).where(export_files.c.sha256 == sha256).values(layout=marked)
+            )
 
     def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
         """What article_bands, article_names and article_links hold for these articles."""
@@ -541,10 +569,21 @@ class Store:
         query = select(articles.c.id).where(articles.c.fingerprint.is_not(None))
         return list(self._connection.scalars(query.order_by(articles.c.id)))
 
-    def add_sources(self, sources: Iterable[tuple[int, str]], now: dt.datetime) -> int:
-        """Record (article id, path) pairs not yet recorded; return how many were new. A
-        path is as os functions give it, its bytes kept exactly (paths.columns)."""
-        rows = [_source_row(a, p, now) for a, p in dict.fromkeys(sources)]
+    def add_sources(
+        self,
+        sources: Iterable[tuple[int, str] | tuple[int, str, tuple[int, int] | None]],
+        now: dt.datetime,
+    ) -> int:
+        """Record (article id, path, place) not yet recorded; return how many were new. A
+        path is as os functions give it, its bytes kept exactly (paths.columns); the place
+        is (number, of how many) for an article of an export, else None. An article found
+        twice in one file keeps its first place."""
+        first: dict[tuple[int, str], tuple[int, int] | None] = {}
+        for source in sources:
+            key = (source[0], source[1])
+            if key not in first:
+                first[key] = source[2] if len(source) > 2 else None
+        rows = [_source_row(a, p, now, place) for (a, p), place in first.items()]
         if not rows:
             return 0
         return self._engine.insert_sources(self._writing(), rows)
@@ -552,8 +591,54 @@ class Store:
     def add_sources_seen(self, sources: Sequence[tuple[int, SourcePath]]) -> int:
         """Record paths with the time each was first seen elsewhere (an import), but those
         already recorded; returns how many were new."""
-        rows = [_source_row(i, s.path, s.first_seen) for i, s in sources]
+        rows = [_source_row(i, s.path, s.first_seen, s.place) for i, s in sources]
         return self._engine.insert_sources(self._writing(), rows) if rows else 0
+
+    def add_export(
+        self,
+        sha256: str,
+        format: str,
+        layout: Sequence[tuple[str, str | int]],
+        filler: bytes,
+        now: dt.datetime,
+    ) -> bool:
+        """Keep a news-database export's layout, unless kept already; whether it was new."""
+        connection = self._writing()
+        if connection.scalar(select(export_files.c.sha256).where(export_files.c.sha256 == sha256)):
+            return False
+        connection.execute(
+            insert(export_files).values(
+                sha256=sha256,
+                format=format,
+                layout=[list(entry) for entry in layout],
+                filler=filler,
+                first_seen=now,
+            )
+        )
+        return True
+
+    def export_layouts(self) -> Iterator[ExportLayout]:
+        """Every news-database export kept, one at a time."""
+        query = select(export_files.c.sha256).order_by(export_files.c.sha256)
+        for sha256 in list(self._connection.scalars(query)):
+            row = self._connection.execute(
+                select(export_files).where(export_files.c.sha256 == sha256)
+            ).one()
+            yield ExportLayout(
+                sha256, row.format, row.layout, bytes(row.filler), _as_utc(row.first_seen)
+            )
+
+    def raw_by_hash(self, hashes: Collection[str]) -> dict[str, bytes]:
+        """The original bytes of the articles with these hashes (those stored)."""
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(hashes):
+            rows = self._connection.execute(
+                select(articles.c.sha256, article_raw.c.data)
+                .join(article_raw, article_raw.c.article_id == articles.c.id)
+                .where(articles.c.sha256.in_(chunk))
+            )
+            found.update((sha, bytes(data)) for sha, data in rows)
+        return found
 
     def taken_ids(self, ids: Collection[int]) -> set[int]:
         """Which of these ids articles have."""
@@ -606,7 +691,9 @@ class Store:
         connection.execute(
             insert(article_raw), [{"article_id": r.id, "data": r.data} for r in records]
         )
-        sources = [_source_row(r.id, s.path, s.first_seen) for r in records for s in r.sources]
+        sources = [
+            _source_row(r.id, s.path, s.first_seen, s.place) for r in records for s in r.sources
+        ]
         if sources:
             connection.execute(insert(article_sources), sources)
         self.add_derived([derived(r.id, r.columns) for r in records])
@@ -708,12 +795,18 @@ class Store:
                     article_sources.c.path,
                     article_sources.c.path_bytes,
                     article_sources.c.first_seen,
+                    article_sources.c.place,
+                    article_sources.c.places,
                 )
                 .where(article_sources.c.article_id.in_(ids[start : start + _IN_CHUNK]))
                 .order_by(article_sources.c.id)
             )
-            for article_id, path, exact, first_seen in found:
-                source = SourcePath(paths.from_columns(path, exact), _as_utc(first_seen))
+            for article_id, path, exact, first_seen, place, places in found:
+                source = SourcePath(
+                    paths.from_columns(path, exact),
+                    _as_utc(first_seen),
+                    (place, places) if place else None,
+                )
                 sources.setdefault(article_id, []).append(source)
         return [_record(row._asdict(), tuple(sources.get(row.id, ()))) for row in rows]
 
@@ -740,6 +833,7 @@ class Store:
         sql = "SELECT a.id FROM articles a WHERE a.id > :after" + filters.sql("a")
         params: dict[str, Any] = {"after": after, "limit": limit}
         params.update({k: v for k, v in (("since", filters.since), ("until", filters.until)) if v})
+        params.update(filters.text_params())
         statement = text(sql + (" AND a.id IN :ids" if ids is not None else "") + _PAGE)
         if ids is not None:
             statement = statement.bindparams(bindparam("ids", expanding=True))
@@ -779,6 +873,18 @@ class Store:
     def by_encoding(self) -> list[tuple[str | None, int]]:
         """Articles per detected encoding, most first."""
         return self._tally(articles.c.encoding)
+
+    def with_publication(self) -> int:
+        query = select(func.count()).where(articles.c.publication.is_not(None))
+        return self._connection.scalar(query) or 0
+
+    def by_publication(self, limit: int) -> list[tuple[str, int]]:
+        """The publications with most articles (those that name one), most first."""
+        n = func.count().label("n")
+        column = articles.c.publication
+        query = select(column, n).where(column.is_not(None)).group_by(column)
+        rows = self._connection.execute(query.order_by(n.desc(), column).limit(limit))
+        return [(value, count) for value, count in rows]
 
     def _tally(self, column: Any) -> list[tuple[str | None, int]]:
         n = func.count().label("n")
@@ -846,14 +952,18 @@ class Store:
             raise ArticleNotFoundError(
                 f"no article has id {article_id}; 'newsarchive list' shows the ids"
             )
-        sources = [
-            paths.from_columns(path, exact)
-            for path, exact in self._connection.execute(
-                select(article_sources.c.path, article_sources.c.path_bytes)
-                .where(article_sources.c.article_id == article_id)
-                .order_by(article_sources.c.id)
+        found = self._connection.execute(
+            select(
+                article_sources.c.path,
+                article_sources.c.path_bytes,
+                article_sources.c.place,
+                article_sources.c.places,
             )
-        ]
+            .where(article_sources.c.article_id == article_id)
+            .order_by(article_sources.c.id)
+        ).all()
+        sources = [paths.from_columns(path, exact) for path, exact, _, _ in found]
+        places = tuple((place or 0, places or 0) for _, _, place, places in found)
         return StoredArticle(
             id=row.id,
             sha256=row.sha256,
@@ -862,6 +972,7 @@ class Store:
             byline=row.byline,
             source_url=row.source_url,
             dateline=row.dateline,
+            publication=row.publication,
             meta=meta_from_row(row.meta),
             published=row.published,
             date_source=DateSource(row.date_source) if row.date_source else None,
@@ -873,6 +984,7 @@ class Store:
             ingested_at=_as_utc(row.ingested_at),
             sources=tuple(sources),
             words=row.word_count,
+            places=places if any(p != (0, 0) for p in places) else (),
         )
 
     def raw(self, article_id: int) -> bytes:
@@ -894,11 +1006,12 @@ class Store:
         dated: DatedBy = "any",
         limit: int = 20,
         all_versions: bool = False,
+        publication: str | None = None,
     ) -> SearchResults:
         """Best matches first (a headline match above a dek match above a body match above
         a byline or URL match), with a snippet of the body each; one row per story (the
         newest version that matches) unless `all_versions`."""
-        filters = Filters(since, until, dated, all_versions)
+        filters = Filters(since, until, dated, all_versions, publication)
         return self._engine.index.search(self._connection, query.tree, filters, limit)
 
     def list(
@@ -909,6 +1022,7 @@ class Store:
         dated: DatedBy = "any",
         limit: int | None = None,
         all_versions: bool = False,
+        publication: str | None = None,
     ) -> Listing:
         """Articles newest first (undated last, newest ingested first), with date filters;
         one row per story (the newest version the filters keep) unless `all_versions`.
@@ -918,7 +1032,7 @@ class Store:
         flat at any size, on either engine (a server-side cursor would need a transaction
         that PostgreSQL reads do not hold).
         """
-        filters = Filters(since, until, dated, all_versions)
+        filters = Filters(since, until, dated, all_versions, publication)
         undated_left_out = 0
         if filters.by_date:
             undated_left_out = (
@@ -968,7 +1082,8 @@ class Store:
         bound = {"since": filters.since, "until": filters.until}
         conditions = text("1 = 1" + filters.sql("a") + filters.newest_version("1 = 1"))
         conditions = conditions.bindparams(
-            *(bindparam(k, v, type_=Date) for k, v in bound.items() if v)
+            *(bindparam(k, v, type_=Date) for k, v in bound.items() if v),
+            **filters.text_params(),
         )
         rows: builtins.list[ArticleSummary] = []
         if after is None or after[0] is not None:
@@ -1031,6 +1146,8 @@ def _listed(a: Any) -> Any:
         a.c.date_source,
         _first_source(a, article_sources.c.path, "source"),
         _first_source(a, article_sources.c.path_bytes, "source_bytes"),
+        _first_source(a, article_sources.c.place, "source_place"),
+        _first_source(a, article_sources.c.places, "source_places"),
         a.c.word_count,
         literal_column(VERSIONS).label("versions"),
     )
@@ -1049,13 +1166,17 @@ def _first_source(article: Any, column: Any, label: str) -> Any:
     )
 
 
-def _source_row(article_id: int, path: str, first_seen: dt.datetime) -> dict[str, Any]:
+def _source_row(
+    article_id: int, path: str, first_seen: dt.datetime, place: tuple[int, int] | None = None
+) -> dict[str, Any]:
     written, exact = paths.columns(path)
     return {
         "article_id": article_id,
         "path": written,
         "path_bytes": exact,
         "first_seen": first_seen,
+        "place": place[0] if place else None,
+        "places": place[1] if place else None,
     }
 
 
@@ -1084,6 +1205,7 @@ def _summary_fields(row: Row[Any]) -> dict[str, Any]:
         "source": None if row.source is None else paths.from_columns(row.source, row.source_bytes),
         "word_count": row.word_count,
         "versions": row.versions,
+        "place": (row.source_place, row.source_places) if row.source_place else None,
     }
 
 

@@ -57,6 +57,11 @@ def copy_archive(
         report.paths += sum(len(record.sources) for record in batch)
         if on_progress:
             on_progress(report)
+    # News-database exports' layouts, so that their files rebuild in the copy too.
+    with source.reading() as store, destination.writing() as copy:
+        for export in store.export_layouts():
+            layout = [(str(kind), value) for kind, value in export.layout]
+            copy.add_export(export.sha256, export.format, layout, export.filler, export.first_seen)
     return report
 
 

@@ -73,6 +73,8 @@ class Filters:
     dated: DatedBy = "any"
     # Every version of a story, rather than the newest of those the filters keep.
     all_versions: bool = False
+    # Only articles whose publication holds this text (any case).
+    publication: str | None = None
 
     @property
     def by_date(self) -> bool:
@@ -90,7 +92,16 @@ class Filters:
             # An article undated by hand has a source ("cli") but no date: it is neither.
             where += f" AND {alias}.published IS NOT NULL AND {alias}.date_source "
             where += f"{'!=' if self.dated == 'explicit' else '='} 'inferred'"
+        if self.publication is not None:
+            where += f" AND lower({alias}.publication) LIKE lower(:publication) ESCAPE '\\'"
         return where
+
+    def text_params(self) -> dict[str, str]:
+        """The bound values of the filters that are text (:publication)."""
+        if self.publication is None:
+            return {}
+        escaped = re.sub(r"([\\%_])", r"\\\1", self.publication)
+        return {"publication": f"%{escaped}%"}
 
     def newest_version(self, matches: str) -> str:
         """SQL (" AND ...", or "" for all versions) keeping article `a` only when no newer

@@ -183,13 +183,10 @@ class PostgreSQL:
                 for row in rows
                 if (row["article_id"], row["path"], row["path_bytes"]) not in recorded
             ]
-            with cursor.copy(
-                "COPY article_sources (article_id, path, path_bytes, first_seen) FROM STDIN"
-            ) as copy:
+            columns = ("article_id", "path", "path_bytes", "first_seen", "place", "places")
+            with cursor.copy(f"COPY article_sources ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in fresh:
-                    copy.write_row(
-                        (row["article_id"], row["path"], row["path_bytes"], row["first_seen"])
-                    )
+                    copy.write_row(tuple(row.get(c) for c in columns))
         return len(fresh)
 
     def ids_taken(self, connection: Connection) -> None:
@@ -291,7 +288,7 @@ class TsvectorIndex:
         params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
         params["rq"] = tsquery(kept(tree))
         where = "a.search_document @@ q.q" + filters.sql("a")
-        params.update(since=filters.since, until=filters.until)
+        params.update(since=filters.since, until=filters.until, **filters.text_params())
         # q filters; rq (the query without its negated parts) ranks and marks snippets:
         # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
         query = (
@@ -369,6 +366,7 @@ class TsvectorIndex:
     ) -> list[int]:
         params: dict[str, Any] = {"q": tsquery(tree), "cfg": TS_CONFIG, "after": after}
         params.update(limit=limit, since=filters.since, until=filters.until)
+        params.update(filters.text_params())
         rows = connection.execute(
             text(
                 "SELECT a.id FROM articles a, "

@@ -75,7 +75,7 @@ SEARCH_AUTOMERGE = 8
 # The columns the search index holds, in its order (migration 0003 sets their weights).
 SEARCHED = "headline, dek, body, byline, source_url"
 # The SQL function every connection has (searchtext.indexed) and the view of the articles
-# through it that the index reads (migrations 0008, 0009): CJK runs in pairs, symbols as
+# through it that the index reads (migrations 0008, 0010): CJK runs in pairs, symbols as
 # words, each column handed to the function as its UTF-8 bytes.
 SEARCH_TEXT_FUNCTION = "newsarchive_search_text"
 SEARCH_TEXT_VIEW = "article_search_text"
@@ -396,6 +396,7 @@ class FTS5Index:
         for name in ("since", "until"):
             if (day := getattr(filters, name)) is not None:
                 params[name] = day.isoformat()
+        params.update(filters.text_params())
         matches = f"FROM article_search s JOIN articles a ON a.id = s.rowid WHERE {where}"
         # Where the window starts: without filters the index alone can tell, and walking
         # its row ids is 20x cheaper than joining every match to its article.
@@ -441,6 +442,7 @@ class FTS5Index:
         for name in ("since", "until"):
             if (day := getattr(filters, name)) is not None:
                 params[name] = day.isoformat()
+        params.update(filters.text_params())
         rows = connection.execute(
             text(
                 "SELECT s.rowid FROM article_search s JOIN articles a ON a.id = s.rowid "
@@ -667,7 +669,7 @@ def _reopen_when_changed(path: str) -> Any:
 
 def _search_text(value: str | bytes | None) -> str | bytes | bytearray | None:
     """searchtext.indexed as the index's SQL function. The view and triggers hand it each
-    column's UTF-8 bytes (migration 0009; before it, the text, which Python's sqlite3 makes a
+    column's UTF-8 bytes (migration 0010; before it, the text, which Python's sqlite3 makes a
     str: a 50 MB body with one character past Latin-1 was a 95 MiB str while indexed), and
     it answers NULL when the column itself gives the index the same words (the view reads
     `coalesce(function(CAST(column AS BLOB)), column)`), else the text made, as UTF-8 bytes,
@@ -740,7 +742,7 @@ def _body_as_it_is(driver: Any, article_id: int) -> bool:
 
 
 def _search_str(text: str | None) -> str | bytearray | None:
-    """The same for a column given as text (an archive not yet at migration 0009: 0008's
+    """The same for a column given as text (an archive not yet at migration 0010: 0008's
     rebuild, a downgrade). A long text that is not ASCII is made a slice at a time, each
     ending before whitespace, and handed back as UTF-8 bytes: made whole, a 50 MB body was
     held four times over while indexed (the str SQLite gave, its case-folded copy, the
@@ -769,7 +771,7 @@ _ASCII_SPACES = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v")
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
-    # The search index's triggers and view call it (migrations 0008 and 0009).
+    # The search index's triggers and view call it (migrations 0008 and 0010).
     dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:

@@ -1,7 +1,7 @@
 """The search index's SQL function is handed each column's UTF-8 bytes, not its text.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07
 
 SQLite only. Migration 0008's view and triggers passed each column to
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

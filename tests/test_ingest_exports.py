@@ -1,0 +1,300 @@
+"""Ingesting news-database exports and files that are not articles, on both engines: each
+article stored on its own with its place in the file, publication and date; the file
+rebuilt from what is stored; JSON, images and the like skipped in folders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsarchive import config, exports
+from newsarchive.archive import Archive, open_archive
+from newsarchive.ingest import Ingester, not_an_article
+
+from .conftest import Run
+
+EXPORTS = Path(__file__).parent / "export_fixtures"
+COVER = EXPORTS / "lexisnexis_cover.txt"
+SPLIT = {p: exports.split(p.read_bytes()) for p in sorted(EXPORTS.glob("*.txt"))}
+PIECES = sum(1 for e in SPLIT.values() if e for p in e.pieces if p.kind != "front")
+
+
+@pytest.fixture
+def archive(archive_url: str, tmp_path: Path) -> Iterator[Archive]:
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=True)
+    yield archive
+    archive.close()
+
+
+def _rebuilt(archive: Archive) -> dict[str, bytes]:
+    """Every export kept, rebuilt from its layout and its articles' raw bytes."""
+    out: dict[str, bytes] = {}
+    with archive.reading() as store:
+        for export in store.export_layouts():
+            sha256, layout, filler = export.sha256, export.layout, export.filler
+            raws = store.raw_by_hash({value for kind, value in layout if kind == "a"})
+            data, at = b"", 0
+            for kind, value in layout:
+                if kind == "a":
+                    data += raws[value]
+                else:
+                    data, at = data + filler[at : at + value], at + value
+            out[sha256] = data
+    return out
+
+
+def test_each_article_of_an_export_is_stored_with_its_place_date_and_publication(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    export = shutil.copy(COVER, folder / "export.TXT")
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode() == (
+        "Read 1 file (3 articles from 1 news-database export): added 3, already present 0, "
+        "refused 0.\n"
+    )
+    listed = json.loads(run("list", "--json").stdout)
+    assert [(a["headline"], a["published"], a["date_source"], a["place"]) for a in listed] == [
+        (
+            "Island votes to keep its ferry; Council rejects bridge plan",
+            "2010-01-13",
+            "export",
+            [3, 3],
+        ),
+        ("", "2010-01-12", "export", [2, 3]),
+        ("Harbour ferry fares to rise by a fifth", "2010-01-11", "export", [1, 3]),
+    ]
+    first = listed[-1]["id"]
+    shown = json.loads(run("show", str(first), "--json").stdout)
+    assert shown["publication"] == "The Daily Telegraph (London)"
+    assert shown["byline"] == "Jane Marlow, Transport Correspondent"
+    assert shown["places"] == [[1, 3]]
+    assert {"kind": "field", "text": "Section: NEWS; Pg. 12"} in shown["meta"]
+    assert [b["text"][:24] for b in shown["blocks"]] == [
+        "Ferry fares across the h",
+        "The increase, the second",
+        '"We have no choice," a s',
+    ]
+    text = " ".join(run("show", str(first)).stdout.decode().split())  # unwrapped
+    assert "The Daily Telegraph (London)" in text
+    assert f"Source: {export} (article 1 of 3)" in text
+    data = Path(export).read_bytes()
+    piece = exports.split(data)
+    assert piece is not None
+    article = piece.articles[0]
+    assert run("show", str(first), "--raw").stdout == data[article.start : article.end]
+    again = run("ingest", folder)
+    assert again.returncode == 0
+    assert "added 0, already present 3" in again.stderr.decode()
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_the_file_rebuilds_from_what_is_stored_and_verify_notices_when_not(
+    archive: Archive, archive_url: str, run: Run
+) -> None:
+    report = Ingester(archive, jobs=0).run(sorted(EXPORTS.glob("*.txt")))
+    assert report.refused == []
+    assert (report.exports, report.export_pieces) == (len(SPLIT), PIECES)
+    rebuilt = _rebuilt(archive)
+    originals = {
+        hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes() for p in EXPORTS.glob("*.txt")
+    }
+    assert rebuilt == originals
+    assert run("verify").returncode == 0
+    with archive.writing() as store:  # an article's bytes lost (not deleted: deleting marks)
+        (article_id,) = [a.id for a in store.list(limit=1).articles]
+        sha = store.sha256_of(article_id)
+        store.update_articles([{"id": article_id, "sha256": "0" * 64}])
+    result = run("verify")
+    assert result.returncode != 0
+    assert "1 of its articles are gone" in (result.stdout + result.stderr).decode()
+    with archive.writing() as store:
+        store.update_articles([{"id": article_id, "sha256": sha}])
+        store.delete_articles([article_id])  # deleted by hand: said, not a problem
+    result = run("verify")
+    assert result.returncode == 0, result.stderr
+    assert "1 of its articles were deleted." in result.stderr.decode()
+
+
+def test_publication_filters_list_and_search(archive_url: str, run: Run) -> None:
+    assert run("ingest", *sorted(EXPORTS.glob("*.txt"))).returncode == 0
+    listed = json.loads(run("list", "--publication", "GUARDIAN", "--json").stdout)
+    assert sorted(a["headline"] for a in listed) == ["", ""]
+    found = json.loads(run("search", "harbour", "--publication", "telegraph", "--json").stdout)
+    assert [a["headline"] for a in found] == ["Harbour ferry fares to rise by a fifth"]
+    # LIKE's wildcards are the user's text, not patterns.
+    assert json.loads(run("list", "--publication", "%", "--json").stdout) == []
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["publications"]["The Guardian (London)"] == 2
+    named = {
+        hashlib.sha256(p.read_bytes()[a.start : a.end]).hexdigest()
+        for p, e in SPLIT.items()
+        if e
+        for a in e.articles
+        if a.fields and a.fields.publication
+    }
+    assert stats["with_publication"] == len(named)
+
+
+def test_format_single_keeps_the_file_whole_and_a_named_format_refuses_others(
+    archive_url: str, run: Run
+) -> None:
+    result = run("ingest", "--format", "single", COVER)
+    assert result.returncode == 0
+    assert result.stderr.decode().startswith("Read 1 file: added 1,")
+    other = EXPORTS / "lexisnexis_broken.txt"
+    result = run("ingest", "--format", "proquest", other, EXPORTS / "proquest_german.txt")
+    assert result.returncode == 3, result.stderr
+    assert "not a ProQuest export (--format auto reads any file)" in result.stderr.decode()
+    assert "(2 articles from 1 news-database export): added 2" in result.stderr.decode()
+
+
+def test_a_broken_tail_is_kept_whole_as_an_article(archive: Archive) -> None:
+    report = Ingester(archive, jobs=0).run([EXPORTS / "lexisnexis_broken.txt"])
+    assert (report.added, report.export_pieces) == (3, 3)
+    with archive.reading() as store:
+        rest = store.get(1 if store.get(1).headline.startswith("5 of 9") else 3)
+    assert rest.headline == "5 of 9 DOCUMENTS"
+    assert rest.places == ((3, 3),)
+
+
+def test_reparse_reads_export_articles_as_exports(
+    archive: Archive, archive_url: str, run: Run
+) -> None:
+    Ingester(archive, jobs=0).run(sorted(EXPORTS.glob("*.txt")))
+    with archive.writing() as store:  # as if an older parser had read them all
+        ids = [a.id for a in store.list(all_versions=True).articles]
+        store.update_articles([{"id": i, "parser_version": 0} for i in ids])
+    result = run("reparse")
+    assert result.returncode == 0, result.stderr
+    assert f"0 changed, {len(ids)} unchanged" in result.stderr.decode()
+
+
+NOT_ARTICLES = {
+    "labels.json": (b'{\n  "headline": "A",\n  "date": "2020-01-01"\n}\n', "JSON"),
+    "lines.jsonl": (b'{"a": 1}\n{"a": 2}\n', "JSON Lines"),
+    "feed.xml": (b'<?xml version="1.0"?>\n<rss><channel/></rss>\n', "XML"),
+    "table.csv": (b"id,headline,date\n1,A,2020\n2,B,2021\n3,C,2022\n", "CSV"),
+    "paper.pdf": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF document"),
+    "story.docx": (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive or office document"),
+    "photo.jpg": (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "JPEG image"),
+    "corpus.tar.gz": (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip archive"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_ARTICLES))
+def test_what_is_not_an_article_is_told_by_content(name: str) -> None:
+    data, kind = NOT_ARTICLES[name]
+    assert not_an_article(data) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"Headline, with a comma\n\nA paragraph, with commas, here.\n\nAnother.\n",
+        b"[Update] Markets fall\n\nShares fell.\n",
+        b"{Sic} braces in a headline\n\nBody.\n",
+    ],
+)
+def test_articles_are_not_mistaken_for_data(text: bytes) -> None:
+    assert not_an_article(text) is None
+
+
+def test_files_that_are_not_articles_are_skipped_in_folders_and_refused_when_named(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"A headline\n\nA body.\n")
+    for name, (data, _) in NOT_ARTICLES.items():
+        (folder / name).write_bytes(data)
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode() == (
+        "Read 1 file: added 1, already present 0, refused 0; skipped 8 files that are not "
+        "articles (1 CSV, 1 JPEG image, 1 JSON, 1 JSON Lines, 1 PDF document, 1 XML, "
+        "1 ZIP archive or office document, 1 gzip archive; name one outright to hear why).\n"
+    )
+    named = run("ingest", folder / "labels.json")
+    assert named.returncode == 3
+    assert "labels.json: JSON, not an article" in named.stderr.decode()
+
+
+def test_the_label_files_of_the_structured_corpus_are_skipped(corpora: Path) -> None:
+    folder = corpora / "structured"
+    labels = sorted(folder.rglob("*.json"))[:50]
+    assert labels and all(not_an_article(p.read_bytes()) == "JSON" for p in labels)
+    texts = sorted(folder.rglob("*.txt"))[:200]
+    assert all(not_an_article(p.read_bytes()) is None for p in texts)
+
+
+def test_copy_and_export_import_keep_places_and_copy_keeps_the_files(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "source.db"
+    assert run("--db", source, "ingest", COVER).returncode == 0
+    copied = run("--db", source, "copy", archive_url)
+    assert copied.returncode == 0, copied.stderr
+    listed = json.loads(run("list", "--json").stdout)
+    assert sorted(a["place"] for a in listed) == [[1, 3], [2, 3], [3, 3]]
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
+    try:
+        assert list(_rebuilt(archive).values()) == [COVER.read_bytes()]
+    finally:
+        archive.close()
+    exported = tmp_path / "a.jsonl"
+    assert run("--db", source, "export", "-o", exported).returncode == 0
+    other = tmp_path / "other.db"
+    assert run("--db", other, "import", exported).returncode == 0
+    imported = json.loads(run("--db", other, "list", "--json").stdout)
+    assert sorted(a["place"] for a in imported) == [[1, 3], [2, 3], [3, 3]]
+
+
+def test_a_utf16_export_is_split_and_its_articles_read(
+    archive: Archive, archive_url: str, tmp_path: Path
+) -> None:
+    """Windows' "Unicode": UTF-16 with a byte-order mark before the first article only."""
+    text = COVER.read_bytes().decode("utf-8").replace("\n", "\r\n")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(text.encode("utf-16"))
+    report = Ingester(archive, jobs=0).run([path])
+    assert (report.refused, report.added, report.exports) == ([], 3, 1)
+    with archive.reading() as store:
+        headlines = sorted(store.get(i).headline for i in (1, 2, 3))
+        assert store.get(1).encoding == "utf-16"
+    assert headlines[-1] == "Island votes to keep its ferry; Council rejects bridge plan"
+    assert list(_rebuilt(archive).values()) == [path.read_bytes()]
+
+
+def test_a_nexis_uni_word_document_is_split_and_kept_whole(
+    archive: Archive, archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    from .test_exports import DOCX_OF
+
+    lines = (EXPORTS / "nexis_uni_cover.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    document = folder / "Files (3).DOCX"
+    document.write_bytes(DOCX_OF(lines))
+    (folder / "other.docx").write_bytes(DOCX_OF(["A letter", "", "Dear reader"]))
+    report = Ingester(archive, jobs=0).run([folder])
+    assert (report.refused, report.added, report.exports) == ([], 3, 1)
+    assert report.skipped_kinds == {"ZIP archive or office document": 1}
+    with archive.reading() as store:
+        assert sorted(store.get(i).headline for i in (1, 2, 3)) == [
+            "",
+            "Council approves new cycle lanes",
+            "Cyclists divided over plan",
+        ]
+    assert list(_rebuilt(archive).values()) == [document.read_bytes()]
+    assert run("verify").returncode == 0
