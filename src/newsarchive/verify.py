@@ -68,7 +68,10 @@ def verify(
         if on_problem:
             on_problem(problem)
 
-    with archive.reading() as store:
+    # Through the small page cache of a walk, as the articles are read below: SQLite's
+    # integrity checks read every page once, and in the usual cache a huge article's pages
+    # stayed as memory the rest of the run held (50 MB article: 88 MiB more held).
+    with archive.reading(lean=True) as store:
         for what in store.integrity_problems():
             found(Problem(None, what))
         report.not_run = store.checks_not_run()

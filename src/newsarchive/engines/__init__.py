@@ -52,7 +52,11 @@ DELETED_UP_TO = "articles.deleted_up_to"
 @dataclass(frozen=True, slots=True)
 class NewArticle:
     """A parsed article ready to store: its column values, the bytes it was parsed from,
-    and its Lookups if they were worked out already (else the store works them out)."""
+    and its Lookups if they were worked out already (else the store works them out).
+
+    Storing it may let go of `values`' body and blocks (emptied) once they are written: a
+    huge article's text, held as a str and as blocks, is not kept while SQLite indexes it
+    (issue 22)."""
 
     sha256: str
     values: ArticleValues
