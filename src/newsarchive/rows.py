@@ -411,12 +411,13 @@ def blocks_from_row(body: str, structure: list[dict[str, Any]]) -> tuple[Block, 
     """The blocks `article_values` stored: structure in order, texts from the body's lines."""
     lines = iter(body.split("\n"))
     kinds = _BLOCK_KINDS  # a dict look-up, not the enum's call: 100,000 blocks of a huge one
+    stored = Block.stored
     return tuple(
-        Block(
-            kind=kinds[entry["kind"]],
-            text=entry["text"] if "text" in entry else next(lines),
-            label=entry.get("label"),
-            url=entry.get("url"),
+        stored(
+            kinds[entry["kind"]],
+            entry["text"] if "text" in entry else next(lines),
+            entry.get("label"),
+            entry.get("url"),
         )
         for entry in structure
     )
