@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from newsarchive import dates
 from newsarchive.dates import date_from_byline, date_from_header_line, date_from_url, parse_period
 from newsarchive.records import DateSource
 
@@ -96,3 +97,44 @@ def test_periods(value: str, first: dt.date, last: dt.date) -> None:
 def test_bad_periods(value: str) -> None:
     with pytest.raises(ValueError):
         parse_period(value, today=TODAY)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_latest_year_is_found_paragraph_by_paragraph_as_in_the_joined_text(seed: int) -> None:
+    """infer_date reads years paragraph by paragraph (a huge article's paragraphs joined
+    were one more copy of its text): the same year, at the same place, with the same
+    evidence as in the paragraphs joined by spaces."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["2019", "1999", "2031", "x2015", "£2018", "flight", "route", "2017,",
+             "2016.5", "said", ",", ";", "in", "May", "2020-21", "room 2014", "a" * 90,
+             "2012%", " "]  # fmt: skip
+    paragraphs = [
+        " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        for _ in range(rng.randint(1, 8))
+    ]
+    text = " ".join(paragraphs)
+    matches = [
+        m
+        for m in dates._YEAR_WORD.finditer(text)
+        if int(m["year"]) <= 2026
+        and not (
+            m.start()
+            and (text[m.start() - 1] in dates._NOT_BEFORE_YEAR or text[m.start() - 1].isalpha())
+        )
+        and not dates._NOT_A_YEAR.search(text[max(0, m.start() - 24) : m.start()])
+    ]
+    found = dates._latest_year(paragraphs, 2026)
+    if not matches:
+        assert found is None
+        return
+    best = max(matches, key=lambda m: int(m["year"]))
+    assert found is not None
+    year, at, start, end = found
+    assert year == int(best["year"])
+    offset = sum(len(p) + 1 for p in paragraphs[:at])
+    assert (offset + start, offset + end) == best.span()
+    assert dates._year_context(paragraphs, at, start, end) == dates._context(
+        text, best.start(), best.end()
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import random
 import tracemalloc
 from collections.abc import Iterator
@@ -44,9 +45,9 @@ def _article(paragraphs: int) -> str:
 
 def _as_newsarchive_connects(db: Any) -> None:
     """The SQL function the search index's triggers call (newsarchive adds it on connect)."""
-    from newsarchive.searchtext import indexed
+    from newsarchive.engines.sqlite import _search_text
 
-    db.create_function("newsarchive_search_text", 1, indexed, deterministic=True)
+    db.create_function("newsarchive_search_text", 1, _search_text, deterministic=True)
 
 
 def _peak(action: object) -> int:
@@ -315,3 +316,100 @@ def test_a_long_text_goes_to_the_search_index_as_when_made_whole(
     made = engine._search_text(text)
     assert isinstance(made, bytearray)
     assert made.decode("utf-8") == indexed(text)
+    # As migration 0010's view hands it: the column's UTF-8 bytes.
+    made = engine._search_text(text.encode())
+    assert isinstance(made, bytearray)
+    assert made.decode("utf-8") == indexed(text)
+
+
+@pytest.mark.parametrize("size", [1, 5, 1 << 20])
+def test_bytes_that_give_the_index_the_same_words_are_not_copied(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NULL (the view then hands the index the column itself) when the made text differs
+    only in the case of A-Z: unicode61 folds those as casefold does."""
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.searchtext import indexed
+
+    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", size)
+    for same in ("Plain ASCII Words", "Prices in £ and € rose; naïve Café ’quoted’"):
+        assert engine._search_text(same.encode()) is None
+        assert (indexed(same) or "").encode().lower() == same.encode().lower()
+    for other in ("Straße", "ÉCOLE", "a 中国人民 b", "fire 🔥 here", "Prices in £ " * 9 + "Straße"):
+        made = engine._search_text(other.encode())
+        assert made is not None, other
+        # Words alike: the made text, but where a slice needed nothing past A-Z's case.
+        assert made.lower() == (indexed(other) or "").encode().lower(), other
+    # Bytes that are not UTF-8 (another tool's) go through as they are.
+    assert engine._search_text(b"caf\xe9 STRASSE \xff") is None
+    assert engine._search_text(b"\xff Stra\xc3\x9fe") == bytearray(b"\xff strasse")
+
+
+def test_every_word_of_a_long_body_is_found_the_last_too(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    """On both engines (archive_url)."""
+    body = "\n\n".join(_paragraphs(8_000))  # about 2.5 MB, with characters past Latin-1
+    assert len(body.encode()) > 2_000_000
+    end = "Zyxlast ends it, Straße 中国人民."
+    text = f"A very long article\n\nQuellwort opens it.\n\n{body}\n\n{end}\n"
+    (tmp_path / "huge.txt").write_text(text, encoding="utf-8")
+    assert run("ingest", tmp_path / "huge.txt").returncode == 0
+    for word in ("quellwort", "zyxlast", "ZYXLAST", "strasse", "人民", "minister"):
+        found = run("search", word, "--json")
+        assert found.returncode == 0, (word, found.stderr)
+        assert [hit["id"] for hit in json.loads(found.stdout)] == [1], word
+    assert run("show", "1", "--raw").stdout == text.encode()
+    assert run("verify").returncode == 0
+
+
+@pytest.mark.sqlite_only  # FTS5's index
+def test_huge_bodies_that_need_nothing_made_are_indexed_as_they_are(
+    run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read once, not through the view (which reads a body twice); one that needs its text
+    made (CJK, ß) goes through the view: both found, the index whole, and each removed
+    again by the same words when deleted."""
+    import sqlite3
+
+    from newsarchive.engines import sqlite as engine
+
+    monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
+    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", 1000)
+    seen: list[list[int]] = []
+    original = engine.FTS5Index.index_as_they_are
+
+    def spying(self: Any, connection: Any, ids: Any) -> list[int]:
+        found = original(self, connection, ids)
+        seen.append(found)
+        return found
+
+    monkeypatch.setattr(engine.FTS5Index, "index_as_they_are", spying)
+    folder = tmp_path / "in"
+    folder.mkdir()
+
+    def body(seed: int) -> str:  # without ß and ﬁ, which case-folding changes
+        paragraphs = _paragraphs(600, seed=seed)
+        return "\n\n".join(p.replace("ß", "ss").replace("ﬁ", "fi") for p in paragraphs)
+
+    # Other texts: versions of one story would be one hit.
+    (folder / "a.txt").write_text(f"Plain Huge\n\n{body(1)}\n\nQuellend £ café.\n", "utf-8")
+    (folder / "b.txt").write_text(f"Made Huge\n\n{body(2)}\n\nQuellend 中国人民.\n", "utf-8")
+    (folder / "c.txt").write_text("Small One\n\nQuellend in a small one.\n", encoding="utf-8")
+    assert run("ingest", folder).returncode == 0
+    assert sorted(id_ for found in seen for id_ in found) == [1]
+    found = run("search", "quellend", "--json")
+    assert sorted(hit["id"] for hit in json.loads(found.stdout)) == [1, 2, 3]
+    assert [hit["id"] for hit in json.loads(run("search", "人民", "--json").stdout)] == [2]
+    assert run("verify").returncode == 0
+    with sqlite3.connect(archive_path) as db:
+        _as_newsarchive_connects(db)
+        for id_ in (1, 2):
+            db.execute("DELETE FROM article_raw WHERE article_id = ?", (id_,))
+            db.execute("DELETE FROM article_sources WHERE article_id = ?", (id_,))
+            db.execute("DELETE FROM articles WHERE id = ?", (id_,))
+        db.execute("INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)")
+        assert db.execute("SELECT count(*) FROM article_search_docsize").fetchone() == (1,)
+        hits = db.execute("SELECT rowid FROM article_search WHERE article_search MATCH 'quellend'")
+        assert hits.fetchall() == [(3,)]
+    db.close()

@@ -230,3 +230,57 @@ def test_exact_paths_upgrade_keeps_every_recorded_path_and_downgrade_merges_look
     report = Ingester(open_archive(location, create=True), jobs=0).run([folder])
     # The two paths kept are the same names again; the Latin-1 name gets its bytes back.
     assert (report.added, report.already_present, report.new_paths) == (0, 3, 1)
+
+
+def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path: Path) -> None:
+    """0010 hands the index's function each column's UTF-8 bytes (NULL: the column as it
+    is): the index is given the same words as under 0008's view (which 0009 keeps), so an
+    article indexed under one is removed under the other, and FTS5's integrity check stays
+    clean either way."""
+    from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION, _search_text
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [
+        "Chinese news\n\n中国人民 visited the STRASSE; Straße café.\n",
+        "Prices Rose\n\nPrices in £ rose again, said the Minister.\n",
+        "Fire Story\n\nA fire 🔥 near the © museum, ÉCOLE closed.\n",
+        "Plain One\n\nOnly ASCII words in This one.\n",
+    ]
+    for i, text in enumerate(texts):
+        (folder / f"{i}.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "a.db"
+    archive = open_archive(config.resolve(str(db), tmp_path), create=True)
+    Ingester(archive, jobs=0).run([folder])
+    archive.close()
+
+    def check(delete: int | None = None) -> None:
+        con = sqlite3.connect(db)
+        con.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+        try:
+            if delete is not None:
+                con.execute("DELETE FROM article_raw WHERE article_id = ?", (delete,))
+                con.execute("DELETE FROM article_sources WHERE article_id = ?", (delete,))
+                con.execute("DELETE FROM articles WHERE id = ?", (delete,))
+            con.execute("UPDATE articles SET body = body || ' Zyx' WHERE id = 1")
+            con.execute(
+                "INSERT INTO article_search(article_search, rank) VALUES ('integrity-check', 1)"
+            )
+            con.commit()
+            found = con.execute(
+                "SELECT rowid FROM article_search WHERE article_search MATCH '\"人民\" AND zyx'"
+            ).fetchall()
+            assert found == [(1,)]
+        finally:
+            con.close()
+
+    check()
+    done = _alembic("downgrade", "0009", db=db)
+    assert done.returncode == 0, done.stderr
+    check(delete=2)  # indexed under 0010, removed under 0008's view
+    open_archive(config.resolve(str(db), tmp_path), create=False).close()  # up again
+    check(delete=3)  # indexed under 0008's view, removed under 0010's
+    con = sqlite3.connect(db)
+    view = con.execute("SELECT sql FROM sqlite_master WHERE name = 'article_search_text'")
+    assert "CAST(body AS BLOB)" in view.fetchone()[0]
+    con.close()

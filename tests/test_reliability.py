@@ -24,8 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION
-from newsarchive.searchtext import indexed
+from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION, _search_text
 
 from .conftest import SEEDS, Run, newsarchive_executable
 
@@ -60,7 +59,7 @@ def _check(db: Path) -> int:
     """The archive's invariants; returns how many articles it holds."""
     con = sqlite3.connect(db)
     # The index's integrity check reads the text through its view, which calls this.
-    con.create_function(SEARCH_TEXT_FUNCTION, 1, indexed, deterministic=True)
+    con.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
     try:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -200,20 +200,10 @@ def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None
     lede = paragraphs[:LEDE_PARAGRAPHS]
     if not any(_WEEKDAY_WORD.search(p) for p in lede):
         return None  # the cheap test first: most articles name no weekday in their lede
-    text = " ".join(paragraphs)
-    year_matches = [
-        m
-        for m in _YEAR_WORD.finditer(text)
-        if int(m["year"]) <= not_after.year
-        and not (
-            m.start() and (text[m.start() - 1] in _NOT_BEFORE_YEAR or text[m.start() - 1].isalpha())
-        )
-        and not _NOT_A_YEAR.search(text[max(0, m.start() - 24) : m.start()])
-    ]
-    if not year_matches:
+    latest_year = _latest_year(paragraphs, not_after.year)
+    if latest_year is None:
         return None
-    year_match = max(year_matches, key=lambda m: int(m["year"]))
-    latest = int(year_match["year"])
+    latest, at, start, end = latest_year
     sentences = [s for p in paragraphs[: LEDE_PARAGRAPHS + 2] for s in _SENTENCE.split(p)]
     lede_count = sum(len(_SENTENCE.split(p)) for p in lede)
     for index, sentence in enumerate(sentences[:lede_count]):
@@ -223,9 +213,63 @@ def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None
         found = _event(sentences, index, weekday, latest, not_after)
         if found is not None:
             value, evidence = found
-            evidence += (_context(text, year_match.start(), year_match.end()),)
+            evidence += (_year_context(paragraphs, at, start, end),)
             return FoundDate(value, DateSource.INFERRED, INFERRED_CONFIDENCE, evidence)
     return None
+
+
+def _latest_year(paragraphs: list[str], most: int) -> tuple[int, int, int, int] | None:
+    """The latest year up to `most` that the paragraphs, joined by spaces, name as a year (the
+    first such mention): (year, paragraph, start, end in it). Read paragraph by paragraph, as
+    in the joined text (a year never spans the space between two), without joining them: a
+    huge article's joined paragraphs were one more copy of its text (issue 22)."""
+    best: tuple[int, int, int, int] | None = None
+    tail = ""  # the joined text's last characters before this paragraph (up to 24)
+    for i, paragraph in enumerate(paragraphs):
+        for m in _YEAR_WORD.finditer(paragraph):
+            year, start = int(m["year"]), m.start()
+            if year > most or (best is not None and year <= best[0]):
+                continue
+            before = paragraph[start - 1] if start else (" " if i else "")
+            if before and (before in _NOT_BEFORE_YEAR or before.isalpha()):
+                continue
+            if _NOT_A_YEAR.search((tail + paragraph[max(0, start - 24) : start])[-24:]):
+                continue
+            best = (year, i, start, m.end())
+        tail = (tail + paragraph[-24:] + " ")[-24:]
+    return best
+
+
+def _year_context(paragraphs: list[str], at: int, start: int, end: int) -> str:
+    """_context of a year in the paragraphs joined by spaces, from as much of the joined
+    text around it as _context reads (80 characters before, up to two words after)."""
+    left = paragraphs[at][max(0, start - 80) : start]
+    i = at
+    while len(left) < 80 and i > 0:
+        i -= 1
+        left = (paragraphs[i][-80:] + " " + left)[-80:]
+    right = paragraphs[at][end : end + 256]
+    taken, i = end + 256, at
+    while True:
+        words = _AFTER_WORDS.match(right)
+        assert words is not None  # it matches the empty string
+        if words.end() < len(right) and _NOT_ONLY_SPACE.match(right, words.end()):
+            break  # more text after cannot change what the words are
+        if taken < len(paragraphs[i]):
+            right += paragraphs[i][taken : taken + 256]
+            taken += 256
+        elif i + 1 < len(paragraphs):
+            i, taken = i + 1, 0
+            right += " "
+        else:
+            break  # the end of the text
+    year = paragraphs[at][start:end]
+    return _context(left + year + right, len(left), len(left) + len(year))
+
+
+# What _context takes after a span (two words), and a test that text goes on past spaces.
+_AFTER_WORDS = re.compile(r"(?:\s*[^\s,;]+){0,2}")
+_NOT_ONLY_SPACE = re.compile(r"\s*\S")
 
 
 def _event(

@@ -114,16 +114,6 @@ def read_page(data: bytes, *, source: str | None = None) -> Article:
     return Article.model_validate(values)
 
 
-def site_name(data: bytes) -> str | None:
-    """The page's site name, where its metadata says it (og:site_name)."""
-    try:
-        from trafilatura.utils import load_html
-    except ImportError:
-        return None
-    page = load_html(data)
-    return _meta(page, "og:site_name", "application-name") or None if page is not None else None
-
-
 # -- the parts ---------------------------------------------------------------------------
 
 

@@ -957,9 +957,7 @@ def _read_body(units: Sequence[_Unit], headline: str, out: _Fields) -> None:
             out.updated |= meta.kind is MetaKind.DATE and meta.date is None
         elif _is_furniture(bare, headline):
             out.add(BlockKind.BOILERPLATE, text)
-        elif _is_subheading(
-            texts, i, after_furniture=bool(blocks) and blocks[-1]["kind"] is BlockKind.BOILERPLATE
-        ):
+        elif _is_subheading(texts, i, blocks):
             out.add(BlockKind.SUBHEADING, text)
             headings += 1
         else:
@@ -1111,9 +1109,11 @@ def _is_label_cased(label: str) -> bool:
     return label.isupper() or label[0].isupper() or label.lower().startswith("read more")
 
 
-def _is_subheading(texts: Sequence[str], i: int, *, after_furniture: bool = False) -> bool:
-    """See the module docstring. `after_furniture`: the line before is a caption or credit,
-    which no paragraph runs on from."""
+def _is_subheading(
+    texts: Sequence[str], i: int, blocks: Sequence[dict[str, str | None]] = ()
+) -> bool:
+    """See the module docstring. `blocks`: the body so far, whose last block may be a
+    caption or credit, which no paragraph runs on from."""
     if i == 0 or i == len(texts) - 1 or len(texts[i]) > MAX_LONG_SUBHEAD_CHARS:
         return False
     text = texts[i]
@@ -1151,8 +1151,9 @@ def _is_subheading(texts: Sequence[str], i: int, *, after_furniture: bool = Fals
     if _not_a_heading(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
         return False  # a list, a table row, a question put in an interview, a broken line
     previous = texts[i - 1]
-    if not after_furniture and len(previous.split()) > MAX_SUBHEAD_WORDS and not _ended(previous):
-        return False  # the paragraph before runs on into this line
+    after_furniture = bool(blocks) and blocks[-1]["kind"] is BlockKind.BOILERPLATE
+    if len(previous.split()) > MAX_SUBHEAD_WORDS and not _ended(previous) and not after_furniture:
+        return False  # the paragraph before runs on into this line (a caption does not)
     if len(words) >= MIN_RUN_ON_WORDS and not (long_paragraph_next or _ended(following)):
         return False  # a long line and a short one that ends nowhere: a broken paragraph
     if dates.read_date_line(text):

@@ -54,6 +54,21 @@ class Block:
         if not isinstance(self.kind, BlockKind):  # "paragraph" is taken for its kind
             object.__setattr__(self, "kind", BlockKind(self.kind))
 
+    @classmethod
+    def stored(cls, kind: BlockKind, text: str, label: str | None, url: str | None) -> Block:
+        """A block read back from the archive: its text is one of the stored body's lines
+        and its kind a BlockKind already, so the checks are not made again (a huge
+        article's 100,000 blocks are built before `show` prints its first screen)."""
+        block = object.__new__(cls)
+        _set(block, "kind", kind)
+        _set(block, "text", text)
+        _set(block, "label", label)
+        _set(block, "url", url)
+        return block
+
+
+_set = object.__setattr__
+
 
 class MetaKind(StrEnum):
     BYLINE = "byline"

@@ -84,9 +84,10 @@ ROW_COLUMNS = tuple(ArticleValues.__annotations__)
 JSON_COLUMNS = frozenset({"meta", "date_evidence", "blocks"})
 # An article's ArticleValues as the archive stores them, in ROW_COLUMNS' order: the JSON
 # columns as their text (json.dumps, as SQLAlchemy's JSON type writes them), the date as
-# ISO text, the rest as they are. What ingest's workers send the writer: a tuple of strings
-# pickles at a fraction of the dicts' cost, and goes into the table as it is.
-StoredRow = tuple[Any, ...]
+# ISO text, the rest as they are. What ingest's workers send the writer: a list of strings
+# pickles at a fraction of the dicts' cost, and goes into the table as it is. A list, not a
+# tuple: the writer empties a huge article's body in it once bound (see NewArticle).
+StoredRow = list[Any]
 # What a worker sends for a new article: its row, band keys, names and link look-ups (the
 # fields of Lookups), or why it is not an article.
 Compact = tuple[StoredRow, list[int], list[str], list[tuple[int, int, str]]]
@@ -94,10 +95,10 @@ Compact = tuple[StoredRow, list[int], list[str], list[tuple[int, int, str]]]
 
 def stored_row(values: ArticleValues) -> StoredRow:
     by_name = cast(Mapping[str, Any], values)
-    return tuple(
+    return [
         _json_blocks(by_name[column]) if column == "blocks" else _stored(column, by_name[column])
         for column in ROW_COLUMNS
-    )
+    ]
 
 
 # json.dumps of a block that is its kind alone (a paragraph's: most of them), made once.
@@ -133,12 +134,13 @@ def values_of(row: StoredRow) -> ArticleValues:
 
 
 def with_dates(row: StoredRow, dates: DateValues) -> StoredRow:
-    """The row with these date columns instead of its own (ingest --published)."""
+    """The row with these date columns instead of its own (ingest --published), changed in
+    place: no second row holds a huge article's body."""
     by_name = cast(Mapping[str, Any], dates)
-    return tuple(
-        _stored(column, by_name[column]) if column in by_name else value
-        for column, value in zip(ROW_COLUMNS, row, strict=True)
-    )
+    for i, column in enumerate(ROW_COLUMNS):
+        if column in by_name:
+            row[i] = _stored(column, by_name[column])
+    return row
 
 
 def start_worker(parent_pid: int) -> None:
@@ -654,12 +656,13 @@ def blocks_from_row(body: str, structure: list[dict[str, Any]]) -> tuple[Block, 
     """The blocks `article_values` stored: structure in order, texts from the body's lines."""
     lines = iter(body.split("\n"))
     kinds = _BLOCK_KINDS  # a dict look-up, not the enum's call: 100,000 blocks of a huge one
+    stored = Block.stored
     return tuple(
-        Block(
-            kind=kinds[entry["kind"]],
-            text=entry["text"] if "text" in entry else next(lines),
-            label=entry.get("label"),
-            url=entry.get("url"),
+        stored(
+            kinds[entry["kind"]],
+            entry["text"] if "text" in entry else next(lines),
+            entry.get("label"),
+            entry.get("url"),
         )
         for entry in structure
     )

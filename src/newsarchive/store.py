@@ -171,11 +171,14 @@ class Store:
         items = list({item.sha256: item for item in items}.values())  # same hash, same bytes
         if not items:
             return {}
+        # Worked out first: the engine may let go of a huge article's text once it is
+        # stored (see NewArticle).
+        found = [i.lookups or lookups(values_of(i.row)) for i in items]
         inserted = self._engine.insert_articles(self._writing(), items, now)
         self.add_derived(
             [
-                (i.lookups or lookups(values_of(i.row))).rows(inserted[i.sha256])
-                for i in items
+                f.rows(inserted[i.sha256])
+                for i, f in zip(items, found, strict=True)
                 if i.sha256 in inserted
             ]
         )

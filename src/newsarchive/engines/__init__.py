@@ -53,7 +53,11 @@ DELETED_UP_TO = "articles.deleted_up_to"
 class NewArticle:
     """A parsed article ready to store: its column values as stored (rows.stored_row), the
     bytes it was parsed from, and its Lookups if they were worked out already (else the
-    store works them out)."""
+    store works them out).
+
+    Storing it may let go of the row's body and blocks (emptied in place: the row is a list)
+    once they are bound: a huge article's text, held as a str and as its UTF-8, is not kept
+    twice while SQLite writes and indexes it (issue 22)."""
 
     sha256: str
     row: StoredRow

@@ -7,6 +7,7 @@ SQLAlchemy's per-statement work costs more than a rare word's FTS5 query (about 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import operator
@@ -83,7 +84,8 @@ SEARCH_SETTINGS = {"automerge": SEARCH_AUTOMERGE, "hashsize": SEARCH_HASHSIZE}
 # The columns the search index holds, in its order (migration 0003 sets their weights).
 SEARCHED = "headline, dek, body, byline, source_url"
 # The SQL function every connection has (searchtext.indexed) and the view of the articles
-# through it that the index reads (migration 0008): CJK runs in pairs, symbols as words.
+# through it that the index reads (migrations 0008, 0010): CJK runs in pairs, symbols as
+# words, each column handed to the function as its UTF-8 bytes.
 SEARCH_TEXT_FUNCTION = "newsarchive_search_text"
 SEARCH_TEXT_VIEW = "article_search_text"
 
@@ -173,7 +175,9 @@ class SQLite:
         stamp = _bind_processor(connection, articles.c.ingested_at)(now)
         rows = [
             # A new article is its own cluster until versions.py joins it to another. Its
-            # body is bound as UTF-8 bytes, cast back to text (see _insert's as_utf8).
+            # body is bound as UTF-8 bytes and cast back to text by SQLite (the same stored
+            # value): a str bound as itself keeps its UTF-8 form cached inside it as long as
+            # it lives, for a huge article's body (issue 22) as much memory again as its text.
             (
                 last + n,
                 last + n,
@@ -186,11 +190,19 @@ class SQLite:
             )
             for n, item in enumerate(fresh, 1)
         ]
+        keys = {item.sha256: last + n for n, item in enumerate(fresh, 1)}
+        huge = _holds_huge(items)
+        if huge:  # the rows hold the body's UTF-8 now: its str goes (see NewArticle)
+            for item in fresh:
+                item.row[_BODY], item.row[_BLOCKS] = "", "[]"
         with _search_index_paused(connection), _small_cache_for(connection, items):
             added = _insert_articles(connection, rows)
-            self.index.index_new(connection, after=last)
-        if added == len(rows):
-            inserted = {item.sha256: last + n for n, item in enumerate(fresh, 1)}
+            del rows
+            huge_ids = [keys[i.sha256] for i in fresh if len(i.raw) > HUGE_ARTICLE_BYTES]
+            as_they_are = self.index.index_as_they_are(connection, huge_ids)
+            self.index.index_new(connection, after=last, skip=as_they_are)
+        if added == len(keys):
+            inserted = keys
         else:  # another writer stored some of them first
             found = connection.exec_driver_sql(
                 "SELECT sha256, id FROM articles WHERE id > ?", (last,)
@@ -359,7 +371,27 @@ class FTS5Index:
 
     read_only = False  # set by SQLite.connect for an archive opened read-only
 
-    def index_new(self, connection: Connection, *, after: int) -> None:
+    def index_as_they_are(self, connection: Connection, ids: Sequence[int]) -> list[int]:
+        """Index those of these (huge) articles whose body gives the index the same words as
+        it is (see _search_bytes), reading the body itself, not through the view; return
+        their ids, for index_new to skip. Through the view, a huge body was read twice (the
+        function's argument, then the column again for coalesce), both held while FTS5
+        tokenized it: 48 MiB more at 50 MB. Whether it is as it is, is read from the row a
+        slice at a time (incremental blob I/O), never whole."""
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        found = [id_ for id_ in ids if _body_as_it_is(driver, id_)]
+        if found:
+            others = ", ".join(f"v.{c}" for c in SEARCHED.split(", ") if c != "body")
+            connection.exec_driver_sql(
+                f"INSERT INTO article_search(rowid, {SEARCHED.replace('body, ', '')}, body) "
+                f"SELECT v.id, {others}, a.body FROM {SEARCH_TEXT_VIEW} v "
+                "JOIN articles a ON a.id = v.id WHERE v.id IN (SELECT value FROM json_each(?))",
+                (json.dumps(found),),
+            )
+        return found
+
+    def index_new(self, connection: Connection, *, after: int, skip: Sequence[int] = ()) -> None:
         execute = connection.exec_driver_sql
         found: dict[str, Any] = dict(execute("SELECT k, v FROM article_search_config").all())
         for name, value in SEARCH_SETTINGS.items():
@@ -370,8 +402,9 @@ class FTS5Index:
                 )
         execute(
             f"INSERT INTO article_search(rowid, {SEARCHED}) "
-            f"SELECT id, {SEARCHED} FROM {SEARCH_TEXT_VIEW} WHERE id > ?",
-            (after,),
+            f"SELECT id, {SEARCHED} FROM {SEARCH_TEXT_VIEW} WHERE id > ? "
+            "AND id NOT IN (SELECT value FROM json_each(?))",
+            (after, json.dumps(list(skip))),
         )
 
     def search(
@@ -455,7 +488,22 @@ class FTS5Index:
         indexed = execute("SELECT count(*) FROM article_search_docsize").scalar_one()
         if indexed != articles:
             problems.append(f"the search index has {indexed} articles, the archive {articles}")
+        _give_back_freed_memory()
         return problems
+
+
+def _give_back_freed_memory() -> None:
+    """Hand the C library's freed memory back to the system. The integrity checks read every
+    page and every indexed text once; what SQLite freed after them stayed in glibc's heap
+    as memory the rest of verify held (a 50 MB article: 28 MiB, and verify's peak reading
+    that article 344 -> 317 MiB). glibc only (malloc_trim); elsewhere nothing is done."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 def _with_snippets(rows: Sequence[Any], tree: Node) -> list[tuple[Any, ...]]:
@@ -499,13 +547,17 @@ def _bracketed(node: Node, looser: Any) -> str:
     return f"({expression})" if isinstance(node, looser) else expression
 
 
+def _holds_huge(items: Sequence[NewArticle]) -> bool:
+    return max((len(item.raw) for item in items), default=0) > HUGE_ARTICLE_BYTES
+
+
 @contextmanager
 def _small_cache_for(connection: Connection, items: Sequence[NewArticle]) -> Iterator[None]:
     """A batch holding a huge article is written through a small page cache: its pages are
     written once and not read again, and in the usual cache (CACHE_BYTES) they stayed as
     memory the run held, a 16 MB article's 32 MB of pages beside everything else
     (issue 22). Past the small cache, SQLite spills them to the write-ahead log."""
-    if max((len(item.raw) for item in items), default=0) <= HUGE_ARTICLE_BYTES:
+    if not _holds_huge(items):
         yield
         return
     execute = connection.exec_driver_sql
@@ -529,6 +581,7 @@ def _search_index_paused(connection: Connection) -> Iterator[None]:
 _ARTICLE_COLUMNS = ("id", "cluster_id", "family_id", "sha256", "ingested_at", *ROW_COLUMNS)
 # Where a StoredRow holds the body, which insert_articles binds as UTF-8 bytes.
 _BODY = ROW_COLUMNS.index("body")
+_BLOCKS = ROW_COLUMNS.index("blocks")
 _INSERT_ARTICLES = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES "
     f"({', '.join('CAST(? AS TEXT)' if c == 'body' else '?' for c in _ARTICLE_COLUMNS)}) "
@@ -561,15 +614,9 @@ def _insert(
     rows: Sequence[dict[str, Any]],
     *,
     unique: tuple[str, ...] = (),
-    as_utf8: tuple[str, ...] = (),
 ) -> int:
     """Insert `rows` in one executemany; rows clashing on `unique` are skipped. Returns
     how many were inserted.
-
-    Text columns named in `as_utf8` are bound as UTF-8 bytes and cast back to text by
-    SQLite (the same stored value): a str bound as itself keeps its UTF-8 form cached
-    inside it as long as it lives, which for a huge article's body (issue 22) is as much
-    memory again as its text for the rest of the batch.
 
     Values go through SQLAlchemy's own column types (their bind processors), so they read
     back exactly as rows inserted through SQLAlchemy do, without its per-row work.
@@ -585,8 +632,6 @@ def _insert(
         if (convert := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
 
-    converters += [(names.index(name), _utf8) for name in as_utf8]
-
     def values(row: dict[str, Any]) -> tuple[Any, ...]:
         out = [row[name] for name in names]
         for i, convert in converters:
@@ -600,18 +645,13 @@ def _insert(
         tuples = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
 
     quote = dialect.identifier_preparer.quote
-    placeholders = ("CAST(? AS TEXT)" if name in as_utf8 else "?" for name in names)
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
-        f"VALUES ({', '.join(placeholders)})"
+        f"VALUES ({', '.join('?' * len(names))})"
     )
     if unique:
         sql += f" ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING"
     return connection.exec_driver_sql(sql, tuples).rowcount
-
-
-def _utf8(text: str | None) -> bytes | None:
-    return None if text is None else text.encode("utf-8")
 
 
 def _open_read_only(path: str) -> Any:
@@ -653,13 +693,87 @@ def _reopen_when_changed(path: str) -> Any:
     return check
 
 
-def _search_text(text: str | None) -> str | bytearray | None:
-    """searchtext.indexed as the index's SQL function. A long text that is not ASCII is
-    made a slice at a time, each ending before whitespace (which no CJK run or symbol
-    holds, so the pieces make the same text), and handed back as UTF-8 bytes, which SQLite
-    reads as that text: made whole, a 50 MB body was held four times over while indexed
-    (the str SQLite gave, its case-folded copy, the rewritten one, SQLite's UTF-8 of it).
-    A bytearray, grown in place: bytes joined at the end would be one more copy."""
+def _search_text(value: str | bytes | None) -> str | bytes | bytearray | None:
+    """searchtext.indexed as the index's SQL function. The view and triggers hand it each
+    column's UTF-8 bytes (migration 0010; before it, the text, which Python's sqlite3 makes a
+    str: a 50 MB body with one character past Latin-1 was a 95 MiB str while indexed), and
+    it answers NULL when the column itself gives the index the same words (the view reads
+    `coalesce(function(CAST(column AS BLOB)), column)`), else the text made, as UTF-8 bytes,
+    which SQLite reads as that text. See _search_bytes and _search_str for how a long value
+    is made without holding it several times over."""
+    if isinstance(value, bytes):
+        return _search_bytes(value)
+    return _search_str(value)
+
+
+def _search_bytes(data: bytes) -> bytearray | None:
+    """A column's UTF-8 bytes as the index is to be given them, made a slice at a time, each
+    ending before ASCII whitespace (no CJK run or symbol holds it, and a cut there never
+    splits a character, so the pieces make the same text).
+
+    None (no copy: SQLite gives the index the column as it is) when the bytes give the index
+    the same words as the made text: ASCII, and text past it whose making changes nothing but the
+    case of ASCII letters (most news text: "£", "é" and "’" fold to themselves), which the
+    tokenizer folds the same way (unicode61 lowers A-Z before anything else). An article is
+    then indexed, and removed from the index, by the same words either way."""
+    if data.isascii():
+        return None
+    made: bytearray | None = None
+    start = 0
+    view = memoryview(data)
+    while start < len(data):
+        cut = _ASCII_SPACE.search(data, start + SEARCH_TEXT_SLICE)
+        end = cut.start() if cut else len(data)
+        piece = data[start:end]
+        encoded = _made(piece)
+        if encoded is not None and made is None:
+            made = bytearray(view[:start])
+        if made is not None:
+            made += piece if encoded is None else encoded
+        start = end
+    view.release()
+    return made
+
+
+def _made(piece: bytes) -> bytes | None:
+    """A slice of UTF-8 (ending before whitespace) as the index is to be given it, or None
+    when it gives the index the same words as it is (see _search_bytes)."""
+    if piece.isascii():
+        return None
+    # surrogateescape: bytes that are not UTF-8 (written by another tool) go through as
+    # they are, where a strict decode would refuse the row.
+    text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
+    out = indexed(text) or ""
+    if out == text:
+        return None
+    encoded = out.encode("utf-8", "surrogateescape")
+    return None if encoded == piece.lower() else encoded  # bytes.lower: A-Z only
+
+
+def _body_as_it_is(driver: Any, article_id: int) -> bool:
+    """Whether the article's body gives the index the same words as it is (_made of every
+    slice is None), read a slice at a time through incremental blob I/O."""
+    carry = b""
+    with driver.blobopen("articles", "body", article_id, readonly=True) as blob:
+        while chunk := blob.read(SEARCH_TEXT_SLICE):
+            data = carry + chunk
+            cut = max(data.rfind(space) for space in _ASCII_SPACES)
+            if cut < 0:
+                carry = data
+                continue
+            if _made(data[:cut]) is not None:
+                return False
+            carry = data[cut:]
+    return _made(carry) is None
+
+
+def _search_str(text: str | None) -> str | bytearray | None:
+    """The same for a column given as text (an archive not yet at migration 0010: 0008's
+    rebuild, a downgrade). A long text that is not ASCII is made a slice at a time, each
+    ending before whitespace, and handed back as UTF-8 bytes: made whole, a 50 MB body was
+    held four times over while indexed (the str SQLite gave, its case-folded copy, the
+    rewritten one, SQLite's UTF-8 of it). A bytearray, grown in place: bytes joined at the
+    end would be one more copy."""
     if text is None or len(text) <= SEARCH_TEXT_SLICE or text.isascii():
         return indexed(text)
     made = bytearray()
@@ -672,15 +786,18 @@ def _search_text(text: str | None) -> str | bytearray | None:
     return made
 
 
-# Characters of a long text made at a time for the search index (see _search_text).
+# Characters (bytes, of UTF-8) of a long value made at a time for the search index (see
+# _search_bytes, _search_str).
 SEARCH_TEXT_SLICE = 1 << 20
 _WHITESPACE = re.compile(r"\s")
+_ASCII_SPACE = re.compile(rb"[ \t\n\r\f\v]")
+_ASCII_SPACES = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v")
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
-    # The search index's triggers and view call it (migration 0008).
+    # The search index's triggers and view call it (migrations 0008 and 0010).
     dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     try:
