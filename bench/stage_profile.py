@@ -40,10 +40,12 @@ STAGES: list[tuple[str, str, str]] = [
     ("row building", "newsarchive.rows", "article_values"),
     ("row building", "newsarchive.rows", "_fields_values"),
     ("row building", "newsarchive.rows", "stored_row"),
+    ("search text (made in workers)", "newsarchive.engines.sqlite", "made_for_index"),
     ("pickling", "", ""),  # measured by the wrapper of the workers' function
     ("known-hash look-ups", "newsarchive.store", "Store.known_ids"),
     ("SQLite insert", "newsarchive.engines.sqlite", "SQLite.insert_articles"),
     ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.index_new"),
+    ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.index_given"),
     ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.rebuild"),
     ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.index_all"),
     ("band, name, link rows", "newsarchive.store", "Store.add_derived"),
@@ -52,6 +54,8 @@ STAGES: list[tuple[str, str, str]] = [
     ("source paths", "newsarchive.store", "Store.add_sources"),
     ("commit", "newsarchive.archive", "Archive.writing"),
 ]
+# Functions workers are handed by name (Engine.index_texts).
+IN_WORKERS = {("newsarchive.engines.sqlite", "made_for_index")}
 # The function a worker runs on a chunk of (bytes, path) pairs: its arguments and result
 # are what is pickled.
 WORKER = ("newsarchive.rows", "prepare_new")
@@ -97,8 +101,9 @@ def _pickled(function: Callable[..., Any]) -> Callable[..., Any]:
     inner = _timed(function, "(worker function)")
     carry = _timed(lambda value: pickle.loads(pickle.dumps(value, 4)), "pickling")
 
-    def worker(*args: Any, **kwargs: Any) -> Any:
-        return carry(inner(*carry(args), **kwargs))
+    def worker(work: Any, *args: Any, **kwargs: Any) -> Any:
+        # The chunk and the result; the rest (the day, a function by name) costs nothing.
+        return carry(inner(carry(work), *args, **kwargs))
 
     return worker
 
@@ -150,8 +155,8 @@ def profile(corpus: Path, jobs: int = 0) -> dict[str, Any]:
     if jobs == 0:  # else the workers run it, and it must stay picklable
         _replace(*WORKER, _pickled)
     for stage, module, attribute in STAGES:
-        if not module:
-            continue
+        if not module or (jobs and (module, attribute) in IN_WORKERS):
+            continue  # (what workers are handed must stay picklable)
         if attribute == "Ingester._read_all":
             _replace(module, attribute, lambda f, s=stage: _timed_generator(f, s))
         elif attribute == "Archive.writing":

@@ -203,7 +203,7 @@ def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_
     data = _article(16_000).encode()
     (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
     assert not isinstance(prepared, str), prepared
-    row, bands, names, links = prepared
+    row, bands, names, links, _search = prepared
     archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
     fresh = [NewArticle(hashlib.sha256(data).hexdigest(), row, data, Lookups(bands, names, links))]
     try:

@@ -34,6 +34,7 @@ from newsarchive.rows import (
     POOL_MIN_ARTICLES,
     Compact,
     Lookups,
+    MakeIndexTexts,
     StoredRow,
     Work,
     dated_values,
@@ -138,6 +139,7 @@ class _Batch:
     chunks: list[list[Work]]  # `new` to parse, in order
     parsing: list[Future[list[_Parsed]]]  # one per chunk
     today: dt.date
+    index_texts: MakeIndexTexts | None  # the engine's (see Engine.index_texts)
 
     def outcomes(self) -> dict[str, _Parsed]:
         """Each new article's row or refusal. Chunks no worker has started yet are parsed
@@ -145,7 +147,7 @@ class _Batch:
         for i in reversed(range(len(self.parsing))):
             if not self.parsing[i].cancel():  # started or done: so is every chunk before it
                 break
-            self.parsing[i] = _done(prepare_new(self.chunks[i], self.today))
+            self.parsing[i] = _done(prepare_new(self.chunks[i], self.today, self.index_texts))
         done = [outcome for part in self.parsing for outcome in part.result()]
         return {item.sha256: outcome for item, outcome in zip(self.new, done, strict=True)}
 
@@ -441,18 +443,20 @@ class Ingester:
         new = list({f.sha256: f for f in reversed(files) if f.sha256 not in known}.values())
         new.reverse()
         work: list[Work] = [(f.data, f.path, f.origin) for f in new]
+        made = self._archive.backend.index_texts
         if self._jobs < 1 or len(work) < POOL_MIN_ARTICLES:
-            return _Batch(
-                files, known, new, [work], [_done(prepare_new(work, self._today))], self._today
-            )
+            parsed = [_done(prepare_new(work, self._today, made))]
+            return _Batch(files, known, new, [work], parsed, self._today, made)
         pool = self._worker_pool()
         chunks = [work[i : i + CHUNK_ARTICLES] for i in range(0, len(work), CHUNK_ARTICLES)]
-        parsing = [pool.submit(prepare_new, chunk, self._today) for chunk in chunks]
-        return _Batch(files, known, new, chunks, parsing, self._today)
+        parsing = [pool.submit(prepare_new, chunk, self._today, made) for chunk in chunks]
+        return _Batch(files, known, new, chunks, parsing, self._today, made)
 
     def _worker_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = worker_pool(self._jobs)
+            made = self._archive.backend.index_texts
+            # The module of the engine's index_texts imported by the fork server too.
+            self._pool = worker_pool(self._jobs, [made.__module__] if made else [])
         return self._pool
 
     def _dated(self, row: StoredRow) -> StoredRow:
@@ -464,7 +468,9 @@ class Ingester:
         """Store the batch's new articles and every path, in one short transaction."""
         outcomes = batch.outcomes()
         fresh = [
-            NewArticle(f.sha256, self._dated(outcome[0]), f.data, Lookups(*outcome[1:]))
+            NewArticle(
+                f.sha256, self._dated(outcome[0]), f.data, Lookups(*outcome[1:4]), outcome[4]
+            )
             for f in batch.new
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]

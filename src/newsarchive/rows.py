@@ -14,7 +14,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
@@ -89,8 +89,13 @@ JSON_COLUMNS = frozenset({"meta", "date_evidence", "blocks"})
 # tuple: the writer empties a huge article's body in it once bound (see NewArticle).
 StoredRow = list[Any]
 # What a worker sends for a new article: its row, band keys, names and link look-ups (the
-# fields of Lookups), or why it is not an article.
-Compact = tuple[StoredRow, list[int], list[str], list[tuple[int, int, str]]]
+# fields of Lookups) and what the search index is to be given (NewArticle.search), or why
+# it is not an article.
+Compact = tuple[StoredRow, list[int], list[str], list[tuple[int, int, str]], "IndexTexts | None"]
+# What an engine's index_texts (see engines.Engine) makes of a parsed article's columns
+# for its search index, each searched column's text or None (the column as it is).
+IndexTexts = tuple[bytes | bytearray | None, ...]
+MakeIndexTexts = Callable[[Mapping[str, Any]], IndexTexts | None]
 
 
 def stored_row(values: ArticleValues) -> StoredRow:
@@ -467,16 +472,22 @@ def _export_article(
     return parsed.model_copy(update=update)
 
 
-def prepare_new(work: Sequence[Work], not_after: dt.date | None = None) -> list[Compact | str]:
-    """`prepare`, each row as stored with its Lookups' fields: what ingest's workers send
-    the writer."""
+def prepare_new(
+    work: Sequence[Work],
+    not_after: dt.date | None = None,
+    index_texts: MakeIndexTexts | None = None,
+) -> list[Compact | str]:
+    """`prepare`, each row as stored with its Lookups' fields and, given the engine's
+    `index_texts`, what its search index is to be given: what ingest's workers send the
+    writer."""
     done: list[Compact | str] = []
     for values in prepare(work, not_after):
         if isinstance(values, str):
             done.append(values)
             continue
         found = lookups(values)
-        done.append((stored_row(values), found.bands, found.names, found.links))
+        search = None if index_texts is None else index_texts(values)
+        done.append((stored_row(values), found.bands, found.names, found.links, search))
     return done
 
 

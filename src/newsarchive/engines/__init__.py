@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from newsarchive.engines.salvage import DamagedFile
     from newsarchive.query import Node
     from newsarchive.records import EngineFacts
-    from newsarchive.rows import Lookups, StoredRow
+    from newsarchive.rows import IndexTexts, Lookups, MakeIndexTexts, StoredRow
 
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
@@ -63,6 +63,9 @@ class NewArticle:
     row: StoredRow
     raw: bytes
     lookups: Lookups | None = None
+    # What the search index is to be given for it, made by Engine.index_texts in a parsing
+    # worker; None: the engine makes it as it writes.
+    search: IndexTexts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,10 @@ class Engine(Protocol):
     name: str
     # Opened read-only: the user may not write the archive (SQLite: its file or folder).
     read_only: bool
+    # What ingest's parsing workers run on each article's columns (a module-level function:
+    # it is pickled by name) to make what the engine's index is given (NewArticle.search),
+    # so that the writer, on one core, does not; None: the index needs nothing made.
+    index_texts: MakeIndexTexts | None
 
     @property
     def index(self) -> SearchIndex:

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from newsarchive.engines.salvage import DamagedFile
+    from newsarchive.rows import MakeIndexTexts
 
 # The text search configuration migration 0004 makes.
 TS_CONFIG = "newsarchive"
@@ -69,6 +70,7 @@ class PostgreSQL:
 
     def __init__(self) -> None:
         self.index = TsvectorIndex()
+        self.index_texts: MakeIndexTexts | None = None  # the server makes them
 
     def connect(self, url: URL) -> SAEngine:
         if url.drivername == "postgresql":  # SQLAlchemy's default driver is psycopg2
