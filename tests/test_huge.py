@@ -413,3 +413,50 @@ def test_huge_bodies_that_need_nothing_made_are_indexed_as_they_are(
         hits = db.execute("SELECT rowid FROM article_search WHERE article_search MATCH 'quellend'")
         assert hits.fetchall() == [(3,)]
     db.close()
+
+
+_PIECES = [
+    "a",
+    "Z",
+    " ",
+    "é",
+    "É",
+    "’",
+    "£",
+    "ß",
+    "中国",
+    "🔥\ufe0f",
+    "©",
+    "Ａ",
+    "\u212a",
+    "Σ",
+    "ς",
+]
+_PIECES += ["İ", "ı", "ﬁ", "Ⓐ", "ŉ", "\u1e9e", "\u0345"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_piece_is_made_as_searchtext_makes_it_whole(seed: int) -> None:
+    """_made's look at the characters past ASCII first gives what making the whole piece
+    (searchtext.indexed) gives, bytes that are not UTF-8 among them."""
+    import codecs
+
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.searchtext import indexed
+
+    def whole(piece: bytes) -> bytes | None:
+        if piece.isascii():
+            return None
+        text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
+        out = indexed(text) or ""
+        encoded = out.encode("utf-8", "surrogateescape")
+        return None if out == text or encoded == piece.lower() else encoded
+
+    rng = random.Random(seed)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 10)))
+        piece = text.encode()
+        if rng.random() < 0.3:  # another tool's bytes: cut sequences, stray bytes
+            at = rng.randrange(len(piece))
+            piece = piece[:at] + bytes([rng.choice([0x80, 0xA9, 0xC3, 0xE4, 0xFF])]) + piece[at:]
+        assert engine._made(piece) == whole(piece), piece

@@ -127,6 +127,12 @@ def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:
     return "".join(out), prefix
 
 
+def holds_cjk_or_symbols(text: str) -> bool:
+    """Whether a text holds a CJK character or a symbol, by the pattern `indexed` uses
+    (compiled when first asked; has_cjk_or_symbols, for a few characters, compiles nothing)."""
+    return _any_special().search(text) is not None
+
+
 def has_cjk_or_symbols(text: str) -> bool:
     """Whether a (short) text holds a CJK character or a symbol."""
     return any(bisect_right(_SPECIAL_BOUNDS, ord(c)) % 2 for c in text if c > "\xa8")

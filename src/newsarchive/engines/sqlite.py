@@ -41,7 +41,7 @@ from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
 from newsarchive.rows import ROW_COLUMNS
-from newsarchive.searchtext import indexed, query_text
+from newsarchive.searchtext import holds_cjk_or_symbols, indexed, query_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -798,10 +798,22 @@ def _made(piece: bytes) -> bytes | None:
     when it gives the index the same words as it is (see _search_bytes)."""
     if piece.isascii():
         return None
+    # Only characters past ASCII can be CJK or symbols, or fold past A-Z's case: they are
+    # looked at first, without the ASCII bytes between them (a few dozen characters, not
+    # the piece). Those bytes joined decode to every character the piece holds past ASCII
+    # (a valid sequence starts a new character whatever came before it) and perhaps to
+    # more (bytes that are not UTF-8, joined), never fewer: what they pass, the piece
+    # passes. (20,000 generated articles, made_for_index: 43 -> 21 µs an article.)
+    past, _ = codecs.utf_8_decode(piece.translate(None, _ASCII_BYTES), "surrogateescape", True)
+    folded = past.casefold()
+    if folded == past and not holds_cjk_or_symbols(folded):
+        return None  # the made text is the piece with A-Z lowered: the same words
     # surrogateescape: bytes that are not UTF-8 (written by another tool) go through as
     # they are, where a strict decode would refuse the row.
     text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
-    out = indexed(text) or ""
+    # No CJK or symbol: the made text is the piece case-folded (searchtext.indexed
+    # without its search of the whole text for them).
+    out = text.casefold() if not holds_cjk_or_symbols(folded) else (indexed(text) or "")
     if out == text:
         return None
     encoded = out.encode("utf-8", "surrogateescape")
@@ -849,6 +861,7 @@ def _search_str(text: str | None) -> str | bytearray | None:
 SEARCH_TEXT_SLICE = 1 << 20
 _WHITESPACE = re.compile(r"\s")
 _ASCII_SPACE = re.compile(rb"[ \t\n\r\f\v]")
+_ASCII_BYTES = bytes(range(128))
 _ASCII_SPACES = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v")
 
 
