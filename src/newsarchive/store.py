@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import heapq
+import itertools
+import operator
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -260,6 +263,36 @@ class Store:
             ):
                 found[id_].links.append((position, tier, name))
         return found
+
+    def lookups_in_order(self) -> Iterator[tuple[int, Lookups]]:
+        """Every article's Lookups (as lookups_of), in id order, articles with none left out:
+        each table read once, sorted by article id, the three merged as they stream. For a
+        walk over every article (verify): looking up a batch's ids read the whole of
+        article_bands and article_names each time (neither is keyed by article id), so a
+        walk cost the square of the archive's size (20,000 articles: a quarter of verify)."""
+        bands, names, links = article_bands.c, article_names.c, article_links.c
+
+        def streamed(*columns: Any) -> Iterator[Any]:
+            query = select(*columns).order_by(columns[0])
+            yield from self._connection.execute(
+                query.execution_options(stream_results=True, yield_per=10_000)
+            )
+
+        streams = [
+            ((row[0], 0, row[1]) for row in streamed(bands.article_id, bands.band)),
+            ((row[0], 1, row[1]) for row in streamed(names.article_id, names.name)),
+            (
+                (row[0], 2, (row[1], row[2], row[3]))
+                for row in streamed(links.article_id, links.position, links.tier, links.name)
+            ),
+        ]
+        merged = heapq.merge(*streams, key=operator.itemgetter(0))
+        for article_id, entries in itertools.groupby(merged, key=operator.itemgetter(0)):
+            found = Lookups([], [], [])
+            parts: tuple[list[Any], ...] = (found.bands, found.names, found.links)
+            for _, kind, value in entries:
+                parts[kind].append(value)
+            yield article_id, found
 
     # -- versions -----------------------------------------------------------------------
 

@@ -164,23 +164,53 @@ def _check_articles(
     pool = None
     pending: list[Future[list[_Checked]]] = []
     try:
-        for batch in archive.batches(size=BATCH_SIZE, lean=True):
-            with archive.reading() as store:
-                stored = store.lookups_of([record.id for record in batch])
-            work = [(record, stored[record.id]) for record in batch]
-            if pool is None and jobs > 0 and len(work) >= POOL_MIN_ARTICLES:
-                pool = worker_pool(jobs, ["newsarchive.verify"])
-            if pool is None:
-                checking = [_done(_check_all(work))]
-            else:
-                chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
-                checking = [pool.submit(_check_all, chunk) for chunk in chunks]
-            yield from _outcomes(pending, report, on_progress)
-            pending = checking
+        # The stored look-ups walked beside the articles, in one snapshot of the archive
+        # (Store.lookups_in_order); an article stored after it began is looked up on its own.
+        with archive.reading(snapshot=True) as store:
+            last = (store.last() or (0, ""))[0]
+            walk = _LookupsWalk(store.lookups_in_order(), last)
+            for batch in archive.batches(size=BATCH_SIZE, lean=True):
+                stored = walk.up_to([record.id for record in batch])
+                later = [record.id for record in batch if record.id > last]
+                if later:
+                    with archive.reading() as reading:
+                        stored.update(reading.lookups_of(later))
+                work = [(record, stored[record.id]) for record in batch]
+                if pool is None and jobs > 0 and len(work) >= POOL_MIN_ARTICLES:
+                    pool = worker_pool(jobs, ["newsarchive.verify"])
+                if pool is None:
+                    checking = [_done(_check_all(work))]
+                else:
+                    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+                    checking = [pool.submit(_check_all, chunk) for chunk in chunks]
+                yield from _outcomes(pending, report, on_progress)
+                pending = checking
         yield from _outcomes(pending, report, on_progress)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+class _LookupsWalk:
+    """Store.lookups_in_order taken a batch at a time, as the batches walk the articles in
+    id order (articles up to `last`, those the walk began with)."""
+
+    def __init__(self, found: Iterator[tuple[int, Lookups]], last: int) -> None:
+        self._found = found
+        self._last = last
+        self._next: tuple[int, Lookups] | None = next(found, None)
+
+    def up_to(self, ids: list[int]) -> dict[int, Lookups]:
+        """The look-ups of these articles (ascending, past those asked before); an article
+        with none stored has empty ones."""
+        wanted = set(ids)
+        out = {id_: Lookups([], [], []) for id_ in ids if id_ <= self._last}
+        end = min(ids[-1], self._last) if ids else 0
+        while self._next is not None and self._next[0] <= end:
+            if self._next[0] in wanted:  # (else an article deleted since the walk began)
+                out[self._next[0]] = self._next[1]
+            self._next = next(self._found, None)
+        return out
 
 
 # Articles a worker checks at a time.
