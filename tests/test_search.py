@@ -506,3 +506,16 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
             archive.close()
     assert given == [len(texts)]  # the first archive's only
     assert pages[0] == pages[1]
+
+
+def test_index_texts_that_fail_leave_them_to_the_engine() -> None:
+    """A bug in an engine's index_texts costs nothing: the article is parsed, its texts
+    left to the engine (the view, as it writes)."""
+    from newsarchive.rows import prepare_new, values_of
+
+    def failing(values: Any) -> Any:
+        raise ValueError("a bug")
+
+    (parsed,) = prepare_new([(b"A headline\n\nA body.\n", "a.txt")], None, failing)
+    assert not isinstance(parsed, str)
+    assert values_of(parsed[0])["headline"] == "A headline" and parsed[4] is None

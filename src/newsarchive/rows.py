@@ -486,7 +486,10 @@ def prepare_new(
             done.append(values)
             continue
         found = lookups(values)
-        search = None if index_texts is None else index_texts(values)
+        try:
+            search = None if index_texts is None else index_texts(values)
+        except Exception:  # a bug costs nothing: the engine makes the texts as it writes
+            search = None
         done.append((stored_row(values), found.bands, found.names, found.links, search))
     return done
 
