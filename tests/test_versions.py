@@ -433,24 +433,21 @@ def test_a_threshold_that_is_not_a_number_in_range_is_refused(run: Run, value: s
     assert run("db", "threshold").stdout == b"0.5 (the default)\n"
 
 
-@pytest.mark.parametrize("walked", ["walked", "stored during the walk"])
+@pytest.mark.parametrize("batch", [2, 500])
 def test_verify_finds_look_ups_that_differ_from_what_the_columns_give(
-    run: Run, tmp_path: Path, archive_url: str, walked: str, monkeypatch: pytest.MonkeyPatch
+    run: Run, tmp_path: Path, archive_url: str, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Verify reads the stored look-ups in one walk beside the articles
-    (Store.lookups_in_order); an article stored after the walk began is looked up on its
-    own (here: every article past the first, as if stored meanwhile)."""
+    (Store.lookups_in_order), a batch of articles at a time (here 2, and all at once)."""
     from sqlalchemy import text
 
-    from newsarchive import config
+    from newsarchive import config, verify
     from newsarchive.archive import open_archive
-    from newsarchive.store import Store
 
+    monkeypatch.setattr(verify, "BATCH_SIZE", batch)
     texts, _ = _linking_set(tmp_path)
     _write(tmp_path / "in", texts)
     assert run("ingest", tmp_path / "in").returncode == 0
-    if walked != "walked":
-        monkeypatch.setattr(Store, "last", lambda self: (1, ""))
     clean = run("verify")
     assert clean.returncode == 0, clean.stderr
     archive = open_archive(config.resolve(archive_url, Path.cwd()), create=False)

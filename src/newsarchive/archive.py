@@ -44,6 +44,7 @@ class Archive:
         self._reader = backend.for_reading(engine)
         self._snapshot_reader = backend.for_reading(engine, snapshot=True)
         self._lean_reader = backend.for_reading(engine, lean=True)
+        self._lean_snapshot_reader = backend.for_reading(engine, snapshot=True, lean=True)
         self._writer = engine.execution_options(writes=True)
         self.upgraded_from = upgraded_from  # the schema revision it was opened at, if older
         self._checked = False  # whether the engine's damage check ran before a first write
@@ -53,10 +54,13 @@ class Archive:
         """A read transaction; with `snapshot`, all it reads is as of its first read, on
         every engine (see Engine.for_reading), for a read of many statements; `lean`, for
         a walk that reads each article once."""
-        reader = self._lean_reader if lean else self._reader
+        if snapshot:
+            reader = self._lean_snapshot_reader if lean else self._snapshot_reader
+        else:
+            reader = self._lean_reader if lean else self._reader
         with (
             self._classified(writing=False),
-            (self._snapshot_reader if snapshot else reader).connect() as connection,
+            reader.connect() as connection,
             connection.begin(),
             _interruptible(connection, self.backend),
         ):

@@ -164,17 +164,15 @@ def _check_articles(
     pool = None
     pending: list[Future[list[_Checked]]] = []
     try:
-        # The stored look-ups walked beside the articles, in one snapshot of the archive
-        # (Store.lookups_in_order); an article stored after it began is looked up on its own.
-        with archive.reading(snapshot=True) as store:
-            last = (store.last() or (0, ""))[0]
-            walk = _LookupsWalk(store.lookups_in_order(), last)
-            for batch in archive.batches(size=BATCH_SIZE, lean=True):
+        # The articles and their stored look-ups (Store.lookups_in_order) walked side by
+        # side in one snapshot, on one connection: verify writes nothing, and a second
+        # connection's page cache would hold a huge article's pages once more (8 MiB).
+        with archive.reading(snapshot=True, lean=True) as store:
+            walk = _LookupsWalk(store.lookups_in_order())
+            after = 0
+            while batch := store.records(after=after, limit=BATCH_SIZE):
+                after = batch[-1].id
                 stored = walk.up_to([record.id for record in batch])
-                later = [record.id for record in batch if record.id > last]
-                if later:
-                    with archive.reading() as reading:
-                        stored.update(reading.lookups_of(later))
                 work = [(record, stored[record.id]) for record in batch]
                 if pool is None and jobs > 0 and len(work) >= POOL_MIN_ARTICLES:
                     pool = worker_pool(jobs, ["newsarchive.verify"])
@@ -192,22 +190,19 @@ def _check_articles(
 
 
 class _LookupsWalk:
-    """Store.lookups_in_order taken a batch at a time, as the batches walk the articles in
-    id order (articles up to `last`, those the walk began with)."""
+    """Store.lookups_in_order taken a batch at a time, as the articles are walked in id
+    order (in the same snapshot)."""
 
-    def __init__(self, found: Iterator[tuple[int, Lookups]], last: int) -> None:
+    def __init__(self, found: Iterator[tuple[int, Lookups]]) -> None:
         self._found = found
-        self._last = last
         self._next: tuple[int, Lookups] | None = next(found, None)
 
     def up_to(self, ids: list[int]) -> dict[int, Lookups]:
         """The look-ups of these articles (ascending, past those asked before); an article
         with none stored has empty ones."""
-        wanted = set(ids)
-        out = {id_: Lookups([], [], []) for id_ in ids if id_ <= self._last}
-        end = min(ids[-1], self._last) if ids else 0
-        while self._next is not None and self._next[0] <= end:
-            if self._next[0] in wanted:  # (else an article deleted since the walk began)
+        out = {id_: Lookups([], [], []) for id_ in ids}
+        while self._next is not None and self._next[0] <= ids[-1]:
+            if self._next[0] in out:  # (else the rows of an article that is not stored)
                 out[self._next[0]] = self._next[1]
             self._next = next(self._found, None)
         return out
