@@ -23,6 +23,9 @@ Raw = tuple[dict[str, str], list[tuple[str, str]], dt.date | None, list[str]]
 
 _EUROPRESSE_OPEN = re.compile(rb"<article\b", re.I)
 _EUROPRESSE_CLOSE = re.compile(rb"</article\s*>", re.I)
+# Europresse before <article> (tm.plugin.europresse's test file, about 2012): each article
+# in a table of its own at the top of the page's body.
+_TABLE_TAG = re.compile(rb"<(/?)table\b[^>]*>", re.I)
 # Factiva: <div id="article-..." class="article"> around <div class="article enArticle">;
 # tm.plugin.factiva reads the inner one ("article XXArticle") and its field-code table.
 _FACTIVA_OPEN = re.compile(rb"""<div\b[^>]*\bclass\s*=\s*["']?article\b""", re.I)
@@ -44,6 +47,8 @@ def html_format(data: bytes) -> str | None:
         mark in data for mark in (b"DocPublicationName", b"titreArticle", b"publiC-lblNodoc")
     ):
         return "europresse"
+    if b'class="DocPublicationName"' in data and b"TitreArticleVisu" in data:
+        return "europresse"  # the table layout
     if b"articleParagraph" in data and _FACTIVA_OPEN.search(data):
         return "factiva"
     return None
@@ -52,6 +57,8 @@ def html_format(data: bytes) -> str | None:
 def spans(data: bytes, format: str) -> list[tuple[int, int]]:
     """The byte ranges of the file's article elements, in order; one left open runs to the
     end of the file."""
+    if format == "europresse" and not _EUROPRESSE_OPEN.search(data):
+        return _tables(data)
     out: list[tuple[int, int]] = []
     at = 0
     while True:
@@ -68,6 +75,26 @@ def spans(data: bytes, format: str) -> list[tuple[int, int]]:
             end = _div_end(data, opened.start())
         out.append((opened.start(), end))
         at = end
+
+
+def _tables(data: bytes) -> list[tuple[int, int]]:
+    """The byte ranges of the tables not inside another table; one left open runs to the
+    end of the file."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for tag in _TABLE_TAG.finditer(data):
+        if tag.group(1):
+            if depth == 1:
+                out.append((start, tag.end()))
+            depth = max(depth - 1, 0)
+        else:
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+    if depth:
+        out.append((start, len(data)))
+    return out
 
 
 def _div_end(data: bytes, start: int) -> int:
@@ -177,10 +204,11 @@ _EUROPRESSE_ROLES = (
     ("rdp__DocPublicationName", "publication"),
     ("DocHeader", "header"),
     ("rdp__DocHeader", "header"),
-    ("titreArticle", "headline"),
     ("titreArticleVisu", "headline"),
+    ("TitreArticleVisu", "headline"),
     ("grandTitre", "headline"),
     ("rdp__articletitle", "headline"),
+    ("titreArticle", "title"),
     ("docAuthors", "byline"),
     ("DocText", "body"),
     ("docOcurrContainer", "body"),
@@ -197,6 +225,7 @@ def _europresse_role(tag: str, attrs: dict[str, str]) -> str | None:
 # "news·20200114·LM·5678901" (the middle dot, U+00B7): the document's number, its date
 # inside; the last line of each article.
 _EP_DOC_ID = re.compile(r"^([a-z]{2,12})·(\d{4})(\d{2})(\d{2})·\S+$")
+_EP_NUMBERED = re.compile(r"^(?:Numéro de document|Document number|Dokumentnummer)\s*:\s*(\S+)$")
 _EP_WORDS = re.compile(r"\b\d[\d.,]*\s+(?:mots|words|Wörter|palabras|parole|woorden)\b")
 _EP_NUMBER = re.compile(r",\s*(?:no|n°|nº|No|N°|Nr|num[ée]ro)\.?\s*\S+.*$")
 _MONTHS = (
@@ -221,30 +250,54 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|Copyright\b)", re.I)
 
 
 def europresse_fields(html: str) -> Raw | None:
-    """An Europresse <article> element's parts: publication (without its issue number),
-    the header's section, date, length and page, headline, subtitle, authors, text, legal
-    notice and document number; None when it holds neither a headline nor a text."""
+    """An Europresse article element's parts: publication (without its issue number), the
+    header's section, date, length and page, headline, subtitle, authors, text, legal
+    notice and document number; None when it holds neither a headline nor a text. Where
+    no element marks the text (the table layout), the lines after the headline are the
+    text, the first the author's when it reads as names, up to the copyright line."""
     values: dict[str, str] = {}
     other: list[tuple[str, str]] = []
     body: list[str] = []
     header: list[str] = []
-    for role, text in blocks(html, _europresse_role):
+    titles: list[tuple[str, str]] = []
+    read = blocks(html, _europresse_role)
+    marked = any(role == "body" for role, _ in read)
+    ended = False  # past the text: the copyright, the document's number
+    for role, text in read:
+        number = _EP_NUMBERED.match(text)
         if role == "body":
             body.append(text)
         elif role == "header":
             header.append(text)
         elif role == "publication" and "publication" not in values:
             _publication(values, other, text)
-        elif role in ("headline", "byline") and role not in values:
-            values[role] = text
-        elif role in ("headline", "subtitle"):
+        elif role in ("headline", "title"):
+            titles.append((role, text))
+        elif role == "byline" and "byline" not in values:
+            values["byline"] = text
+        elif role == "subtitle":
             other.append(("Subtitle", text))
-        elif role == "document_id" and "document_id" not in values:
-            values["document_id"] = text
+        elif (role == "document_id" or number or _EP_DOC_ID.match(text)) and (
+            "document_id" not in values
+        ):
+            values["document_id"] = number.group(1) if number else text
+            ended = True
         elif (role == "copyright" or _COPYRIGHT.match(text)) and "copyright" not in values:
             values["copyright"] = text
+            ended = True
+        elif role is None and not marked and titles and not ended:
+            if not body and "byline" not in values and _looks_like_names(text):
+                values["byline"] = text
+            else:
+                body.append(text)
         else:
             other.append((role.replace("_", " ").capitalize() if role else "", text))
+    # The headline: the title element's own (titreArticleVisu), else the title block's
+    # first line; its other lines are subtitles.
+    at = next((n for n, (role, _) in enumerate(titles) if role == "headline"), 0)
+    if titles:
+        values["headline"] = titles[at][1]
+        other += [("Subtitle", text) for n, (_, text) in enumerate(titles) if n != at]
     if "headline" not in values and not body:
         return None
     _header(values, other, " ".join(header))
