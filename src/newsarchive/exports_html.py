@@ -226,6 +226,10 @@ def _europresse_role(tag: str, attrs: dict[str, str]) -> str | None:
 # inside; the last line of each article.
 _EP_DOC_ID = re.compile(r"^([a-z]{2,12})·(\d{4})(\d{2})(\d{2})·\S+$")
 _EP_NUMBERED = re.compile(r"^(?:Numéro de document|Document number|Dokumentnummer)\s*:\s*(\S+)$")
+# A line that closes an article of the text rendering: its number, bare or labelled.
+_EP_ID_LINE = re.compile(
+    r"^(?:(?:Numéro de document|Document number|Dokumentnummer)\s*:\s*)?([a-z]{2,12}·\d{8}·\S+)$"
+)
 _EP_WORDS = re.compile(r"\b\d[\d.,]*\s+(?:mots|words|Wörter|palabras|parole|woorden)\b")
 _EP_NUMBER = re.compile(r",\s*(?:no|n°|nº|No|N°|Nr|num[ée]ro)\.?\s*\S+.*$")
 _MONTHS = (
@@ -243,6 +247,7 @@ _EP_NOTICE = re.compile(
     r"^(?:Ce document est réservé à l'usage exclusif|Le présent document est protégé|"
     r"Certificat émis le|Cet article est paru dans|This article (?:was published|appeared) in|"
     r"Retour au début|Back to top|This document is reserved for the exclusive use|"
+    r"Ce certificat est émis|Date d'émission|"
     r"The present document is protected|Certificate issued)",
     re.I,
 )
@@ -353,12 +358,15 @@ def europresse_text_cuts(stripped: list[str]) -> list[tuple[str, int, int]]:
     cuts: list[tuple[str, int, int]] = []
     start = 0
     for i, line in enumerate(stripped):
-        if not _EP_DOC_ID.match(line):
+        if not _EP_ID_LINE.match(line):
             continue
         first = start
         while first < i and (not stripped[first] or _EP_NOTICE.match(stripped[first])):
             first += 1
-        cuts.append(("article", first, i + 1))
+        if first < i:
+            cuts.append(("article", first, i + 1))
+        elif cuts:  # a number again, under the first (the certificate): the article's too
+            cuts[-1] = ("article", cuts[-1][1], i + 1)
         start = i + 1
     rest = [line for line in stripped[start:] if line and not _EP_NOTICE.match(line)]
     if cuts and rest:
@@ -370,14 +378,18 @@ def europresse_text_cuts(stripped: list[str]) -> list[tuple[str, int, int]]:
 def europresse_text_fields(stripped: list[str]) -> Raw | None:
     """One article of the text rendering, lines stripped, its "news·..." line last:
     publication, header (section, date, length, page), headline, [authors], text, then
-    the copyright and Europresse's notices."""
+    the copyright, Europresse's notices and the document's number (maybe "Numéro de
+    document : news·...", then the certificate's lines)."""
     lines = [line for line in stripped if line]
-    if len(lines) < 3 or not _EP_DOC_ID.match(lines[-1]):
+    if len(lines) < 3 or not _EP_ID_LINE.match(lines[-1]):
         return None
-    values: dict[str, str] = {"document_id": lines[-1]}
+    at = next(n for n, line in enumerate(lines) if n and _EP_ID_LINE.match(line))
+    number = _EP_ID_LINE.match(lines[at])
+    assert number is not None
+    values: dict[str, str] = {"document_id": number.group(1)}
     other: list[tuple[str, str]] = []
     _publication(values, other, lines[0])
-    rest = lines[1:-1]
+    rest = lines[1:at]
     if rest and _EP_DATE.search(rest[0]) and len(rest[0]) < 160:
         _header(values, other, rest[0])
         rest = rest[1:]
@@ -386,7 +398,7 @@ def europresse_text_fields(stripped: list[str]) -> Raw | None:
         (n for n, line in enumerate(rest) if _COPYRIGHT.match(line) or _EP_NOTICE.match(line)),
         len(rest),
     )
-    for line in rest[end:]:
+    for line in [*rest[end:], *lines[at + 1 :]]:
         if _COPYRIGHT.match(line) and "copyright" not in values:
             values["copyright"] = line
         else:
