@@ -251,7 +251,7 @@ _EUROPRESSE_ID = re.compile(rb"[a-z]{2,12}(?:\xc2\xb7|\xb7)\d{8}(?:\xc2\xb7|\xb7
 
 def _text_of(head: bytes) -> str:
     try:
-        return head[:4096].decode("utf-8", errors="ignore")
+        return head[:4096].decode("utf-8-sig", errors="ignore")
     except UnicodeError:
         return ""
 
