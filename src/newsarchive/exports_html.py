@@ -120,12 +120,15 @@ _SKIP = {"script", "style", "head", "title", "noscript", "template", "svg"}
 
 class _Reader(HTMLParser):
     """Text blocks (a paragraph, a div, a table row) with the role of the innermost
-    element that has one; a change of role starts a new block too."""
+    element that has one; a change of role starts a new block too. Each open element
+    carries the role in force inside it, and the open elements are counted by tag, so
+    that deep or unclosed markup costs no more per tag than shallow markup."""
 
     def __init__(self, role_of: Callable[[str, dict[str, str]], str | None]) -> None:
         super().__init__(convert_charrefs=True)
         self.role_of = role_of
-        self.stack: list[tuple[str, str | None]] = []
+        self.stack: list[tuple[str, str | None]] = []  # (tag, role in force inside it)
+        self.open: dict[str, int] = {}
         self.blocks: list[tuple[str | None, str]] = []
         self.parts: list[str] = []
         self.part_role: str | None = None
@@ -147,14 +150,16 @@ class _Reader(HTMLParser):
         role = self.role_of(tag, {k: v or "" for k, v in attrs})
         if tag in _BLOCK:
             self.flush()
-        self.stack.append((tag, role))
+        self.stack.append((tag, role or (self.stack[-1][1] if self.stack else None)))
+        self.open[tag] = self.open.get(tag, 0) + 1
         self.skipping += tag in _SKIP
 
     def handle_endtag(self, tag: str) -> None:
-        if not any(open_tag == tag for open_tag, _ in self.stack):
+        if not self.open.get(tag):
             return
         while self.stack:
             open_tag, _ = self.stack.pop()
+            self.open[open_tag] -= 1
             self.skipping -= open_tag in _SKIP
             if open_tag in _BLOCK:
                 self.flush()
@@ -164,7 +169,7 @@ class _Reader(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.skipping:
             return
-        role = next((r for _, r in reversed(self.stack) if r), None)
+        role = self.stack[-1][1] if self.stack else None
         if role != self.part_role:
             self.flush()
             self.part_role = role

@@ -49,13 +49,8 @@ def articles(text: str) -> list[str]:
     i = 0
     while i < len(stripped):
         entry = _ENTRY.match(stripped[i])
-        meta = _next_line(stripped, i + 1)
-        if (
-            entry
-            and int(entry.group(1)) == expected
-            and meta is not None
-            and _META.match(stripped[meta])
-        ):
+        meta = _next_line(stripped, i + 1) if entry and int(entry.group(1)) == expected else None
+        if meta is not None and _META.match(stripped[meta]):
             if entries:
                 entries[-1] = (entries[-1][0], i)
             entries.append((i, len(stripped)))
