@@ -242,7 +242,8 @@ _MONTHS = (
     r"novembre|décembre|decembre|january|february|march|april|may|june|july|august|"
     r"september|october|november|december|januar|februar|märz|juni|juli|oktober|dezember|"
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|"
-    r"diciembre"
+    r"diciembre|januari|februari|maart|mei|augustus|gennaio|febbraio|aprile|maggio|giugno|"
+    r"luglio|settembre|ottobre|dicembre"
 )
 _EP_DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:er)?\.? (?:{_MONTHS}) \d{{4}}|(?:{_MONTHS}) \d{{1,2}}, \d{{4}})\b", re.I
