@@ -316,6 +316,13 @@ def test_a_nexis_uni_word_document_is_split_and_kept_whole(
             ],
         ),
         (
+            "europresse_text_2012.txt",
+            [
+                ("Le conseil municipal adopte le budget", "La Gazette du Val", "2012-10-04"),
+                ("Des ponts et des bacs", "Le Courrier des Plaines", "2012-10-03"),
+            ],
+        ),
+        (
             "factiva_html.html",
             [
                 ("Harbour ferry fares to rise by a fifth", "The Daily Example", "2010-01-11"),
