@@ -206,7 +206,8 @@ def _has_line(head: bytes, tokens: tuple[bytes, ...], pattern: re.Pattern[bytes]
 def looks_like_export(data: bytes) -> str | None:
     """The export format the file's first bytes suggest, or None: cheap, and wrong only
     towards a second look (split confirms or rejects). A file without the few substrings
-    every sign holds (nearly every single article) costs three scans of its head."""
+    every sign holds (nearly every single article) costs four scans of its head; one that
+    opens with markup is looked at only as HTML exports are (exports_html)."""
     if exports_html.looks_like_html(data):
         return exports_html.html_format(data)  # never a text format: a page is no export
     head = data[:HEAD_BYTES]
@@ -336,8 +337,6 @@ def split(data: bytes, format: str = "auto") -> Export | None:
         return _split_mediargus(text, encoding, len(data))
     lines = _Lines(text, encoding, prefix)
     for name in formats:
-        if name == "mediargus":
-            break
         pieces = _SPLITTERS[name](lines)
         if pieces and any(p.kind == "article" for p in pieces):
             return Export(name, len(data), encoding, tuple(_bytes(pieces, lines, len(data))))
