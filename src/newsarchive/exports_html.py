@@ -437,6 +437,8 @@ def _looks_like_names(line: str) -> bool:
 
 def _factiva_role(tag: str, attrs: dict[str, str]) -> str | None:
     classes = attrs.get("class", "")
+    if "counted" in _classes(attrs) and "Headline" in classes:
+        return "counted"  # "35) The headline": Factiva numbered it in the list it showed
     if attrs.get("id") == "hd":
         return "headline"
     if "articleParagraph" in classes:
@@ -450,6 +452,7 @@ _FV_WORDS = re.compile(
     r"^\d[\d,.\s]*\s(?:words|Wörter|mots|palabras|parole|woorden|ord|palavras|słów|слов)$", re.I
 )
 _FV_DATE = re.compile(rf"{_EP_DATE.pattern}|\b\d{{4}}-\d{{2}}-\d{{2}}\b", re.I)
+_FV_COUNT = re.compile(r"^\d{1,5}\)\s+")
 _FV_TIME = re.compile(r"^\d{1,2}[:.]\d{2}(?:\s*(?:GMT|[AP]M))?$")
 _FV_DOCUMENT = re.compile(r"^(?:Document|Dokument|Documento|Documenti)\s+([A-Za-z0-9]{16,})$")
 
@@ -460,7 +463,7 @@ def factiva_fields(html: str) -> Raw | None:
     copyright, the articleParagraph paragraphs, then captions and the Document line. None
     when it has no id="hd" headline (the field-code table layout: read as text instead)."""
     read = blocks(html, _factiva_role)
-    if not any(role == "headline" for role, _ in read):
+    if not any(role in ("headline", "counted") for role, _ in read):
         return None
     values: dict[str, str] = {}
     other: list[tuple[str, str]] = []
@@ -471,8 +474,12 @@ def factiva_fields(html: str) -> Raw | None:
         document = _FV_DOCUMENT.match(text)
         if role == "body":
             body.append(text)
-        elif role in ("headline", "byline"):
-            values[role] = f"{values[role]} {text}" if role in values else text
+        elif role == "counted" and (number := _FV_COUNT.match(text)):
+            other.append(("", number.group(0).strip()))
+            values["headline"] = text[number.end() :]
+        elif role in ("headline", "byline", "counted"):
+            key = "byline" if role == "byline" else "headline"
+            values[key] = f"{values[key]} {text}" if key in values else text
         elif document:
             values["document_id"] = document.group(1)
         elif "headline" not in values:
