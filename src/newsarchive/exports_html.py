@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
 
 # What a reader hands exports.py: (values by field name, other (label, value) lines in
@@ -258,6 +259,12 @@ _EP_NOTICE = re.compile(
     re.I,
 )
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|Copyright\b)", re.I)
+# The article's address online, as the link under its text gives it (minet reads it so).
+_EP_LINK = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*["']?(https?://[^"'\s>]+)[^>]*>\s*"""
+    r"(?:Cet article est paru dans|This article (?:was published|appeared) in)",
+    re.I,
+)
 
 
 def europresse_fields(html: str) -> Raw | None:
@@ -276,8 +283,10 @@ def europresse_fields(html: str) -> Raw | None:
     ended = False  # past the text: the copyright, the document's number
     for role, text in read:
         number = _EP_NUMBERED.match(text)
-        if role == "body":
+        if role == "body" and not _EP_NOTICE.match(text):
             body.append(text)
+        elif role == "body":
+            other.append(("", text))  # Europresse's own line under the text
         elif role == "header":
             header.append(text)
         elif role == "publication" and "publication" not in values:
@@ -312,6 +321,8 @@ def europresse_fields(html: str) -> Raw | None:
     if "headline" not in values and not body:
         return None
     _header(values, other, " ".join(header))
+    if link := _EP_LINK.search(html):
+        values["url"] = unescape(link.group(1))
     published = None if "date_text" in values else _id_date(values.get("document_id", ""))
     return values, other, published, body
 
