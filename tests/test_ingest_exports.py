@@ -298,3 +298,91 @@ def test_a_nexis_uni_word_document_is_split_and_kept_whole(
         ]
     assert list(_rebuilt(archive).values()) == [document.read_bytes()]
     assert run("verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        (
+            "europresse_rdp.html",
+            [
+                (
+                    "Les coopératives laitières du Val misent sur le bio",
+                    "La Gazette du Val",
+                    "2020-01-14",
+                ),
+                ("Le marché couvert rouvre ses portes", "Le Courrier des Plaines", "2020-02-01"),
+                ("", "Radio Vallée (site web)", "2020-02-06"),
+            ],
+        ),
+        (
+            "europresse_text_2012.txt",
+            [
+                ("Le conseil municipal adopte le budget", "La Gazette du Val", "2012-10-04"),
+                ("Des ponts et des bacs", "Le Courrier des Plaines", "2012-10-03"),
+            ],
+        ),
+        (
+            "factiva_html.html",
+            [
+                ("Harbour ferry fares to rise by a fifth", "The Daily Example", "2010-01-11"),
+                ("Island council rejects bridge plan", "Example Wire Service", "2010-01-12"),
+            ],
+        ),
+        (
+            "mediargus_dutch.txt",
+            [
+                ("Het veer blijft varen", "De Havenbode", "2011-11-30"),
+                ("Nieuwe dienstregeling voor de veerboot", "Het Stadsblad", "2011-11-29"),
+                ("", "De Havenbode", "2011-11-28"),
+            ],
+        ),
+    ],
+)
+def test_html_and_mediargus_exports_are_stored_article_by_article(
+    archive: Archive,
+    archive_url: str,
+    run: Run,
+    tmp_path: Path,
+    fixture: str,
+    expected: list[tuple[str, str, str]],
+) -> None:
+    """An export delivered as HTML is split, not taken for a saved web page; a Mediargus
+    list and its texts are paired; a second ingest stores nothing new; verify is clean."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    export = Path(shutil.copy(EXPORTS / fixture, folder / f"export{Path(fixture).suffix}"))
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    n = len(expected)
+    assert result.stderr.decode() == (
+        f"Read 1 file ({n} articles from 1 news-database export): added {n}, "
+        "already present 0, refused 0.\n"
+    )
+    listed = sorted(json.loads(run("list", "--json").stdout), key=lambda a: a["place"])
+    got = [(a["headline"], a["published"], a["date_source"], a["place"]) for a in listed]
+    assert got == [
+        (headline, day, "export", [k, n]) for k, (headline, _, day) in enumerate(expected, 1)
+    ]
+    for article, (_, publication, _) in zip(listed, expected, strict=True):
+        shown = json.loads(run("show", str(article["id"]), "--json").stdout)
+        assert shown["publication"] == publication
+        assert shown["blocks"], "the article's text is read"
+    again = run("ingest", folder)
+    assert again.returncode == 0
+    assert f"added 0, already present {n}" in again.stderr.decode()
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert list(_rebuilt(archive).values()) == [export.read_bytes()]
+
+
+def test_an_html_export_named_with_its_format_and_a_page_that_is_none(
+    archive: Archive, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html><body><article><h1>Hi</h1><p>Text.</p></article>")
+    export = tmp_path / "export.html"
+    shutil.copy(EXPORTS / "europresse_2015_english.html", export)
+    report = Ingester(archive, jobs=0, format="europresse").run([export, page])
+    assert report.added == 2 and report.exports == 1
+    assert [r.path for r in report.refused] == [str(page)]

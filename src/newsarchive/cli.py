@@ -360,11 +360,23 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
 @click.option(
     "--format",
     "file_format",
-    type=click.Choice(["auto", "single", "lexisnexis", "nexis-uni", "proquest", "factiva"]),
+    type=click.Choice(
+        [
+            "auto",
+            "single",
+            "lexisnexis",
+            "nexis-uni",
+            "proquest",
+            "factiva",
+            "europresse",
+            "mediargus",
+        ]
+    ),
     default="auto",
     show_default=True,
     help="How files are read: auto splits news-database exports (LexisNexis, Nexis Uni, "
-    "ProQuest, Factiva text) into their articles, found by content, and reads any other "
+    "ProQuest, Factiva, Europresse, Mediargus; text, and HTML as Factiva and Europresse "
+    "deliver it) into their articles, found by content, and reads any other "
     "file as one article; single reads every file as one article; a format name reads "
     "files as that export only (others are refused).",
 )
@@ -395,7 +407,8 @@ def ingest(
     office document, an image or an archive are skipped and counted too; named outright,
     they are refused with the reason.
 
-    A news-database export (LexisNexis, Nexis Uni, ProQuest or Factiva text) is split into
+    A news-database export (LexisNexis, Nexis Uni, ProQuest, Factiva, Europresse or
+    Mediargus; text, Word or HTML as the database delivers it) is split into
     its articles, each stored on its own by the SHA-256 of its own bytes, with its source
     shown as the file and its place ("article 3 of 10"), its date from its date field and
     its publication; the file's cover page is kept too, so `verify` can rebuild the file.

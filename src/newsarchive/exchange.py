@@ -229,7 +229,10 @@ class _Line(BaseModel):
     dateline: str | None
     # Since news-database exports (0009): absent from older exports, hence the defaults.
     publication: str | None = None
-    origin: Literal["lexisnexis", "nexis-uni", "proquest", "factiva", "html"] | None = None
+    origin: (
+        Literal["lexisnexis", "nexis-uni", "proquest", "factiva", "europresse", "mediargus", "html"]
+        | None
+    ) = None
     meta: list[_Meta]
     published: dt.date | None
     date_source: DateSource | None

@@ -302,11 +302,14 @@ class Ingester:
             else:
                 self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
             return []
-        if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
-            return self._page(read)
+        # Before the saved-page route: Europresse and Factiva deliver exports as HTML.
         export = None if self._format == "single" else exports.split(read.data, self._format)
+        if export is not None and export.text is not None:  # articles apart from the file
+            return list(self._pieces(read.path, export.text, read.sha256, export, whole=read.data))
         if export is not None:
             return list(self._pieces(read.path, read.data, read.sha256, export))
+        if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
+            return self._page(read)
         if self._format in ("auto", "single"):
             return [read]
         name = exports.FORMAT_NAMES[self._format]
