@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import os
@@ -1118,7 +1119,7 @@ def export(
     """
     from newsarchive import render
     from newsarchive.engines import Filters
-    from newsarchive.exchange import Selection, check_ids, count_selected, selected
+    from newsarchive.exchange import ExportFiles, Selection, check_ids, count_selected, selected
 
     _check_span(since, until)
     if form == "markdown" and output is None:
@@ -1137,8 +1138,13 @@ def export(
             if form == "markdown":
                 assert output is not None
                 written = _export_markdown(records, output, on_progress)
-            else:
+            elif form == "csv":
                 written = _export_lines(records, form, output, on_progress)
+            else:  # the layouts of news-database exports follow the articles
+                files = ExportFiles(selection.everything)
+                records = map(files.seen, records)
+                tail = functools.partial(files.lines, archive)
+                written = _export_lines(records, form, output, on_progress, tail)
     except KeyboardInterrupt:
         err.print("Interrupted" + ("; nothing was left half-written." if output else "."))
         sys.exit(EXIT_INTERRUPTED)
@@ -1147,9 +1153,14 @@ def export(
 
 
 def _export_lines(
-    records: Iterator[Exported], form: str, output: Path | None, on_progress: Any
+    records: Iterator[Exported],
+    form: str,
+    output: Path | None,
+    on_progress: Any,
+    tail: Callable[[], Iterable[bytes]] = tuple,
 ) -> int:
-    """JSON Lines or CSV to a file (written beside it, then renamed) or standard output."""
+    """JSON Lines or CSV to a file (written beside it, then renamed) or standard output;
+    `tail` gives lines written after the articles."""
     from newsarchive.exchange import csv_header, csv_line, jsonl_line
 
     line = jsonl_line if form == "jsonl" else csv_line
@@ -1164,6 +1175,8 @@ def _export_lines(
                 written += 1
                 if on_progress and written % 100 == 0:
                     on_progress(written)
+            for extra in tail():
+                out.write(extra)
         if partial and output:
             partial.replace(output)
     except OSError as exc:
@@ -1282,6 +1295,8 @@ def import_(app: App, source: Any) -> None:
     parts = [f"added {report.added:,}", f"already present {report.already_present:,}"]
     if report.new_paths:
         parts[-1] += f" ({report.new_paths:,} new paths)"
+    if report.exports:
+        parts.append(f"news-database exports kept {report.exports:,}")
     parts.append(f"refused {len(report.refused):,}")
     lines = render.counted(report.lines, "line")
     err.print(f"Read {lines} of {name}: {', '.join(parts)}.", markup=False, soft_wrap=True)
