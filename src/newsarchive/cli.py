@@ -747,11 +747,13 @@ def search(
     form: str | None,
     as_json: bool,
 ) -> None:
-    """Find articles by words in their headline, dek, body, byline or URL, best first.
+    """Find articles by their words, best first: every word of the file is searched.
 
     All words must match; case and accents do not matter (Zurich finds Zürich). Also:
     "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. Best first by
-    bm25, a headline match weighing ten times a body match, a byline or URL match half. A story
+    bm25, a headline match weighing ten times a body match, a byline or URL match half, and
+    one in a line that is not the story's (publication, date lines, captions, READ MORE)
+    a quarter. A story
     with several versions is one row, the newest version that matches (--all-versions:
     each).
 

@@ -23,6 +23,7 @@ migration that rebuilds the index (as 0008 does on SQLite) and remakes PostgreSQ
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from bisect import bisect_right
@@ -94,6 +95,25 @@ def indexed(text: str | None, *, fold: bool = True) -> str | None:
     if _any_special().search(text) is None:
         return text
     return _special().sub(_spread, text)
+
+
+# The stored block kinds (records.BlockKind) whose text is not the story's but is searched.
+_OTHER_KINDS = ("boilerplate", "read_more")
+
+
+def other_words(publication: str | None, meta: str | None, blocks: str | None) -> str | None:
+    """The words of an article's file that are not its story's, as the index is given them
+    (migration 0011): the publication, every metadata line, and the label and text of every
+    furniture and READ MORE block, a line each; from the stored columns (meta and blocks as
+    their JSON text). None when there are none."""
+    lines = [publication] if publication else []
+    if meta and meta != "[]":
+        lines.extend(entry["text"] for entry in json.loads(meta))
+    if blocks and any(f'"{kind}"' in blocks for kind in _OTHER_KINDS):
+        for block in json.loads(blocks):
+            if block["kind"] in _OTHER_KINDS and (block.get("label") or block.get("text")):
+                lines.append(" ".join(filter(None, (block.get("label"), block.get("text")))))
+    return indexed("\n".join(lines)) if lines else None
 
 
 def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:

@@ -13,6 +13,7 @@ import json
 import operator
 import os
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -40,7 +41,7 @@ from newsarchive.engines import (
 from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
-from newsarchive.searchtext import indexed, query_text
+from newsarchive.searchtext import indexed, other_words, query_text
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -72,12 +73,15 @@ BUSY_TIMEOUT_SECONDS = 60
 # 0.21 ms, not 0.17). A setting of the index, not of the schema: the first bulk write sets
 # it, so that reading an archive never writes to it.
 SEARCH_AUTOMERGE = 8
-# The columns the search index holds, in its order (migration 0003 sets their weights).
-SEARCHED = "headline, dek, body, byline, source_url"
+# The columns the search index holds, in its order (migrations 0003 and 0011 set their
+# weights); `other` is every other word of the file (0011: publication, metadata lines,
+# furniture, READ MORE lines).
+SEARCHED = "headline, dek, body, byline, source_url, other"
 # The SQL function every connection has (searchtext.indexed) and the view of the articles
 # through it that the index reads (migrations 0008, 0010): CJK runs in pairs, symbols as
 # words, each column handed to the function as its UTF-8 bytes.
 SEARCH_TEXT_FUNCTION = "newsarchive_search_text"
+OTHER_WORDS_FUNCTION = "newsarchive_other_words"
 SEARCH_TEXT_VIEW = "article_search_text"
 
 
@@ -346,7 +350,7 @@ class FTS5Index:
     """The FTS5 table `article_search` (migrations 0002, 0003 and 0008): an external-content
     index over the articles as searchtext.indexed makes their text (the view
     article_search_text), kept in step by triggers, ranked by bm25 with weights headline
-    10, dek 5, body 1, byline and URL 0.5."""
+    10, dek 5, body 1, byline and URL 0.5, every other word of the file 0.25."""
 
     read_only = False  # set by SQLite.connect for an archive opened read-only
 
@@ -768,11 +772,19 @@ _ASCII_SPACE = re.compile(rb"[ \t\n\r\f\v]")
 _ASCII_SPACES = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v")
 
 
+def register_functions(connection: sqlite3.Connection) -> None:
+    """The SQL functions the search index's view and triggers call, on a sqlite3 connection
+    (every one the archive opens; a raw one must call this to write articles or read the
+    index's columns): each column's text as the index is given it (migrations 0008, 0010)
+    and the file's words that are not the story's (0011, the `other` column)."""
+    connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+    connection.create_function(OTHER_WORDS_FUNCTION, 3, other_words, deterministic=True)
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
-    # The search index's triggers and view call it (migrations 0008 and 0010).
-    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+    register_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
