@@ -1020,12 +1020,18 @@ def delete(app: App, article_ids: tuple[int, ...], yes: bool) -> None:
 
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Count what would change, per field; write nothing.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Articles stored per transaction (500 unless given): a kill loses one at most.",
+)
 @click.pass_obj
-def reparse(app: App, dry_run: bool) -> None:
+def reparse(app: App, dry_run: bool, batch_size: int | None) -> None:
     """Read stored articles again with this version's parser, from their original bytes.
 
-    Only articles an older version read are read again, in batches of 500, each stored as
-    it is done: stopped or killed, a second run carries on where the first stopped. Dates
+    Only articles an older version read are read again, in batches (500 by default), each
+    stored as it is done: stopped or killed, a second run carries on where it stopped. Dates
     given by hand (ingest --published, `newsarchive date`) are kept. The search index
     follows.
 
@@ -1038,7 +1044,8 @@ def reparse(app: App, dry_run: bool) -> None:
 
     err = _console(stderr=True)
     with _counting(err, "articles", lambda r: (r.checked, r.stale)) as on_progress:
-        report = reparse_all(app.archive(), dry_run=dry_run, on_progress=on_progress)
+        sized = {"batch_size": batch_size} if batch_size else {}
+        report = reparse_all(app.archive(), dry_run=dry_run, on_progress=on_progress, **sized)
     err.print(render_reparse(report, dry_run=dry_run), soft_wrap=True, markup=False)
 
 
