@@ -1613,6 +1613,12 @@ def db_recover(app: App, destination: str) -> None:
             "file",
             soft_wrap=True,
         )
+    if report.read_alone:
+        err.print(
+            f"saved alone: {counted(report.read_alone, 'article')} of news-database exports "
+            "whose files could not be rebuilt whole (an article of the file was lost)",
+            soft_wrap=True,
+        )
     repaired = []
     if report.header_rebuilt:
         repaired.append("its header was rebuilt")
