@@ -17,13 +17,24 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from newsarchive.archive import Archive
 from newsarchive.config import ArchiveLocation
 from newsarchive.engines import engine_for
-from newsarchive.engines.salvage import SalvagedExport
 from newsarchive.exports import FORMATS
 from newsarchive.ingest import Ingester, IngestReport
+
+
+class ExportLayout(Protocol):
+    """A news-database export's layout as salvage reads it (engines/salvage.py)."""
+
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def layout(self) -> list[list[Any]]: ...
+    @property
+    def filler(self) -> bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +128,10 @@ class _Exports:
     publication, layout: as the file gave them). Articles wait on disk in `folder`, as
     files named by their hash, not in memory: an archive may hold a million of them."""
 
-    def __init__(self, exports: Iterable[SalvagedExport], folder: Path) -> None:
+    def __init__(self, exports: Iterable[ExportLayout], folder: Path) -> None:
         self._folder = folder / "exports"
         self._folder.mkdir()
-        self._waiting: dict[str, list[SalvagedExport]] = {}  # article sha256 -> its files
+        self._waiting: dict[str, list[ExportLayout]] = {}  # article sha256 -> its files
         self._missing: dict[str, int] = {}  # export sha256 -> articles not yet read
         for export in exports:
             articles = {str(value) for kind, value in export.layout if kind == "a"}
@@ -130,7 +141,7 @@ class _Exports:
             for sha256 in articles:
                 self._waiting.setdefault(sha256, []).append(export)
         self._paths: dict[str, tuple[str, ...]] = {}  # article sha256 -> its source paths
-        self._ready: list[SalvagedExport] = []
+        self._ready: list[ExportLayout] = []
 
     def kept(self, raw: bytes, paths: tuple[str, ...]) -> bool:
         """Keep an export's article until its file is whole; False if no file can take it."""
