@@ -68,3 +68,14 @@ def test_an_edited_copy_shares_keys_and_an_unrelated_story_does_not() -> None:
     assert not original & unrelated
     a, b = (fingerprint.shingles(" ".join(w)) for w in (words, edited))
     assert 0.9 < fingerprint.jaccard(a, b) < 1.0
+
+
+_NORMALISING = st.sampled_from(
+    [*_WORDS, *_BETWEEN, "…", "\u0301", "\u0323", "\u1100", "\u1161", "\u11a8", "\uac00", "Å"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NORMALISING, max_size=40).map("".join))
+def test_normalising_line_by_line_is_normalising_the_whole_text(text: str) -> None:
+    assert fingerprint._normalised(text) == unicodedata.normalize("NFKC", text).casefold()

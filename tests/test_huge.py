@@ -197,15 +197,15 @@ def test_verify_still_finds_a_body_that_is_not_what_its_bytes_give(
 def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_path: Path) -> None:
     import hashlib
 
-    from newsarchive.rows import prepare_new
+    from newsarchive.rows import Lookups, prepare_new
     from newsarchive.store import NewArticle
 
     data = _article(16_000).encode()
     (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
     assert not isinstance(prepared, str), prepared
-    values, lookups = prepared
+    row, bands, names, links, _search = prepared
     archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
-    fresh = [NewArticle(hashlib.sha256(data).hexdigest(), values, data, lookups)]
+    fresh = [NewArticle(hashlib.sha256(data).hexdigest(), row, data, Lookups(bands, names, links))]
     try:
         tracemalloc.start()
         with archive.writing() as store:
@@ -248,7 +248,14 @@ def test_a_huge_article_is_written_through_a_small_page_cache(
         seen.append((table.name, connection.exec_driver_sql("PRAGMA cache_size").scalar()))
         return original(connection, table, rows, **kwargs)
 
+    original_articles = engine._insert_articles
+
+    def spying_articles(connection: Any, rows: Any) -> int:  # articles: rows made as stored
+        seen.append(("articles", connection.exec_driver_sql("PRAGMA cache_size").scalar()))
+        return original_articles(connection, rows)
+
     monkeypatch.setattr(engine, "_insert", spying)
+    monkeypatch.setattr(engine, "_insert_articles", spying_articles)
     monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
     (tmp_path / "huge.txt").write_text(_article(600), encoding="utf-8")  # about 180 KB
     (tmp_path / "small").mkdir()
@@ -406,3 +413,50 @@ def test_huge_bodies_that_need_nothing_made_are_indexed_as_they_are(
         hits = db.execute("SELECT rowid FROM article_search WHERE article_search MATCH 'quellend'")
         assert hits.fetchall() == [(3,)]
     db.close()
+
+
+_PIECES = [
+    "a",
+    "Z",
+    " ",
+    "é",
+    "É",
+    "’",
+    "£",
+    "ß",
+    "中国",
+    "🔥\ufe0f",
+    "©",
+    "Ａ",
+    "\u212a",
+    "Σ",
+    "ς",
+]
+_PIECES += ["İ", "ı", "ﬁ", "Ⓐ", "ŉ", "\u1e9e", "\u0345"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_piece_is_made_as_searchtext_makes_it_whole(seed: int) -> None:
+    """_made's look at the characters past ASCII first gives what making the whole piece
+    (searchtext.indexed) gives, bytes that are not UTF-8 among them."""
+    import codecs
+
+    from newsarchive.engines import sqlite as engine
+    from newsarchive.searchtext import indexed
+
+    def whole(piece: bytes) -> bytes | None:
+        if piece.isascii():
+            return None
+        text, _ = codecs.utf_8_decode(piece, "surrogateescape", True)
+        out = indexed(text) or ""
+        encoded = out.encode("utf-8", "surrogateescape")
+        return None if out == text or encoded == piece.lower() else encoded
+
+    rng = random.Random(seed)
+    for _ in range(20_000):
+        text = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 10)))
+        piece = text.encode()
+        if rng.random() < 0.3:  # another tool's bytes: cut sequences, stray bytes
+            at = rng.randrange(len(piece))
+            piece = piece[:at] + bytes([rng.choice([0x80, 0xA9, 0xC3, 0xE4, 0xFF])]) + piece[at:]
+        assert engine._made(piece) == whole(piece), piece

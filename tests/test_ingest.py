@@ -19,7 +19,8 @@ import newsarchive.engines.sqlite
 from newsarchive import config
 from newsarchive.archive import Archive, open_archive
 from newsarchive.errors import ArchiveError
-from newsarchive.ingest import POOL_MIN_ARTICLES, Ingester
+from newsarchive.ingest import Ingester
+from newsarchive.rows import POOL_MIN_ARTICLES
 
 from .conftest import FIXTURES, SEEDS, Run
 
@@ -426,3 +427,55 @@ def test_a_gbk_file_is_stored_with_its_encoding_and_exact_bytes(
         article = store.get(summary.id)
         assert (article.encoding, article.headline) == ("gb18030", "央行宣布下调存款准备金率")
         assert store.raw(summary.id) == data
+
+
+def _validated(data: bytes, source: str, today: dt.date) -> object:
+    """What ingest stored before rows.prepare skipped the Article: decode, parse_article
+    (validated), article_values; or the reason the file is refused."""
+    from newsarchive.decode import decode
+    from newsarchive.errors import NotAnArticleError
+    from newsarchive.parser import parse_article
+    from newsarchive.rows import article_values
+
+    try:
+        decoded = decode(data)
+        article = parse_article(decoded.text, source=source, not_after=today)
+    except NotAnArticleError as exc:
+        return exc.reason
+    return article_values(article, encoding=decoded.encoding, byte_size=len(data))
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*FIXTURES.glob("*.txt"), *SEEDS.glob("*.txt")]),
+    ids=lambda path: path.name,
+)
+def test_a_row_is_what_the_validated_article_gives(path: Path) -> None:
+    from newsarchive.rows import prepare
+
+    today = dt.date(2026, 12, 7)
+    data = path.read_bytes()
+    assert prepare([(data, str(path))], today) == [_validated(data, str(path), today)]
+
+
+def test_a_parse_validation_would_doubt_takes_the_validated_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsarchive.rows
+
+    today = dt.date(2026, 12, 7)
+    work = [(p.read_bytes(), str(p)) for p in sorted(FIXTURES.glob("*.txt"))]
+    monkeypatch.setattr(newsarchive.rows, "_valid", lambda _fields: False)
+    assert newsarchive.rows.prepare(work, today) == [_validated(d, s, today) for d, s in work]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=400))
+def test_any_text_gives_the_row_or_refusal_the_validated_article_gives(text: str) -> None:
+    from newsarchive.rows import prepare
+
+    today = dt.date(2026, 12, 7)
+    data = text.encode()
+    assert prepare([(data, "x/2020-01-02-a.txt")], today) == [
+        _validated(data, "x/2020-01-02-a.txt", today)
+    ]

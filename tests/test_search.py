@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -457,6 +458,59 @@ def test_a_short_cjk_lead_is_a_paragraph_and_searched(archive: Archive) -> None:
     assert _search(archive, "气象台") == ["北京迎来今冬首场降雪"]
 
 
+@pytest.mark.sqlite_only
+def test_the_index_texts_workers_make_are_what_the_view_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingest hands FTS5 what its parsing workers made (made_for_index); every other write
+    goes through the view article_search_text. The same entries either way: FTS5's own
+    check of the index against the view, and the index's pages byte for byte."""
+    from newsarchive.engines import sqlite as engine
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    texts = [
+        "Plain ASCII headline\n\nAll of it plain words.\n",
+        "Straße und Café\nBy Jürgen Groß\n\nÉCOLE naïve ﬁnal — “quoted” £5 €6.\n",
+        "中国人民 the headline\n\n日本語 and 한국어 in the body, 🔥\ufe0f and © too.\n",
+        "No dek here\n\nΣίσυφος ΟΔΟΣ İstanbul ı K.\n",
+        "Source given\nhttps://example.com/Straße?q=ß\n\nThe body: ＡＢＣ ① ﬀ.\n",
+        # The file's other words (migration 0011): a caption, a date line, a READ MORE line.
+        "Harbour works\nUpdated: 2 März 2022\n\nThe harbour opens.\n\n"
+        "Photo: Jürgen Groß / Getty Images\n\nMore words.\n\nREAD MORE: Straße 中国 plans\n",
+    ]
+    for n, text in enumerate(texts):
+        (folder / f"{n}.txt").write_text(text, encoding="utf-8")
+    given: list[int] = []
+    original = engine.FTS5Index.index_given
+
+    def spying(self: Any, connection: Any, rows: Any) -> None:
+        given.append(len(rows))
+        original(self, connection, rows)
+
+    monkeypatch.setattr(engine.FTS5Index, "index_given", spying)
+    pages = []
+    for made in (engine.made_for_index, None):
+        location = config.resolve(str(tmp_path / f"{bool(made)}.db"), tmp_path)
+        archive = open_archive(location, create=True)
+        try:
+            archive.backend.index_texts = made
+            Ingester(archive, jobs=0).run([folder])
+            _index_is_exact(archive)
+            with archive.reading() as store:
+                pages.append(
+                    store._connection.exec_driver_sql(
+                        "SELECT id, block FROM article_search_data ORDER BY id"
+                    ).all()
+                )
+            assert _search(archive, "groß") == ["Straße und Café", "Harbour works"]
+            assert _search(archive, "人民") == ["中国人民 the headline"]
+        finally:
+            archive.close()
+    assert given == [len(texts)]  # the first archive's only
+    assert pages[0] == pages[1]
+
+
 FURNISHED = (
     "Harbour works begin\n\nThe council said the harbour would open in spring.\n\n"
     "Photo: Quillfeather / Getty Images\n\nThe works cost more than planned.\n\n"
@@ -522,3 +576,16 @@ def test_an_archive_indexed_before_other_words_were_searched_is_reindexed_on_upg
         _index_is_exact(old)
     finally:
         old.close()
+
+
+def test_index_texts_that_fail_leave_them_to_the_engine() -> None:
+    """A bug in an engine's index_texts costs nothing: the article is parsed, its texts
+    left to the engine (the view, as it writes)."""
+    from newsarchive.rows import prepare_new, values_of
+
+    def failing(values: Any) -> Any:
+        raise ValueError("a bug")
+
+    (parsed,) = prepare_new([(b"A headline\n\nA body.\n", "a.txt")], None, failing)
+    assert not isinstance(parsed, str)
+    assert values_of(parsed[0])["headline"] == "A headline" and parsed[4] is None

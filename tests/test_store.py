@@ -14,7 +14,7 @@ from newsarchive.archive import Archive, open_archive
 from newsarchive.db import article_raw, article_sources, articles
 from newsarchive.parser import parse_article
 from newsarchive.records import DateSource
-from newsarchive.rows import article_values
+from newsarchive.rows import article_values, stored_row, values_of
 from newsarchive.store import NewArticle
 
 from .conftest import SEEDS
@@ -32,8 +32,16 @@ def _items() -> list[NewArticle]:
     undated = parse_article("Plain headline\n\nA body with no date at all.\n")
     assert dated.published is not None and dated.date_source is DateSource.INFERRED
     return [
-        NewArticle("a" * 64, article_values(dated, encoding="utf-8", byte_size=len(seed)), seed),
-        NewArticle("b" * 64, article_values(undated, encoding="cp1252", byte_size=3), b"\x93x\x94"),
+        NewArticle(
+            "a" * 64,
+            stored_row(article_values(dated, encoding="utf-8", byte_size=len(seed))),
+            seed,
+        ),
+        NewArticle(
+            "b" * 64,
+            stored_row(article_values(undated, encoding="cp1252", byte_size=3)),
+            b"\x93x\x94",
+        ),
     ]
 
 
@@ -63,7 +71,7 @@ def test_bulk_writes_store_exactly_what_sqlalchemy_would(tmp_path: Path) -> None
             insert(articles),
             [
                 {
-                    **item.values,
+                    **values_of(item.row),
                     "id": n,
                     "cluster_id": n,
                     "family_id": n,

@@ -431,3 +431,56 @@ def test_a_threshold_that_is_not_a_number_in_range_is_refused(run: Run, value: s
     assert b"Traceback" not in bad.stderr
     assert b"VALUE" in bad.stderr and b"0.05" in bad.stderr
     assert run("db", "threshold").stdout == b"0.5 (the default)\n"
+
+
+@pytest.mark.parametrize("walked", ["walked", "stored during the walk"])
+def test_verify_finds_look_ups_that_differ_from_what_the_columns_give(
+    run: Run, tmp_path: Path, archive_url: str, walked: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Verify reads the stored look-ups in one walk beside the articles
+    (Store.lookups_in_order); an article stored after the walk began is looked up on its
+    own (here: every article past the first, as if stored meanwhile)."""
+    from sqlalchemy import text
+
+    from newsarchive import config
+    from newsarchive.archive import open_archive
+    from newsarchive.store import Store
+
+    texts, _ = _linking_set(tmp_path)
+    _write(tmp_path / "in", texts)
+    assert run("ingest", tmp_path / "in").returncode == 0
+    if walked != "walked":
+        monkeypatch.setattr(Store, "last", lambda self: (1, ""))
+    clean = run("verify")
+    assert clean.returncode == 0, clean.stderr
+    archive = open_archive(config.resolve(archive_url, Path.cwd()), create=False)
+    try:
+        with archive.engine.begin() as connection:
+            count = connection.execute(text("SELECT max(id) FROM articles")).scalar_one()
+            linked = connection.execute(text("SELECT min(article_id) FROM article_links"))
+            changed = {2, count, linked.scalar_one()}
+            connection.execute(
+                text(
+                    "DELETE FROM article_bands WHERE article_id = 2 AND band = "
+                    "(SELECT min(band) FROM article_bands WHERE article_id = 2)"
+                )
+            )
+            connection.execute(
+                text("INSERT INTO article_names (name, article_id) VALUES ('t:not its name', :i)"),
+                {"i": count},
+            )
+            connection.execute(
+                text("UPDATE article_links SET name = 't:elsewhere' WHERE article_id = :i"),
+                {"i": min(changed - {2, count}, default=2)},
+            )
+    finally:
+        archive.close()
+    check = run("verify")
+    assert check.returncode == 1
+    said = check.stderr.decode()
+    found = {
+        int(line.split("article ")[1].split(":")[0])
+        for line in said.splitlines()
+        if "band keys, names or link look-ups differ" in line
+    }
+    assert found == changed, said

@@ -78,7 +78,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -375,7 +375,20 @@ class _Fields:
             self.blocks.append({"kind": kind, "text": text, "label": label, "url": url})
 
 
+def parse_fields(
+    text: str, *, source: str | None = None, not_after: dt.date | None = None
+) -> dict[str, Any]:
+    """What `parse_article` validates into an Article, unvalidated: the Article's fields,
+    blocks as dicts (kind, text, and a READ MORE line's label and url). For ingest's
+    workers, which turn it into a row at once (rows.py checks what validation would)."""
+    return _fields(text, source, not_after)
+
+
 def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
+    return Article.model_validate(_fields(text, source, not_after))
+
+
+def _fields(text: str, source: str | None, not_after: dt.date | None) -> dict[str, Any]:
     lines = _non_blank_lines(text)
     if not lines:
         raise ParseError("no text: the file holds only whitespace", source=source)
@@ -405,7 +418,7 @@ def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
     out.values["meta"] = tuple(out.meta)
     paragraphs = [str(b["text"]) for b in out.blocks if b["kind"] is BlockKind.PARAGRAPH]
     _find_date(out, paragraphs, source, not_after)
-    return Article.model_validate(out.values)
+    return out.values
 
 
 def _find_date(

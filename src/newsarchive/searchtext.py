@@ -27,6 +27,7 @@ import json
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 # Han (unified ideographs and their extensions, compatibility ideographs, 々〆〇), Hiragana,
@@ -103,16 +104,25 @@ _OTHER_KINDS = ("boilerplate", "read_more")
 
 def other_words(publication: str | None, meta: str | None, blocks: str | None) -> str | None:
     """The words of an article's file that are not its story's, as the index is given them
-    (migration 0011): the publication, every metadata line, and the label and text of every
-    furniture and READ MORE block, a line each; from the stored columns (meta and blocks as
-    their JSON text). None when there are none."""
+    (migration 0011's `other` column), from the stored columns (meta and blocks as their
+    JSON text): see other_lines. None when there are none."""
+    entries = json.loads(meta) if meta and meta != "[]" else []
+    kept = (
+        json.loads(blocks) if blocks and any(f'"{kind}"' in blocks for kind in _OTHER_KINDS) else []
+    )
+    return other_lines(publication, entries, kept)
+
+
+def other_lines(
+    publication: str | None, meta: Sequence[Mapping[str, str]], blocks: Sequence[Mapping[str, str]]
+) -> str | None:
+    """The publication, every metadata line, and the label and text of every furniture and
+    READ MORE block, a line each, as the index is given them; None when there are none."""
     lines = [publication] if publication else []
-    if meta and meta != "[]":
-        lines.extend(entry["text"] for entry in json.loads(meta))
-    if blocks and any(f'"{kind}"' in blocks for kind in _OTHER_KINDS):
-        for block in json.loads(blocks):
-            if block["kind"] in _OTHER_KINDS and (block.get("label") or block.get("text")):
-                lines.append(" ".join(filter(None, (block.get("label"), block.get("text")))))
+    lines.extend(entry["text"] for entry in meta)
+    for block in blocks:
+        if block["kind"] in _OTHER_KINDS and (block.get("label") or block.get("text")):
+            lines.append(" ".join(filter(None, (block.get("label"), block.get("text")))))
     return indexed("\n".join(lines)) if lines else None
 
 
@@ -145,6 +155,12 @@ def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:
             out.append(f" {_pairs(run)} ")
     out.append(text[at:])
     return "".join(out), prefix
+
+
+def holds_cjk_or_symbols(text: str) -> bool:
+    """Whether a text holds a CJK character or a symbol, by the pattern `indexed` uses
+    (compiled when first asked; has_cjk_or_symbols, for a few characters, compiles nothing)."""
+    return _any_special().search(text) is not None
 
 
 def has_cjk_or_symbols(text: str) -> bool:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import heapq
+import itertools
+import operator
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -70,10 +73,12 @@ from newsarchive.rows import (
     DATE_COLUMNS,
     DateValues,
     Derived,
+    Lookups,
     blocks_from_row,
     derived,
     lookups,
     meta_from_row,
+    values_of,
 )
 
 __all__ = ["DatedBy", "Listing", "NewArticle", "SearchResults", "Store", "StoredRecord"]
@@ -171,7 +176,7 @@ class Store:
             return {}
         # Worked out first: the engine may let go of a huge article's text once it is
         # stored (see NewArticle).
-        found = [i.lookups or lookups(i.values) for i in items]
+        found = [i.lookups or lookups(values_of(i.row)) for i in items]
         inserted = self._engine.insert_articles(self._writing(), items, now)
         self.add_derived(
             [
@@ -231,27 +236,63 @@ class Store:
                 update(export_files).where(export_files.c.sha256 == sha256).values(layout=marked)
             )
 
-    def derived_of(self, ids: Collection[int]) -> dict[int, Derived]:
-        """What article_bands, article_names and article_links hold for these articles."""
-        found = {i: Derived([], [], []) for i in ids}
+    def lookups_of(self, ids: Collection[int]) -> dict[int, Lookups]:
+        """What article_bands, article_names and article_links hold for these articles,
+        as Lookups (each list in no particular order)."""
+        found = {i: Lookups([], [], []) for i in ids}
         for chunk in _chunks(ids):
-            for band, id_ in self._connection.execute(
+            for band, id_ in self._rows(
                 select(article_bands.c.band, article_bands.c.article_id).where(
                     article_bands.c.article_id.in_(chunk)
                 )
             ):
-                found[id_].bands.append({"band": band, "article_id": id_})
+                found[id_].bands.append(band)
             for name, id_ in self._rows(
                 select(article_names.c.name, article_names.c.article_id).where(
                     article_names.c.article_id.in_(chunk)
                 )
             ):
-                found[id_].names.append({"name": name, "article_id": id_})
-            for row in self._connection.execute(
-                select(article_links).where(article_links.c.article_id.in_(chunk))
-            ).mappings():
-                found[row["article_id"]].links.append(dict(row))
+                found[id_].names.append(name)
+            for id_, position, tier, name in self._rows(
+                select(
+                    article_links.c.article_id,
+                    article_links.c.position,
+                    article_links.c.tier,
+                    article_links.c.name,
+                ).where(article_links.c.article_id.in_(chunk))
+            ):
+                found[id_].links.append((position, tier, name))
         return found
+
+    def lookups_in_order(self) -> Iterator[tuple[int, Lookups]]:
+        """Every article's Lookups (as lookups_of), in id order, articles with none left out:
+        each table read once, sorted by article id, the three merged as they stream. For a
+        walk over every article (verify): looking up a batch's ids read the whole of
+        article_bands and article_names each time (neither is keyed by article id), so a
+        walk cost the square of the archive's size (20,000 articles: a quarter of verify)."""
+        bands, names, links = article_bands.c, article_names.c, article_links.c
+
+        def streamed(*columns: Any) -> Iterator[Any]:
+            query = select(*columns).order_by(columns[0])
+            yield from self._connection.execute(
+                query.execution_options(stream_results=True, yield_per=10_000)
+            )
+
+        streams = [
+            ((row[0], 0, row[1]) for row in streamed(bands.article_id, bands.band)),
+            ((row[0], 1, row[1]) for row in streamed(names.article_id, names.name)),
+            (
+                (row[0], 2, (row[1], row[2], row[3]))
+                for row in streamed(links.article_id, links.position, links.tier, links.name)
+            ),
+        ]
+        merged = heapq.merge(*streams, key=operator.itemgetter(0))
+        for article_id, entries in itertools.groupby(merged, key=operator.itemgetter(0)):
+            found = Lookups([], [], [])
+            parts: tuple[list[Any], ...] = (found.bands, found.names, found.links)
+            for _, kind, value in entries:
+                parts[kind].append(value)
+            yield article_id, found
 
     # -- versions -----------------------------------------------------------------------
 
@@ -746,6 +787,12 @@ class Store:
     def checks_not_run(self) -> list[str]:
         """The checks integrity_problems could not run on the archive as opened."""
         return self._engine.checks_not_run()
+
+    def largest_raw(self) -> int:
+        """The size of the largest article's raw bytes (0: no article). Both engines read
+        a value's length without reading the value."""
+        found = self._connection.scalar(select(func.max(func.length(article_raw.c.data))))
+        return int(found or 0)
 
     def missing_parts(self) -> list[tuple[int, str]]:
         """Articles without their raw bytes or without any source path."""

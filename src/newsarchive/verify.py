@@ -13,14 +13,26 @@ Nothing is written: it only reports.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsarchive.archive import Archive
 from newsarchive.fingerprint import jaccard
 from newsarchive.parser import PARSER_VERSION
-from newsarchive.rows import DATE_COLUMNS, Derived, changed_columns, derived, prepare
+from newsarchive.rows import (
+    DATE_COLUMNS,
+    POOL_MIN_ARTICLES,
+    Lookups,
+    changed_columns,
+    default_jobs,
+    lookups,
+    prepare,
+    worker_pool,
+)
+from newsarchive.store import StoredRecord
 from newsarchive.versions import (
     HEAD,
     MAX_FAMILY,
@@ -32,6 +44,8 @@ from newsarchive.versions import (
 )
 
 BATCH_SIZE = 500
+# The archive's own checks run beside the article checks unless an article is larger.
+ALONGSIDE_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,11 @@ def verify(
     *,
     on_problem: Callable[[Problem], None] | None = None,
     on_progress: Callable[[VerifyReport], None] | None = None,
+    jobs: int | None = None,
 ) -> VerifyReport:
+    """Check the archive; `jobs`: worker processes re-reading articles (None: as ingest's
+    default, 0: none)."""
+    jobs = default_jobs() if jobs is None else jobs
     report = VerifyReport()
 
     def found(problem: Problem) -> None:
@@ -68,17 +86,44 @@ def verify(
         if on_problem:
             on_problem(problem)
 
-    # Through the small page cache of a walk, as the articles are read below: SQLite's
-    # integrity checks read every page once, and in the usual cache a huge article's pages
-    # stayed as memory the rest of the run held (50 MB article: 88 MiB more held).
+    waiting: list[Problem] = []
+    # Through the small page cache of a walk, as the articles are read below (and SQLite's
+    # integrity checks): they read every page once, and in the usual cache a huge article's
+    # pages stayed as memory the rest of the run held (50 MB article: 88 MiB more held).
     with archive.reading(lean=True) as store:
-        for what in store.integrity_problems():
-            found(Problem(None, what))
         report.not_run = store.checks_not_run()
-        for article_id, what in store.missing_parts():
-            found(Problem(article_id, what))
-    for problem in _check_articles(archive, report, on_progress):
-        found(problem)
+        waiting += [Problem(article_id, what) for article_id, what in store.missing_parts()]
+        alongside = store.largest_raw() <= ALONGSIDE_MAX_BYTES
+    # SQLite's own check reads every page of the archive, as long as a third of what
+    # re-reading the articles takes: it runs in a thread (SQLite lets go of Python's lock
+    # while it works) beside the article checks, which mostly wait on their workers. What
+    # it finds is still reported first: later problems wait for it.
+    # (A daemon thread, never waited for on the way out of an error or Ctrl-C.)
+    # Not beside them when the archive holds a huge article: the search index's check
+    # makes that article's search text (6x its size) while its checks hold it (4x), and
+    # verify would take more memory than ingest did (issue 22).
+    checking: Future[list[str]] = Future()
+    if alongside:
+        threading.Thread(
+            target=_integrity_problems,
+            args=(archive, checking),
+            name="verify-integrity",
+            daemon=True,
+        ).start()
+    else:
+        with archive.reading(lean=True) as store:
+            checking.set_result(store.integrity_problems())
+    whole: Future[list[str]] | None = checking
+    for problem in _check_articles(archive, report, on_progress, jobs):
+        if whole is not None and whole.done():
+            _report_first(whole, waiting, found)
+            whole = None
+        if whole is None:
+            found(problem)
+        else:
+            waiting.append(problem)
+    if whole is not None:
+        _report_first(whole, waiting, found)
     for problem in _check_exports(archive, report):
         found(problem)
     for problem in _check_versions(archive):
@@ -86,57 +131,160 @@ def verify(
     return report
 
 
+def _integrity_problems(archive: Archive, found: Future[list[str]]) -> None:
+    try:
+        with archive.reading(lean=True) as store:
+            problems = store.integrity_problems()
+    except BaseException as exc:  # raised where the result is asked for
+        found.set_exception(exc)
+        return
+    found.set_result(problems)  # once its connection is back in the pool
+
+
+def _report_first(
+    whole: Future[list[str]], waiting: list[Problem], found: Callable[[Problem], None]
+) -> None:
+    """The archive's integrity problems (once found), then those that waited for them."""
+    for what in whole.result():
+        found(Problem(None, what))
+    for problem in waiting:
+        found(problem)
+    waiting.clear()
+
+
 def _check_articles(
-    archive: Archive, report: VerifyReport, on_progress: Callable[[VerifyReport], None] | None
+    archive: Archive,
+    report: VerifyReport,
+    on_progress: Callable[[VerifyReport], None] | None,
+    jobs: int,
 ) -> Iterator[Problem]:
-    for batch in archive.batches(size=BATCH_SIZE, lean=True):
-        if on_progress:
-            on_progress(report)
-        with archive.reading() as store:
-            stored = store.derived_of([record.id for record in batch])
-        for record in batch:
-            # Stored before versions were kept (no fingerprint): nothing derived yet.
-            if record.columns["fingerprint"] is None:
-                want = Derived(bands=[], names=[], links=[])
-            else:
-                want = derived(record.id, record.columns)
-            if _rows(stored[record.id]) != _rows(want):
-                yield Problem(
-                    record.id,
-                    "its band keys, names or link look-ups differ from what its columns give",
-                )
+    """Each article against its raw bytes, in worker processes (`jobs`; 0: here) while
+    this one reads the next batch: re-reading every article is most of verify's work, as
+    parsing is ingest's."""
+    pool = None
+    pending: list[Future[list[_Checked]]] = []
+    try:
+        # The stored look-ups walked beside the articles, in one snapshot of the archive
+        # (Store.lookups_in_order); an article stored after it began is looked up on its own.
+        with archive.reading(snapshot=True) as store:
+            last = (store.last() or (0, ""))[0]
+            walk = _LookupsWalk(store.lookups_in_order(), last)
+            for batch in archive.batches(size=BATCH_SIZE, lean=True):
+                stored = walk.up_to([record.id for record in batch])
+                later = [record.id for record in batch if record.id > last]
+                if later:
+                    with archive.reading() as reading:
+                        stored.update(reading.lookups_of(later))
+                work = [(record, stored[record.id]) for record in batch]
+                if pool is None and jobs > 0 and len(work) >= POOL_MIN_ARTICLES:
+                    pool = worker_pool(jobs, ["newsarchive.verify"])
+                if pool is None:
+                    checking = [_done(_check_all(work))]
+                else:
+                    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
+                    checking = [pool.submit(_check_all, chunk) for chunk in chunks]
+                yield from _outcomes(pending, report, on_progress)
+                pending = checking
+        yield from _outcomes(pending, report, on_progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+class _LookupsWalk:
+    """Store.lookups_in_order taken a batch at a time, as the batches walk the articles in
+    id order (articles up to `last`, those the walk began with)."""
+
+    def __init__(self, found: Iterator[tuple[int, Lookups]], last: int) -> None:
+        self._found = found
+        self._last = last
+        self._next: tuple[int, Lookups] | None = next(found, None)
+
+    def up_to(self, ids: list[int]) -> dict[int, Lookups]:
+        """The look-ups of these articles (ascending, past those asked before); an article
+        with none stored has empty ones."""
+        wanted = set(ids)
+        out = {id_: Lookups([], [], []) for id_ in ids if id_ <= self._last}
+        end = min(ids[-1], self._last) if ids else 0
+        while self._next is not None and self._next[0] <= end:
+            if self._next[0] in wanted:  # (else an article deleted since the walk began)
+                out[self._next[0]] = self._next[1]
+            self._next = next(self._found, None)
+        return out
+
+
+# Articles a worker checks at a time.
+_CHUNK = 50
+# What checking one article found: its problems, whether an older parser read it, and
+# whether it was stored before versions were grouped.
+_Checked = tuple[list[Problem], bool, bool]
+
+
+def _outcomes(
+    checking: list[Future[list[_Checked]]],
+    report: VerifyReport,
+    on_progress: Callable[[VerifyReport], None] | None,
+) -> Iterator[Problem]:
+    for part in checking:
+        for problems, parsed_before, unfingerprinted in part.result():
             report.articles += 1
-            if hashlib.sha256(record.data).hexdigest() != record.sha256:
-                yield Problem(record.id, "its raw bytes no longer match its SHA-256")
-                continue
-            # The stored body and blocks as digests while the bytes are parsed again: a
-            # huge article's body (as large as its text, twice that past Latin-1) and its
-            # 100,000 blocks are not held twice over (verify took more than ingest, issue 22).
-            record.columns["body"] = _digest(record.columns["body"])
-            record.columns["blocks"] = _digest(_canonical(record.columns["blocks"]))
-            (values,) = prepare(
-                [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
-            )
-            if not isinstance(values, str):
-                values["body"] = _digest(values["body"])
-                values["blocks"] = _digest(_canonical(values["blocks"]))  # type: ignore[typeddict-item]
-            if isinstance(values, str):
-                yield Problem(record.id, f"its raw bytes no longer parse: {values}")
-                continue
-            if record.parser_version != PARSER_VERSION:
-                report.parsed_before += 1
-                continue
-            differ = changed_columns(values, record.columns, record.date_source)
-            if record.columns["fingerprint"] is None:
-                report.unfingerprinted += 1
-                differ.remove("fingerprint")
-            if differ:
-                hint = ""
-                if set(differ) <= set(DATE_COLUMNS):
-                    hint = " (after a change of the date rules, 'newsarchive redate' updates them)"
-                yield Problem(
-                    record.id, f"re-parsing gives other {', '.join(differ)} than stored{hint}"
-                )
+            report.parsed_before += parsed_before
+            report.unfingerprinted += unfingerprinted
+            yield from problems
+    if checking and on_progress:
+        on_progress(report)
+
+
+def _done(result: list[_Checked]) -> Future[list[_Checked]]:
+    future: Future[list[_Checked]] = Future()
+    future.set_result(result)
+    return future
+
+
+def _check_all(work: list[tuple[StoredRecord, Lookups]]) -> list[_Checked]:
+    return [_check(record, stored) for record, stored in work]
+
+
+def _check(record: StoredRecord, stored: Lookups) -> _Checked:
+    """One article against its raw bytes and the rows derived from it (`stored`)."""
+    problems = []
+    # Stored before versions were kept (no fingerprint): nothing derived yet.
+    unkeyed = record.columns["fingerprint"] is None
+    want = Lookups([], [], []) if unkeyed else lookups(record.columns)
+    if _rows(stored) != _rows(want):
+        what = "its band keys, names or link look-ups differ from what its columns give"
+        problems.append(Problem(record.id, what))
+    if hashlib.sha256(record.data).hexdigest() != record.sha256:
+        problems.append(Problem(record.id, "its raw bytes no longer match its SHA-256"))
+        return problems, False, False
+    # The stored body and blocks as digests while the bytes are parsed again: a huge
+    # article's body (as large as its text, twice that past Latin-1) and its 100,000
+    # blocks are not held twice over (verify took more than ingest, issue 22).
+    record.columns["body"] = _digest(record.columns["body"])
+    record.columns["blocks"] = _digest(_canonical(record.columns["blocks"]))
+    (values,) = prepare(
+        [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
+    )
+    if not isinstance(values, str):
+        values["body"] = _digest(values["body"])
+        values["blocks"] = _digest(_canonical(values["blocks"]))  # type: ignore[typeddict-item]
+    if isinstance(values, str):
+        problems.append(Problem(record.id, f"its raw bytes no longer parse: {values}"))
+        return problems, False, False
+    if record.parser_version != PARSER_VERSION:
+        return problems, True, False
+    differ = changed_columns(values, record.columns, record.date_source)
+    unfingerprinted = record.columns["fingerprint"] is None
+    if unfingerprinted:
+        differ.remove("fingerprint")
+    if differ:
+        hint = ""
+        if set(differ) <= set(DATE_COLUMNS):
+            hint = " (after a change of the date rules, 'newsarchive redate' updates them)"
+        problems.append(
+            Problem(record.id, f"re-parsing gives other {', '.join(differ)} than stored{hint}")
+        )
+    return problems, False, unfingerprinted
 
 
 def _digest(text: str) -> str:
@@ -188,11 +336,9 @@ def _check_exports(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
                 yield Problem(None, f"export {sha256[:16]}: its bytes no longer rebuild")
 
 
-def _rows(found: Derived) -> tuple[set[tuple[Any, ...]], ...]:
-    return tuple(
-        {tuple(sorted(row.items())) for row in rows}
-        for rows in (found.bands, found.names, found.links)
-    )
+def _rows(found: Lookups) -> tuple[set[Any], ...]:
+    """The rows as sets (each table's rows are distinct by its key)."""
+    return set(found.bands), set(found.names), set(found.links)
 
 
 def _check_versions(archive: Archive) -> Iterator[Problem]:

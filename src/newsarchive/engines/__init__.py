@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from newsarchive.engines.salvage import DamagedFile
     from newsarchive.query import Node
     from newsarchive.records import EngineFacts
-    from newsarchive.rows import ArticleValues, Lookups
+    from newsarchive.rows import IndexTexts, Lookups, MakeIndexTexts, StoredRow
 
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
@@ -51,17 +51,21 @@ DELETED_UP_TO = "articles.deleted_up_to"
 
 @dataclass(frozen=True, slots=True)
 class NewArticle:
-    """A parsed article ready to store: its column values, the bytes it was parsed from,
-    and its Lookups if they were worked out already (else the store works them out).
+    """A parsed article ready to store: its column values as stored (rows.stored_row), the
+    bytes it was parsed from, and its Lookups if they were worked out already (else the
+    store works them out).
 
-    Storing it may let go of `values`' body and blocks (emptied) once they are written: a
-    huge article's text, held as a str and as blocks, is not kept while SQLite indexes it
-    (issue 22)."""
+    Storing it may let go of the row's body and blocks (emptied in place: the row is a list)
+    once they are bound: a huge article's text, held as a str and as its UTF-8, is not kept
+    twice while SQLite writes and indexes it (issue 22)."""
 
     sha256: str
-    values: ArticleValues
+    row: StoredRow
     raw: bytes
     lookups: Lookups | None = None
+    # What the search index is to be given for it, made by Engine.index_texts in a parsing
+    # worker; None: the engine makes it as it writes.
+    search: IndexTexts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +187,10 @@ class Engine(Protocol):
     name: str
     # Opened read-only: the user may not write the archive (SQLite: its file or folder).
     read_only: bool
+    # What ingest's parsing workers run on each article's columns (a module-level function:
+    # it is pickled by name) to make what the engine's index is given (NewArticle.search),
+    # so that the writer, on one core, does not; None: the index needs nothing made.
+    index_texts: MakeIndexTexts | None
 
     @property
     def index(self) -> SearchIndex:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from newsarchive.engines import (
 from newsarchive.errors import ArchiveError, Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
-from newsarchive.rows import ArticleValues
+from newsarchive.rows import ROW_COLUMNS
 from newsarchive.searchtext import has_cjk_or_symbols, query_text
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from newsarchive.engines.salvage import DamagedFile
+    from newsarchive.rows import MakeIndexTexts
 
 # The text search configuration migration 0004 makes.
 TS_CONFIG = "newsarchive"
@@ -70,6 +71,7 @@ class PostgreSQL:
 
     def __init__(self) -> None:
         self.index = TsvectorIndex()
+        self.index_texts: MakeIndexTexts | None = None  # the server makes them
 
     def connect(self, url: URL) -> SAEngine:
         if url.drivername == "postgresql":  # SQLAlchemy's default driver is psycopg2
@@ -130,7 +132,7 @@ class PostgreSQL:
             ) as copy:
                 for item in fresh:
                     id_ = inserted[item.sha256]
-                    copy.write_row((id_, id_, id_, item.sha256, now, *_article_row(item.values)))
+                    copy.write_row((id_, id_, id_, item.sha256, now, *item.row))
             with cursor.copy("COPY article_raw (article_id, data) FROM STDIN") as copy:
                 for item in fresh:
                     copy.write_row((inserted[item.sha256], item.raw))
@@ -159,11 +161,13 @@ class PostgreSQL:
         if not keys:
             return []
         with _driver(connection).cursor() as cursor:  # one statement: arrays of keys and ids
+            # The ids left out as a hashed anti-join: `NOT article_id = ANY(ids)` compared
+            # each row with every id (a batch of 4,000: 0.95 s of the server's CPU, 0.22 s).
             cursor.execute(
                 "SELECT band, article_id FROM (SELECT band, article_id, row_number() OVER "
-                "(PARTITION BY band ORDER BY article_id) AS rank FROM article_bands "
-                "WHERE band = ANY(%s) AND NOT article_id = ANY(%s)) AS ranked "
-                "WHERE rank <= %s",
+                "(PARTITION BY band ORDER BY article_id) AS rank FROM article_bands b "
+                "WHERE band = ANY(%s) AND NOT EXISTS (SELECT 1 FROM unnest(%s::bigint[]) "
+                "AS x(id) WHERE x.id = b.article_id)) AS ranked WHERE rank <= %s",
                 (list(keys), list(excluding), head),
             )
             return [(band, article_id) for band, article_id in cursor.fetchall()]
@@ -432,16 +436,9 @@ def kept(node: Node) -> Node:
 
 
 # The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every
-# column parsing gives (rows.ArticleValues).
-_VALUES = tuple(ArticleValues.__annotations__)
-_COPIED = ", ".join(("sha256", "ingested_at", *_VALUES))
-_JSON = frozenset({"meta", "date_evidence", "blocks"})
-
-
-def _article_row(values: Mapping[str, Any]) -> tuple[Any, ...]:
-    from psycopg.types.json import Json
-
-    return tuple(Json(values[c]) if c in _JSON else values[c] for c in _VALUES)
+# column parsing gives, as stored (rows.StoredRow): the JSON columns are their text, which
+# COPY hands the server as it is, and the date ISO text.
+_COPIED = ", ".join(("sha256", "ingested_at", *ROW_COLUMNS))
 
 
 def _driver(connection: Connection) -> Any:
