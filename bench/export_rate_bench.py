@@ -4,11 +4,12 @@
 processes into new archives, alternating, wall time and peak memory (the largest
 resident set of the process and the workers it waited for), medians.
 
-    python bench/export_rate_bench.py [--count 10000] [--runs 3] [--corpus DIR]
+    python bench/export_rate_bench.py [--count 10000] [--runs 3] [--corpus DIR] [--exports K]
 
 The articles are bench/generate.py's (made when DIR is empty); the export is those
 articles in the LexisNexis layout (`N of M DOCUMENTS`, publication, date line, headline,
-LENGTH, body, LOAD-DATE, LANGUAGE), written beside them. Not a test.
+LENGTH, body, LOAD-DATE, LANGUAGE), written beside them; with `--exports K`, a folder of K
+exports sharing the articles (as a researcher's downloads of 500 at a time). Not a test.
 """
 
 from __future__ import annotations
@@ -73,20 +74,30 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--exports", type=int, default=1, help="that many export files")
     args = parser.parse_args()
     corpus = args.corpus or Path(f"/tmp/bench-export-rate-{args.count}")
     ensure_corpus(corpus / "files", args.count)
     files = sorted((corpus / "files").rglob("*.txt"))[: args.count]
-    export = corpus / "export.TXT"
+    export = corpus / (f"exports-{args.exports}" if args.exports > 1 else "export.TXT")
     if not export.exists():
-        partial = export.with_suffix(".partial")
-        write_export(files, partial)
+        partial = export.with_name(export.name + ".partial")
+        if args.exports > 1:
+            partial.mkdir()
+            each = -(-len(files) // args.exports)
+            for k in range(args.exports):
+                write_export(files[k * each : (k + 1) * each], partial / f"export-{k:04}.TXT")
+        else:
+            write_export(files, partial)
         partial.replace(export)
-    size = export.stat().st_size
-    print(f"{len(files):,} articles: {size / 1e6:.1f} MB as one export; runs: {args.runs}")
+    exported = [export] if export.is_file() else sorted(export.iterdir())
+    size = sum(p.stat().st_size for p in exported)
+    largest = max(p.stat().st_size for p in exported)
+    label = "one export" if len(exported) == 1 else f"{len(exported)} exports"
+    print(f"{len(files):,} articles: {size / 1e6:.1f} MB as {label}; runs: {args.runs}")
     work = Path(tempfile.mkdtemp(prefix="export-rate-"))
     ways = {
-        "one export": ["ingest", "--max-size", str(size + 1), str(export)],
+        label: ["ingest", "--max-size", str(largest + 1), str(export)],
         "files": ["ingest", str(corpus / "files")],
     }
     results: dict[str, list[tuple[float, int]]] = {name: [] for name in ways}
@@ -100,7 +111,7 @@ def main() -> int:
     for name, (seconds, mib) in medians.items():
         runs = " / ".join(f"{s:.1f}" for s, _ in results[name])
         print(f"{name:12} {seconds:6.1f} s ({runs})  peak {mib:,} MiB")
-    ratio = medians["files"][0] / medians["one export"][0]
+    ratio = medians["files"][0] / medians[label][0]
     print(f"rate of the export against the files: {ratio:.2f}x (1.00x: the same)")
     return 0
 
