@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsarchive import exports
 from newsarchive.archive import Archive
 from newsarchive.config import ArchiveLocation
 from newsarchive.engines import engine_for
@@ -135,6 +136,8 @@ class _Exports:
         self._missing: dict[str, int] = {}  # export sha256 -> articles not yet read
         for export in exports:
             articles = {str(value) for kind, value in export.layout if kind == "a"}
+            if not articles and _kept_whole(export):  # a Word document, a Mediargus file
+                articles = _articles_of(export.filler)
             if any(kind == "d" for kind, _ in export.layout) or not articles:
                 continue  # articles deleted by hand: the file cannot be rebuilt
             self._missing[export.sha256] = len(articles)
@@ -174,6 +177,8 @@ class _Exports:
             if hashlib.sha256(data).hexdigest() != export.sha256:
                 continue  # its layout was damaged: its articles are read alone
             articles = [str(value) for kind, value in export.layout if kind == "a"]
+            if not articles:  # kept whole: its articles are those its split gives
+                articles = [a for a in _articles_of(export.filler) if a in self._paths]
             paths = dict.fromkeys(p for a in articles for p in self._paths[a])
             for path in paths:
                 yield path, bytes(data)
@@ -185,6 +190,23 @@ class _Exports:
         """The articles kept whose file was never made whole."""
         for sha256, paths in sorted(self._paths.items()):
             yield paths, (self._folder / sha256).read_bytes()
+
+
+def _kept_whole(export: ExportLayout) -> bool:
+    """An export kept as its whole file beside its articles' text (ingest keeps a Word
+    document or a Mediargus file so: no run of its bytes is an article)."""
+    return len(export.layout) == 1 and hashlib.sha256(export.filler).hexdigest() == export.sha256
+
+
+def _articles_of(data: bytes) -> set[str]:
+    """The hashes of the articles ingest cuts from an export kept whole, as it cuts them."""
+    text = exports.docx_text(data)
+    rendered = data if text is None else text.encode("utf-8")
+    split = exports.split(rendered)
+    if split is None:
+        return set()
+    cut_from = split.text if split.text is not None else rendered
+    return {hashlib.sha256(cut_from[p.start : p.end]).hexdigest() for p in split.articles}
 
 
 def _runs(ids: list[int]) -> list[tuple[int, int]]:
