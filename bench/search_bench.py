@@ -64,21 +64,19 @@ def main() -> int:
 
     from newsarchive import config
     from newsarchive.archive import open_archive
-    from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION as FUNCTION
+    from newsarchive.engines.sqlite import register_functions
     from newsarchive.query import parse_query
-    from newsarchive.searchtext import indexed
     from newsarchive.store import Store
 
     total, terms = pick_terms(args.archive)
     archive = open_archive(config.resolve(str(args.archive), Path(".")), create=False)
     raw = sqlite3.connect(args.archive)
-    # snippet() reads the text through the index's view, which calls this (migration 0008).
-    raw.create_function(FUNCTION, 1, indexed, deterministic=True)
+    # snippet() reads the text through the index's view, which calls these (0008, 0011).
+    register_functions(raw)
     tool = newsarchive_command()
     raw_script = (
-        "import sqlite3, sys; from newsarchive.searchtext import indexed; "
-        "c = sqlite3.connect(sys.argv[1]); "
-        f"c.create_function({FUNCTION!r}, 1, indexed, deterministic=True); "
+        "import sqlite3, sys; from newsarchive.engines.sqlite import register_functions; "
+        "c = sqlite3.connect(sys.argv[1]); register_functions(c); "
         f"print(c.execute({RAW!r}, (sys.argv[2],)).fetchall())"
     )
 

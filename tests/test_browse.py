@@ -9,6 +9,7 @@ import functools
 import random
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,16 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def archive(run: Run, tmp_path: Path, archive_path: Path) -> Iterator[Archive]:
     """A story in two versions, an article whose related link leads to it, a hostile
-    article and a few others, on four days; the newest is the corrected story."""
+    article and a few others, on four days; the newest is the corrected story.
+
+    The files lie in a folder whose path has one length wherever pytest puts `tmp_path`
+    (`pytest-9/` or `pytest-10/popen-gw1/`): the reader shows the source path, and the
+    snapshots must not change with it."""
+    with tempfile.TemporaryDirectory(prefix="na-browse-", dir="/tmp") as folder:
+        yield from _archive(run, Path(folder), archive_path)
+
+
+def _archive(run: Run, tmp_path: Path, archive_path: Path) -> Iterator[Archive]:
     story = _paragraphs(1)
     headline = "Council approves the harbour budget"
     _ingest(

@@ -108,3 +108,32 @@ def test_cli_raw_round_trip_on_awkward_files(run: Run, corpora: Path) -> None:
         by_source[Path(shown["sources"][0])] = row["id"]
     for path in awkward:
         assert run("show", str(by_source[path]), "--raw").stdout == path.read_bytes()
+
+
+def test_every_word_grep_finds_in_a_file_is_in_its_articles_index_entry(
+    ingested: tuple[Archive, dict[Path, str]],
+) -> None:
+    """Issue 21 item 3: a line the parser classes as furniture (a kicker, a caption, a
+    credit) keeps its words searchable, so no word of a file is hidden from `search`.
+    Before migration 0011, 77 of the 3,107 articles here had such words (622 in all)."""
+    import re
+    import sqlite3
+
+    from newsarchive.engines.sqlite import register_functions
+
+    archive, _ = ingested
+    db = sqlite3.connect(str(archive.engine.url.database))
+    register_functions(db)
+    db.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, article_search, instance)")
+    indexed: dict[int, set[str]] = {}
+    for term, doc in db.execute("SELECT term, doc FROM temp.terms"):
+        indexed.setdefault(doc, set()).add(term)
+    word = re.compile(r"[^\W_]+")
+    hidden = {}
+    for id_, data in db.execute("SELECT article_id, data FROM article_raw"):
+        text = bytes(data).decode("utf-8", "replace").casefold()
+        words = {w for w in word.findall(text) if w.isascii()}  # as unicode61 splits them
+        if gone := words - indexed.get(id_, set()):
+            hidden[id_] = sorted(gone)[:5]
+    db.close()
+    assert hidden == {}

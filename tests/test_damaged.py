@@ -297,3 +297,70 @@ def test_the_installed_command_says_so_in_one_line_and_recovers(
     recovered = run_process("--db", archive, "db", "recover", saved)
     assert recovered.returncode == 3, recovered.stderr
     assert run_process("--db", saved, "verify").returncode == 0
+
+
+# --- news-database exports: put back together, split again --------------------------------
+
+EXPORT = Path(__file__).parent / "export_fixtures" / "lexisnexis_cover.txt"
+
+
+def _with_an_export(run: Run, archive: Path, tmp_path: Path, fixture: str = EXPORT.name) -> Path:
+    """The archive with a news-database export besides its stories, closed."""
+    export = tmp_path / "exports" / f"search{Path(fixture).suffix}"
+    export.parent.mkdir()
+    export.write_bytes((EXPORT.parent / fixture).read_bytes())
+    result = run("ingest", "--jobs", "0", export)
+    assert result.returncode == 0, result.stderr
+    return export
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    # Its articles runs of the file's bytes; and a file kept whole beside its articles' text.
+    ["lexisnexis_cover.txt", "mediargus_dutch.txt"],
+)
+def test_recover_puts_an_export_back_together_and_splits_it_again(
+    run: Run, archive: Path, tmp_path: Path, fixture: str
+) -> None:
+    import json
+
+    export = _with_an_export(run, archive, tmp_path, fixture)
+    before = json.loads(run("list", "--json").stdout)
+    places = sorted(a["place"] for a in before if a["place"])
+    assert len(places) >= 2
+    _overwrite(archive, 0, 100)
+
+    code, err, saved = _recover(run, archive, tmp_path)
+
+    assert code == 0, err
+    total = ARTICLES + len(places)
+    assert err.startswith(f"Saved {total} articles to {saved}; lost 0")
+    after = json.loads(run("--db", saved, "list", "--json").stdout)
+    assert after == before  # ids, places, publications, dates: as the file first gave them
+    assert _verified(run, saved).endswith(f"Checked {total} articles: all whole and exact.\n")
+    rebuilt = run("--db", saved, "export")
+    assert json.loads(rebuilt.stdout.splitlines()[-1])["export_file"] == _digest(export)
+
+
+def test_recover_saves_an_exports_articles_alone_when_one_of_them_is_lost(
+    run: Run, archive: Path, tmp_path: Path
+) -> None:
+    _with_an_export(run, archive, tmp_path)
+    with sqlite3.connect(archive) as db:
+        (gone,) = db.execute(
+            "SELECT id FROM articles WHERE origin IS NOT NULL ORDER BY id LIMIT 1 OFFSET 1"
+        ).fetchone()
+        db.execute("PRAGMA foreign_keys=OFF")
+        db.execute("DELETE FROM article_raw WHERE article_id = ?", (gone,))
+    db.close()
+    _overwrite(archive, 0, 100)
+
+    code, err, saved = _recover(run, archive, tmp_path)
+
+    assert code == 3
+    assert f"lost: #{gone} " in err and "its raw bytes cannot be read" in err
+    assert "saved alone: 2 articles of news-database exports" in err
+    assert f"Saved {ARTICLES + 2} articles to {saved}; lost 1" in err
+    assert _verified(run, saved).endswith(
+        f"Checked {ARTICLES + 2} articles: all whole and exact.\n"
+    )

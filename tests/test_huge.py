@@ -44,10 +44,10 @@ def _article(paragraphs: int) -> str:
 
 
 def _as_newsarchive_connects(db: Any) -> None:
-    """The SQL function the search index's triggers call (newsarchive adds it on connect)."""
-    from newsarchive.engines.sqlite import _search_text
+    """The SQL functions the search index's triggers call (newsarchive adds them on connect)."""
+    from newsarchive.engines.sqlite import register_functions
 
-    db.create_function("newsarchive_search_text", 1, _search_text, deterministic=True)
+    register_functions(db)
 
 
 def _peak(action: object) -> int:

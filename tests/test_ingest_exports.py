@@ -9,6 +9,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from newsarchive import config, exports
 from newsarchive.archive import Archive, open_archive
 from newsarchive.ingest import Ingester, not_an_article
 
-from .conftest import Run
+from .conftest import SEEDS, Run
 
 EXPORTS = Path(__file__).parent / "export_fixtures"
 COVER = EXPORTS / "lexisnexis_cover.txt"
@@ -255,9 +256,67 @@ def test_copy_and_export_import_keep_places_and_copy_keeps_the_files(
     exported = tmp_path / "a.jsonl"
     assert run("--db", source, "export", "-o", exported).returncode == 0
     other = tmp_path / "other.db"
-    assert run("--db", other, "import", exported).returncode == 0
+    imported_run = run("--db", other, "import", exported)
+    assert imported_run.returncode == 0
+    assert "news-database exports kept 1" in imported_run.stderr.decode()
     imported = json.loads(run("--db", other, "list", "--json").stdout)
     assert sorted(a["place"] for a in imported) == [[1, 3], [2, 3], [3, 3]]
+    # The file's layout came along: it rebuilds there, and verify says so.
+    assert run("--db", other, "verify").returncode == 0
+    moved = open_archive(config.resolve(str(other), tmp_path), create=False)
+    try:
+        assert list(_rebuilt(moved).values()) == [COVER.read_bytes()]
+    finally:
+        moved.close()
+    again = tmp_path / "b.jsonl"
+    assert run("--db", other, "export", "-o", again).returncode == 0
+    assert again.read_bytes() == exported.read_bytes()
+    again_import = run("--db", other, "import", exported)
+    assert "news-database exports kept" not in again_import.stderr.decode()
+
+
+def test_a_json_lines_export_carries_a_layout_only_when_all_its_articles_go(
+    run: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "source.db"
+    assert run("--db", source, "ingest", COVER, SEEDS).returncode == 0
+    ids = {a["place"][0] if a["place"] else 0: str(a["id"]) for a in _listed(run, source)}
+    every = run("--db", source, "export", "--id", ids[1], "--id", ids[2], "--id", ids[3])
+    lines = every.stdout.decode().splitlines()
+    assert len(lines) == 4 and json.loads(lines[-1])["export_file"] == _sha256(COVER)
+    some = run("--db", source, "export", "--id", ids[1], "--id", ids[0]).stdout.decode()
+    assert len(some.splitlines()) == 2 and "export_file" not in some
+    other = tmp_path / "other.db"
+    (tmp_path / "some.jsonl").write_text(some, encoding="utf-8")
+    assert run("--db", other, "import", tmp_path / "some.jsonl").returncode == 0
+    assert run("--db", other, "verify").returncode == 0
+
+
+def test_an_export_file_line_that_does_not_add_up_is_refused_and_the_rest_land(
+    run: Run, tmp_path: Path
+) -> None:
+    source = tmp_path / "source.db"
+    assert run("--db", source, "ingest", COVER).returncode == 0
+    lines = run("--db", source, "export").stdout.decode().splitlines()
+    layout = json.loads(lines[-1])
+    layout["layout"].append(["f", 5])
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("\n".join([*lines[:-1], json.dumps(layout)]) + "\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    result = run("--db", other, "import", broken)
+    assert result.returncode == 3
+    err = result.stderr.decode()
+    assert "line 4: the layout's filler runs do not add up to its filler" in err
+    assert "added 3" in err and "refused 1" in err
+
+
+def _listed(run: Run, db: Path) -> list[dict[str, Any]]:
+    listed: list[dict[str, Any]] = json.loads(run("--db", db, "list", "--json").stdout)
+    return listed
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_utf16_export_is_split_and_its_articles_read(
@@ -298,3 +357,91 @@ def test_a_nexis_uni_word_document_is_split_and_kept_whole(
         ]
     assert list(_rebuilt(archive).values()) == [document.read_bytes()]
     assert run("verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        (
+            "europresse_rdp.html",
+            [
+                (
+                    "Les coopératives laitières du Val misent sur le bio",
+                    "La Gazette du Val",
+                    "2020-01-14",
+                ),
+                ("Le marché couvert rouvre ses portes", "Le Courrier des Plaines", "2020-02-01"),
+                ("", "Radio Vallée (site web)", "2020-02-06"),
+            ],
+        ),
+        (
+            "europresse_text_2012.txt",
+            [
+                ("Le conseil municipal adopte le budget", "La Gazette du Val", "2012-10-04"),
+                ("Des ponts et des bacs", "Le Courrier des Plaines", "2012-10-03"),
+            ],
+        ),
+        (
+            "factiva_html.html",
+            [
+                ("Harbour ferry fares to rise by a fifth", "The Daily Example", "2010-01-11"),
+                ("Island council rejects bridge plan", "Example Wire Service", "2010-01-12"),
+            ],
+        ),
+        (
+            "mediargus_dutch.txt",
+            [
+                ("Het veer blijft varen", "De Havenbode", "2011-11-30"),
+                ("Nieuwe dienstregeling voor de veerboot", "Het Stadsblad", "2011-11-29"),
+                ("", "De Havenbode", "2011-11-28"),
+            ],
+        ),
+    ],
+)
+def test_html_and_mediargus_exports_are_stored_article_by_article(
+    archive: Archive,
+    archive_url: str,
+    run: Run,
+    tmp_path: Path,
+    fixture: str,
+    expected: list[tuple[str, str, str]],
+) -> None:
+    """An export delivered as HTML is split, not taken for a saved web page; a Mediargus
+    list and its texts are paired; a second ingest stores nothing new; verify is clean."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    export = Path(shutil.copy(EXPORTS / fixture, folder / f"export{Path(fixture).suffix}"))
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    n = len(expected)
+    assert result.stderr.decode() == (
+        f"Read 1 file ({n} articles from 1 news-database export): added {n}, "
+        "already present 0, refused 0.\n"
+    )
+    listed = sorted(json.loads(run("list", "--json").stdout), key=lambda a: a["place"])
+    got = [(a["headline"], a["published"], a["date_source"], a["place"]) for a in listed]
+    assert got == [
+        (headline, day, "export", [k, n]) for k, (headline, _, day) in enumerate(expected, 1)
+    ]
+    for article, (_, publication, _) in zip(listed, expected, strict=True):
+        shown = json.loads(run("show", str(article["id"]), "--json").stdout)
+        assert shown["publication"] == publication
+        assert shown["blocks"], "the article's text is read"
+    again = run("ingest", folder)
+    assert again.returncode == 0
+    assert f"added 0, already present {n}" in again.stderr.decode()
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert list(_rebuilt(archive).values()) == [export.read_bytes()]
+
+
+def test_an_html_export_named_with_its_format_and_a_page_that_is_none(
+    archive: Archive, tmp_path: Path
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html><body><article><h1>Hi</h1><p>Text.</p></article>")
+    export = tmp_path / "export.html"
+    shutil.copy(EXPORTS / "europresse_2015_english.html", export)
+    report = Ingester(archive, jobs=0, format="europresse").run([export, page])
+    assert report.added == 2 and report.exports == 1
+    assert [r.path for r in report.refused] == [str(page)]

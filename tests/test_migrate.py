@@ -237,7 +237,7 @@ def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path
     is): the index is given the same words as under 0008's view (which 0009 keeps), so an
     article indexed under one is removed under the other, and FTS5's integrity check stays
     clean either way."""
-    from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION, _search_text
+    from newsarchive.engines.sqlite import register_functions
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -256,7 +256,7 @@ def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path
 
     def check(delete: int | None = None) -> None:
         con = sqlite3.connect(db)
-        con.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+        register_functions(con)
         try:
             if delete is not None:
                 con.execute("DELETE FROM article_raw WHERE article_id = ?", (delete,))

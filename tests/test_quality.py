@@ -1,4 +1,5 @@
-"""The linters and the type checker, run by the same command as every other test."""
+"""The linters, run by the same command as every other test. The type checker (mypy, a
+slow whole-program check) is a step of its own in `.ci/run`, before the tests."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ pytestmark = pytest.mark.slow
     [
         ["ruff", "check", "src", "tests", "alembic", "bench"],
         ["ruff", "format", "--check", "src", "tests", "alembic", "bench"],
-        ["mypy"],
     ],
-    ids=["ruff-check", "ruff-format", "mypy"],
+    ids=["ruff-check", "ruff-format"],
 )
 def test_tool_is_clean(command: list[str]) -> None:
     result = subprocess.run(

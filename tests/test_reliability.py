@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.engines.sqlite import SEARCH_TEXT_FUNCTION, _search_text
+from newsarchive.engines.sqlite import register_functions
 
 from .conftest import SEEDS, Run, newsarchive_executable
 
@@ -58,8 +58,8 @@ def _tree(folder: Path, count: int, start: int = 0) -> Path:
 def _check(db: Path) -> int:
     """The archive's invariants; returns how many articles it holds."""
     con = sqlite3.connect(db)
-    # The index's integrity check reads the text through its view, which calls this.
-    con.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+    # The index's integrity check reads the text through its view, which calls these.
+    register_functions(con)
     try:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, text
 
@@ -121,20 +120,19 @@ def test_dates_given_with_published_are_kept(archive_url: str) -> None:
     )
 
 
-@pytest.mark.slow
 def test_a_killed_reparse_keeps_its_batches_and_a_rerun_finishes(
     run: Run, tmp_path: Path, archive_url: str
 ) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     template = BYLINED.read_text(encoding="utf-8")
-    count = 8000
+    count, batch = 600, 20  # a kill lands between batches with room to spare on each side
     for n in range(count):
         (folder / f"{n:05}.txt").write_text(template + f"\nStory number {n}.\n", encoding="utf-8")
     assert run("ingest", folder).returncode == 0
     _age(archive_url)
     process = subprocess.Popen(
-        [newsarchive_executable(), "reparse"],
+        [newsarchive_executable(), "reparse", "--batch-size", str(batch)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -154,7 +152,7 @@ def test_a_killed_reparse_keeps_its_batches_and_a_rerun_finishes(
     process.wait()
     assert 0 < done < count, "the kill did not land inside the run"
     left = count - len([r for r in _rows(archive_url) if r[-1] == PARSER_VERSION])
-    assert 0 < left < count and left % 500 == 0  # whole batches only
+    assert 0 < left < count and left % batch == 0  # whole batches only
     again = run("reparse")
     assert again.returncode == 0
     assert f"Read {left:,} of {left:,} articles again: {left:,} changed" in again.stderr.decode()
@@ -162,3 +160,9 @@ def test_a_killed_reparse_keeps_its_batches_and_a_rerun_finishes(
     check = run("verify")
     assert check.returncode == 0, check.stderr
     assert check.stderr.decode().endswith("all whole and exact.\n")
+
+
+def test_a_batch_size_below_one_is_refused_in_one_line() -> None:
+    code, _, err = _invoke("reparse", "--batch-size", "0")
+    assert code == 2
+    assert "--batch-size" in err and "0 is not in the range x>=1" in err

@@ -475,6 +475,9 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
         "中国人民 the headline\n\n日本語 and 한국어 in the body, 🔥\ufe0f and © too.\n",
         "No dek here\n\nΣίσυφος ΟΔΟΣ İstanbul ı K.\n",
         "Source given\nhttps://example.com/Straße?q=ß\n\nThe body: ＡＢＣ ① ﬀ.\n",
+        # The file's other words (migration 0011): a caption, a date line, a READ MORE line.
+        "Harbour works\nUpdated: 2 März 2022\n\nThe harbour opens.\n\n"
+        "Photo: Jürgen Groß / Getty Images\n\nMore words.\n\nREAD MORE: Straße 中国 plans\n",
     ]
     for n, text in enumerate(texts):
         (folder / f"{n}.txt").write_text(text, encoding="utf-8")
@@ -500,12 +503,79 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
                         "SELECT id, block FROM article_search_data ORDER BY id"
                     ).all()
                 )
-            assert _search(archive, "groß") == ["Straße und Café"]
+            assert _search(archive, "groß") == ["Straße und Café", "Harbour works"]
             assert _search(archive, "人民") == ["中国人民 the headline"]
         finally:
             archive.close()
     assert given == [len(texts)]  # the first archive's only
     assert pages[0] == pages[1]
+
+
+FURNISHED = (
+    "Harbour works begin\n\nThe council said the harbour would open in spring.\n\n"
+    "Photo: Quillfeather / Getty Images\n\nThe works cost more than planned.\n\n"
+    "READ MORE: Zanzibarine ferry plans shelved\n"
+)
+
+
+def test_words_outside_the_story_are_found_and_rank_below_the_story(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """A caption's and a READ MORE line's words are not the story's (not in the body), but
+    grep finds them, so search does too (migration 0011), below a match in a body."""
+    from newsarchive.parser import parse_article
+    from newsarchive.records import BlockKind
+
+    parsed = parse_article(FURNISHED)
+    kinds = {b.kind for b in parsed.blocks if "Quillfeather" in b.text or "Zanzibarine" in b.text}
+    assert kinds == {BlockKind.BOILERPLATE, BlockKind.READ_MORE}
+    story = [b.text for b in parsed.blocks if b.kind in (BlockKind.PARAGRAPH, BlockKind.SUBHEADING)]
+    assert not any("Quillfeather" in t or "Zanzibarine" in t for t in story)
+    folder = tmp_path / "furnished"
+    folder.mkdir()
+    (folder / "caption.txt").write_text(FURNISHED, encoding="utf-8")
+    (folder / "story.txt").write_text(
+        "Ferry news\n\nZanzibarine boats and Quillfeather nets were sold.\n", encoding="utf-8"
+    )
+    Ingester(archive, jobs=0).run([folder])
+    assert _search(archive, "quillfeather") == ["Ferry news", "Harbour works begin"]
+    assert _search(archive, "zanzibarine") == ["Ferry news", "Harbour works begin"]
+    assert _search(archive, "quillfeather getty") == ["Harbour works begin"]
+    _index_is_exact(archive)
+
+
+def test_a_publication_and_an_exports_field_lines_are_found(
+    archive: Archive, tmp_path: Path
+) -> None:
+    export = FIXTURES.parent / "export_fixtures" / "lexisnexis_cover.txt"
+    Ingester(archive, jobs=0).run([export])
+    with archive.reading() as store:
+        publications = {p for p, _ in store.by_publication(10)}
+    assert publications
+    for publication in publications:
+        word = max(re.findall(r"\w+", publication), key=len)
+        hits = _search(archive, word)
+        assert hits, f"{word!r} (of {publication!r}) is not found"
+    _index_is_exact(archive)
+
+
+def test_an_archive_indexed_before_other_words_were_searched_is_reindexed_on_upgrade(
+    archive: Archive, archive_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "furnished"
+    folder.mkdir()
+    (folder / "caption.txt").write_text(FURNISHED, encoding="utf-8")
+    Ingester(archive, jobs=0).run([folder])
+    archive.close()
+    alembic = [sys.executable, "-m", "alembic", "-x", f"db={archive_url}"]
+    done = subprocess.run([*alembic, "downgrade", "0010"], cwd=REPO, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    old = open_archive(config.resolve(archive_url, Path(".")), create=False)
+    try:
+        assert _search(old, "quillfeather") == ["Harbour works begin"]  # upgraded on open
+        _index_is_exact(old)
+    finally:
+        old.close()
 
 
 def test_index_texts_that_fail_leave_them_to_the_engine() -> None:

@@ -68,3 +68,21 @@ def test_every_part_of_a_run_finds_it(text: str, data: st.DataObject) -> None:
         assert any(word.startswith(wanted[0]) for word in words)
     else:
         assert any(words[i : i + len(wanted)] == wanted for i in range(len(words)))
+
+
+def test_other_words_are_the_lines_that_are_not_the_story() -> None:
+    from newsarchive.searchtext import other_words
+
+    meta = '[{"kind": "date", "text": "Fri Mar 2, 2007 9:16am EST"}]'
+    blocks = (
+        '[{"kind": "paragraph"}, {"kind": "boilerplate", "text": "Test series, day 4"}, '
+        '{"kind": "read_more", "label": "READ MORE", "text": "Other story"}, '
+        '{"kind": "read_more", "url": "https://example.com/x"}]'
+    )
+    assert other_words("The Daily Telegraph (London)", meta, blocks) == (
+        "The Daily Telegraph (London)\nFri Mar 2, 2007 9:16am EST\nTest series, day 4\n"
+        "READ MORE Other story"
+    )
+    assert other_words(None, "[]", '[{"kind": "paragraph"}]') is None
+    assert other_words("Le Monde", "[]", "[]") == "Le Monde"
+    assert other_words("Straße 中国人", "[]", "[]") == "strasse  中国 国人 人 "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import itertools
 import os
@@ -360,11 +361,23 @@ def cli(ctx: click.Context, db: str | None, traceback: bool, no_pager: bool) -> 
 @click.option(
     "--format",
     "file_format",
-    type=click.Choice(["auto", "single", "lexisnexis", "nexis-uni", "proquest", "factiva"]),
+    type=click.Choice(
+        [
+            "auto",
+            "single",
+            "lexisnexis",
+            "nexis-uni",
+            "proquest",
+            "factiva",
+            "europresse",
+            "mediargus",
+        ]
+    ),
     default="auto",
     show_default=True,
     help="How files are read: auto splits news-database exports (LexisNexis, Nexis Uni, "
-    "ProQuest, Factiva text) into their articles, found by content, and reads any other "
+    "ProQuest, Factiva, Europresse, Mediargus; text, and HTML as Factiva and Europresse "
+    "deliver it) into their articles, found by content, and reads any other "
     "file as one article; single reads every file as one article; a format name reads "
     "files as that export only (others are refused).",
 )
@@ -395,7 +408,8 @@ def ingest(
     office document, an image or an archive are skipped and counted too; named outright,
     they are refused with the reason.
 
-    A news-database export (LexisNexis, Nexis Uni, ProQuest or Factiva text) is split into
+    A news-database export (LexisNexis, Nexis Uni, ProQuest, Factiva, Europresse or
+    Mediargus; text, Word or HTML as the database delivers it) is split into
     its articles, each stored on its own by the SHA-256 of its own bytes, with its source
     shown as the file and its place ("article 3 of 10"), its date from its date field and
     its publication; the file's cover page is kept too, so `verify` can rebuild the file.
@@ -733,11 +747,13 @@ def search(
     form: str | None,
     as_json: bool,
 ) -> None:
-    """Find articles by words in their headline, dek, body, byline or URL, best first.
+    """Find articles by their words, best first: every word of the file is searched.
 
     All words must match; case and accents do not matter (Zurich finds Zürich). Also:
     "a phrase", either OR other, this NOT that, prefix*, and ( ) to group. Best first by
-    bm25, a headline match weighing ten times a body match, a byline or URL match half. A story
+    bm25, a headline match weighing ten times a body match, a byline or URL match half, and
+    one in a line that is not the story's (publication, date lines, captions, READ MORE)
+    a quarter. A story
     with several versions is one row, the newest version that matches (--all-versions:
     each).
 
@@ -1004,12 +1020,18 @@ def delete(app: App, article_ids: tuple[int, ...], yes: bool) -> None:
 
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="Count what would change, per field; write nothing.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Articles stored per transaction (500 unless given): a kill loses one at most.",
+)
 @click.pass_obj
-def reparse(app: App, dry_run: bool) -> None:
+def reparse(app: App, dry_run: bool, batch_size: int | None) -> None:
     """Read stored articles again with this version's parser, from their original bytes.
 
-    Only articles an older version read are read again, in batches of 500, each stored as
-    it is done: stopped or killed, a second run carries on where the first stopped. Dates
+    Only articles an older version read are read again, in batches (500 by default), each
+    stored as it is done: stopped or killed, a second run carries on where it stopped. Dates
     given by hand (ingest --published, `newsarchive date`) are kept. The search index
     follows.
 
@@ -1022,7 +1044,8 @@ def reparse(app: App, dry_run: bool) -> None:
 
     err = _console(stderr=True)
     with _counting(err, "articles", lambda r: (r.checked, r.stale)) as on_progress:
-        report = reparse_all(app.archive(), dry_run=dry_run, on_progress=on_progress)
+        sized = {"batch_size": batch_size} if batch_size else {}
+        report = reparse_all(app.archive(), dry_run=dry_run, on_progress=on_progress, **sized)
     err.print(render_reparse(report, dry_run=dry_run), soft_wrap=True, markup=False)
 
 
@@ -1105,7 +1128,7 @@ def export(
     """
     from newsarchive import render
     from newsarchive.engines import Filters
-    from newsarchive.exchange import Selection, check_ids, count_selected, selected
+    from newsarchive.exchange import ExportFiles, Selection, check_ids, count_selected, selected
 
     _check_span(since, until)
     if form == "markdown" and output is None:
@@ -1124,8 +1147,13 @@ def export(
             if form == "markdown":
                 assert output is not None
                 written = _export_markdown(records, output, on_progress)
-            else:
+            elif form == "csv":
                 written = _export_lines(records, form, output, on_progress)
+            else:  # the layouts of news-database exports follow the articles
+                files = ExportFiles(selection.everything)
+                records = map(files.seen, records)
+                tail = functools.partial(files.lines, archive)
+                written = _export_lines(records, form, output, on_progress, tail)
     except KeyboardInterrupt:
         err.print("Interrupted" + ("; nothing was left half-written." if output else "."))
         sys.exit(EXIT_INTERRUPTED)
@@ -1134,9 +1162,14 @@ def export(
 
 
 def _export_lines(
-    records: Iterator[Exported], form: str, output: Path | None, on_progress: Any
+    records: Iterator[Exported],
+    form: str,
+    output: Path | None,
+    on_progress: Any,
+    tail: Callable[[], Iterable[bytes]] = tuple,
 ) -> int:
-    """JSON Lines or CSV to a file (written beside it, then renamed) or standard output."""
+    """JSON Lines or CSV to a file (written beside it, then renamed) or standard output;
+    `tail` gives lines written after the articles."""
     from newsarchive.exchange import csv_header, csv_line, jsonl_line
 
     line = jsonl_line if form == "jsonl" else csv_line
@@ -1151,6 +1184,8 @@ def _export_lines(
                 written += 1
                 if on_progress and written % 100 == 0:
                     on_progress(written)
+            for extra in tail():
+                out.write(extra)
         if partial and output:
             partial.replace(output)
     except OSError as exc:
@@ -1269,6 +1304,8 @@ def import_(app: App, source: Any) -> None:
     parts = [f"added {report.added:,}", f"already present {report.already_present:,}"]
     if report.new_paths:
         parts[-1] += f" ({report.new_paths:,} new paths)"
+    if report.exports:
+        parts.append(f"news-database exports kept {report.exports:,}")
     parts.append(f"refused {len(report.refused):,}")
     lines = render.counted(report.lines, "line")
     err.print(f"Read {lines} of {name}: {', '.join(parts)}.", markup=False, soft_wrap=True)
@@ -1574,6 +1611,12 @@ def db_recover(app: App, destination: str) -> None:
         err.print(
             f"unreadable: any article after #{report.highest_seen:,}, lost with the end of the "
             "file",
+            soft_wrap=True,
+        )
+    if report.read_alone:
+        err.print(
+            f"saved alone: {counted(report.read_alone, 'article')} of news-database exports "
+            "whose files could not be rebuilt whole (an article of the file was lost)",
             soft_wrap=True,
         )
     repaired = []

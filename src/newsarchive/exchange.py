@@ -2,7 +2,10 @@
 JSON Lines back in.
 
 JSON Lines is the lossless form: one article a line, every stored column, the raw bytes
-(base64), every source path with the time it was first seen. Importing it stores the same
+(base64), every source path with the time it was first seen; after the articles, a line for
+each news-database export they were cut from (its layout: which articles, in which order,
+and the bytes between them), so that the file rebuilds in the archive it goes to, as
+`verify` checks. Importing it stores the same
 article (`show --raw` byte-exact, dates with their provenance, sources with their times)
 and works out again what is derived from the columns (band keys, link look-ups, versions),
 so an export imported into an empty archive exports again byte for byte. CSV is flat, one
@@ -37,7 +40,14 @@ from newsarchive.errors import ArticleNotFoundError, NotAnExportError
 from newsarchive.query import Query
 from newsarchive.records import BlockKind, DateSource, MetaKind
 from newsarchive.rows import ArticleValues, blocks_from_row
-from newsarchive.store import BINARY_COLUMNS, DATE_TYPED, JSON_COLUMNS, SourcePath, StoredRecord
+from newsarchive.store import (
+    BINARY_COLUMNS,
+    DATE_TYPED,
+    JSON_COLUMNS,
+    ExportLayout,
+    SourcePath,
+    StoredRecord,
+)
 
 BATCH_SIZE = 500
 # The articles-table columns an export carries, in the order it writes them: what parsing
@@ -80,6 +90,10 @@ class Selection:
     query: Query | None = None
     filters: Filters = field(default_factory=Filters)
     ids: frozenset[int] | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.query is None and not self.filters.by_date and self.ids is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +144,7 @@ def check_ids(archive: Archive, ids: Iterable[int]) -> None:
 
 def count_selected(archive: Archive, selection: Selection) -> int | None:
     """How many articles the selection holds, when that is cheap to know (no query)."""
-    if selection.query is not None or selection.filters.by_date or selection.ids is not None:
+    if not selection.everything:
         return None
     with archive.reading() as store:
         return store.count()
@@ -173,6 +187,71 @@ def jsonl_line(article: Exported) -> bytes:
     out["links"] = [{"position": p, "target": t} for p, t in sorted(article.links.items())]
     out["raw"] = base64.b64encode(record.data).decode("ascii")
     return orjson.dumps(out, option=orjson.OPT_APPEND_NEWLINE)
+
+
+@dataclass
+class ExportFiles:
+    """The news-database exports whose layouts follow the articles in JSON Lines: every
+    one kept when the whole archive is written, else those whose every article was written
+    (a file with one article left out cannot be rebuilt). Articles pass through `seen`."""
+
+    everything: bool
+    written: set[str] = field(default_factory=set)  # hashes of export articles written
+
+    def seen(self, article: Exported) -> Exported:
+        if not self.everything and any(s.place for s in article.record.sources):
+            self.written.add(article.record.sha256)
+        return article
+
+    def lines(self, archive: Archive) -> Iterator[bytes]:
+        """A line per export, in hash order (an export of an import is byte-identical)."""
+        with archive.reading() as store:
+            for export in store.export_layouts():
+                articles = [str(value) for kind, value in export.layout if kind == "a"]
+                if self.everything or all(a in self.written for a in articles):
+                    yield export_file_line(export)
+
+
+def export_file_line(export: ExportLayout) -> bytes:
+    """A news-database export's layout as a line of JSON (`export_file` is its SHA-256)."""
+    out = {
+        "export_file": export.sha256,
+        "format": export.format,
+        "layout": export.layout,
+        "filler": base64.b64encode(export.filler).decode("ascii"),
+        "first_seen": export.first_seen.isoformat(),
+    }
+    return orjson.dumps(out, option=orjson.OPT_APPEND_NEWLINE)
+
+
+class _ExportFile(BaseModel):
+    """An export_file line, read back strictly: a layout of articles ("a", their SHA-256),
+    articles deleted before the export ("d", the same) and filler runs ("f", a length)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    export_file: str = Field(pattern="^[0-9a-f]{64}$")
+    format: str
+    layout: list[tuple[Literal["a", "d"], str] | tuple[Literal["f"], int]]
+    filler: str
+    first_seen: dt.datetime
+
+
+def parse_export_file(line: str) -> ExportLayout:
+    """An export_file line as the layout it was made from; LineError saying what is wrong."""
+    try:
+        parsed = _ExportFile.model_validate_json(line)
+        filler = base64.b64decode(parsed.filler, validate=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the line"
+        raise LineError(f"{where}: {first['msg']}") from None
+    except binascii.Error as exc:
+        raise LineError(f"filler is not base64 ({exc})") from None
+    if sum(int(v) for k, v in parsed.layout if k == "f") != len(filler):
+        raise LineError("the layout's filler runs do not add up to its filler")
+    layout = [list(entry) for entry in parsed.layout]
+    return ExportLayout(parsed.export_file, parsed.format, layout, filler, _utc(parsed.first_seen))
 
 
 class _Source(BaseModel):
@@ -229,7 +308,10 @@ class _Line(BaseModel):
     dateline: str | None
     # Since news-database exports (0009): absent from older exports, hence the defaults.
     publication: str | None = None
-    origin: Literal["lexisnexis", "nexis-uni", "proquest", "factiva", "html"] | None = None
+    origin: (
+        Literal["lexisnexis", "nexis-uni", "proquest", "factiva", "europresse", "mediargus", "html"]
+        | None
+    ) = None
     meta: list[_Meta]
     published: dt.date | None
     date_source: DateSource | None
@@ -314,6 +396,7 @@ class ImportReport:
     added: int = 0
     already_present: int = 0
     new_paths: int = 0  # paths newly recorded for articles that were already stored
+    exports: int = 0  # news-database export layouts newly kept
     refused: list[LineRefusal] = field(default_factory=list)
 
 
@@ -330,11 +413,13 @@ def import_lines(
     An article already stored (same SHA-256) gains the source paths it lacks, with their
     times. A new one keeps its id when that is free, else takes the next; its versions and
     links are worked out again in this archive, as at ingest. A bad line is refused (its
-    number and why) and the rest land; blank lines are skipped. Killed, the batches
-    committed stay and a re-run stores the rest.
+    number and why) and the rest land; blank lines are skipped. An export's layout is kept
+    with the batch it comes in (after its articles: `verify` rebuilds the file). Killed,
+    the batches committed stay and a re-run stores the rest.
     """
     report = ImportReport()
     batch: dict[int, StoredRecord] = {}  # line number -> its record
+    layouts: list[ExportLayout] = []
 
     def refuse(number: int, reason: str) -> None:
         refusal = LineRefusal(number, reason)
@@ -346,9 +431,10 @@ def import_lines(
         for number, reason in disagreeing(batch).items():
             del batch[number]
             refuse(number, reason)
-        if batch:
-            _store(archive, list(batch.values()), report)
+        if batch or layouts:
+            _store(archive, list(batch.values()), layouts, report)
         batch.clear()
+        layouts.clear()
         if on_progress:
             on_progress(report)
 
@@ -357,13 +443,16 @@ def import_lines(
         if not line.strip():
             continue
         try:
-            batch[number] = parse_line(line)
+            if '"export_file"' in line[:64]:  # an article's line starts {"id":
+                layouts.append(parse_export_file(line))
+            else:
+                batch[number] = parse_line(line)
         except LineError as exc:
             refuse(number, str(exc))
             continue
         if len(batch) >= batch_size:
             store()
-    if batch:
+    if batch or layouts:
         store()
     return report
 
@@ -430,7 +519,12 @@ def disagreeing(records: Mapping[int, StoredRecord]) -> dict[int, str]:
     return reasons
 
 
-def _store(archive: Archive, batch: list[StoredRecord], report: ImportReport) -> None:
+def _store(
+    archive: Archive,
+    batch: list[StoredRecord],
+    layouts: list[ExportLayout],
+    report: ImportReport,
+) -> None:
     from newsarchive import versions  # NumPy, which export does without
     from newsarchive.fingerprint import unpack
 
@@ -462,15 +556,19 @@ def _store(archive: Archive, batch: list[StoredRecord], report: ImportReport) ->
                     sources=record.sources,
                 )
             )
-        store.copy_in(placed)
-        versions.group(
-            store,
-            {r.id: unpack(r.columns["fingerprint"] or b"") for r in placed},
-            versions.threshold(store),
-        )
+        if placed:
+            store.copy_in(placed)
+            versions.group(
+                store,
+                {r.id: unpack(r.columns["fingerprint"] or b"") for r in placed},
+                versions.threshold(store),
+            )
         new_paths = store.add_sources_seen(
             [(known[r.sha256], s) for r in batch if r.sha256 in known for s in r.sources]
         )
+        for e in layouts:
+            layout = [(str(kind), value) for kind, value in e.layout]
+            report.exports += store.add_export(e.sha256, e.format, layout, e.filler, e.first_seen)
     report.added += len(placed)
     report.already_present += len(batch) - len(placed)
     report.new_paths += new_paths

@@ -321,11 +321,14 @@ class Ingester:
             else:
                 self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
             return []
-        if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
-            return self._page(read)
+        # Before the saved-page route: Europresse and Factiva deliver exports as HTML.
         export = None if self._format == "single" else exports.split(read.data, self._format)
+        if export is not None and export.text is not None:  # articles apart from the file
+            return list(self._pieces(read.path, export.text, read.sha256, export, whole=read.data))
         if export is not None:
             return list(self._pieces(read.path, read.data, read.sha256, export))
+        if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
+            return self._page(read)
         if self._format in ("auto", "single"):
             return [read]
         name = exports.FORMAT_NAMES[self._format]
@@ -421,18 +424,26 @@ class Ingester:
         they are exports, and an export's articles go in batches of their own size, so that
         parsing one batch overlaps writing the one before, as for files. A batch holds as
         many files as `_batched` read together (more than the batch size once a long run's
-        batches grow), or the batch size, whichever is more."""
+        batches grow), or the batch size, whichever is more. Batches are made as the files
+        are split, not after all of them: the files of one read (up to a thousand exports)
+        are never held whole as articles (20 exports of 500 articles: peak 340 -> 261 MiB,
+        as for the same articles in 10,000 files), and parsing starts with the first batch
+        while the rest are split."""
         size = max(self._batch_size, len(reads))
         with _storage_trouble(self.report), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in reads})
         if all(read.sha256 in known for read in reads):  # a re-ingest: nothing to look at
-            files = reads
-        else:
-            files = tuple(
-                f for read in reads for f in ([read] if read.sha256 in known else self._taken(read))
-            )
-        for start in range(0, len(files), size):
-            yield self._start(files[start : start + size], known)
+            for start in range(0, len(reads), size):
+                yield self._start(reads[start : start + size], known)
+            return
+        files: list[_Read] = []
+        for read in reads:
+            files += [read] if read.sha256 in known else self._taken(read)
+            while len(files) >= size:
+                yield self._start(tuple(files[:size]), known)
+                del files[:size]
+        if files:
+            yield self._start(tuple(files), known)
 
     def _start(self, files: tuple[_Read, ...], known: dict[str, int]) -> _Batch:
         """Look up which articles cut from exports are stored, and start parsing the new."""

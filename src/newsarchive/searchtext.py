@@ -23,9 +23,11 @@ migration that rebuilds the index (as 0008 does on SQLite) and remakes PostgreSQ
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 # Han (unified ideographs and their extensions, compatibility ideographs, 々〆〇), Hiragana,
@@ -94,6 +96,34 @@ def indexed(text: str | None, *, fold: bool = True) -> str | None:
     if _any_special().search(text) is None:
         return text
     return _special().sub(_spread, text)
+
+
+# The stored block kinds (records.BlockKind) whose text is not the story's but is searched.
+_OTHER_KINDS = ("boilerplate", "read_more")
+
+
+def other_words(publication: str | None, meta: str | None, blocks: str | None) -> str | None:
+    """The words of an article's file that are not its story's, as the index is given them
+    (migration 0011's `other` column), from the stored columns (meta and blocks as their
+    JSON text): see other_lines. None when there are none."""
+    entries = json.loads(meta) if meta and meta != "[]" else []
+    kept = (
+        json.loads(blocks) if blocks and any(f'"{kind}"' in blocks for kind in _OTHER_KINDS) else []
+    )
+    return other_lines(publication, entries, kept)
+
+
+def other_lines(
+    publication: str | None, meta: Sequence[Mapping[str, str]], blocks: Sequence[Mapping[str, str]]
+) -> str | None:
+    """The publication, every metadata line, and the label and text of every furniture and
+    READ MORE block, a line each, as the index is given them; None when there are none."""
+    lines = [publication] if publication else []
+    lines.extend(entry["text"] for entry in meta)
+    for block in blocks:
+        if block["kind"] in _OTHER_KINDS and (block.get("label") or block.get("text")):
+            lines.append(" ".join(filter(None, (block.get("label"), block.get("text")))))
+    return indexed("\n".join(lines)) if lines else None
 
 
 def query_text(text: str, *, fold: bool = True) -> tuple[str, bool]:

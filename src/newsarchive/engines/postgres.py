@@ -1,7 +1,8 @@
 """Archives on a PostgreSQL server, through psycopg 3: bulk writes, the tsvector index, errors.
 
-Search (migration 0004): `articles.search_document`, a generated tsvector column with a GIN
-index, weighted A headline, B dek, C body, D byline and source URL, made with the text search
+Search (migrations 0004, 0008, 0011): `articles.search_document`, a generated tsvector column
+with a GIN index, weighted A headline, B dek, C body, D byline, source URL and the file's
+other words (publication, metadata lines, furniture, READ MORE lines), made with the text search
 configuration `newsarchive` (PostgreSQL's `simple`, words run through `unaccent` first):
 case and accents do not matter, and no word is stemmed or dropped as a stop word, as in the
 SQLite index. Being a generated column, it cannot fall out of step with the article.
@@ -55,8 +56,8 @@ if TYPE_CHECKING:
 
 # The text search configuration migration 0004 makes.
 TS_CONFIG = "newsarchive"
-# ts_rank's weights for D (byline, URL), C (body), B (dek), A (headline): the ratios of the
-# SQLite index's bm25 weights (0.5, 1, 5, 10).
+# ts_rank's weights for D (byline, URL, the file's other words), C (body), B (dek), A
+# (headline): the ratios of the SQLite index's bm25 weights (0.5, 1, 5, 10).
 RANK_WEIGHTS = "{0.05, 0.1, 0.5, 1.0}"
 # A query's words as the index's parser sees them: letters and digits (as query.py keeps).
 _WORD = re.compile(r"[^\W_]+")

@@ -1,5 +1,6 @@
 """What can still be read of a damaged SQLite archive: each article's raw bytes, id,
-headline and source paths, row by row, skipping what SQLite cannot read.
+headline, source paths and export format, and the layouts of news-database exports, row by
+row, skipping what SQLite cannot read.
 
 The damaged file is never written: a copy of it (and of its write-ahead log) is read. When
 the copy's first 100 bytes are not an SQLite header (SQLite then calls the whole file "not
@@ -14,6 +15,7 @@ readable).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -49,6 +51,17 @@ class Salvaged:
     headline: str | None  # None: its article row is unreadable
     paths: tuple[str, ...]  # its source paths that could be read (as `ingest` stored them)
     why_lost: str = ""
+    # The format of the news-database export it was cut from (articles.origin), else None.
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SalvagedExport:
+    """A news-database export's layout, as `export_files` kept it (see Store.add_export)."""
+
+    sha256: str
+    layout: list[list[Any]]
+    filler: bytes
 
 
 @dataclass
@@ -127,13 +140,15 @@ class DamagedFile:
 
     def articles(self) -> Iterator[Salvaged]:
         """Every article id any table knows, in id order, with what could be read of it."""
-        rows: dict[int, tuple[str, str]] = {}
-        for id_, sha256, headline in self._rows(
-            "SELECT id, sha256, headline FROM articles WHERE id BETWEEN ? AND ?",
+        rows: dict[int, tuple[str, str, str | None]] = {}
+        # An archive from before exports (migration 0009) has no origin column.
+        origin = "origin" if self._has_column("articles", "origin") else "NULL"
+        for id_, sha256, headline, cut_from in self._rows(
+            f"SELECT id, sha256, headline, {origin} FROM articles WHERE id BETWEEN ? AND ?",
             self._highest("articles", "id"),
             "articles",
         ):
-            rows[id_] = (sha256, headline)
+            rows[id_] = (sha256, headline, cut_from)
         paths: dict[int, list[str]] = {}
         for _id, article_id, path, path_bytes in self._rows(
             "SELECT id, article_id, path, path_bytes FROM article_sources NOT INDEXED "
@@ -171,12 +186,37 @@ class DamagedFile:
         both = set(unreadable.get("articles", ())) & set(unreadable.get("article_raw", ()))
         return sorted(i for i in both if i <= self.highest_seen)
 
+    def exports(self) -> Iterator[SalvagedExport]:
+        """The layouts of the news-database exports that can be read (none in an archive
+        from before them); one that cannot is left out, its articles then read alone."""
+        if not self._has_column("export_files", "layout"):
+            return
+        for _rowid, sha256, layout, filler in self._rows(
+            "SELECT rowid, sha256, layout, filler FROM export_files WHERE rowid BETWEEN ? AND ?",
+            self._highest("export_files", "rowid"),
+            "export_files",
+        ):
+            try:
+                entries = json.loads(layout)
+            except ValueError:
+                continue
+            yield SalvagedExport(str(sha256), entries, bytes(filler))
+
+    def _has_column(self, table: str, column: str) -> bool:
+        try:
+            found = self._db.execute(f"SELECT name FROM pragma_table_info('{table}')").fetchall()
+        except sqlite3.DatabaseError:
+            return False
+        return (column,) in found
+
     def _salvaged(
-        self, id_: int, data: bytes, row: tuple[str, str] | None, paths: list[str]
+        self, id_: int, data: bytes, row: tuple[str, str, str | None] | None, paths: list[str]
     ) -> Salvaged:
         if row is not None and hashlib.sha256(data).hexdigest() != row[0]:
             return Salvaged(id_, None, row[1], tuple(paths), "its raw bytes are damaged")
-        return Salvaged(id_, data, row[1] if row else None, tuple(paths))
+        if row is None:
+            return Salvaged(id_, data, None, tuple(paths))
+        return Salvaged(id_, data, row[1], tuple(paths), origin=row[2])
 
     def _highest(self, table: str, column: str) -> int:
         """The table's highest key, 0 when it cannot be read (a seek down the rightmost

@@ -13,6 +13,7 @@ import json
 import operator
 import os
 import re
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -41,7 +42,13 @@ from newsarchive.errors import Trouble
 from newsarchive.query import All, Any_, Node, Term, Without
 from newsarchive.records import EngineFacts
 from newsarchive.rows import ROW_COLUMNS
-from newsarchive.searchtext import holds_cjk_or_symbols, indexed, query_text
+from newsarchive.searchtext import (
+    holds_cjk_or_symbols,
+    indexed,
+    other_lines,
+    other_words,
+    query_text,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -82,12 +89,15 @@ SEARCH_AUTOMERGE = 8
 SEARCH_HASHSIZE = 32 * 1024 * 1024
 # The index's settings the first bulk write makes (see SEARCH_AUTOMERGE).
 SEARCH_SETTINGS = {"automerge": SEARCH_AUTOMERGE, "hashsize": SEARCH_HASHSIZE}
-# The columns the search index holds, in its order (migration 0003 sets their weights).
-SEARCHED = "headline, dek, body, byline, source_url"
+# The columns the search index holds, in its order (migrations 0003 and 0011 set their
+# weights); `other` is every other word of the file (0011: publication, metadata lines,
+# furniture, READ MORE lines).
+SEARCHED = "headline, dek, body, byline, source_url, other"
 # The SQL function every connection has (searchtext.indexed) and the view of the articles
 # through it that the index reads (migrations 0008, 0010): CJK runs in pairs, symbols as
 # words, each column handed to the function as its UTF-8 bytes.
 SEARCH_TEXT_FUNCTION = "newsarchive_search_text"
+OTHER_WORDS_FUNCTION = "newsarchive_other_words"
 SEARCH_TEXT_VIEW = "article_search_text"
 
 
@@ -207,8 +217,9 @@ class SQLite:
                     row[0],
                     *(
                         row[at] if made is None else made
-                        for made, at in zip(item.search, _SEARCHED_AT, strict=True)
+                        for made, at in zip(item.search[:-1], _SEARCHED_AT, strict=True)
                     ),
+                    item.search[-1],  # the file's other words (None: none)
                 )
                 for row, item in zip(rows, fresh, strict=True)
                 if item.search is not None
@@ -390,7 +401,7 @@ class FTS5Index:
     """The FTS5 table `article_search` (migrations 0002, 0003 and 0008): an external-content
     index over the articles as searchtext.indexed makes their text (the view
     article_search_text), kept in step by triggers, ranked by bm25 with weights headline
-    10, dek 5, body 1, byline and URL 0.5."""
+    10, dek 5, body 1, byline and URL 0.5, every other word of the file 0.25."""
 
     read_only = False  # set by SQLite.connect for an archive opened read-only
 
@@ -591,14 +602,19 @@ _INDEX_GIVEN = (
 def made_for_index(values: Mapping[str, Any]) -> IndexTexts | None:
     """What the search index is to be given for a parsed article's columns (ArticleValues),
     in SEARCHED's order, each as the view gives it (_search_text of the column's UTF-8:
-    None, the column as it is, else the made text's UTF-8); None for a body past
+    None, the column as it is, else the made text's UTF-8; `other`, the file's other words,
+    as searchtext.other_words makes them from the stored columns); None for a body past
     SEARCH_TEXT_SLICE, whose text is made by the view, a slice at a time, as it is written
     (issue 22). Engine.index_texts: ingest's parsing workers run it."""
     if len(values["body"]) > SEARCH_TEXT_SLICE:
         return None
-    return tuple(
-        None if text is None or text.isascii() else _search_bytes(text.encode())
-        for text in (values[column] for column in _SEARCHED_COLUMNS)
+    other = other_lines(values["publication"], values["meta"], values["blocks"])
+    return (
+        *(
+            None if text is None or text.isascii() else _search_bytes(text.encode())
+            for text in (values[column] for column in _STORED_SEARCHED)
+        ),
+        None if other is None else other.encode("utf-8", "surrogateescape"),
     )
 
 
@@ -637,9 +653,10 @@ _ARTICLE_COLUMNS = ("id", "cluster_id", "family_id", "sha256", "ingested_at", *R
 # Where a StoredRow holds the body, which insert_articles binds as UTF-8 bytes.
 _BODY = ROW_COLUMNS.index("body")
 _BLOCKS = ROW_COLUMNS.index("blocks")
-_SEARCHED_COLUMNS = tuple(SEARCHED.split(", "))
-# Where an articles row (insert_articles) holds each SEARCHED column.
-_SEARCHED_AT = tuple(_ARTICLE_COLUMNS.index(column) for column in _SEARCHED_COLUMNS)
+# The SEARCHED columns that are columns of the table (`other` is made from several).
+_STORED_SEARCHED = tuple(c for c in SEARCHED.split(", ") if c != "other")
+# Where an articles row (insert_articles) holds each of them.
+_SEARCHED_AT = tuple(_ARTICLE_COLUMNS.index(column) for column in _STORED_SEARCHED)
 _INSERT_ARTICLES = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES "
     f"({', '.join('CAST(? AS TEXT)' if c == 'body' else '?' for c in _ARTICLE_COLUMNS)}) "
@@ -865,11 +882,19 @@ _ASCII_BYTES = bytes(range(128))
 _ASCII_SPACES = (b" ", b"\t", b"\n", b"\r", b"\f", b"\v")
 
 
+def register_functions(connection: sqlite3.Connection) -> None:
+    """The SQL functions the search index's view and triggers call, on a sqlite3 connection
+    (every one the archive opens; a raw one must call this to write articles or read the
+    index's columns): each column's text as the index is given it (migrations 0008, 0010)
+    and the file's words that are not the story's (0011, the `other` column)."""
+    connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+    connection.create_function(OTHER_WORDS_FUNCTION, 3, other_words, deterministic=True)
+
+
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see _on_begin).
     dbapi_connection.isolation_level = None
-    # The search index's triggers and view call it (migrations 0008 and 0010).
-    dbapi_connection.create_function(SEARCH_TEXT_FUNCTION, 1, _search_text, deterministic=True)
+    register_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""An export of N articles against the same N articles as files (issue 23: one export of
+10,000 articles ingests at the rate of 10,000 files): whole `newsarchive ingest`
+processes into new archives, alternating, wall time and peak memory (the largest
+resident set of the process and the workers it waited for), medians.
+
+    python bench/export_rate_bench.py [--count 10000] [--runs 3] [--corpus DIR] [--exports K]
+
+The articles are bench/generate.py's (made when DIR is empty); the export is those
+articles in the LexisNexis layout (`N of M DOCUMENTS`, publication, date line, headline,
+LENGTH, body, LOAD-DATE, LANGUAGE), written beside them; with `--exports K`, a folder of K
+exports sharing the articles (as a researcher's downloads of 500 at a time). Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import ensure_corpus, newsarchive_command  # noqa: E402  (a sibling script)
+
+from newsarchive.decode import decode  # noqa: E402
+
+
+def write_export(files: list[Path], export: Path) -> None:
+    """The files' articles as one LexisNexis export (the headline is a file's first line)."""
+    total = len(files)
+    with open(export, "w", encoding="utf-8") as out:
+        out.write(f"Download Request: Selected Items: 1-{total}\n\n\n")
+        for number, path in enumerate(files, 1):
+            text = decode(path.read_bytes()).text  # the generated files are in many encodings
+            headline, _, body = text.partition("\n")
+            body = body.strip("\n")
+            out.write(
+                f"\n\n                    {number} of {total} DOCUMENTS\n\n\n"
+                "                     The Daily Telegraph (London)\n\n"
+                "                      January 11, 2010 Monday\n\n"
+                f"{headline}\n\nLENGTH: {len(body.split())} words\n\n\n{body}\n\n\n"
+                "LOAD-DATE: January 11, 2010\n\nLANGUAGE: ENGLISH\n\n"
+                "PUBLICATION-TYPE: Newspaper\n"
+            )
+
+
+def _run(args: list[str], db: Path) -> tuple[float, int]:
+    """Seconds and peak resident MiB of one whole process into a new archive at `db`."""
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    env = {**os.environ, "NEWSARCHIVE_DB": str(db)}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [*newsarchive_command(), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    assert process.stderr is not None
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"newsarchive {' '.join(args)} failed: {err}")
+    return seconds, usage.ru_maxrss // 1024  # KiB on Linux
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--exports", type=int, default=1, help="that many export files")
+    args = parser.parse_args()
+    corpus = args.corpus or Path(f"/tmp/bench-export-rate-{args.count}")
+    ensure_corpus(corpus / "files", args.count)
+    files = sorted((corpus / "files").rglob("*.txt"))[: args.count]
+    export = corpus / (f"exports-{args.exports}" if args.exports > 1 else "export.TXT")
+    if not export.exists():
+        partial = export.with_name(export.name + ".partial")
+        if args.exports > 1:
+            partial.mkdir()
+            each = -(-len(files) // args.exports)
+            for k in range(args.exports):
+                write_export(files[k * each : (k + 1) * each], partial / f"export-{k:04}.TXT")
+        else:
+            write_export(files, partial)
+        partial.replace(export)
+    exported = [export] if export.is_file() else sorted(export.iterdir())
+    size = sum(p.stat().st_size for p in exported)
+    largest = max(p.stat().st_size for p in exported)
+    label = "one export" if len(exported) == 1 else f"{len(exported)} exports"
+    print(f"{len(files):,} articles: {size / 1e6:.1f} MB as {label}; runs: {args.runs}")
+    work = Path(tempfile.mkdtemp(prefix="export-rate-"))
+    ways = {
+        label: ["ingest", "--max-size", str(largest + 1), str(export)],
+        "files": ["ingest", str(corpus / "files")],
+    }
+    results: dict[str, list[tuple[float, int]]] = {name: [] for name in ways}
+    for _ in range(args.runs):
+        for name, command in ways.items():
+            results[name].append(_run(command, work / "archive.db"))
+    medians = {
+        name: (statistics.median(s for s, _ in runs), statistics.median(m for _, m in runs))
+        for name, runs in results.items()
+    }
+    for name, (seconds, mib) in medians.items():
+        runs = " / ".join(f"{s:.1f}" for s, _ in results[name])
+        print(f"{name:12} {seconds:6.1f} s ({runs})  peak {mib:,} MiB")
+    ratio = medians["files"][0] / medians[label][0]
+    print(f"rate of the export against the files: {ratio:.2f}x (1.00x: the same)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
