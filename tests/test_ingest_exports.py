@@ -445,3 +445,27 @@ def test_an_html_export_named_with_its_format_and_a_page_that_is_none(
     report = Ingester(archive, jobs=0, format="europresse").run([export, page])
     assert report.added == 2 and report.exports == 1
     assert [r.path for r in report.refused] == [str(page)]
+
+
+def test_an_export_articles_row_is_what_the_validated_article_gives() -> None:
+    """The workers make an export article's row from the parser's fields without the
+    validated Article (rows._export_values); for every article of every fixture it is
+    the row the validated way gives."""
+    from newsarchive import rows
+    from newsarchive.decode import decode
+
+    compared = 0
+    for path in sorted(EXPORTS.iterdir()):
+        if path.suffix == ".json" or (export := exports.split(path.read_bytes())) is None:
+            continue
+        cut_from = export.text if export.text is not None else path.read_bytes()
+        for piece in export.articles:
+            data = cut_from[piece.start : piece.end]
+            readable = rows._with_utf16_bom(data)
+            encoding = decode(readable).encoding
+            validated = rows._validated_export_values(
+                readable, encoding, len(data), export.format, "x", None
+            )
+            assert rows._export_values(data, "x", export.format, None) == validated
+            compared += 1
+    assert compared >= 60

@@ -285,15 +285,43 @@ def _export_values(
     data: bytes, source: str, origin: str, not_after: dt.date | None
 ) -> ArticleValues:
     """The row of an article cut from a news-database export (its fingerprint is left to
-    `prepare`)."""
+    `prepare`): as for a file, the parser's fields become the row directly, the export's
+    fields over them, where `_valid` vouches for them (else the validated way): 10,000
+    generated LexisNexis articles, 300 -> 277 µs an article in the workers (plain files: 208)."""
+    from newsarchive import exports
     from newsarchive.decode import decode
+    from newsarchive.parser import parse_fields
 
     readable = _with_utf16_bom(data)
-    decoded = decode(readable)
-    encoding = decoded.encoding
-    article = _export_article(readable, decoded.text, origin, source, not_after)
-    del decoded  # its text is as large as the file: not kept while the row is made
-    return article_values(article, encoding=encoding, byte_size=len(data), keys=[], origin=origin)
+    encoding = decode(readable).encoding
+    found = exports.article_fields(origin, readable)
+    if found is None:
+        raise NotAnArticleError(f"not a {exports.FORMAT_NAMES.get(origin, origin)} article")
+    text = f"{found.headline or 'Untitled'}\n\n{found.body}\n"  # see _export_article
+    fields: dict[str, Any] = parse_fields(text, source=source, not_after=not_after)
+    update = _export_update(found)
+    del update["publication"]  # a column of the row, not a field the parser gives
+    fields.update(update)
+    if not _valid(fields):
+        return _validated_export_values(readable, encoding, len(data), origin, source, not_after)
+    body = "\n".join([b["text"] for b in fields["blocks"] if b["kind"] in STORY_KINDS])
+    values = _fields_values(fields, body, encoding, len(data), [])
+    values["publication"] = found.publication
+    values["origin"] = origin
+    return values
+
+
+def _validated_export_values(
+    readable: bytes,
+    encoding: str,
+    byte_size: int,
+    origin: str,
+    source: str,
+    not_after: dt.date | None,
+) -> ArticleValues:
+    """_export_values through the validated Article (and a test's measure of it)."""
+    article = _export_article(readable, "", origin, source, not_after)
+    return article_values(article, encoding=encoding, byte_size=byte_size, keys=[], origin=origin)
 
 
 def _words(fields: dict[str, Any], body: str) -> int:
@@ -453,6 +481,12 @@ def _export_article(
     # (a stand-in when the export gives none, so that the body's first line stays body).
     headline = fields.headline or "Untitled"
     parsed = parse_article(f"{headline}\n\n{fields.body}\n", source=source, not_after=not_after)
+    return parsed.model_copy(update=_export_update(fields))
+
+
+def _export_update(fields: Any) -> dict[str, Any]:
+    """What an export's fields (exports.Fields) put over the parser's reading of the body:
+    headline, publication, every field as a metadata line, byline, URL, date."""
     update: dict[str, Any] = {
         "headline": fields.headline or "",
         "publication": fields.publication,
@@ -469,7 +503,7 @@ def _export_article(
             "date_confidence": 1.0,
             "date_evidence": (fields.date_text or fields.published.isoformat(),),
         }
-    return parsed.model_copy(update=update)
+    return update
 
 
 def prepare_new(
