@@ -51,3 +51,13 @@ def paired_medians_ms(actions: list[Callable[[], object]], runs: int) -> list[fl
             action()
             times.append((time.perf_counter() - start) * 1000)
     return [statistics.median(times) for times in timings]
+
+
+def source_of(revision: str, where: Path) -> str:
+    """The `src/` of an older commit, for PYTHONPATH (its alembic/ comes with it)."""
+    where.mkdir()
+    tree = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", revision], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(where)], input=tree.stdout, check=True)
+    return str(where / "src")

@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import newsarchive_command  # noqa: E402  (a sibling script)
+from common import newsarchive_command, source_of  # noqa: E402  (a sibling script)
 
 FLOOR_VARIANT = "single process +FTS rebuild"
 
@@ -82,16 +82,6 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     return wall, cpu
 
 
-def _export(revision: str, where: Path) -> str:
-    """The `src/` of an older commit, for PYTHONPATH."""
-    where.mkdir()
-    tree = subprocess.run(
-        ["git", "-C", str(HERE.parent), "archive", revision], capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(where)], input=tree.stdout, check=True)
-    return str(where / "src")
-
-
 def _whole(
     corpus: Path, shared: Path, runs: int, before: str | None, tmp: Path, skip_inline: bool
 ) -> None:
@@ -99,7 +89,7 @@ def _whole(
     files = _warm(corpus)
     envs: dict[str, dict[str, str] | None] = {"": None}
     if before:
-        envs[f" @{before}"] = {**os.environ, "PYTHONPATH": _export(before, tmp / "before")}
+        envs[f" @{before}"] = {**os.environ, "PYTHONPATH": source_of(before, tmp / "before")}
     inline = ("",) if skip_inline else ("", " --jobs 0")
     names = ["floor"] + [f"newsarchive{j}{v}" for v in envs for j in inline]
     walls: dict[str, list[float]] = {n: [] for n in names}
@@ -153,7 +143,7 @@ def _stages(corpus: Path, before: str | None, tmp: Path) -> None:
         env = None
         if revision:
             where = tmp / "before"
-            source = str(where / "src") if where.exists() else _export(revision, where)
+            source = str(where / "src") if where.exists() else source_of(revision, where)
             env = {**os.environ, "PYTHONPATH": source}
         out = tmp / "stages.json"
         command = [sys.executable, str(HERE / "stage_profile.py"), str(corpus), "--json", str(out)]

@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import ensure_corpus, newsarchive_command  # noqa: E402  (a sibling script)
+from common import ensure_corpus, newsarchive_command, source_of  # noqa: E402  (a sibling script)
 
 TIME = shutil.which("time") and Path("/usr/bin/time")
 
@@ -89,7 +89,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="na-bench-") as tmp:
         before_env = no_versions_env = None
         if args.before:
-            before_env = {**os.environ, "PYTHONPATH": _export(args.before, Path(tmp, "before"))}
+            before_env = {**os.environ, "PYTHONPATH": source_of(args.before, Path(tmp, "before"))}
             names.append("before")
         if args.without_versions:
             shim = str(HERE / "no_versions")
@@ -133,16 +133,6 @@ def main() -> int:
     for name, size in sizes.items():
         print(f"archive size, {name}: {size / 2**20:,.0f} MiB")
     return 0
-
-
-def _export(revision: str, where: Path) -> str:
-    """The `src/` of an older commit, for PYTHONPATH (its alembic/ comes with it)."""
-    where.mkdir()
-    archive = subprocess.run(
-        ["git", "-C", str(HERE.parent), "archive", revision], capture_output=True, check=True
-    )
-    subprocess.run(["tar", "-x", "-C", str(where)], input=archive.stdout, check=True)
-    return str(where / "src")
 
 
 if __name__ == "__main__":

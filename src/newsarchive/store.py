@@ -90,6 +90,15 @@ LIST_FIRST_PAGE = 50  # and first: a screenful, quickly
 _Key = TypeVar("_Key", int, str)
 
 
+# A related link's look-up rows, as the link walks read them: (article, position, tier, name).
+_LINK_COLUMNS = (
+    article_links.c.article_id,
+    article_links.c.position,
+    article_links.c.tier,
+    article_links.c.name,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Listing:
     """What `list` shows. `articles` streams from the archive (a page of rows at a time):
@@ -254,12 +263,7 @@ class Store:
             ):
                 found[id_].names.append(name)
             for id_, position, tier, name in self._rows(
-                select(
-                    article_links.c.article_id,
-                    article_links.c.position,
-                    article_links.c.tier,
-                    article_links.c.name,
-                ).where(article_links.c.article_id.in_(chunk))
+                select(*_LINK_COLUMNS).where(article_links.c.article_id.in_(chunk))
             ):
                 found[id_].links.append((position, tier, name))
         return found
@@ -465,12 +469,7 @@ class Store:
         lookups: dict[int, dict[int, list[tuple[int, str]]]] = {}
         for chunk in _chunks(ids):
             for id_, position, tier, name in self._rows(
-                select(
-                    article_links.c.article_id,
-                    article_links.c.position,
-                    article_links.c.tier,
-                    article_links.c.name,
-                )
+                select(*_LINK_COLUMNS)
                 .where(article_links.c.article_id.in_(chunk))
                 .order_by(
                     article_links.c.article_id, article_links.c.position, article_links.c.tier
