@@ -1113,8 +1113,9 @@ def export(
 ) -> None:
     """Write articles out: every one, or those a search QUERY, dates or ids pick.
 
-    JSON Lines (the default) holds everything stored, the raw bytes too: 'newsarchive
-    import' restores it exactly. CSV (Python's "excel" dialect: commas, double quotes,
+    JSON Lines (the default) holds everything stored, the raw bytes too, and the layouts
+    of the news-database exports its articles were cut from: 'newsarchive import'
+    restores it exactly. CSV (Python's "excel" dialect: commas, double quotes,
     CRLF; UTF-8) is one row per article for spreadsheets, pandas and R. Markdown writes
     one file per article, by year and month, with YAML front matter. Every version of a
     story is written. A file is written whole or not at all (stopped, nothing is left).
