@@ -469,3 +469,27 @@ def test_an_export_articles_row_is_what_the_validated_article_gives() -> None:
             assert rows._export_values(data, "x", export.format, None) == validated
             compared += 1
     assert compared >= 60
+
+
+def test_an_article_without_a_headline_says_so_on_screen_and_keeps_it_empty_in_json(
+    run: Run, archive_path: Path
+) -> None:
+    from rich.console import Console
+
+    from newsarchive import render
+
+    assert run("ingest", EXPORTS / "mediargus_dutch.txt").returncode == 0
+    listed = json.loads(run("list", "--json").stdout)
+    untitled = [a for a in listed if a["headline"] == ""]
+    assert len(untitled) == 1  # "Artikel zonder titel": the export gives none
+    shown = run("show", str(untitled[0]["id"])).stdout.decode()
+    assert shown.splitlines()[0] == render.NO_HEADLINE
+    archive = open_archive(config.resolve(str(archive_path), archive_path.parent), create=False)
+    try:
+        with archive.reading() as store:
+            rows = list(store.list().articles)
+    finally:
+        archive.close()
+    console = Console(record=True, width=100)
+    console.print(render.article_table(rows))
+    assert render.NO_HEADLINE in console.export_text()

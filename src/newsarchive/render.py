@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # the word diff and the month chart import their modules when
     from newsarchive.compare import DiffRun, Fold
     from newsarchive.models import ArchiveStats, DatabaseInfo, MonthCount
 
+# What the terminal shows for an article without a headline (the data keeps it empty).
+NO_HEADLINE = "(no headline)"
 MATCH_STYLE = "bold black on yellow"
 # Around a match where there is no colour (show --highlight in a pipe), as diff's [-...-].
 BRACKETS = ("[[", "]]")
@@ -199,7 +201,11 @@ def article_tables(
 
 
 def _headline(article: ArticleSummary, headline: Text) -> Text:
-    """The headline, and how many versions the story has when it has more than one."""
+    """The headline, and how many versions the story has when it has more than one. An
+    article whose file gives none (an export's "untitled" article) says so, dimmed: an
+    empty cell reads as a fault."""
+    if not article.headline:
+        headline = Text(NO_HEADLINE, style="dim italic")
     if article.versions > 1:
         headline.append(f"  {article.versions} versions", style="not bold magenta")
     return headline
@@ -368,7 +374,7 @@ def _view_parts(
     def mark(value: str, style: str = "") -> Text:
         return marked(value, highlight, style, brackets=brackets)
 
-    yield mark(article.headline, "bold")
+    yield mark(article.headline, "bold") if article.headline else Text(NO_HEADLINE, "dim italic")
     if article.dek:
         yield mark(article.dek, "italic")
     yield _metadata_line(article, highlight, brackets=brackets)
