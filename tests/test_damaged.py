@@ -364,3 +364,27 @@ def test_recover_saves_an_exports_articles_alone_when_one_of_them_is_lost(
     assert _verified(run, saved).endswith(
         f"Checked {ARTICLES + 2} articles: all whole and exact.\n"
     )
+
+
+def test_recover_rebuilds_two_exports_that_share_their_articles(
+    run: Run, archive: Path, tmp_path: Path
+) -> None:
+    import json
+
+    first = _with_an_export(run, archive, tmp_path)
+    second = first.with_name("again.TXT")  # the same search downloaded again, another cover
+    second.write_bytes(first.read_bytes().replace(b"Time of Request:", b"Time of request:", 1))
+    assert run("ingest", "--jobs", "0", second).returncode == 0
+    before = json.loads(run("list", "--json").stdout)
+    _overwrite(archive, 0, 100)
+
+    code, err, saved = _recover(run, archive, tmp_path)
+
+    assert code == 0, err
+    assert json.loads(run("--db", saved, "list", "--json").stdout) == before
+    assert _verified(run, saved).endswith(
+        f"Checked {ARTICLES + 3} articles: all whole and exact.\n"
+    )
+    lines = run("--db", saved, "export").stdout.splitlines()
+    kept = {json.loads(line)["export_file"] for line in lines if b'"export_file"' in line}
+    assert kept == {_digest(first), _digest(second)}

@@ -144,6 +144,9 @@ class _Exports:
             for sha256 in articles:
                 self._waiting.setdefault(sha256, []).append(export)
         self._paths: dict[str, tuple[str, ...]] = {}  # article sha256 -> its source paths
+        # Article sha256 -> how many of its exports are still to be rebuilt: an article in
+        # two exports stays on disk until both are.
+        self._uses = {sha256: len(exports) for sha256, exports in self._waiting.items()}
         self._ready: list[ExportLayout] = []
 
     def kept(self, raw: bytes, paths: tuple[str, ...]) -> bool:
@@ -182,12 +185,15 @@ class _Exports:
             paths = dict.fromkeys(p for a in articles for p in self._paths[a])
             for path in paths:
                 yield path, bytes(data)
-            for sha256 in articles:
-                self._paths.pop(sha256, None)
-                (self._folder / sha256).unlink(missing_ok=True)
+            for sha256 in dict.fromkeys(articles):
+                self._uses[sha256] -= 1
+                if self._uses[sha256] == 0:
+                    self._paths.pop(sha256, None)
+                    (self._folder / sha256).unlink(missing_ok=True)
 
     def left_over(self) -> Iterator[tuple[tuple[str, ...], bytes]]:
-        """The articles kept whose file was never made whole."""
+        """The articles kept whose file was never made whole (one also in an export that
+        was is stored already: ingest then only records its paths)."""
         for sha256, paths in sorted(self._paths.items()):
             yield paths, (self._folder / sha256).read_bytes()
 
