@@ -22,8 +22,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsarchive import exports_html, exports_mediargus
 
@@ -344,6 +345,26 @@ def split(data: bytes, format: str = "auto") -> Export | None:
         if format == "auto":
             break  # only the format the head suggested is tried: a stray mark is not a file
     return None
+
+
+def layout_articles(layout: Sequence[Sequence[Any]]) -> list[str]:
+    """The hashes of the articles a kept layout (Store.add_export) places, in file order."""
+    return [str(value) for kind, value in layout if kind == "a"]
+
+
+def rebuilt(layout: Sequence[Sequence[Any]], filler: bytes, raws: Mapping[str, bytes]) -> bytes:
+    """A kept export's bytes from its layout: each article's raw bytes (by hash, from
+    `raws`; one missing gives nothing) between the runs of `filler`, in file order. What
+    `verify` checks and `db recover` rebuilds; a caller compares it with the file's hash."""
+    out = bytearray()
+    at = 0
+    for kind, value in layout:
+        if kind == "a":
+            out += raws.get(str(value), b"")
+        else:
+            out += filler[at : at + int(value)]
+            at += int(value)
+    return bytes(out)
 
 
 def article_fields(format: str, data: bytes) -> Fields | None:

@@ -23,7 +23,6 @@ from newsarchive import exports
 from newsarchive.archive import Archive
 from newsarchive.config import ArchiveLocation
 from newsarchive.engines import engine_for
-from newsarchive.exports import FORMATS
 from newsarchive.ingest import Ingester, IngestReport
 
 
@@ -95,7 +94,7 @@ def recover(
                         continue
                     # An article whose paths could not be read is named by where it came from.
                     paths = article.paths or (f"{where}#{article.id}",)
-                    if article.origin in FORMATS and files.kept(article.raw, paths):
+                    if article.origin in exports.FORMATS and files.kept(article.raw, paths):
                         yield from files.whole()  # its export, once all of it is read
                         continue
                     for path in paths:
@@ -129,36 +128,40 @@ class _Exports:
     publication, layout: as the file gave them). Articles wait on disk in `folder`, as
     files named by their hash, not in memory: an archive may hold a million of them."""
 
-    def __init__(self, exports: Iterable[ExportLayout], folder: Path) -> None:
+    def __init__(self, layouts: Iterable[ExportLayout], folder: Path) -> None:
         self._folder = folder / "exports"
         self._folder.mkdir()
         self._waiting: dict[str, list[ExportLayout]] = {}  # article sha256 -> its files
         self._missing: dict[str, int] = {}  # export sha256 -> articles not yet read
-        for export in exports:
-            articles = {str(value) for kind, value in export.layout if kind == "a"}
+        # Export sha256 -> the hashes of its articles (of a file kept whole: those its
+        # split gives, worked out once).
+        self._articles: dict[str, list[str]] = {}
+        for export in layouts:
+            articles = exports.layout_articles(export.layout)
             if not articles and _kept_whole(export):  # a Word document, a Mediargus file
-                articles = _articles_of(export.filler)
+                articles = sorted(_articles_of(export.filler))
             if any(kind == "d" for kind, _ in export.layout) or not articles:
                 continue  # articles deleted by hand: the file cannot be rebuilt
-            self._missing[export.sha256] = len(articles)
-            for sha256 in articles:
+            self._articles[export.sha256] = articles
+            self._missing[export.sha256] = len(set(articles))
+            for sha256 in set(articles):
                 self._waiting.setdefault(sha256, []).append(export)
         self._paths: dict[str, tuple[str, ...]] = {}  # article sha256 -> its source paths
         # Article sha256 -> how many of its exports are still to be rebuilt: an article in
         # two exports stays on disk until both are.
-        self._uses = {sha256: len(exports) for sha256, exports in self._waiting.items()}
+        self._uses = {sha256: len(files) for sha256, files in self._waiting.items()}
         self._ready: list[ExportLayout] = []
 
     def kept(self, raw: bytes, paths: tuple[str, ...]) -> bool:
         """Keep an export's article until its file is whole; False if no file can take it."""
         sha256 = hashlib.sha256(raw).hexdigest()
-        exports = self._waiting.get(sha256)
-        if not exports:
+        files = self._waiting.get(sha256)
+        if not files:
             return False
         if sha256 not in self._paths:
             (self._folder / sha256).write_bytes(raw)
             self._paths[sha256] = paths
-            for export in exports:
+            for export in files:
                 self._missing[export.sha256] -= 1
                 if self._missing[export.sha256] == 0:
                     self._ready.append(export)
@@ -169,22 +172,15 @@ class _Exports:
         every path its articles were read from; its articles are then done with."""
         ready, self._ready = self._ready, []
         for export in ready:
-            data = bytearray()
-            at = 0
-            for kind, value in export.layout:
-                if kind == "a":
-                    data += (self._folder / str(value)).read_bytes()
-                else:
-                    data += export.filler[at : at + int(value)]
-                    at += int(value)
+            articles = self._articles[export.sha256]
+            raws = {a: (self._folder / a).read_bytes() for a in set(articles)}
+            data = exports.rebuilt(export.layout, export.filler, raws)
+            del raws
             if hashlib.sha256(data).hexdigest() != export.sha256:
                 continue  # its layout was damaged: its articles are read alone
-            articles = [str(value) for kind, value in export.layout if kind == "a"]
-            if not articles:  # kept whole: its articles are those its split gives
-                articles = [a for a in _articles_of(export.filler) if a in self._paths]
             paths = dict.fromkeys(p for a in articles for p in self._paths[a])
             for path in paths:
-                yield path, bytes(data)
+                yield path, data
             for sha256 in dict.fromkeys(articles):
                 self._uses[sha256] -= 1
                 if self._uses[sha256] == 0:

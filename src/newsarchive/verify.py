@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsarchive import exports
 from newsarchive.archive import Archive
 from newsarchive.fingerprint import jaccard
 from newsarchive.parser import PARSER_VERSION
@@ -313,21 +314,15 @@ def _check_exports(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
                     f"rebuilding export {sha256[:16]}: {deleted} of its articles were deleted"
                 )
                 continue
-            raws = store.raw_by_hash({str(value) for kind, value in layout if kind == "a"})
-            rebuilt = bytearray()
-            at = 0
-            missing = 0
-            for kind, value in layout:
-                if kind == "a":
-                    if str(value) not in raws:
-                        missing += 1
-                    rebuilt += raws.get(str(value), b"")
-                else:
-                    rebuilt += filler[at : at + int(value)]
-                    at += int(value)
+            articles = exports.layout_articles(layout)
+            raws = store.raw_by_hash(set(articles))
+            missing = sum(1 for article in articles if article not in raws)
+            covered = sum(int(value) for kind, value in layout if kind == "f")
             if missing:
                 yield Problem(None, f"export {sha256[:16]}: {missing} of its articles are gone")
-            elif hashlib.sha256(rebuilt).hexdigest() != sha256 or at != len(filler):
+            elif hashlib.sha256(
+                exports.rebuilt(layout, filler, raws)
+            ).hexdigest() != sha256 or covered != len(filler):
                 yield Problem(None, f"export {sha256[:16]}: its bytes no longer rebuild")
 
 
