@@ -9,9 +9,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from newsarchive import config as archive_config
-from newsarchive.db import metadata
-from newsarchive.engines import engine_for
+from newsarchive.storage import config as archive_config
+from newsarchive.storage.backends import backend_for
+from newsarchive.storage.schema import metadata
 
 target_metadata = metadata
 
@@ -52,7 +52,7 @@ def run_migrations_online() -> None:
 
         value = os.environ.get(archive_config.ENV_VAR)
     location = archive_config.resolve(value, archive_config.default_data_dir())
-    engine = engine_for(location.url).connect(location.url)
+    engine = backend_for(location.url).connect(location.url)
     with engine.connect().execution_options(writes=True) as connection:
         _configure(connection)
         with context.begin_transaction():

@@ -27,10 +27,10 @@ from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from newsarchive import config
-from newsarchive.archive import Archive, open_archive
-from newsarchive.browse import Browser
-from newsarchive.widgets import ArticleList
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.ui.browse import Browser
+from newsarchive.ui.widgets import ArticleList
 
 
 class _Renders:

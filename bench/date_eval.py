@@ -19,8 +19,8 @@ import json
 import os
 from pathlib import Path
 
-from newsarchive.decode import decode
-from newsarchive.parser import parse_article
+from newsarchive.text.decode import decode
+from newsarchive.text.parser import parse_article
 
 ROOT = Path(__file__).resolve().parents[1]
 

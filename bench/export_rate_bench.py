@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 
 from common import ensure_corpus, newsarchive_command  # noqa: E402  (a sibling script)
 
-from newsarchive.decode import decode  # noqa: E402
+from newsarchive.text.decode import decode  # noqa: E402
 
 
 def write_export(files: list[Path], export: Path) -> None:

@@ -31,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import parse_eval
 
-from newsarchive import htmlpage
-from newsarchive.errors import NewsArchiveError
-from newsarchive.records import BlockKind
+from newsarchive.model.errors import NewsArchiveError
+from newsarchive.model.records import BlockKind
+from newsarchive.text import htmlpage
 
 ROOT = Path(__file__).resolve().parents[1]
 LABEL_ROOTS = {"mercury": "standfirsts/mercury", "l3s-gn1": "structured/l3s-gn1"}

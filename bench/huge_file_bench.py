@@ -103,9 +103,9 @@ def browse_probe(db: str) -> None:
     """Print seconds to browse's first screen (the newest article drawn), then for a key."""
     import asyncio
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
-    from newsarchive.browse import Browser
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
+    from newsarchive.ui.browse import Browser
 
     archive = open_archive(config.resolve(db, Path.cwd()), create=False)
 

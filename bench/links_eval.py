@@ -46,10 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsarchive.decode import decode
-from newsarchive.links import article_names, confirms, link_lookups
-from newsarchive.parser import parse_article
-from newsarchive.records import BlockKind
+from newsarchive.model.records import BlockKind
+from newsarchive.text.decode import decode
+from newsarchive.text.links import article_names, confirms, link_lookups
+from newsarchive.text.parser import parse_article
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

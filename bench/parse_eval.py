@@ -35,10 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.decode import decode
-from newsarchive.errors import NewsArchiveError
-from newsarchive.models import Article
-from newsarchive.parser import parse_article
+from newsarchive.model.errors import NewsArchiveError
+from newsarchive.model.models import Article
+from newsarchive.text.decode import decode
+from newsarchive.text.parser import parse_article
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE_SHARE = 77  # of 256: names whose SHA-256 starts below this byte are scored only

@@ -116,7 +116,7 @@ ARTICLE_TYPES = [
 COPY_RAW = "COPY article_raw (article_id, data) FROM STDIN (FORMAT BINARY)"
 COPY_SOURCES = "COPY article_sources (article_id, path, first_seen) FROM STDIN (FORMAT BINARY)"
 
-# -- the statements newsarchive sends (engines/postgres.py, store.py), written out -------------
+# -- the statements newsarchive sends (storage/backends/postgres.py, storage/store.py), written out -------------
 
 TSQUERY = "(SELECT to_tsquery(CAST(%(cfg)s AS regconfig), %(q)s) AS q) q"
 # TsvectorIndex.search, no date filter: where the ranking window starts, then the page.
@@ -139,7 +139,7 @@ RAW_PAGE = (
 SEARCH_PARAMS = {
     "cfg": CONFIG,
     "limit": 20,
-    "window": 20_000 - 1,  # engines.RANK_WINDOW - 1
+    "window": 20_000 - 1,  # storage.backends.RANK_WINDOW - 1
     "options": "StartSel=\ufdd0, StopSel=\ufdd1, MaxWords=16, MinWords=8, ShortWord=0, "
     "MaxFragments=1, FragmentDelimiter=…",
 }
@@ -455,10 +455,10 @@ def rename_connections(engine: Any) -> None:
 
 def bench_reading(args: argparse.Namespace) -> None:
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
-    from newsarchive.query import parse_query
-    from newsarchive.store import Store
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
+    from newsarchive.storage.store import Store
+    from newsarchive.text.query import parse_query
 
     url = f"{args.server}/{KEEP}"
     with psycopg.connect(url, autocommit=True) as conn:

@@ -67,10 +67,10 @@ def main() -> int:
     size = sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*"))
     print(f"archive: {size / 2**30:.2f} GiB")
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
-    from newsarchive.query import parse_query
-    from newsarchive.store import Store
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
+    from newsarchive.storage.store import Store
+    from newsarchive.text.query import parse_query
 
     total, terms = pick_terms(args.db)
     rare, common = terms[0][1], terms[2][1]

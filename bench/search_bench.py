@@ -62,11 +62,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=31)
     args = parser.parse_args()
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
-    from newsarchive.engines.sqlite import register_functions
-    from newsarchive.query import parse_query
-    from newsarchive.store import Store
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
+    from newsarchive.storage.backends.sqlite import register_functions
+    from newsarchive.storage.store import Store
+    from newsarchive.text.query import parse_query
 
     total, terms = pick_terms(args.archive)
     archive = open_archive(config.resolve(str(args.archive), Path(".")), create=False)
@@ -75,7 +75,7 @@ def main() -> int:
     register_functions(raw)
     tool = newsarchive_command()
     raw_script = (
-        "import sqlite3, sys; from newsarchive.engines.sqlite import register_functions; "
+        "import sqlite3, sys; from newsarchive.storage.backends.sqlite import register_functions; "
         "c = sqlite3.connect(sys.argv[1]); register_functions(c); "
         f"print(c.execute({RAW!r}, (sys.argv[2],)).fetchall())"
     )

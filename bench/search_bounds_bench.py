@@ -95,9 +95,9 @@ def main() -> int:
 
 
 def _in_process(db: Path, query: str, runs: int) -> tuple[float | None, str]:
-    from newsarchive import config
-    from newsarchive.archive import open_archive
-    from newsarchive.query import QueryError, parse_query
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
+    from newsarchive.text.query import QueryError, parse_query
 
     try:
         parsed = parse_query(query)

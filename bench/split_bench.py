@@ -29,8 +29,10 @@ sys.path.insert(0, str(HERE))
 
 from common import ensure_corpus  # noqa: E402  (a sibling script)
 
-from newsarchive import config, exports, ingest  # noqa: E402
-from newsarchive.archive import open_archive  # noqa: E402
+from newsarchive.ops import ingest  # noqa: E402
+from newsarchive.storage import config  # noqa: E402
+from newsarchive.storage.archive import open_archive  # noqa: E402
+from newsarchive.text import exports  # noqa: E402
 
 
 def _per_file(datas: list[bytes], fn: Callable[[bytes], object]) -> float:

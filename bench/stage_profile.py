@@ -27,38 +27,38 @@ from typing import Any
 # (stage, module, attribute): the functions timed, in the table's order. A function is
 # replaced wherever a newsarchive module holds it (a `from x import f` copy too).
 STAGES: list[tuple[str, str, str]] = [
-    ("read and hash", "newsarchive.ingest", "Ingester._read_all"),
-    ("decode", "newsarchive.decode", "decode"),
-    ("decode", "newsarchive.decode", "decode_text"),
-    ("parse", "newsarchive.parser", "parse_article"),
-    ("parse", "newsarchive.parser", "parse_fields"),
-    ("dates", "newsarchive.parser", "_find_date"),
+    ("read and hash", "newsarchive.ops.ingest", "Ingester._read_all"),
+    ("decode", "newsarchive.text.decode", "decode"),
+    ("decode", "newsarchive.text.decode", "decode_text"),
+    ("parse", "newsarchive.text.parser", "parse_article"),
+    ("parse", "newsarchive.text.parser", "parse_fields"),
+    ("dates", "newsarchive.text.parser", "_find_date"),
     ("validation (pydantic)", "pydantic", "BaseModel.model_validate"),
     ("validation (pydantic)", "pydantic", "BaseModel.__init__"),
-    ("fingerprint", "newsarchive.fingerprint", "fingerprints"),
-    ("links (names, look-ups)", "newsarchive.rows", "lookups"),
-    ("row building", "newsarchive.rows", "article_values"),
-    ("row building", "newsarchive.rows", "_fields_values"),
-    ("row building", "newsarchive.rows", "stored_row"),
-    ("search text (made in workers)", "newsarchive.engines.sqlite", "made_for_index"),
+    ("fingerprint", "newsarchive.text.fingerprint", "fingerprints"),
+    ("links (names, look-ups)", "newsarchive.ops.workers", "lookups"),
+    ("row building", "newsarchive.ops.workers", "article_values"),
+    ("row building", "newsarchive.ops.workers", "_fields_values"),
+    ("row building", "newsarchive.ops.workers", "stored_row"),
+    ("search text (made in workers)", "newsarchive.storage.backends.sqlite", "made_for_index"),
     ("pickling", "", ""),  # measured by the wrapper of the workers' function
-    ("known-hash look-ups", "newsarchive.store", "Store.known_ids"),
-    ("SQLite insert", "newsarchive.engines.sqlite", "SQLite.insert_articles"),
-    ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.index_new"),
-    ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.index_given"),
-    ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.rebuild"),
-    ("FTS5", "newsarchive.engines.sqlite", "FTS5Index.index_all"),
-    ("band, name, link rows", "newsarchive.store", "Store.add_derived"),
-    ("band, name, link rows", "newsarchive.engines.sqlite", "SQLite.add_derived_bulk"),
-    ("versions grouping", "newsarchive.versions", "group"),
-    ("source paths", "newsarchive.store", "Store.add_sources"),
-    ("commit", "newsarchive.archive", "Archive.writing"),
+    ("known-hash look-ups", "newsarchive.storage.store", "Store.known_ids"),
+    ("SQLite insert", "newsarchive.storage.backends.sqlite", "SQLite.insert_articles"),
+    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.index_new"),
+    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.index_given"),
+    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.rebuild"),
+    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.index_all"),
+    ("band, name, link rows", "newsarchive.storage.store", "Store.add_derived"),
+    ("band, name, link rows", "newsarchive.storage.backends.sqlite", "SQLite.add_derived_bulk"),
+    ("versions grouping", "newsarchive.ops.versions", "group"),
+    ("source paths", "newsarchive.storage.store", "Store.add_sources"),
+    ("commit", "newsarchive.storage.archive", "Archive.writing"),
 ]
-# Functions workers are handed by name (Engine.index_texts).
-IN_WORKERS = {("newsarchive.engines.sqlite", "made_for_index")}
+# Functions workers are handed by name (Backend.index_texts).
+IN_WORKERS = {("newsarchive.storage.backends.sqlite", "made_for_index")}
 # The function a worker runs on a chunk of (bytes, path) pairs: its arguments and result
 # are what is pickled.
-WORKER = ("newsarchive.rows", "prepare_new")
+WORKER = ("newsarchive.ops.workers", "prepare_new")
 
 totals: dict[str, float] = {}
 _children = [0.0]
@@ -143,14 +143,15 @@ def _replace(module_name: str, attribute: str, make: Callable[[Any], Any]) -> bo
 def profile(corpus: Path, jobs: int = 0) -> dict[str, Any]:
     import importlib
 
-    for name in ("newsarchive.ingest", "newsarchive.store", "newsarchive.engines.sqlite"):
+    for name in (
+        "newsarchive.ops.ingest",
+        "newsarchive.storage.store",
+        "newsarchive.storage.backends.sqlite",
+    ):
         importlib.import_module(name)  # load everything before wrapping
-    import newsarchive.parser
-    import newsarchive.rows
-    import newsarchive.verify  # noqa: F401
-    from newsarchive.archive import open_archive
-    from newsarchive.config import resolve
-    from newsarchive.ingest import Ingester
+    from newsarchive.ops.ingest import Ingester
+    from newsarchive.storage.archive import open_archive
+    from newsarchive.storage.config import resolve
 
     if jobs == 0:  # else the workers run it, and it must stay picklable
         _replace(*WORKER, _pickled)

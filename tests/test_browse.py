@@ -18,12 +18,13 @@ import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 
-from newsarchive import browse, config
-from newsarchive.archive import Archive, open_archive
-from newsarchive.browse import Browser
-from newsarchive.dates import parse_period
-from newsarchive.records import ArticleSummary
-from newsarchive.widgets import ArticleList, ArticlePane, DateFilter, parse_dates
+from newsarchive.model.records import ArticleSummary
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.text.dates import parse_period
+from newsarchive.ui import browse
+from newsarchive.ui.browse import Browser
+from newsarchive.ui.widgets import ArticleList, ArticlePane, DateFilter, parse_dates
 
 from .conftest import Run
 
@@ -220,7 +221,7 @@ async def test_typing_is_debounced_and_a_bad_query_says_so(
 async def test_a_query_given_at_start_searches_and_nothing_found_says_so(
     archive: Archive,
 ) -> None:
-    from newsarchive.query import parse_query
+    from newsarchive.text.query import parse_query
 
     app = Browser(archive, query=parse_query("zzzzqx"), theme="dark")
     async with app.run_test(size=SIZE) as pilot:

@@ -12,8 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import compare
-from newsarchive.compare import (
+from newsarchive.model.models import Article
+from newsarchive.model.records import Block, BlockKind, StoredArticle
+from newsarchive.text import compare
+from newsarchive.text.compare import (
     BREAK,
     DiffRun,
     DiffStats,
@@ -25,8 +27,6 @@ from newsarchive.compare import (
     run_tokens,
     tokens,
 )
-from newsarchive.models import Article
-from newsarchive.records import Block, BlockKind, StoredArticle
 
 HEADLINE = "Storm hits the coast"
 STORY = (

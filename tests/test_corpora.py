@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from newsarchive import config
-from newsarchive.archive import Archive, open_archive
-from newsarchive.db import article_sources
-from newsarchive.ingest import Ingester, stored_path
-from newsarchive.records import BlockKind
+from newsarchive.model.records import BlockKind
+from newsarchive.ops.ingest import Ingester, stored_path
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.storage.schema import article_sources
 
 from .conftest import Run
 
@@ -119,7 +119,7 @@ def test_every_word_grep_finds_in_a_file_is_in_its_articles_index_entry(
     import re
     import sqlite3
 
-    from newsarchive.engines.sqlite import register_functions
+    from newsarchive.storage.backends.sqlite import register_functions
 
     archive, _ = ingested
     db = sqlite3.connect(str(archive.engine.url.database))

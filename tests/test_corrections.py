@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from newsarchive import config
-from newsarchive.archive import open_archive
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
 
 from .conftest import FIXTURES, SEEDS, TEST_ENV, Run, newsarchive_executable
 from .test_versions import _paragraph, _story, _text, _write
@@ -257,7 +257,7 @@ def test_ingest_published_says_what_it_did_not_date(run: Run, tmp_path: Path) ->
 def test_a_file_seen_twice_in_one_run_across_batches_is_this_runs(
     archive_url: str, tmp_path: Path
 ) -> None:
-    from newsarchive.ingest import Ingester
+    from newsarchive.ops.ingest import Ingester
 
     copy = tmp_path / "z-copy.txt"
     copy.write_bytes(SEED.read_bytes())

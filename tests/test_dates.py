@@ -6,9 +6,14 @@ import datetime as dt
 
 import pytest
 
-from newsarchive import dates
-from newsarchive.dates import date_from_byline, date_from_header_line, date_from_url, parse_period
-from newsarchive.records import DateSource
+from newsarchive.model.records import DateSource
+from newsarchive.text import dates
+from newsarchive.text.dates import (
+    date_from_byline,
+    date_from_header_line,
+    date_from_url,
+    parse_period,
+)
 
 D = dt.date
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.parser import parse_article
+from newsarchive.text.parser import parse_article
 
 CASES = json.loads((Path(__file__).parent / "gold" / "dates.json").read_text(encoding="utf-8"))
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.decode import decode
-from newsarchive.errors import NotAnArticleError
+from newsarchive.model.errors import NotAnArticleError
+from newsarchive.text.decode import decode
 
 TEXT = "Caf\u00e9 owners welcome \u00a32m fund\n\n\u201cIt helps,\u201d they said.\n"
 

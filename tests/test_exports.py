@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsarchive import exports
+from newsarchive.text import exports
 
 from .conftest import FIXTURES
 

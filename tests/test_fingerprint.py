@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import fingerprint
-from newsarchive.rows import prepare
+from newsarchive.ops.workers import prepare
+from newsarchive.text import fingerprint
 from tests.conftest import SEEDS
 
 # Words, punctuation, accents, ligatures, full-width and astral letters, NUL and blanks:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import htmlpage
-from newsarchive.errors import ParseError
-from newsarchive.records import BlockKind, DateSource
+from newsarchive.model.errors import ParseError
+from newsarchive.model.records import BlockKind, DateSource
+from newsarchive.text import htmlpage
 
 from .conftest import Run
 

@@ -17,10 +17,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from newsarchive import browse, config, fingerprint, render
-from newsarchive.archive import Archive, open_archive
-from newsarchive.rows import prepare
-from newsarchive.widgets import ArticlePane
+from newsarchive.ops.workers import prepare
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.text import fingerprint
+from newsarchive.ui import browse, render
+from newsarchive.ui.widgets import ArticlePane
 
 from .conftest import Run
 
@@ -45,7 +47,7 @@ def _article(paragraphs: int) -> str:
 
 def _as_newsarchive_connects(db: Any) -> None:
     """The SQL functions the search index's triggers call (newsarchive adds them on connect)."""
-    from newsarchive.engines.sqlite import register_functions
+    from newsarchive.storage.backends.sqlite import register_functions
 
     register_functions(db)
 
@@ -162,7 +164,7 @@ def test_browse_draws_the_first_part_of_a_long_body_and_m_shows_more(huge: Archi
 def test_verify_of_a_long_article_holds_its_body_once(
     run: Run, tmp_path: Path, archive_path: Path
 ) -> None:
-    from newsarchive.verify import verify
+    from newsarchive.ops.verify import verify
 
     text = _article(16_000)
     (tmp_path / "huge.txt").write_text(text, encoding="utf-8")
@@ -204,8 +206,9 @@ def test_verify_still_finds_a_column_that_is_not_what_its_bytes_give(
 def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_path: Path) -> None:
     import hashlib
 
-    from newsarchive.rows import Lookups, prepare_new
-    from newsarchive.store import NewArticle
+    from newsarchive.model.rows import Lookups
+    from newsarchive.ops.workers import prepare_new
+    from newsarchive.storage.store import NewArticle
 
     data = _article(16_000).encode()
     (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
@@ -230,7 +233,7 @@ def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_
 def test_a_huge_article_is_written_through_a_small_page_cache(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive.engines import sqlite as engine
+    from newsarchive.storage.backends import sqlite as engine
 
     seen: list[tuple[str, int]] = []
     original = engine._insert
@@ -267,8 +270,8 @@ def test_a_huge_article_is_written_through_a_small_page_cache(
 def test_verify_walks_the_archive_through_a_small_page_cache(
     run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive.engines import sqlite as engine
-    from newsarchive.store import Store
+    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.store import Store
 
     seen: list[Any] = []
     original = Store.records
@@ -297,8 +300,8 @@ def test_verify_walks_the_archive_through_a_small_page_cache(
 def test_a_long_text_goes_to_the_search_index_as_when_made_whole(
     size: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive.engines import sqlite as engine
-    from newsarchive.searchtext import indexed
+    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.text.searchtext import indexed
 
     words = ["中国人民", "Straße", "🔥\ufe0f", "©", "日本語", "한국어", "plain", "naïve", "\u2003"]
     rng = random.Random(3)
@@ -319,8 +322,8 @@ def test_bytes_that_give_the_index_the_same_words_are_not_copied(
 ) -> None:
     """NULL (the view then hands the index the column itself) when the made text differs
     only in the case of A-Z: unicode61 folds those as casefold does."""
-    from newsarchive.engines import sqlite as engine
-    from newsarchive.searchtext import indexed
+    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.text.searchtext import indexed
 
     monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", size)
     for same in ("Plain ASCII Words", "Prices in £ and € rose; naïve Café ’quoted’"):
@@ -363,7 +366,7 @@ def test_huge_bodies_that_need_nothing_made_are_indexed_as_they_are(
     again by the same words when deleted."""
     import sqlite3
 
-    from newsarchive.engines import sqlite as engine
+    from newsarchive.storage.backends import sqlite as engine
 
     monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
     monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", 1000)
@@ -432,8 +435,8 @@ def test_a_piece_is_made_as_searchtext_makes_it_whole(seed: int) -> None:
     (searchtext.indexed) gives, bytes that are not UTF-8 among them."""
     import codecs
 
-    from newsarchive.engines import sqlite as engine
-    from newsarchive.searchtext import indexed
+    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.text.searchtext import indexed
 
     def whole(piece: bytes) -> bytes | None:
         if piece.isascii():

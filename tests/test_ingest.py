@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import newsarchive.engines.sqlite
-from newsarchive import config
-from newsarchive.archive import Archive, open_archive
-from newsarchive.errors import ArchiveError
-from newsarchive.ingest import Ingester
-from newsarchive.rows import POOL_MIN_ARTICLES
+import newsarchive.storage.backends.sqlite
+from newsarchive.model.errors import ArchiveError
+from newsarchive.ops.ingest import Ingester
+from newsarchive.ops.workers import POOL_MIN_ARTICLES
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
 
 from .conftest import FIXTURES, SEEDS, Run
 
@@ -365,7 +365,7 @@ def test_an_archive_locked_too_long_stops_the_run_in_one_line(
 ) -> None:
     folder = tmp_path / "in"
     _write(folder, "a.txt", b"Good\n\nBody.\n")
-    monkeypatch.setattr(newsarchive.engines.sqlite, "BUSY_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(newsarchive.storage.backends.sqlite, "BUSY_TIMEOUT_SECONDS", 1)
     locked = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
     holder = sqlite3.connect(archive_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, holding on
@@ -382,7 +382,7 @@ def test_a_write_block_takes_the_write_lock_at_its_first_statement_not_before(
     tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A batch with nothing to change (redate's, say) must not queue behind other writers.
-    monkeypatch.setattr(newsarchive.engines.sqlite, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(newsarchive.storage.backends.sqlite, "BUSY_TIMEOUT_SECONDS", 0.2)
     archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
     other = sqlite3.connect(archive_path, isolation_level=None, timeout=0.2)
     try:
@@ -432,10 +432,10 @@ def test_a_gbk_file_is_stored_with_its_encoding_and_exact_bytes(
 def _validated(data: bytes, source: str, today: dt.date) -> object:
     """What ingest stored before rows.prepare skipped the Article: decode, parse_article
     (validated), article_values; or the reason the file is refused."""
-    from newsarchive.decode import decode
-    from newsarchive.errors import NotAnArticleError
-    from newsarchive.parser import parse_article
-    from newsarchive.rows import article_values
+    from newsarchive.model.errors import NotAnArticleError
+    from newsarchive.text.columns import article_values
+    from newsarchive.text.decode import decode
+    from newsarchive.text.parser import parse_article
 
     try:
         decoded = decode(data)
@@ -451,7 +451,7 @@ def _validated(data: bytes, source: str, today: dt.date) -> object:
     ids=lambda path: path.name,
 )
 def test_a_row_is_what_the_validated_article_gives(path: Path) -> None:
-    from newsarchive.rows import prepare
+    from newsarchive.ops.workers import prepare
 
     today = dt.date(2026, 12, 7)
     data = path.read_bytes()
@@ -461,18 +461,20 @@ def test_a_row_is_what_the_validated_article_gives(path: Path) -> None:
 def test_a_parse_validation_would_doubt_takes_the_validated_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import newsarchive.rows
+    import newsarchive.ops.workers
 
     today = dt.date(2026, 12, 7)
     work = [(p.read_bytes(), str(p)) for p in sorted(FIXTURES.glob("*.txt"))]
-    monkeypatch.setattr(newsarchive.rows, "_valid", lambda _fields: False)
-    assert newsarchive.rows.prepare(work, today) == [_validated(d, s, today) for d, s in work]
+    monkeypatch.setattr(newsarchive.ops.workers, "_valid", lambda _fields: False)
+    assert newsarchive.ops.workers.prepare(work, today) == [
+        _validated(d, s, today) for d, s in work
+    ]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(codec="utf-8"), max_size=400))
 def test_any_text_gives_the_row_or_refusal_the_validated_article_gives(text: str) -> None:
-    from newsarchive.rows import prepare
+    from newsarchive.ops.workers import prepare
 
     today = dt.date(2026, 12, 7)
     data = text.encode()

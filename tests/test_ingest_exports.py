@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from newsarchive import config, exports
-from newsarchive.archive import Archive, open_archive
-from newsarchive.ingest import Ingester, not_an_article
+from newsarchive.ops.ingest import Ingester, not_an_article
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.text import exports
 
 from .conftest import SEEDS, Run
 
@@ -449,10 +450,10 @@ def test_an_html_export_named_with_its_format_and_a_page_that_is_none(
 
 def test_an_export_articles_row_is_what_the_validated_article_gives() -> None:
     """The workers make an export article's row from the parser's fields without the
-    validated Article (rows._export_values); for every article of every fixture it is
+    validated Article (workers._export_values); for every article of every fixture it is
     the row the validated way gives."""
-    from newsarchive import rows
-    from newsarchive.decode import decode
+    from newsarchive.ops import workers
+    from newsarchive.text.decode import decode
 
     compared = 0
     for path in sorted(EXPORTS.iterdir()):
@@ -461,12 +462,12 @@ def test_an_export_articles_row_is_what_the_validated_article_gives() -> None:
         cut_from = export.text if export.text is not None else path.read_bytes()
         for piece in export.articles:
             data = cut_from[piece.start : piece.end]
-            readable = rows._with_utf16_bom(data)
+            readable = workers._with_utf16_bom(data)
             encoding = decode(readable).encoding
-            validated = rows._validated_export_values(
+            validated = workers._validated_export_values(
                 readable, encoding, len(data), export.format, "x", None
             )
-            assert rows._export_values(data, "x", export.format, None) == validated
+            assert workers._export_values(data, "x", export.format, None) == validated
             compared += 1
     assert compared >= 60
 
@@ -476,7 +477,7 @@ def test_an_article_without_a_headline_says_so_on_screen_and_keeps_it_empty_in_j
 ) -> None:
     from rich.console import Console
 
-    from newsarchive import render
+    from newsarchive.ui import render
 
     assert run("ingest", EXPORTS / "mediargus_dutch.txt").returncode == 0
     listed = json.loads(run("list", "--json").stdout)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from newsarchive import config
-from newsarchive.archive import open_archive
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
 
 from .conftest import SEEDS, Run
 

@@ -1,6 +1,10 @@
-"""Imports flow one way, down the tiers: cli -> browse -> widgets ->
-ingest/verify/reparse/render -> archive -> store -> engines -> parser -> dates/query/db ->
-models/errors.
+"""The folders are the layers, and imports flow one way down them:
+
+    cli -> ui -> ops -> storage -> text -> model
+
+A module imports modules of its own folder or of a folder below it, never above, and the
+modules import each other in no circle (within a folder too). Only `storage.backends`
+picks a backend implementation. The pure layers keep the heavy libraries out.
 
 Read from the source with ast, so a lazy import inside a function counts too.
 """
@@ -14,137 +18,125 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "newsarchive"
 
-# Each module's tier: a module imports only modules of lower tiers (so imports flow one way
-# and never in a circle). Engine implementations are reached through `engines` alone.
-TIERS = {
-    "records": 0,
-    "models": 1,
-    "searchtext": 1,
-    "errors": 0,
-    "config": 2,
-    "decode": 2,
-    "dates": 2,
-    "query": 2,
-    "fingerprint": 2,
-    "links": 2,
-    "compare": 2,
-    "paths": 2,
-    "exports": 2,
-    "exports_html": 1,
-    "exports_mediargus": 1,
-    "db": 2,
-    "parser": 3,
-    "htmlpage": 3,
-    "rows": 4,
-    "engines": 5,
-    "engines.salvage": 5,
-    "engines.sqlite": 6,
-    "engines.postgres": 6,
-    "store": 7,
-    "migrate": 7,
-    "archive": 8,
-    "versions": 8,
-    "ingest": 9,
-    "verify": 9,
-    "reparse": 9,
-    "transfer": 9,
-    "exchange": 9,
-    "corrections": 9,
-    "stats": 9,
-    "render": 9,
-    "widgets": 10,
-    "recover": 10,
-    "browse": 11,
-    "cli": 12,
-    "__main__": 13,
-    "__init__": 0,
-}
-# Libraries that must stay out of the pure layers.
+# Each folder's place, lowest first: a module may import from its own folder and the
+# folders before it. The package's own `__init__` and `__main__` stand at the ends.
+FOLDERS = ("__init__", "model", "text", "storage", "ops", "ui", "cli", "__main__")
+# Libraries each folder keeps out, and a few modules' own stricter lists.
 FORBIDDEN = {
-    "parser": {"click", "rich", "sqlalchemy", "alembic"},
-    "htmlpage": {"click", "rich", "sqlalchemy", "alembic"},
-    "models": {"click", "rich", "sqlalchemy", "alembic"},
-    "records": {"click", "rich", "sqlalchemy", "alembic", "pydantic"},
-    "decode": {"click", "rich", "sqlalchemy"},
-    "dates": {"click", "rich", "sqlalchemy"},
-    "query": {"click", "rich", "sqlalchemy"},
-    "fingerprint": {"click", "rich", "sqlalchemy", "alembic"},
-    "links": {"click", "rich", "sqlalchemy", "alembic"},
-    "compare": {"click", "rich", "sqlalchemy", "alembic"},
-    "paths": {"click", "rich", "sqlalchemy", "alembic"},
-    "exports": {"click", "rich", "sqlalchemy", "alembic", "pydantic"},
-    "exports_html": {"click", "rich", "sqlalchemy", "alembic", "pydantic"},
-    "exports_mediargus": {"click", "rich", "sqlalchemy", "alembic", "pydantic"},
-    "versions": {"click", "rich"},
-    "render": {"click", "sqlalchemy", "alembic"},
-    "browse": {"click", "sqlalchemy", "alembic"},
-    "widgets": {"click", "sqlalchemy", "alembic"},
-    "store": {"click", "rich"},
-    "engines": {"click", "rich"},
-    "engines.sqlite": {"click", "rich"},
-    "engines.postgres": {"click", "rich"},
-    "archive": {"click", "rich"},
-    "ingest": {"click", "rich"},
-    "reparse": {"click", "rich"},
-    "transfer": {"click", "rich"},
-    "exchange": {"click", "rich"},
-    "corrections": {"click", "rich"},
-    "recover": {"click", "rich"},
-    "stats": {"click", "rich", "sqlalchemy"},
-    "rows": {"click", "rich", "sqlalchemy", "alembic"},
+    "model": {"click", "rich", "sqlalchemy", "alembic", "textual"},
+    "text": {"click", "rich", "sqlalchemy", "alembic", "textual"},
+    "storage": {"click", "rich", "textual"},
+    "ops": {"click", "rich", "textual"},
+    "ui": {"click", "sqlalchemy", "alembic"},
 }
-
-
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module)
-            if node.module == "newsarchive":
-                names.update(f"newsarchive.{alias.name}" for alias in node.names)
-    return names
+STRICTER = {
+    "model.records": {"pydantic"},
+    "model.rows": {"pydantic"},
+    "text.exports": {"pydantic"},
+    "text.exports_html": {"pydantic"},
+    "text.exports_mediargus": {"pydantic"},
+    "ops.stats": {"sqlalchemy"},
+    "ops.workers": {"sqlalchemy", "alembic"},
+}
+BACKENDS = "storage.backends"
 
 
 def _module(path: Path) -> str:
-    name = ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
-    return "engines" if name == "engines.__init__" else name
-
-
-def _project_module(imported: str) -> str | None:
-    """The module of ours an import names ("newsarchive.engines.sqlite" -> "engines.sqlite")."""
-    if not imported.startswith("newsarchive."):
-        return None
-    parts = imported.split(".")[1:]
-    name = ".".join(parts[:2]) if parts[0] == "engines" and len(parts) > 1 else parts[0]
-    return name
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
 
 
 MODULES = sorted(_module(p) for p in PACKAGE.rglob("*.py"))
+PATHS = {_module(p): p for p in PACKAGE.rglob("*.py")}
 
 
-def test_every_module_has_a_tier() -> None:
-    assert set(MODULES) <= set(TIERS)
+def _imports(module: str) -> set[str]:
+    """Every name `module` imports: ours as our module names ("text.parser"), others as
+    their top-level package ("sqlalchemy")."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(PATHS[module].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(_ours(alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            base = _ours(node.module)
+            names.add(base)
+            names.update(
+                f"{base}.{alias.name}" for alias in node.names if f"{base}.{alias.name}" in PATHS
+            )
+    names.discard(module)
+    names.discard("newsarchive")
+    return names
+
+
+def _ours(imported: str) -> str:
+    if imported.startswith("newsarchive."):
+        return imported.removeprefix("newsarchive.")
+    return imported.split(".")[0]
+
+
+def _folder(module: str) -> str:
+    return module.split(".")[0]
+
+
+def _graph() -> dict[str, set[str]]:
+    return {m: {i for i in _imports(m) if i in PATHS} for m in MODULES}
+
+
+def test_every_module_is_in_a_layer_folder() -> None:
+    top_level = {m for m in MODULES if "." not in m}
+    assert top_level <= set(FOLDERS), f"{top_level - set(FOLDERS)}: put each in its layer's folder"
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_imports_flow_one_way(module: str) -> None:
-    path = PACKAGE / (module.replace(".", "/") + ".py")
-    if module == "engines":
-        path = PACKAGE / "engines" / "__init__.py"
-    imports = _imports(path)
-    project = {m for name in imports if (m := _project_module(name)) and m != module}
-    upward = {m for m in project if TIERS[m] >= TIERS[module] and not _chooses(module, m)}
-    assert not upward, f"{module} (tier {TIERS[module]}) imports {upward}"
-    implementations = {m for m in project if m.startswith("engines.")}
-    assert module.startswith("engines") or not implementations, (
-        f"{module} imports {implementations}: only engines.engine_for picks an engine"
+    imports = _imports(module)
+    ours = {i for i in imports if i in PATHS}
+    rank = FOLDERS.index(_folder(module))
+    upward = {i for i in ours if FOLDERS.index(_folder(i)) > rank}
+    assert not upward, f"{module} ({_folder(module)}/) imports {upward} from a layer above"
+    implementations = {i for i in ours if i.startswith(BACKENDS + ".")}
+    assert module.startswith(BACKENDS) or not implementations, (
+        f"{module} imports {implementations}: only storage.backends.backend_for picks one"
     )
-    libraries = {name.split(".")[0] for name in imports}
-    assert not libraries & FORBIDDEN.get(module, set())
+    libraries = {i for i in imports if i not in PATHS}
+    kept_out = FORBIDDEN.get(_folder(module), set()) | STRICTER.get(module, set())
+    assert not libraries & kept_out, f"{module} imports {libraries & kept_out}"
 
 
-def _chooses(module: str, imported: str) -> bool:
-    # engines.engine_for imports the implementation the URL names, lazily: the one way down.
-    return module == "engines" and imported.startswith("engines.")
+def _circle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A circle of imports in `graph`, if there is one (depth first)."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        if module in path:
+            return [*path[path.index(module) :], module]
+        if module in done:
+            return None
+        path.append(module)
+        for imported in sorted(graph.get(module, ())):
+            if found := visit(imported):
+                return found
+        path.pop()
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        if found := visit(module):
+            return found
+    return None
+
+
+def test_modules_import_each_other_in_no_circle() -> None:
+    graph = _graph()
+    # Backends' __init__ imports the implementation a URL names, lazily: the one way down.
+    graph[BACKENDS] = {m for m in graph[BACKENDS] if not m.startswith(BACKENDS + ".")}
+    circle = _circle(graph)
+    assert circle is None, "a circle of imports: " + " -> ".join(circle or ())
+
+
+def test_a_circle_is_found_where_there_is_one() -> None:
+    assert _circle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert _circle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.links import (
+from newsarchive.text.links import (
     article_names,
     bare_title_key,
     confirms,

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
-from newsarchive import config, render, store
-from newsarchive.archive import open_archive
+from newsarchive.storage import config, store
+from newsarchive.storage.archive import open_archive
+from newsarchive.ui import render
 
 from .conftest import Run, newsarchive_executable
 

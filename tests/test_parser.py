@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.decode import decode
-from newsarchive.errors import ParseError
-from newsarchive.parser import parse_article
-from newsarchive.records import BlockKind
+from newsarchive.model.errors import ParseError
+from newsarchive.model.records import BlockKind
+from newsarchive.text.decode import decode
+from newsarchive.text.parser import parse_article
 
 from .conftest import FIXTURES, SEEDS
 

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive import config, paths
-from newsarchive.archive import open_archive
-from newsarchive.ingest import Ingester
+from newsarchive.ops.ingest import Ingester
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
+from newsarchive.text import paths
 
 from .conftest import Run
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.engines.postgres import tsquery
-from newsarchive.engines.sqlite import fts5_expression
-from newsarchive.query import All, Any_, QueryError, Term, Without, normalise, parse_query
+from newsarchive.storage.backends.postgres import tsquery
+from newsarchive.storage.backends.sqlite import fts5_expression
+from newsarchive.text.query import All, Any_, QueryError, Term, Without, normalise, parse_query
 
 
 @pytest.mark.parametrize(
@@ -104,8 +104,8 @@ def tsquery_check(postgres_database: str) -> Iterator[Callable[[str], object]]:
     """Runs a compiled query on a PostgreSQL archive's search configuration."""
     import psycopg
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
 
     open_archive(config.resolve(postgres_database, Path.cwd()), create=True).close()
     with psycopg.connect(postgres_database, autocommit=True) as connection:

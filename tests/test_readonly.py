@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import config
-from newsarchive.archive import open_archive
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
 
 from .conftest import SEEDS, Run
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import fingerprint, verify, versions
+from newsarchive.ops import verify, versions
+from newsarchive.text import fingerprint
 
 from .conftest import Run
 
@@ -73,7 +74,8 @@ def test_deleting_the_head_holder_of_a_key_compares_the_holders_after_it(
 def test_a_reparse_that_takes_a_key_from_its_head_holder_compares_the_ones_after_it(
     run: Run, archive_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive import parser, reparse
+    from newsarchive.ops import reparse
+    from newsarchive.text import parser
 
     folder = tmp_path / "in"
     folder.mkdir()

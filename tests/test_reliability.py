@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.engines.sqlite import register_functions
+from newsarchive.storage.backends.sqlite import register_functions
 
 from .conftest import SEEDS, Run, newsarchive_executable
 
@@ -291,7 +291,7 @@ def test_reading_commands_import_neither_pydantic_nor_the_orm(tmp_path: Path) ->
     subprocess.run([newsarchive_executable(), "--db", db, "ingest", SEEDS], check=True)
     reads = [["list"], ["show", "1"], ["search", "the"]]
     runs = [["--db", str(db), "--no-pager", *r, *j] for r in reads for j in ([], ["--json"])]
-    watched = ("pydantic", "sqlalchemy.orm", "newsarchive.parser", "newsarchive.models")
+    watched = ("pydantic", "sqlalchemy.orm", "newsarchive.text.parser", "newsarchive.model.models")
     printed, loaded = _loaded(runs, watched)
     assert '"headline"' in printed  # the commands ran and printed their articles
     assert loaded == []

@@ -7,8 +7,8 @@ import io
 
 from rich.console import Console
 
-from newsarchive.records import ArticleSummary, Block, BlockKind, DateSource, StoredArticle
-from newsarchive.render import article_table, article_view, clean, listing_footer, to_json
+from newsarchive.model.records import ArticleSummary, Block, BlockKind, DateSource, StoredArticle
+from newsarchive.ui.render import article_table, article_view, clean, listing_footer, to_json
 
 HOSTILE = (
     "[bold red]x[/] \x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07link\x1b]8;;\x07"

@@ -17,10 +17,10 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import Engine, text
 
-from newsarchive import config
-from newsarchive.archive import open_archive
 from newsarchive.cli import cli
-from newsarchive.parser import PARSER_VERSION
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
+from newsarchive.text.parser import PARSER_VERSION
 
 from .conftest import FIXTURES, SEEDS, Run, newsarchive_executable
 

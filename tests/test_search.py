@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from newsarchive import config
-from newsarchive.archive import Archive, open_archive
-from newsarchive.ingest import Ingester
-from newsarchive.query import parse_query
+from newsarchive.ops.ingest import Ingester
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.text.query import parse_query
 
 from .conftest import FIXTURES, REPO, SEEDS, Run
 
@@ -417,7 +417,7 @@ def test_both_engines_give_the_index_the_same_text(world: Archive, archive_url: 
     both sides of every edge of the CJK and symbol ranges (SQLite calls indexed itself)."""
     from sqlalchemy import text
 
-    from newsarchive.searchtext import CJK, SYMBOLS, indexed
+    from newsarchive.text.searchtext import CJK, SYMBOLS, indexed
 
     inside = re.compile(f"[{CJK}]|[{SYMBOLS}]")
     edges = [
@@ -465,7 +465,7 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
     """Ingest hands FTS5 what its parsing workers made (made_for_index); every other write
     goes through the view article_search_text. The same entries either way: FTS5's own
     check of the index against the view, and the index's pages byte for byte."""
-    from newsarchive.engines import sqlite as engine
+    from newsarchive.storage.backends import sqlite as engine
 
     folder = tmp_path / "mixed"
     folder.mkdir()
@@ -523,8 +523,8 @@ def test_words_outside_the_story_are_found_and_rank_below_the_story(
 ) -> None:
     """A caption's and a READ MORE line's words are not the story's (not in the body), but
     grep finds them, so search does too (migration 0011), below a match in a body."""
-    from newsarchive.parser import parse_article
-    from newsarchive.records import BlockKind
+    from newsarchive.model.records import BlockKind
+    from newsarchive.text.parser import parse_article
 
     parsed = parse_article(FURNISHED)
     kinds = {b.kind for b in parsed.blocks if "Quillfeather" in b.text or "Zanzibarine" in b.text}
@@ -581,7 +581,8 @@ def test_an_archive_indexed_before_other_words_were_searched_is_reindexed_on_upg
 def test_index_texts_that_fail_leave_them_to_the_engine() -> None:
     """A bug in an engine's index_texts costs nothing: the article is parsed, its texts
     left to the engine (the view, as it writes)."""
-    from newsarchive.rows import prepare_new, values_of
+    from newsarchive.model.rows import values_of
+    from newsarchive.ops.workers import prepare_new
 
     def failing(values: Any) -> Any:
         raise ValueError("a bug")

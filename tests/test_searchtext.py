@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.searchtext import indexed, marking_words, query_text
+from newsarchive.text.searchtext import indexed, marking_words, query_text
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,7 @@ def test_every_part_of_a_run_finds_it(text: str, data: st.DataObject) -> None:
 
 
 def test_other_words_are_the_lines_that_are_not_the_story() -> None:
-    from newsarchive.searchtext import other_words
+    from newsarchive.text.searchtext import other_words
 
     meta = '[{"kind": "date", "text": "Fri Mar 2, 2007 9:16am EST"}]'
     blocks = (

@@ -15,18 +15,18 @@ import pytest
 from rich.console import Console
 from sqlalchemy import text
 
-from newsarchive import config
-from newsarchive.archive import open_archive
-from newsarchive.migrate import HEAD_REVISION
-from newsarchive.models import (
+from newsarchive.model.models import (
     ArchiveStats,
     Emptiest,
     FolderCount,
     LastIngest,
     MonthCount,
 )
-from newsarchive.render import stats_view
-from newsarchive.stats import busiest, emptiest
+from newsarchive.ops.stats import busiest, emptiest
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
+from newsarchive.storage.migrate import HEAD_REVISION
+from newsarchive.ui.render import stats_view
 
 from .conftest import Run
 

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from newsarchive import config
-from newsarchive.archive import Archive, open_archive
-from newsarchive.db import article_raw, article_sources, articles
-from newsarchive.parser import parse_article
-from newsarchive.records import DateSource
-from newsarchive.rows import article_values, stored_row, values_of
-from newsarchive.store import NewArticle
+from newsarchive.model.records import DateSource
+from newsarchive.model.rows import stored_row, values_of
+from newsarchive.storage import config
+from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.storage.schema import article_raw, article_sources, articles
+from newsarchive.storage.store import NewArticle
+from newsarchive.text.columns import article_values
+from newsarchive.text.parser import parse_article
 
 from .conftest import SEEDS
 

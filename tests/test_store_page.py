@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import config
-from newsarchive.archive import open_archive
-from newsarchive.records import ArticleSummary
+from newsarchive.model.records import ArticleSummary
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
 
 from .conftest import Run
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive import config
-from newsarchive.archive import open_archive
-from newsarchive.store import StoredRecord
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
+from newsarchive.storage.store import StoredRecord
 
 from .conftest import FIXTURES, SEEDS, Run, newsarchive_executable
 from .test_reliability import _tree

@@ -211,8 +211,8 @@ def test_a_link_to_a_story_with_versions_leads_to_its_newest(
 def _scalar(archive_url: str, query: str) -> object:
     from sqlalchemy import text
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
 
     archive = open_archive(config.resolve(archive_url, Path.cwd()), create=False)
     try:
@@ -289,8 +289,8 @@ def test_an_archive_from_before_versions_is_grouped_by_reparse(
     before = _json(run, "list")
     from sqlalchemy import text
 
-    from newsarchive import config
-    from newsarchive.archive import open_archive
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
 
     archive = open_archive(config.resolve(archive_url, Path.cwd()), create=False)
     try:
@@ -441,8 +441,9 @@ def test_verify_finds_look_ups_that_differ_from_what_the_columns_give(
     (Store.lookups_in_order), a batch of articles at a time (here 2, and all at once)."""
     from sqlalchemy import text
 
-    from newsarchive import config, verify
-    from newsarchive.archive import open_archive
+    from newsarchive.ops import verify
+    from newsarchive.storage import config
+    from newsarchive.storage.archive import open_archive
 
     monkeypatch.setattr(verify, "BATCH_SIZE", batch)
     texts, _ = _linking_set(tmp_path)

@@ -6,7 +6,8 @@ grouping: what "ingest without clustering" costs, beside the same code with it. 
 device only: the product has no switch for this.
 """
 
-from newsarchive import fingerprint, versions
+from newsarchive.ops import versions
+from newsarchive.text import fingerprint
 
 fingerprint.fingerprints = lambda texts: [[] for _ in texts]
 versions.group = lambda *args, **kwargs: 0
