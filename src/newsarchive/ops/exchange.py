@@ -483,25 +483,11 @@ def disagreeing(records: Mapping[int, StoredRecord]) -> dict[int, str]:
     a line edited by hand would be stored as verify calls damaged. Records an older
     parser read are not compared: their fields differ by design until `reparse`."""
     from newsarchive.model.rows import changed_columns
-    from newsarchive.ops.workers import prepare
+    from newsarchive.ops.workers import parse_again
     from newsarchive.text.parser import PARSER_VERSION  # the parser: only what import needs
 
-    by_day: dict[dt.date, list[int]] = {}  # dates are inferred as on the day of ingest
-    for key, record in records.items():
-        if record.parser_version == PARSER_VERSION:
-            by_day.setdefault(record.ingested_at.date(), []).append(key)
-    parsed = {
-        key: values
-        for day, keys in by_day.items()
-        for key, values in zip(
-            keys,
-            prepare(
-                [(records[k].data, records[k].source, records[k].columns["origin"]) for k in keys],
-                day,
-            ),
-            strict=True,
-        )
-    }
+    current = {key: r for key, r in records.items() if r.parser_version == PARSER_VERSION}
+    parsed = dict(zip(current, parse_again(list(current.values())), strict=True))
     reasons: dict[int, str] = {}
     for key, values in sorted(parsed.items()):
         record = records[key]

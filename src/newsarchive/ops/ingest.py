@@ -41,7 +41,7 @@ from newsarchive.ops.workers import (
     Compact,
     Work,
     default_jobs,
-    prepare,
+    parse_again,
     prepare_new,
     worker_pool,
 )
@@ -661,9 +661,7 @@ def redate(
             if record.date_source == DateSource.CLI.value:
                 report.kept_given += 1
                 continue
-            (values,) = prepare(
-                [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
-            )
+            (values,) = parse_again([record])
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue
             new = {c: cast(Mapping[str, Any], values)[c] for c in DATE_COLUMNS}

@@ -21,7 +21,7 @@ from typing import Any, cast
 from newsarchive.model.records import DateSource
 from newsarchive.model.rows import DERIVED_FROM, changed_columns
 from newsarchive.ops.versions import lost_keys, regroup, threshold
-from newsarchive.ops.workers import prepare
+from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.store import StoredRecord
 from newsarchive.text.columns import derived
@@ -92,9 +92,7 @@ def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     """The columns to set for one stored row, counting what changes."""
     report.checked += 1
     update: dict[str, Any] = {"id": record.id, "parser_version": PARSER_VERSION}
-    (values,) = prepare(
-        [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
-    )
+    (values,) = parse_again([record])
     if isinstance(values, str):
         report.unparsable += 1
         return update

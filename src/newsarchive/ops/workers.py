@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from newsarchive.model.models import Article
+    from newsarchive.storage.store import StoredRecord
 
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
@@ -159,6 +160,21 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
             done[place] = values
         except Exception as exc:
             done[place] = _internal_error(exc)
+    return done
+
+
+def parse_again(records: Sequence[StoredRecord]) -> list[Prepared]:
+    """Each stored article's raw bytes read again (`prepare`), in order, with dates inferred
+    as on the day it was ingested: what verify, reparse, redate and import compare with its
+    stored columns. Articles ingested on one day are parsed together."""
+    by_day: dict[dt.date, list[int]] = {}
+    for place, record in enumerate(records):
+        by_day.setdefault(record.ingested_at.date(), []).append(place)
+    done: list[Prepared] = [""] * len(records)
+    for day, places in by_day.items():
+        work = [(records[p].data, records[p].source, records[p].columns["origin"]) for p in places]
+        for place, values in zip(places, prepare(work, day), strict=True):
+            done[place] = values
     return done
 
 
