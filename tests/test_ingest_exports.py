@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from newsarchive.ops.ingest import Ingester, not_an_article
+from newsarchive.ops.ingest import Ingester
+from newsarchive.ops.ingest_files import not_an_article
 from newsarchive.storage import config
 from newsarchive.storage.archive import Archive, open_archive
 from newsarchive.text import exports

@@ -907,7 +907,7 @@ def redate(app: App) -> None:
     Example:
       newsarchive redate
     """
-    from newsarchive.ops.ingest import redate as redate_all
+    from newsarchive.ops.reparse import redate as redate_all
     from newsarchive.ui.render import counted
 
     archive = app.archive()

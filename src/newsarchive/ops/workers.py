@@ -96,9 +96,9 @@ def worker_pool(jobs: int, modules: Sequence[str] = ()) -> ProcessPoolExecutor:
 def default_jobs() -> int:
     """Worker processes for parsing: one per core. The writer needs less than a core (it
     reads, hashes and writes; parsing takes most of the CPU), and parses the chunks no
-    worker has started when it would otherwise wait (_Batch.outcomes), so on two cores
-    two parsers and the writer keep both busy (20,000 generated files on 2 busy cores:
-    38.1 s against 46.1 s with one worker and 51.6 s with none)."""
+    worker has started when it would otherwise wait (ingest_batch.Batch.outcomes), so on
+    two cores two parsers and the writer keep both busy (20,000 generated files on 2 busy
+    cores: 38.1 s against 46.1 s with one worker and 51.6 s with none)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
