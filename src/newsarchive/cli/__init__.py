@@ -1127,14 +1127,22 @@ def export(
       newsarchive export --format markdown -o notes/
       newsarchive export | newsarchive --db other.db import -
     """
-    from newsarchive.ops.exchange import ExportFiles, Selection, check_ids, count_selected, selected
+    from newsarchive.ops.exchange import (
+        ExportFiles,
+        ExportSelection,
+        check_ids,
+        count_selected,
+        selected,
+    )
     from newsarchive.storage.backends import Filters
     from newsarchive.ui import render
 
     _check_span(since, until)
     if form == "markdown" and output is None:
         raise click.UsageError("--format markdown writes a folder: name it with -o DIR.")
-    selection = Selection(query, Filters(since, until, dated), frozenset(ids) if ids else None)
+    selection = ExportSelection(
+        query, Filters(since, until, dated), frozenset(ids) if ids else None
+    )
     archive = app.archive()
     if ids:
         check_ids(archive, ids)
@@ -1257,7 +1265,7 @@ def import_(app: App, source: Any) -> None:
       newsarchive --db postgresql://me@dbhost/news import archive.jsonl
     """
     from newsarchive.model.errors import NotAnExportError
-    from newsarchive.ops.exchange import as_export, import_lines
+    from newsarchive.ops.exchange_import import as_export, import_lines
     from newsarchive.ui import render
 
     name = "standard input" if source.name == "<stdin>" else source.name
