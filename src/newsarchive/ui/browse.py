@@ -2,7 +2,7 @@
 
 A list of articles on one side, newest first and read a page at a time as the reader
 scrolls (Store.page, never the whole archive); the highlighted article on the other, as
-`show` renders it (render.article_view). `/` searches as you type, `f` filters by date,
+`show` renders it (reading.article_view). `/` searches as you type, `f` filters by date,
 related links and versions open in place with a history. Article text is data: it reaches
 Textual only as rich `Text` built by render (clean, safe_text, marked), never as markup.
 """
@@ -30,6 +30,8 @@ from newsarchive.model.errors import NewsArchiveError
 from newsarchive.model.records import ArticleSummary, SearchHit, StoredArticle, Surroundings
 from newsarchive.text.query import Query, QueryError, parse_query
 from newsarchive.ui import render
+from newsarchive.ui.listing import search_footer
+from newsarchive.ui.reading import article_view
 from newsarchive.ui.widgets import (
     ArticleList,
     ArticlePane,
@@ -272,7 +274,7 @@ class Browser(App[None]):
             view = raw_text(data or b"", self.article.encoding, shown=RAW_SHOWN)
         else:
             terms = self.query_.terms if self.query_ else ()
-            view = render.article_view(
+            view = article_view(
                 self.article,
                 terms,
                 self.around,
@@ -365,7 +367,7 @@ class Browser(App[None]):
     def _search(self, query: Query, dates: DateFilter) -> None:
         def run(store: Store) -> tuple[list[SearchHit], str]:
             found = store.search(query, since=dates.since, until=dates.until, limit=SEARCH_LIMIT)
-            return found.hits, render.search_footer(
+            return found.hits, search_footer(
                 len(found.hits), found.undated_left_out, found.ranked_window, False, found.total
             ).plain
 
