@@ -154,7 +154,7 @@ def test_browse_draws_the_first_part_of_a_long_body_and_m_shows_more(huge: Archi
             app.query_one("#reader").focus()
             await pilot.press("m")
             await pilot.pause()
-            assert app.blocks_shown == 2 * browse.BLOCKS_SHOWN
+            assert app.query_one(browse.ArticleReader).blocks_shown == 2 * browse.BLOCKS_SHOWN
             assert len(pane._strips) > lines
             await pilot.press("q")
 
