@@ -23,7 +23,7 @@ from newsarchive.storage import config
 from newsarchive.storage.archive import Archive, open_archive
 from newsarchive.text.dates import parse_period
 from newsarchive.ui import browse
-from newsarchive.ui.browse import Browser
+from newsarchive.ui.browse import ArticleReader, Browser
 from newsarchive.ui.widgets import ArticleList, ArticlePane, DateFilter, parse_dates
 
 from .conftest import Run
@@ -161,10 +161,10 @@ async def test_keys_move_read_raw_copy_and_quit(archive: Archive) -> None:
         assert app.article.id == rows[-1].id
         await pilot.press("home", "r")
         shown = app.query_one(ArticlePane).renderable
-        assert app.raw and isinstance(shown, Text)
+        assert app.query_one(ArticleReader).raw and isinstance(shown, Text)
         assert shown.plain.endswith("Correction: an earlier version misnamed the mayor.\n")
         await pilot.press("r")
-        assert not app.raw
+        assert not app.query_one(ArticleReader).raw
         await pilot.press("c")
         assert app.clipboard == str(rows[0].id)
         await pilot.press("C")
@@ -280,13 +280,13 @@ async def test_versions_are_listed_and_open(archive: Archive) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         newest = app.article
-        assert newest is not None and len(app.around.versions) == 1
-        older = app.around.versions[0].id
+        assert newest is not None and len(app.query_one(ArticleReader).around.versions) == 1
+        older = app.query_one(ArticleReader).around.versions[0].id
         app.query_one("#links").focus()
         await pilot.press("enter")
         await _settle(pilot)
         assert app.article is not None and app.article.id == older
-        assert "version" in _screen(app) or app.around.versions
+        assert "version" in _screen(app) or app.query_one(ArticleReader).around.versions
 
 
 @synchronous

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from newsarchive.model.records import BlockKind
-from newsarchive.ops.ingest import Ingester, stored_path
+from newsarchive.ops.ingest import Ingester
+from newsarchive.ops.ingest_files import stored_path
 from newsarchive.storage import config
 from newsarchive.storage.archive import Archive, open_archive
 from newsarchive.storage.schema import article_sources

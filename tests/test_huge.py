@@ -21,7 +21,7 @@ from newsarchive.ops.workers import prepare
 from newsarchive.storage import config
 from newsarchive.storage.archive import Archive, open_archive
 from newsarchive.text import fingerprint
-from newsarchive.ui import browse, render
+from newsarchive.ui import browse, reading, render
 from newsarchive.ui.widgets import ArticlePane
 
 from .conftest import Run
@@ -115,10 +115,10 @@ def test_show_makes_the_article_piece_by_piece(
         made.append(text)
         return original(text, *args, **kwargs)
 
-    monkeypatch.setattr(render, "marked", marked)
-    pieces = render.article_pieces(article)
+    monkeypatch.setattr(reading, "marked", marked)
+    pieces = reading.article_pieces(article)
     next(pieces)
-    assert 0 < len(made) <= render.PARTS_PER_PIECE  # not the 2,000 paragraphs
+    assert 0 < len(made) <= reading.PARTS_PER_PIECE  # not the 2,000 paragraphs
     assert sum(1 for _ in pieces) > 2
     assert len(made) > 2000  # every paragraph, in the end
 
@@ -131,9 +131,9 @@ def test_show_prints_what_the_whole_view_prints(run: Run, huge: Archive) -> None
     with huge.reading() as store:
         article = store.get(1)
     whole = Console(file=io.StringIO(), width=80, color_system=None)
-    whole.print(render.article_view(article, ("harbour",)))
+    whole.print(reading.article_view(article, ("harbour",)))
     pieces = Console(file=io.StringIO(), width=80, color_system=None)
-    for piece in render.article_pieces(article, ("harbour",)):
+    for piece in reading.article_pieces(article, ("harbour",)):
         pieces.print(piece)
     assert pieces.file.getvalue() == whole.file.getvalue()  # type: ignore[attr-defined]
     shown = run("show", "1")
@@ -154,7 +154,7 @@ def test_browse_draws_the_first_part_of_a_long_body_and_m_shows_more(huge: Archi
             app.query_one("#reader").focus()
             await pilot.press("m")
             await pilot.pause()
-            assert app.blocks_shown == 2 * browse.BLOCKS_SHOWN
+            assert app.query_one(browse.ArticleReader).blocks_shown == 2 * browse.BLOCKS_SHOWN
             assert len(pane._strips) > lines
             await pilot.press("q")
 

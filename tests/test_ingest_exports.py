@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from newsarchive.ops.ingest import Ingester, not_an_article
+from newsarchive.ops.ingest import Ingester
+from newsarchive.ops.ingest_files import not_an_article
 from newsarchive.storage import config
 from newsarchive.storage.archive import Archive, open_archive
 from newsarchive.text import exports
@@ -477,7 +478,7 @@ def test_an_article_without_a_headline_says_so_on_screen_and_keeps_it_empty_in_j
 ) -> None:
     from rich.console import Console
 
-    from newsarchive.ui import render
+    from newsarchive.ui import listing, render
 
     assert run("ingest", EXPORTS / "mediargus_dutch.txt").returncode == 0
     listed = json.loads(run("list", "--json").stdout)
@@ -492,5 +493,5 @@ def test_an_article_without_a_headline_says_so_on_screen_and_keeps_it_empty_in_j
     finally:
         archive.close()
     console = Console(record=True, width=100)
-    console.print(render.article_table(rows))
+    console.print(listing.article_table(rows))
     assert render.NO_HEADLINE in console.export_text()

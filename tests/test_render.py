@@ -8,7 +8,9 @@ import io
 from rich.console import Console
 
 from newsarchive.model.records import ArticleSummary, Block, BlockKind, DateSource, StoredArticle
-from newsarchive.ui.render import article_table, article_view, clean, listing_footer, to_json
+from newsarchive.ui.listing import article_table, listing_footer
+from newsarchive.ui.reading import article_view
+from newsarchive.ui.render import clean, to_json
 
 HOSTILE = (
     "[bold red]x[/] \x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x07link\x1b]8;;\x07"

@@ -26,7 +26,7 @@ from newsarchive.ops.stats import busiest, emptiest
 from newsarchive.storage import config
 from newsarchive.storage.archive import open_archive
 from newsarchive.storage.migrate import HEAD_REVISION
-from newsarchive.ui.render import stats_view
+from newsarchive.ui.overview import stats_view
 
 from .conftest import Run
 

@@ -636,6 +636,7 @@ def list_(
       newsarchive list --publication "Daily Telegraph"
     """
     from newsarchive.ui import render
+    from newsarchive.ui.listing import article_tables, listing_footer, tsv_lines
 
     _check_span(since, until)
     form = _form(form, as_json)
@@ -655,15 +656,13 @@ def list_(
             _write(render.json_array(items), closing=render.json_array_end)
             click.echo()
         elif form == "tsv":
-            _write(render.tsv_lines(seen))
+            _write(tsv_lines(seen))
         else:
             last = store.last()
-            tables = render.article_tables(seen, last_id=last[0] if last else 0)
+            tables = article_tables(seen, last_id=last[0] if last else 0)
             complete = _print_all(tables, page="tall")
     folded = seen.versioned and not all_versions
-    footer = render.listing_footer(
-        seen.count, listing.undated_left_out, folded, cut_short=not complete
-    )
+    footer = listing_footer(seen.count, listing.undated_left_out, folded, cut_short=not complete)
     _console(stderr=True).print(footer, soft_wrap=True)
 
 
@@ -765,6 +764,7 @@ def search(
       newsarchive search ferry --publication guardian
     """
     from newsarchive.ui import render
+    from newsarchive.ui.listing import search_footer, search_table, tsv_lines
 
     _check_span(since, until)
     with app.reading() as store:
@@ -781,12 +781,12 @@ def search(
     if form == "json":
         click.echo(render.to_json([render.summary_json(hit) for hit in results.hits]))
     elif form == "tsv":
-        click.echo("".join(render.tsv_lines(results.hits)), nl=False)
+        click.echo("".join(tsv_lines(results.hits)), nl=False)
     elif results.hits:
-        _print(render.search_table(results.hits, query.terms), page="tall")
+        _print(search_table(results.hits, query.terms), page="tall")
     err = _console(stderr=True)
     folded = any(hit.versions > 1 for hit in results.hits) and not all_versions
-    footer = render.search_footer(
+    footer = search_footer(
         len(results.hits), results.undated_left_out, results.ranked_window, folded, results.total
     )
     err.print(footer, soft_wrap=True)
@@ -823,6 +823,7 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
       newsarchive show 1 --raw > original.txt   # the bytes as they were ingested
     """
     from newsarchive.ui import render
+    from newsarchive.ui.reading import article_pieces
 
     if raw and as_json:
         raise click.UsageError("--raw and --json do not go together; choose one.")
@@ -842,7 +843,7 @@ def show(app: App, article_id: int, raw: bool, highlight: Query | None, as_json:
         console = _console()
         brackets = console.no_color or console.color_system is None  # as diff's marks
         # Piece by piece: the first screen is out before a huge article is all rendered.
-        pieces = render.article_pieces(article, terms, around, brackets=brackets, whole_lines=True)
+        pieces = article_pieces(article, terms, around, brackets=brackets, whole_lines=True)
         _print_all(pieces, page="always")
         if highlight and not render.matches_in(article, terms):
             click.echo(f"Nothing in article {article.id} matches {highlight.text!r}.", err=True)
@@ -876,6 +877,7 @@ def diff(app: App, old: int, new: int, context: int, as_json: bool) -> None:
     """
     from newsarchive.text.compare import diff_words, fold
     from newsarchive.ui import render
+    from newsarchive.ui.reading import diff_renderable
 
     with app.reading() as store:
         first, second = store.get(old), store.get(new)
@@ -885,7 +887,7 @@ def diff(app: App, old: int, new: int, context: int, as_json: bool) -> None:
     else:
         console = _console()
         console.print(
-            render.diff_renderable(
+            diff_renderable(
                 fold(runs, context),
                 old_label=f"#{first.id} {first.headline}",
                 new_label=f"#{second.id} {second.headline}",
@@ -907,7 +909,7 @@ def redate(app: App) -> None:
     Example:
       newsarchive redate
     """
-    from newsarchive.ops.ingest import redate as redate_all
+    from newsarchive.ops.reparse import redate as redate_all
     from newsarchive.ui.render import counted
 
     archive = app.archive()
@@ -1127,14 +1129,22 @@ def export(
       newsarchive export --format markdown -o notes/
       newsarchive export | newsarchive --db other.db import -
     """
-    from newsarchive.ops.exchange import ExportFiles, Selection, check_ids, count_selected, selected
+    from newsarchive.ops.exchange import (
+        ExportFiles,
+        ExportSelection,
+        check_ids,
+        count_selected,
+        selected,
+    )
     from newsarchive.storage.backends import Filters
     from newsarchive.ui import render
 
     _check_span(since, until)
     if form == "markdown" and output is None:
         raise click.UsageError("--format markdown writes a folder: name it with -o DIR.")
-    selection = Selection(query, Filters(since, until, dated), frozenset(ids) if ids else None)
+    selection = ExportSelection(
+        query, Filters(since, until, dated), frozenset(ids) if ids else None
+    )
     archive = app.archive()
     if ids:
         check_ids(archive, ids)
@@ -1257,7 +1267,7 @@ def import_(app: App, source: Any) -> None:
       newsarchive --db postgresql://me@dbhost/news import archive.jsonl
     """
     from newsarchive.model.errors import NotAnExportError
-    from newsarchive.ops.exchange import as_export, import_lines
+    from newsarchive.ops.exchange_import import as_export, import_lines
     from newsarchive.ui import render
 
     name = "standard input" if source.name == "<stdin>" else source.name
@@ -1435,12 +1445,13 @@ def stats(app: App, as_json: bool) -> None:
     """
     from newsarchive.ops.stats import archive_stats
     from newsarchive.ui import render
+    from newsarchive.ui.overview import stats_view
 
     counted = archive_stats(app.archive())
     if as_json:
         click.echo(render.to_json(counted.model_dump(mode="json")))
     else:
-        _print(render.stats_view(counted))
+        _print(stats_view(counted))
 
 
 @cli.group()
@@ -1471,12 +1482,13 @@ def db_info(app: App, as_json: bool) -> None:
     """
     from newsarchive.ops.stats import database_info
     from newsarchive.ui import render
+    from newsarchive.ui.overview import database_view
 
     info = database_info(app.archive())
     if as_json:
         click.echo(render.to_json(info.model_dump(mode="json")))
     else:
-        _print(render.database_view(info))
+        _print(database_view(info))
 
 
 @db.command(name="path")

@@ -1,49 +1,39 @@
-"""`export` and `import`: articles out of an archive as JSON Lines, CSV or Markdown, and
-JSON Lines back in.
+"""`export`: articles out of an archive as JSON Lines, CSV or Markdown.
 
 JSON Lines is the lossless form: one article a line, every stored column, the raw bytes
 (base64), every source path with the time it was first seen; after the articles, a line for
 each news-database export they were cut from (its layout: which articles, in which order,
 and the bytes between them), so that the file rebuilds in the archive it goes to, as
-`verify` checks. Importing it stores the same
-article (`show --raw` byte-exact, dates with their provenance, sources with their times)
-and works out again what is derived from the columns (band keys, link look-ups, versions),
-so an export imported into an empty archive exports again byte for byte. CSV is flat, one
-row per article, for spreadsheets and pandas; Markdown is a folder of files with YAML
-front matter that a person can browse. All stream: a batch of articles at a time.
+`verify` checks (exchange_import reads it back). CSV is flat, one row per article, for
+spreadsheets and pandas; Markdown is a folder of files with YAML front matter that a person
+can browse. All stream: a batch of articles at a time.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import csv
 import datetime as dt
-import hashlib
 import io
-import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NotRequired
+from typing import Any
 
 import orjson
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from typing_extensions import TypedDict
 
-from newsarchive.model.errors import ArticleNotFoundError, NotAnExportError
-from newsarchive.model.records import BlockKind, DateSource, MetaKind
+from newsarchive.model.errors import ArticleNotFoundError
+from newsarchive.model.records import BlockKind
 from newsarchive.model.rows import ArticleValues, blocks_from_row
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.backends import DELETED_UP_TO, Filters
+from newsarchive.storage.backends import Filters
 from newsarchive.storage.store import (
     BINARY_COLUMNS,
     DATE_TYPED,
     JSON_COLUMNS,
     ExportLayout,
-    SourcePath,
     StoredRecord,
 )
 from newsarchive.text import paths
@@ -83,7 +73,7 @@ CSV_FIELDS = (
 
 
 @dataclass(frozen=True, slots=True)
-class Selection:
+class ExportSelection:
     """Which articles an export writes: those matching `query` and `filters`, among
     `ids` when given; every version of each story."""
 
@@ -106,7 +96,7 @@ class Exported:
 
 
 def selected(
-    archive: Archive, selection: Selection, *, json_text: bool = False
+    archive: Archive, selection: ExportSelection, *, json_text: bool = False
 ) -> Iterator[Exported]:
     """The selected articles in id order, whole, read a batch at a time (each batch in its
     own short transaction, so memory stays flat and writers never wait long); `json_text`
@@ -142,7 +132,7 @@ def check_ids(archive: Archive, ids: Iterable[int]) -> None:
         )
 
 
-def count_selected(archive: Archive, selection: Selection) -> int | None:
+def count_selected(archive: Archive, selection: ExportSelection) -> int | None:
     """How many articles the selection holds, when that is cheap to know (no query)."""
     if not selection.everything:
         return None
@@ -222,357 +212,6 @@ def export_file_line(export: ExportLayout) -> bytes:
         "first_seen": export.first_seen.isoformat(),
     }
     return orjson.dumps(out, option=orjson.OPT_APPEND_NEWLINE)
-
-
-class _ExportFile(BaseModel):
-    """An export_file line, read back strictly: a layout of articles ("a", their SHA-256),
-    articles deleted before the export ("d", the same) and filler runs ("f", a length)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    export_file: str = Field(pattern="^[0-9a-f]{64}$")
-    format: str
-    layout: list[tuple[Literal["a", "d"], str] | tuple[Literal["f"], int]]
-    filler: str
-    first_seen: dt.datetime
-
-
-def parse_export_file(line: str) -> ExportLayout:
-    """An export_file line as the layout it was made from; LineError saying what is wrong."""
-    try:
-        parsed = _ExportFile.model_validate_json(line)
-        filler = base64.b64decode(parsed.filler, validate=True)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the line"
-        raise LineError(f"{where}: {first['msg']}") from None
-    except binascii.Error as exc:
-        raise LineError(f"filler is not base64 ({exc})") from None
-    if sum(int(v) for k, v in parsed.layout if k == "f") != len(filler):
-        raise LineError("the layout's filler runs do not add up to its filler")
-    layout = [list(entry) for entry in parsed.layout]
-    return ExportLayout(parsed.export_file, parsed.format, layout, filler, _utc(parsed.first_seen))
-
-
-class _Source(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    path: str
-    path_bytes: str | None = None  # base64, when the name is not UTF-8 (paths.py)
-    first_seen: dt.datetime
-    place: tuple[int, int] | None = None  # (number, of how many) in an export
-
-
-class _Link(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    position: int
-    target: int | None
-
-
-class _Meta(TypedDict):
-    """A stored metadata line (columns.article_values), as exported."""
-
-    __pydantic_config__ = ConfigDict(extra="forbid", use_enum_values=True)  # type: ignore[misc]
-
-    kind: MetaKind
-    text: str
-
-
-class _Block(TypedDict):
-    """A stored block (columns.article_values): a paragraph or subheading takes its text from
-    the body's next line; the others carry theirs."""
-
-    __pydantic_config__ = ConfigDict(extra="forbid", use_enum_values=True)  # type: ignore[misc]
-
-    kind: BlockKind
-    text: NotRequired[str]
-    label: NotRequired[str]
-    url: NotRequired[str]
-
-
-class _Line(BaseModel):
-    """What a line of an export holds; read back strictly (extra keys refused, columns as
-    the archive would have stored them), so that what is imported can be read."""
-
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
-
-    id: int
-    sha256: str
-    ingested_at: dt.datetime
-    parser_version: int
-    headline: str
-    dek: str | None
-    byline: str | None
-    source_url: str | None
-    dateline: str | None
-    # Since news-database exports (0009): absent from older exports, hence the defaults.
-    publication: str | None = None
-    origin: (
-        Literal["lexisnexis", "nexis-uni", "proquest", "factiva", "europresse", "mediargus", "html"]
-        | None
-    ) = None
-    meta: list[_Meta]
-    published: dt.date | None
-    date_source: DateSource | None
-    date_confidence: float | None = Field(ge=0, le=1)
-    date_evidence: list[str]
-    body: str
-    blocks: list[_Block]
-    word_count: int
-    encoding: str
-    byte_size: int
-    fingerprint: str | None
-    cluster_id: int | None
-    family_id: int | None
-    sources: list[_Source]
-    links: list[_Link] = []  # worked out again where the article lands
-    raw: str
-
-
-class LineError(ValueError):
-    """Why a line of an export cannot be imported."""
-
-
-def parse_line(line: str) -> StoredRecord:
-    """An exported line as the record it was made from; LineError saying what is wrong."""
-    try:
-        parsed = _Line.model_validate_json(line)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the line"
-        if first["type"] == "json_invalid":
-            raise LineError(f"not JSON ({first['msg']})") from None
-        raise LineError(f"{where}: {first['msg']}") from None
-    try:
-        data = base64.b64decode(parsed.raw, validate=True)
-        sources = tuple(
-            SourcePath(
-                paths.from_columns(
-                    s.path, base64.b64decode(s.path_bytes, validate=True) if s.path_bytes else None
-                ),
-                _utc(s.first_seen),
-                s.place,
-            )
-            for s in parsed.sources
-        )
-        fingerprint = (
-            None
-            if parsed.fingerprint is None
-            else base64.b64decode(parsed.fingerprint, validate=True)
-        )
-    except binascii.Error as exc:
-        raise LineError(f"raw, fingerprint or path_bytes is not base64 ({exc})") from None
-    if hashlib.sha256(data).hexdigest() != parsed.sha256:
-        raise LineError("its raw bytes do not match its sha256 (the line was changed)")
-    if fingerprint is not None and len(fingerprint) % 8:
-        raise LineError("fingerprint: not a whole number of band keys")
-    columns = parsed.model_dump(include=set(COLUMNS))
-    columns["fingerprint"] = fingerprint
-    return StoredRecord(
-        id=parsed.id,
-        sha256=parsed.sha256,
-        ingested_at=_utc(parsed.ingested_at),
-        parser_version=parsed.parser_version,
-        columns={name: columns[name] for name in COLUMNS},
-        data=data,
-        sources=sources,
-    )
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class LineRefusal:
-    line: int
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    lines: int = 0
-    added: int = 0
-    already_present: int = 0
-    new_paths: int = 0  # paths newly recorded for articles that were already stored
-    exports: int = 0  # news-database export layouts newly kept
-    refused: list[LineRefusal] = field(default_factory=list)
-
-
-def import_lines(
-    archive: Archive,
-    lines: Iterable[str],
-    *,
-    batch_size: int = BATCH_SIZE,
-    on_refusal: Callable[[LineRefusal], None] | None = None,
-    on_progress: Callable[[ImportReport], None] | None = None,
-) -> ImportReport:
-    """Store the articles of an export that the archive lacks, a batch per transaction.
-
-    An article already stored (same SHA-256) gains the source paths it lacks, with their
-    times. A new one keeps its id when that is free, else takes the next; its versions and
-    links are worked out again in this archive, as at ingest. A bad line is refused (its
-    number and why) and the rest land; blank lines are skipped. An export's layout is kept
-    with the batch it comes in (after its articles: `verify` rebuilds the file). Killed,
-    the batches committed stay and a re-run stores the rest.
-    """
-    report = ImportReport()
-    batch: dict[int, StoredRecord] = {}  # line number -> its record
-    layouts: list[ExportLayout] = []
-
-    def refuse(number: int, reason: str) -> None:
-        refusal = LineRefusal(number, reason)
-        report.refused.append(refusal)
-        if on_refusal:
-            on_refusal(refusal)
-
-    def store() -> None:
-        for number, reason in disagreeing(batch).items():
-            del batch[number]
-            refuse(number, reason)
-        if batch or layouts:
-            _store(archive, list(batch.values()), layouts, report)
-        batch.clear()
-        layouts.clear()
-        if on_progress:
-            on_progress(report)
-
-    for number, line in enumerate(lines, 1):
-        report.lines = number
-        if not line.strip():
-            continue
-        try:
-            if '"export_file"' in line[:64]:  # an article's line starts {"id":
-                layouts.append(parse_export_file(line))
-            else:
-                batch[number] = parse_line(line)
-        except LineError as exc:
-            refuse(number, str(exc))
-            continue
-        if len(batch) >= batch_size:
-            store()
-    if batch or layouts:
-        store()
-    return report
-
-
-def as_export(lines: Iterable[str]) -> Iterator[str]:
-    """The lines, once the first that is not blank is seen to be a JSON object as every
-    export line is; else NotAnExportError at once (a CSV given by mistake was refused
-    line by line, one message for each of its 163,175 lines)."""
-    lines = iter(lines)
-    seen: list[str] = []
-    for line in lines:
-        seen.append(line)
-        if not line.strip():
-            continue
-        try:
-            first = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            raise NotAnExportError(len(seen), "is not JSON") from None
-        if not isinstance(first, dict):
-            raise NotAnExportError(len(seen), "is not a JSON object") from None
-        break
-    return itertools.chain(seen, lines)
-
-
-def disagreeing(records: Mapping[int, StoredRecord]) -> dict[int, str]:
-    """Why each record whose parsed fields are not what its raw bytes parse to (as verify
-    checks a stored article) is no export: key -> reason. The raw bytes are the article;
-    a line edited by hand would be stored as verify calls damaged. Records an older
-    parser read are not compared: their fields differ by design until `reparse`."""
-    from newsarchive.model.rows import changed_columns
-    from newsarchive.ops.workers import prepare
-    from newsarchive.text.parser import PARSER_VERSION  # the parser: only what import needs
-
-    by_day: dict[dt.date, list[int]] = {}  # dates are inferred as on the day of ingest
-    for key, record in records.items():
-        if record.parser_version == PARSER_VERSION:
-            by_day.setdefault(record.ingested_at.date(), []).append(key)
-    parsed = {
-        key: values
-        for day, keys in by_day.items()
-        for key, values in zip(
-            keys,
-            prepare(
-                [(records[k].data, records[k].source, records[k].columns["origin"]) for k in keys],
-                day,
-            ),
-            strict=True,
-        )
-    }
-    reasons: dict[int, str] = {}
-    for key, values in sorted(parsed.items()):
-        record = records[key]
-        if isinstance(values, str):
-            reasons[key] = f"its raw bytes do not parse ({values})"
-            continue
-        differ = changed_columns(values, record.columns, record.date_source)
-        if record.columns["fingerprint"] is None and "fingerprint" in differ:
-            differ.remove("fingerprint")  # stored before versions were kept, as verify allows
-        if differ:
-            one = len(differ) == 1
-            reasons[key] = (
-                f"its {', '.join(differ)} {'is' if one else 'are'} not what its raw bytes "
-                "parse to (the line was changed; an export carries them as parsed)"
-            )
-    return reasons
-
-
-def _store(
-    archive: Archive,
-    batch: list[StoredRecord],
-    layouts: list[ExportLayout],
-    report: ImportReport,
-) -> None:
-    from newsarchive.ops import versions  # NumPy, which export does without
-    from newsarchive.text.fingerprint import unpack
-
-    unique = list({r.sha256: r for r in reversed(batch)}.values())[::-1]  # first of each
-    with archive.writing() as store:
-        known = store.known_ids({r.sha256 for r in unique})
-        fresh = [r for r in unique if r.sha256 not in known]
-        taken = store.taken_ids({r.id for r in fresh})
-        last = store.last()
-        # An id a deleted article had is never given to another (store.delete).
-        deleted = int(store.setting(DELETED_UP_TO) or 0)
-        taken.update(r.id for r in fresh if r.id <= deleted)
-        next_id = max([last[0] if last else 0, deleted, *(r.id for r in fresh)]) + 1
-        placed: list[StoredRecord] = []
-        for record in fresh:
-            id_ = record.id
-            if id_ in taken:
-                id_, next_id = next_id, next_id + 1
-            taken.add(id_)
-            columns = {**record.columns, "cluster_id": id_, "family_id": id_}
-            placed.append(
-                StoredRecord(
-                    id=id_,
-                    sha256=record.sha256,
-                    ingested_at=record.ingested_at,
-                    parser_version=record.parser_version,
-                    columns=columns,
-                    data=record.data,
-                    sources=record.sources,
-                )
-            )
-        if placed:
-            store.copy_in(placed)
-            versions.group(
-                store,
-                {r.id: unpack(r.columns["fingerprint"] or b"") for r in placed},
-                versions.threshold(store),
-            )
-        new_paths = store.add_sources_seen(
-            [(known[r.sha256], s) for r in batch if r.sha256 in known for s in r.sources]
-        )
-        for e in layouts:
-            layout = [(str(kind), value) for kind, value in e.layout]
-            report.exports += store.add_export(e.sha256, e.format, layout, e.filler, e.first_seen)
-    report.added += len(placed)
-    report.already_present += len(batch) - len(placed)
-    report.new_paths += new_paths
 
 
 # -- CSV ----------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""`newsarchive reparse`: read stored articles again, from their raw bytes, with this parser.
+"""`newsarchive reparse` and `redate`: read stored articles again, from their raw bytes.
+
+Reparse re-reads them with this parser; redate finds only their dates again, with today's
+date rules (the rest of each row stays as it is).
 
 An archive improves with the tool: each article records the parser version that read it
-(`articles.parser_version`), and this re-reads every article an older parser read, batch by
+(`articles.parser_version`), and reparse re-reads every article an older parser read, batch by
 batch, each batch in its own transaction. A run that is killed keeps the batches it
 committed, and the next run starts with the first article still old: it resumes. Articles
 stored before versions were grouped are fingerprinted, named and grouped the same way, so
@@ -19,15 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from newsarchive.model.records import DateSource
-from newsarchive.model.rows import DERIVED_FROM, changed_columns
+from newsarchive.model.rows import DATE_COLUMNS, DERIVED_FROM, changed_columns
 from newsarchive.ops.versions import lost_keys, regroup, threshold
-from newsarchive.ops.workers import prepare
+from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.store import StoredRecord
 from newsarchive.text.columns import derived
 from newsarchive.text.parser import PARSER_VERSION
 
 BATCH_SIZE = 500
+# Redate's batches: each its own transaction, as ingest's (only dates are written).
+REDATE_BATCH_SIZE = 1000
 EXAMPLES_PER_FIELD = 3
 EXAMPLE_CHARS = 70
 
@@ -92,9 +97,7 @@ def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     """The columns to set for one stored row, counting what changes."""
     report.checked += 1
     update: dict[str, Any] = {"id": record.id, "parser_version": PARSER_VERSION}
-    (values,) = prepare(
-        [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
-    )
+    (values,) = parse_again([record])
     if isinstance(values, str):
         report.unparsable += 1
         return update
@@ -126,3 +129,51 @@ def _shown(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     text = " ".join(text.split())
     return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
+
+
+@dataclass
+class RedateReport:
+    checked: int = 0
+    newly_dated: int = 0
+    changed: int = 0
+    no_longer_dated: int = 0
+    kept_given: int = 0  # dates given by hand (--published, `date`): the user's word stands
+
+
+def redate(
+    archive: Archive,
+    *,
+    batch_size: int = REDATE_BATCH_SIZE,
+    on_progress: Callable[[RedateReport], None] | None = None,
+) -> RedateReport:
+    """Find every stored article's date again, from its original bytes, with today's rules.
+
+    Inference is bounded by the day each article was ingested, as it was at ingest.
+    """
+    report = RedateReport()
+    for batch in archive.batches(size=batch_size):
+        updates = []
+        for record in batch:
+            report.checked += 1
+            if record.date_source == DateSource.CLI.value:
+                report.kept_given += 1
+                continue
+            (values,) = parse_again([record])
+            if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
+                continue
+            new = {c: cast(Mapping[str, Any], values)[c] for c in DATE_COLUMNS}
+            old = {c: record.columns[c] for c in DATE_COLUMNS}
+            if new == old:
+                continue
+            if old["published"] is None:
+                report.newly_dated += 1
+            elif new["published"] is None:
+                report.no_longer_dated += 1
+            else:
+                report.changed += 1
+            updates.append({"id": record.id, **new})
+        with archive.writing() as store:
+            store.set_dates(updates)
+        if on_progress:
+            on_progress(report)
+    return report

@@ -29,7 +29,7 @@ from newsarchive.ops.versions import (
     partition,
     threshold,
 )
-from newsarchive.ops.workers import POOL_MIN_ARTICLES, default_jobs, prepare, worker_pool
+from newsarchive.ops.workers import POOL_MIN_ARTICLES, default_jobs, parse_again, worker_pool
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.store import StoredRecord
 from newsarchive.text import exports
@@ -251,9 +251,7 @@ def _check(record: StoredRecord, stored: Lookups) -> _Checked:
     # blocks are not held twice over (verify took more than ingest, issue 22).
     record.columns["body"] = _digest(record.columns["body"])
     record.columns["blocks"] = _digest(_canonical(record.columns["blocks"]))
-    (values,) = prepare(
-        [(record.data, record.source, record.columns["origin"])], record.ingested_at.date()
-    )
+    (values,) = parse_again([record])
     if not isinstance(values, str):
         values["body"] = _digest(values["body"])
         values["blocks"] = _digest(_canonical(values["blocks"]))  # type: ignore[typeddict-item]

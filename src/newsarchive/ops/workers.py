@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from newsarchive.model.models import Article
+    from newsarchive.storage.store import StoredRecord
 
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
@@ -95,9 +96,9 @@ def worker_pool(jobs: int, modules: Sequence[str] = ()) -> ProcessPoolExecutor:
 def default_jobs() -> int:
     """Worker processes for parsing: one per core. The writer needs less than a core (it
     reads, hashes and writes; parsing takes most of the CPU), and parses the chunks no
-    worker has started when it would otherwise wait (_Batch.outcomes), so on two cores
-    two parsers and the writer keep both busy (20,000 generated files on 2 busy cores:
-    38.1 s against 46.1 s with one worker and 51.6 s with none)."""
+    worker has started when it would otherwise wait (ingest_batch.Batch.outcomes), so on
+    two cores two parsers and the writer keep both busy (20,000 generated files on 2 busy
+    cores: 38.1 s against 46.1 s with one worker and 51.6 s with none)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -159,6 +160,21 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
             done[place] = values
         except Exception as exc:
             done[place] = _internal_error(exc)
+    return done
+
+
+def parse_again(records: Sequence[StoredRecord]) -> list[Prepared]:
+    """Each stored article's raw bytes read again (`prepare`), in order, with dates inferred
+    as on the day it was ingested: what verify, reparse, redate and import compare with its
+    stored columns. Articles ingested on one day are parsed together."""
+    by_day: dict[dt.date, list[int]] = {}
+    for place, record in enumerate(records):
+        by_day.setdefault(record.ingested_at.date(), []).append(place)
+    done: list[Prepared] = [""] * len(records)
+    for day, places in by_day.items():
+        work = [(records[p].data, records[p].source, records[p].columns["origin"]) for p in places]
+        for place, values in zip(places, prepare(work, day), strict=True):
+            done[place] = values
     return done
 
 

@@ -2,16 +2,20 @@
 
 A list of articles on one side, newest first and read a page at a time as the reader
 scrolls (Store.page, never the whole archive); the highlighted article on the other, as
-`show` renders it (render.article_view). `/` searches as you type, `f` filters by date,
+`show` renders it (reading.article_view). `/` searches as you type, `f` filters by date,
 related links and versions open in place with a history. Article text is data: it reaches
 Textual only as rich `Text` built by render (clean, safe_text, marked), never as markup.
+
+`Browser` is the app: the list side (pages, search, dates), the status line and the keys;
+`ArticleReader` the article side (reading one article, drawing it, its links); `SearchBox`
+waits for a pause in typing. The widgets they are made of are in widgets.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -23,23 +27,28 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList
-from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from newsarchive.model.errors import NewsArchiveError
 from newsarchive.model.records import ArticleSummary, SearchHit, StoredArticle, Surroundings
 from newsarchive.text.query import Query, QueryError, parse_query
 from newsarchive.ui import render
+from newsarchive.ui.listing import search_footer
+from newsarchive.ui.reading import article_view
 from newsarchive.ui.widgets import (
     ArticleList,
     ArticlePane,
     DateFilter,
     DatePrompt,
+    LinksList,
     StatusLine,
     raw_text,
+    status_text,
 )
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from newsarchive.storage.archive import Archive
     from newsarchive.storage.store import Store
 
@@ -127,12 +136,7 @@ class Browser(App[None]):
         self.archive = archive
         self.query_: Query | None = query
         self.dates = DateFilter(since, until)
-        self.article: StoredArticle | None = None
-        self.around = Surroundings()
-        self.history: list[int] = []
-        self.raw = False
-        self.blocks_shown = BLOCKS_SHOWN
-        self._debounce: Timer | None = None
+        self.history: list[int] = []  # the articles a followed link left, last last
         self._listing = 0  # which list is shown: a page read for an older one is dropped
         self._paging = False  # a page is being read
         self._listed = ""  # what the status line says of the list
@@ -142,17 +146,15 @@ class Browser(App[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             with Vertical(id="side"):
-                yield Input(placeholder='search: words, "a phrase", OR, NOT, prefix*', id="search")
+                yield SearchBox(self._search_now, id="search")
                 yield ArticleList(lookahead=LOOKAHEAD, id="articles")
-            with Vertical(id="pane"):
-                yield ArticlePane(id="reader")
-                yield OptionList(id="links")
+            yield ArticleReader(self.archive, self._terms, id="pane")
         yield StatusLine(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.query_ is not None:
-            search = self.query_one("#search", Input)
+            search = self.query_one(SearchBox)
             search.value = self.query_.text
             search.add_class("open")
             self._search_now()
@@ -162,18 +164,11 @@ class Browser(App[None]):
 
     # -- reading the archive ----------------------------------------------------------
 
-    def _read(self, action: Callable[[Store], _T]) -> _T | None:
-        """One short read transaction; an archive error is shown, not raised."""
-        try:
-            with self.archive.reading() as store:
-                return action(store)
-        except NewsArchiveError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return None
-
     def _list_first(self) -> None:
-        rows = self._read(
-            lambda s: s.page(limit=PAGE, since=self.dates.since, until=self.dates.until)
+        rows = _read(
+            self,
+            self.archive,
+            lambda s: s.page(limit=PAGE, since=self.dates.since, until=self.dates.until),
         )
         rows = rows or []
         self._listing += 1
@@ -226,130 +221,43 @@ class Browser(App[None]):
         else:
             self.query_one("#reader").focus()
 
+    @property
+    def article(self) -> StoredArticle | None:
+        """The article shown (None: nothing is)."""
+        return self.query_one(ArticleReader).article
+
+    def _terms(self) -> Sequence[str]:
+        """What the article view marks: the search's terms."""
+        return self.query_.terms if self.query_ else ()
+
     def _open(self, article_id: int) -> None:
-        """Show an article: at once with its links and versions; what links to it (a
-        slower look-up) follows from a worker, and redraws only when there is some."""
-
-        def load(store: Store) -> tuple[StoredArticle, Surroundings]:
-            article = store.get(article_id)
-            return article, store.surroundings(article, linked_from=False)
-
-        found = self._read(load)
-        if found is None:
-            return
-        self.article, self.around = found
-        self.raw = False
-        self.blocks_shown = BLOCKS_SHOWN
-        self._draw_article()
-        self._draw_links({})
-        self._status()
-        self._linking(article_id)
-
-    @work(thread=True, exclusive=True, group="linking")
-    def _linking(self, article_id: int) -> None:
-        try:
-            with self.archive.reading() as store:
-                sources = tuple(store.linked_from(article_id))
-                headlines = store.headlines_of(sources) if sources else {}
-        except NewsArchiveError:
-            return  # the article is shown; what links to it is a nicety
-        if sources and not get_current_worker().is_cancelled:
-            self.call_from_thread(self._linked, article_id, sources, headlines)
-
-    def _linked(self, article_id: int, sources: tuple[int, ...], headlines: dict[int, str]) -> None:
-        if self.article is None or self.article.id != article_id:
-            return
-        self.around = replace(self.around, linked_from=sources)
-        if not self.raw:
-            self._draw_article(keep_place=True)
-        self._draw_links(headlines)
-
-    def _draw_article(self, *, keep_place: bool = False) -> None:
-        assert self.article is not None
-        view: RenderableType
-        if self.raw:
-            data = self._read(lambda s: s.raw(self.article.id if self.article else 0))
-            view = raw_text(data or b"", self.article.encoding, shown=RAW_SHOWN)
-        else:
-            terms = self.query_.terms if self.query_ else ()
-            view = render.article_view(
-                self.article,
-                terms,
-                self.around,
-                blocks_shown=self.blocks_shown,
-                more=" (m shows more)",
-            )
-        self.query_one(ArticlePane).show(view, keep_place=keep_place)
-
-    def _draw_links(self, linking: dict[int, str]) -> None:
-        assert self.article is not None
-        links = self.query_one("#links", OptionList)
-        links.clear_options()
-        options = []
-        for position, block in enumerate(self.article.blocks):
-            target = self.around.link_targets.get(position)
-            if target is not None:
-                prompt = Text(f"→ #{target}  ", style="bold")
-                prompt.append_text(render.safe_text(block.text, "cyan"))
-                options.append(Option(prompt, id=f"link-{position}-{target}"))
-        for version in self.around.versions:
-            day = version.published.isoformat() if version.published else "undated"
-            prompt = Text(f"version #{version.id}  {day}  {version.word_count:,} words  ")
-            prompt.append(render.clean(version.change), style="magenta")
-            options.append(Option(prompt, id=f"version-{version.id}"))
-        for source in self.around.linked_from:
-            prompt = Text(f"← #{source}  ", style="bold")
-            prompt.append_text(render.safe_text(linking.get(source, ""), "dim"))
-            options.append(Option(prompt, id=f"from-{source}"))
-        links.add_options(options)
-        links.set_class(bool(options), "some")
-        if options:
-            links.highlighted = 0
+        if self.query_one(ArticleReader).open(article_id):
+            self._status()
 
     def _show_nothing(self) -> None:
-        self.article = None
         if self.query_ is not None:
             message = "Nothing matches; Esc goes back to every article."
         elif self.dates.since or self.dates.until:
             message = "No article in these dates; f changes them."
         else:
             message = "No articles yet; add some with 'newsarchive ingest PATH'."
-        self.query_one(ArticlePane).show(Text(message, style="dim"))
-        self.query_one("#links", OptionList).remove_class("some")
+        self.query_one(ArticleReader).show_nothing(message)
 
     def _status(self) -> None:
         articles = self.query_one(ArticleList)
-        text = Text()
-        if self.query_ is not None:
-            text.append("search ")
-            text.append(render.clean(self.query_.text), style="bold")
-            text.append(f": {self._listed}")
-        else:
-            more = ", more below" if not articles.complete else ""
-            text.append(f"{render.counted(len(articles.rows), 'article')}{more}, {self._listed}")
-        if self.dates.since or self.dates.until:
-            text.append(f" · {self.dates.describe()}")
-        if self.history:
-            text.append(f" · {len(self.history)} back (Backspace)")
+        text = status_text(self.query_, self._listed, articles, self.dates, len(self.history))
         self.query_one(StatusLine).update(text)
 
     # -- search -------------------------------------------------------------------------
 
-    @on(Input.Changed, "#search")
-    def _typed(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._search_now)
-
     @on(Input.Submitted, "#search")
     def _submitted(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
+        self.query_one(SearchBox).hold()
         self._search_now()
         self.query_one(ArticleList).focus()
 
     def _search_now(self) -> None:
-        typed = self.query_one("#search", Input).value
+        typed = self.query_one(SearchBox).value
         if not typed.strip():
             self.query_ = None
             self._list_first()
@@ -365,7 +273,7 @@ class Browser(App[None]):
     def _search(self, query: Query, dates: DateFilter) -> None:
         def run(store: Store) -> tuple[list[SearchHit], str]:
             found = store.search(query, since=dates.since, until=dates.until, limit=SEARCH_LIMIT)
-            return found.hits, render.search_footer(
+            return found.hits, search_footer(
                 len(found.hits), found.undated_left_out, found.ranked_window, False, found.total
             ).plain
 
@@ -388,7 +296,7 @@ class Browser(App[None]):
         self._status()
 
     def action_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.query_one(SearchBox)
         search.add_class("open")
         search.focus()
 
@@ -396,10 +304,9 @@ class Browser(App[None]):
 
     def action_escape(self) -> None:
         """Back out of one thing: the search box, then the search, then a followed link."""
-        search = self.query_one("#search", Input)
+        search = self.query_one(SearchBox)
         if search.has_focus or self.query_ is not None:
-            if self._debounce is not None:
-                self._debounce.stop()
+            search.hold()
             self.workers.cancel_group(self, "search")
             search.value = ""
             search.remove_class("open")
@@ -438,16 +345,10 @@ class Browser(App[None]):
         self.push_screen(DatePrompt(self.dates), chosen)
 
     def action_raw(self) -> None:
-        if self.article is not None:
-            self.raw = not self.raw
-            self._draw_article()
+        self.query_one(ArticleReader).toggle_raw()
 
     def action_more(self) -> None:
-        """Twice as much of a long article's body as is shown (see BLOCKS_SHOWN)."""
-        article = self.article
-        if article is not None and not self.raw and self.blocks_shown < len(article.blocks):
-            self.blocks_shown *= 2
-            self._draw_article(keep_place=True)
+        self.query_one(ArticleReader).more()
 
     def action_copy_id(self) -> None:
         if self.article is not None:
@@ -464,15 +365,137 @@ class Browser(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters typed into the search box are the query's, not commands.
-        if action in (
-            "quit",
-            "search",
-            "dates",
-            "raw",
-            "more",
-            "copy_id",
-            "copy_path",
-            "history_back",
-        ):
+        if action in _LETTER_COMMANDS:
             return not isinstance(self.focused, Input)
         return True
+
+
+# The actions bound to letters (and Backspace): not taken while the search box has the keys.
+_LETTER_COMMANDS = frozenset(
+    {"quit", "search", "dates", "raw", "more", "copy_id", "copy_path", "history_back"}
+)
+
+
+class SearchBox(Input):
+    """The search box (shown once opened): what is typed is searched for (`search`) once
+    typing pauses for DEBOUNCE_SECONDS."""
+
+    def __init__(self, search: Callable[[], None], *, id: str | None = None) -> None:
+        super().__init__(placeholder='search: words, "a phrase", OR, NOT, prefix*', id=id)
+        self._search = search
+        self._debounce: Timer | None = None
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self.hold()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, self._search)
+
+    def hold(self) -> None:
+        """Search for nothing typed so far (it is searched for now, or given up)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+
+
+class ArticleReader(Vertical):
+    """The article pane (one article as `show` renders it, or its raw bytes) over where
+    the article leads (LinksList). `terms`: what the view marks (the search's words)."""
+
+    def __init__(
+        self, archive: Archive, terms: Callable[[], Sequence[str]], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self._archive = archive
+        self._terms = terms
+        self.article: StoredArticle | None = None
+        self.around = Surroundings()
+        self.raw = False  # the raw bytes shown, not the article
+        self.blocks_shown = BLOCKS_SHOWN
+
+    def compose(self) -> ComposeResult:
+        yield ArticlePane(id="reader")
+        yield LinksList(id="links")
+
+    def open(self, article_id: int) -> bool:
+        """Show an article: at once with its links and versions; what links to it (a
+        slower look-up) follows from a worker, and redraws only when there is some. False
+        when it could not be read (and the reader was told why)."""
+
+        def load(store: Store) -> tuple[StoredArticle, Surroundings]:
+            article = store.get(article_id)
+            return article, store.surroundings(article, linked_from=False)
+
+        found = _read(self, self._archive, load)
+        if found is None:
+            return False
+        self.article, self.around = found
+        self.raw = False
+        self.blocks_shown = BLOCKS_SHOWN
+        self._draw()
+        self.query_one(LinksList).show(self.article, self.around, {})
+        self._linking(article_id)
+        return True
+
+    @work(thread=True, exclusive=True, group="linking")
+    def _linking(self, article_id: int) -> None:
+        try:
+            with self._archive.reading() as store:
+                sources = tuple(store.linked_from(article_id))
+                headlines = store.headlines_of(sources) if sources else {}
+        except NewsArchiveError:
+            return  # the article is shown; what links to it is a nicety
+        if sources and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._linked, article_id, sources, headlines)
+
+    def _linked(self, article_id: int, sources: tuple[int, ...], headlines: dict[int, str]) -> None:
+        if self.article is None or self.article.id != article_id:
+            return
+        self.around = replace(self.around, linked_from=sources)
+        if not self.raw:
+            self._draw(keep_place=True)
+        self.query_one(LinksList).show(self.article, self.around, headlines)
+
+    def _draw(self, *, keep_place: bool = False) -> None:
+        assert self.article is not None
+        view: RenderableType
+        if self.raw:
+            data = _read(
+                self, self._archive, lambda s: s.raw(self.article.id if self.article else 0)
+            )
+            view = raw_text(data or b"", self.article.encoding, shown=RAW_SHOWN)
+        else:
+            view = article_view(
+                self.article,
+                self._terms(),
+                self.around,
+                blocks_shown=self.blocks_shown,
+                more=" (m shows more)",
+            )
+        self.query_one(ArticlePane).show(view, keep_place=keep_place)
+
+    def toggle_raw(self) -> None:
+        """The raw bytes of the article (the first RAW_SHOWN), or the article again."""
+        if self.article is not None:
+            self.raw = not self.raw
+            self._draw()
+
+    def more(self) -> None:
+        """Twice as much of a long article's body as is shown (see BLOCKS_SHOWN)."""
+        article = self.article
+        if article is not None and not self.raw and self.blocks_shown < len(article.blocks):
+            self.blocks_shown *= 2
+            self._draw(keep_place=True)
+
+    def show_nothing(self, message: str) -> None:
+        self.article = None
+        self.query_one(ArticlePane).show(Text(message, style="dim"))
+        self.query_one(LinksList).remove_class("some")
+
+
+def _read(node: App[None] | Widget, archive: Archive, action: Callable[[Store], _T]) -> _T | None:
+    """One short read transaction; an archive error is shown, not raised."""
+    try:
+        with archive.reading() as store:
+            return action(store)
+    except NewsArchiveError as exc:
+        node.notify(str(exc), severity="error", markup=False)
+        return None

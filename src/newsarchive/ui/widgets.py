@@ -1,5 +1,6 @@
-"""The widgets of `newsarchive browse`: the list of articles, the article pane, the status
-line and the date prompt. They show what they are given and never read the archive.
+"""The widgets of `newsarchive browse`: the list of articles, the article pane, the list of
+where an article leads, the status line and the date prompt. They show what they are given
+and never read the archive.
 
 Article text reaches them only as rich `Text` made by render (clean, safe_text, marked) or
 render's renderables, never as markup.
@@ -25,10 +26,12 @@ from textual.screen import ModalScreen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-from newsarchive.model.records import ArticleSummary
+from newsarchive.model.records import ArticleSummary, StoredArticle, Surroundings
 from newsarchive.text.dates import PERIOD_FORMS, parse_period
+from newsarchive.text.query import Query
 from newsarchive.ui import render
 
 DATE_WIDTH = 10
@@ -252,6 +255,35 @@ class ArticlePane(ScrollView, can_focus=True):
         return self._strips[index].apply_style(style).adjust_cell_length(width, style)
 
 
+class LinksList(OptionList):
+    """Where the article leads: its related links that lead to an archived article, its
+    other versions, and the articles that link to it (`linking`: their headlines by id).
+    Each option's id ends in the id of the article it opens."""
+
+    def show(self, article: StoredArticle, around: Surroundings, linking: dict[int, str]) -> None:
+        self.clear_options()
+        options = []
+        for position, block in enumerate(article.blocks):
+            target = around.link_targets.get(position)
+            if target is not None:
+                prompt = Text(f"→ #{target}  ", style="bold")
+                prompt.append_text(render.safe_text(block.text, "cyan"))
+                options.append(Option(prompt, id=f"link-{position}-{target}"))
+        for version in around.versions:
+            day = version.published.isoformat() if version.published else "undated"
+            prompt = Text(f"version #{version.id}  {day}  {version.word_count:,} words  ")
+            prompt.append(render.clean(version.change), style="magenta")
+            options.append(Option(prompt, id=f"version-{version.id}"))
+        for source in around.linked_from:
+            prompt = Text(f"← #{source}  ", style="bold")
+            prompt.append_text(render.safe_text(linking.get(source, ""), "dim"))
+            options.append(Option(prompt, id=f"from-{source}"))
+        self.add_options(options)
+        self.set_class(bool(options), "some")
+        if options:
+            self.highlighted = 0
+
+
 class StatusLine(Widget):
     """One line of text under the panes; changing it redraws only itself."""
 
@@ -269,6 +301,26 @@ class StatusLine(Widget):
 
     def render(self) -> Text:
         return self.text
+
+
+def status_text(
+    query: Query | None, listed: str, articles: ArticleList, dates: DateFilter, back: int
+) -> Text:
+    """The status line: the search or how many articles are listed (`listed`: in what
+    order, or how many matched), the dates, and how many articles Backspace goes `back`."""
+    text = Text()
+    if query is not None:
+        text.append("search ")
+        text.append(render.clean(query.text), style="bold")
+        text.append(f": {listed}")
+    else:
+        more = ", more below" if not articles.complete else ""
+        text.append(f"{render.counted(len(articles.rows), 'article')}{more}, {listed}")
+    if dates.since or dates.until:
+        text.append(f" · {dates.describe()}")
+    if back:
+        text.append(f" · {back} back (Backspace)")
+    return text
 
 
 @dataclass(frozen=True)
