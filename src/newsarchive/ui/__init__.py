@@ -1,2 +1,3 @@
-"""What the user sees: rich rendering of records (render), and the full-screen reader
-(browse, on textual widgets)."""
+"""What the user sees: rich rendering of records (render), the words of the write
+commands' summaries (summaries), the terminal (terminal: consoles, pager, progress, Ctrl-C)
+and the full-screen reader (browse, on textual widgets)."""
