@@ -47,7 +47,7 @@ def test_the_session_shown_is_what_the_tool_prints(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As typed at a terminal (list and search print tab-separated lines into a pipe).
-    monkeypatch.setattr("newsarchive.cli._stdout_is_terminal", lambda: True)
+    monkeypatch.setattr("newsarchive.ui.terminal.stdout_is_terminal", lambda: True)
     # A short folder, as in the README, so that paths wrap the same way.
     tmp_path = Path(tempfile.mkdtemp(prefix="readme", dir="/tmp"))
     shutil.copytree(SEEDS, tmp_path / "seeds")

@@ -80,6 +80,11 @@ class NothingToIngestError(NewsArchiveError):
     """An ingest found no files at all: a wrong path or pattern, not an empty success."""
 
 
+class CannotWriteError(NewsArchiveError):
+    """An export's file or folder cannot be written (no room, no permission); the message
+    names it and the system's reason."""
+
+
 class StorageError(ArchiveError):
     """The database refused a write or a read. `trouble` says what kind of refusal; the
     message is the engine's own words, for the caller to put in context."""

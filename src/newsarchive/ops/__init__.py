@@ -1,4 +1,5 @@
 """One module per thing a user asks of an archive (ingest, reparse and redate, verify,
-versions, corrections, exchange and exchange_import, transfer, stats, recover; ingest's steps
-are ingest_files and ingest_batch, its parsing processes workers): each runs on an Archive
-and returns records for the CLI to render. Nothing here prints."""
+versions, threshold, corrections, exchange and exchange_import, export_files, transfer,
+stats, recover, reading; ingest's steps are ingest_files and ingest_batch, its parsing
+processes workers): each runs on an Archive and returns records for the CLI to render.
+Nothing here prints."""
