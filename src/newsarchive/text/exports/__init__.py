@@ -16,7 +16,9 @@ blank lines around it), so the same article found in two exports has the same by
 Pure functions, no I/O; `detect.looks_like_export` is a cheap look at the file's first
 bytes, so that single-article files pay next to nothing for the check. The text formats
 are cut and read one family a module (`lexisnexis` with Nexis Uni, `proquest`, `factiva`),
-on the lines of `lines`, into the `fields.Fields` of each article.
+on the lines of `lines`, into the `fields.Fields` of each article. A pattern of another
+module is used through its module (`fields.COPYRIGHT.match`), as in the parser: an imported
+name's `.match(...)` would make a bound method at every call.
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsarchive.text.exports import html, mediargus
+from newsarchive.text.exports import factiva, html, lexisnexis, mediargus
 from newsarchive.text.exports.detect import HEAD_BYTES, looks_like_export
-from newsarchive.text.exports.factiva import FACTIVA_DOC, factiva_cuts, factiva_fields
+from newsarchive.text.exports.factiva import factiva_cuts, factiva_fields
 from newsarchive.text.exports.fields import Fields, build_fields
 from newsarchive.text.exports.lexisnexis import (
-    END_OF_DOC,
     lexisnexis_cuts,
     lexisnexis_fields,
     nexis_uni_cuts,
@@ -198,8 +199,12 @@ def article_fields(format: str, data: bytes) -> Fields | None:
         return _from_raw(html.europresse_text_fields(lines.stripped[first:last]))
     end = last - 1  # the "End of Document" or "Document ID" line that closes the article
     if format == "nexis-uni":
-        return nexis_uni_fields(lines, first, end) if END_OF_DOC.match(lines.text[end]) else None
-    return factiva_fields(lines, first, end) if FACTIVA_DOC.match(lines.text[end]) else None
+        return (
+            nexis_uni_fields(lines, first, end)
+            if lexisnexis.END_OF_DOC.match(lines.text[end])
+            else None
+        )
+    return factiva_fields(lines, first, end) if factiva.FACTIVA_DOC.match(lines.text[end]) else None
 
 
 def _from_raw(raw: html.Raw | None) -> Fields | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+import newsarchive.text.exports.fields as fields
 from newsarchive.text.exports.fields import (
-    COPYRIGHT,
     Fields,
     build_fields,
     extend_field,
@@ -143,13 +143,13 @@ def _factiva_plain(lines: Lines, first: int, end: int, document_id: str) -> Fiel
     header_end = words + n
     # Source code, edition, page, language, copyright: up to the copyright line, or the
     # language line when there is none.
-    stop = next((k for k in range(n, len(rest)) if COPYRIGHT.match(rest[k][1])), None)
+    stop = next((k for k in range(n, len(rest)) if fields.COPYRIGHT.match(rest[k][1])), None)
     if stop is None:
         stop = next((k for k in range(n, len(rest)) if rest[k][1].lower() in _LANGUAGE_NAMES), None)
     if stop is not None:
         for k in range(n, stop + 1):
             line = rest[k][1]
-            if COPYRIGHT.match(line):
+            if fields.COPYRIGHT.match(line):
                 values["copyright"] = line
             elif line.lower() in _LANGUAGE_NAMES and "language" not in values:
                 values["language"] = line

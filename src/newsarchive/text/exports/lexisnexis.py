@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+import newsarchive.text.exports.fields as fields
 from newsarchive.text.exports.fields import (
-    COPYRIGHT,
     Fields,
     build_fields,
     extend_field,
@@ -115,7 +115,7 @@ def lexisnexis_fields(lines: Lines, first: int, last: int) -> Fields | None:
             values["publication"] = line
         elif "date_text" not in values and (day := parse_date(line)) is not None:
             values["date_text"], published = line, day
-        elif COPYRIGHT.match(line):
+        elif fields.COPYRIGHT.match(line):
             values.setdefault("copyright", line)
         else:
             other.append(("", line))
@@ -145,7 +145,7 @@ def lexisnexis_fields(lines: Lines, first: int, last: int) -> Fields | None:
             name = _LABELS.get(label.lower())
             extend_field(values, other, name, label, stripped)
         elif trailer:  # the copyright block and what follows it
-            if COPYRIGHT.match(stripped) or "copyright" in values:
+            if fields.COPYRIGHT.match(stripped) or "copyright" in values:
                 values["copyright"] = " ".join(filter(None, [values.get("copyright"), stripped]))
             else:
                 other.append(("", stripped))
@@ -221,7 +221,9 @@ def _nu_start(lines: Lines, first: int, end: int) -> int:
         match = _TITLE_LABEL.match(stripped)
         if (match and match.group(1).lower() in _NU_HEADER_LABELS) or _NU_BODY.match(stripped):
             j = i  # back over the copyright block and blank lines, to the header block
-            while j > first and (lines.blank(j - 1) or COPYRIGHT.match(lines.stripped[j - 1])):
+            while j > first and (
+                lines.blank(j - 1) or fields.COPYRIGHT.match(lines.stripped[j - 1])
+            ):
                 j -= 1
             while j > first and not lines.blank(j - 1):
                 j -= 1
@@ -258,7 +260,11 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
         stripped = lines.stripped[i]
         match = _TITLE_LABEL.match(stripped)
         label = match.group(1).lower() if match else ""
-        if label in _NU_HEADER_LABELS or _NU_BODY.match(stripped) or COPYRIGHT.match(stripped):
+        if (
+            label in _NU_HEADER_LABELS
+            or _NU_BODY.match(stripped)
+            or fields.COPYRIGHT.match(stripped)
+        ):
             break
         if stripped:
             header.append(stripped)
@@ -297,7 +303,7 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
             body.append(stripped if not body or lines.blank(i - 1) else "\n" + stripped)
         elif label is not None:
             extend_field(values, other, _LABELS.get(label.lower()), label, stripped)
-        elif COPYRIGHT.match(stripped) and "copyright" not in values:
+        elif fields.COPYRIGHT.match(stripped) and "copyright" not in values:
             values["copyright"] = stripped
         else:
             other.append(("", stripped))

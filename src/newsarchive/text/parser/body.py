@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import newsarchive.text.parser.metadata as metadata
+import newsarchive.text.parser.related as related
 from newsarchive.model.records import BlockKind, MetaKind
 from newsarchive.text.parser.draft import Draft
 from newsarchive.text.parser.furniture import MAX_CREDIT_CHARS, is_furniture, may_credit
-from newsarchive.text.parser.metadata import GLUED_URL, Meta, body_meta
+from newsarchive.text.parser.metadata import Meta, body_meta
 from newsarchive.text.parser.related import (
     MAX_LABEL_LINE,
-    RELATED_BARE,
     is_card_credit,
     is_label_cased,
     link_titles,
@@ -47,7 +48,7 @@ def read_body(units: Sequence[Unit], headline: str, out: Draft) -> None:
             continue
         if (
             len(bare) <= MAX_LABEL_LINE
-            and (bare_label := RELATED_BARE.match(bare))
+            and (bare_label := related.RELATED_BARE.match(bare))
             and is_label_cased(bare_label["label"])
         ):
             titles = link_titles(texts, i + 1)
@@ -65,7 +66,7 @@ def read_body(units: Sequence[Unit], headline: str, out: Draft) -> None:
             out.add(BlockKind.BOILERPLATE, text)
             i += 1
             continue
-        if glued := GLUED_URL.match(text) if i == 0 else None:
+        if glued := metadata.GLUED_URL.match(text) if i == 0 else None:
             url = glued["url"]
             out.add_meta(Meta(MetaKind.URL, url, url=url))
             out.add(BlockKind.PARAGRAPH, glued["rest"])

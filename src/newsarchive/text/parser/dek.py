@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
-from newsarchive.text.parser.furniture import CREDIT, MAX_CREDIT_CHARS, may_credit
+import newsarchive.text.parser.furniture as furniture
+import newsarchive.text.parser.related as related
+from newsarchive.text.parser.furniture import MAX_CREDIT_CHARS, may_credit
 from newsarchive.text.parser.metadata import find_dateline, looks_like_name
-from newsarchive.text.parser.related import MAX_LINK_LINE, RELATED, RELATED_BARE
+from newsarchive.text.parser.related import MAX_LINK_LINE
 from newsarchive.text.parser.shapes import ended, ends_sentence
 from newsarchive.text.parser.subheadings import MAX_SUBHEAD_WORDS
 
@@ -76,7 +78,9 @@ def is_dek(
     words = text.count(" ") + 1
     if not 2 <= words <= MAX_DEK_WORDS * 2:
         return False
-    if len(text) <= MAX_LINK_LINE and (RELATED.match(text) or RELATED_BARE.match(text)):
+    if len(text) <= MAX_LINK_LINE and (
+        related.RELATED.match(text) or related.RELATED_BARE.match(text)
+    ):
         return False
     if words < MIN_META_DEK_WORDS:
         return False
@@ -127,7 +131,9 @@ def _could_be_dek(text: str) -> bool:
         return False
     if any(agency in text for agency in _AGENCY_NAMES):
         return False
-    return not (len(text) <= MAX_CREDIT_CHARS and may_credit(text) and CREDIT.search(text))
+    return not (
+        len(text) <= MAX_CREDIT_CHARS and may_credit(text) and furniture.CREDIT.search(text)
+    )
 
 
 def _is_summary_line(text: str, following: str) -> bool:

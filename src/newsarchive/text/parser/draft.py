@@ -3,10 +3,10 @@ blocks, first value found wins."""
 
 from __future__ import annotations
 
+import newsarchive.text.parser.shapes as shapes
 from newsarchive.model.records import BlockKind, MetaKind, MetaLine
 from newsarchive.text import dates
 from newsarchive.text.parser.metadata import Meta
-from newsarchive.text.parser.shapes import URL
 
 
 class Draft:
@@ -39,5 +39,5 @@ class Draft:
         if label is None:
             self.blocks.append({"kind": kind, "text": text})
         else:
-            url = text if URL.match(text) else None
+            url = text if shapes.URL.match(text) else None
             self.blocks.append({"kind": kind, "text": text, "label": label, "url": url})

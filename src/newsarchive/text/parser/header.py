@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import newsarchive.text.parser.metadata as metadata
 from newsarchive.model.records import BlockKind, MetaKind
 from newsarchive.text.parser.dek import MIN_META_DEK_WORDS, is_dek
 from newsarchive.text.parser.draft import Draft
 from newsarchive.text.parser.furniture import is_furniture, is_header_scrap
-from newsarchive.text.parser.metadata import GLUED_URL, Meta, is_staff_line, meta_line
+from newsarchive.text.parser.metadata import Meta, is_staff_line, meta_line
 from newsarchive.text.parser.shapes import is_marker_only, unmarked
 from newsarchive.text.parser.units import Unit
 
@@ -33,7 +34,7 @@ def read_header(units: Sequence[Unit], headline: str, out: Draft) -> int:
 
     while pos < limit:
         text = unmarked(units[pos].text)
-        if GLUED_URL.match(units[pos].text):
+        if metadata.GLUED_URL.match(units[pos].text):
             break  # a URL that lost its newline: the story starts after it
         if is_marker_only(units[pos].text):
             pos += 1  # an empty field (`-- ` where a byline would be): no words, no block

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+import newsarchive.text.parser.shapes as shapes
 from newsarchive.model.records import DateSource, MetaKind
 from newsarchive.text import dates
-from newsarchive.text.parser.shapes import URL, ends_sentence, unmarked
+from newsarchive.text.parser.shapes import ends_sentence, unmarked
 
 URL_PREFIX = re.compile(
     r"^(?:source|url|link|permalink|original(?:ly published)? (?:at|on)|originally published"
@@ -107,7 +108,7 @@ def url_line(text: str) -> Meta | None:
     if "http" not in text and "www." not in text and "HTTP" not in text and "WWW." not in text:
         return None
     bare = unmarked(text)
-    if URL.match(bare):
+    if shapes.URL.match(bare):
         return Meta(MetaKind.URL, text, url=bare)
     if match := URL_PREFIX.match(bare):
         return Meta(MetaKind.URL, text, url=match["url"])

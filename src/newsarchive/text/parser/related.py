@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import newsarchive.text.parser.furniture as furniture
+import newsarchive.text.parser.metadata as metadata
 from newsarchive.text.parser.furniture import (
-    CREDIT,
     MAX_CREDIT_CHARS,
     MAX_SCRAP_WORDS,
     is_boilerplate,
     may_credit,
 )
-from newsarchive.text.parser.metadata import BYLINE_PREFIX, MAX_CREDIT_WORDS, URL_PREFIX
+from newsarchive.text.parser.metadata import MAX_CREDIT_WORDS
 from newsarchive.text.parser.shapes import QUOTE_OPEN, unmarked
 
 _RELATED_LABEL = (
@@ -79,7 +80,7 @@ def link_titles(texts: Sequence[str], start: int) -> list[str]:
     titles: list[str] = []
     for text in texts[start : start + MAX_LINK_LIST]:
         bare = unmarked(text)
-        if not _is_title(text) or is_boilerplate(bare) or URL_PREFIX.match(bare):
+        if not _is_title(text) or is_boilerplate(bare) or metadata.URL_PREFIX.match(bare):
             break
         if related_link(bare) or RELATED_BARE.match(bare):
             break  # the next link of its own
@@ -94,11 +95,13 @@ def link_titles(texts: Sequence[str], start: int) -> list[str]:
 def is_card_credit(text: str) -> bool:
     """What a related-story card prints under its title: `By Jane Doe`, `Rex/Getty`,
     `SOURCE: US WEEKLY`."""
-    if BYLINE_PREFIX.match(text) and len(text.split()) <= MAX_CREDIT_WORDS // 2:
+    if metadata.BYLINE_PREFIX.match(text) and len(text.split()) <= MAX_CREDIT_WORDS // 2:
         return True
     if text[:7].lower() == "source:":
         return True
-    return len(text) <= MAX_CREDIT_CHARS and may_credit(text) and bool(CREDIT.search(text))
+    return (
+        len(text) <= MAX_CREDIT_CHARS and may_credit(text) and bool(furniture.CREDIT.search(text))
+    )
 
 
 def _opens_title(text: str) -> bool:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import newsarchive.text.parser.metadata as metadata
+import newsarchive.text.parser.related as related
+import newsarchive.text.parser.shapes as shapes
 from newsarchive.model.records import BlockKind
 from newsarchive.text import dates
-from newsarchive.text.parser.metadata import BYLINE_PREFIX, NAME, is_credit
-from newsarchive.text.parser.related import RELATED_BARE
-from newsarchive.text.parser.shapes import QUOTE_OPEN, URL, ended, ends_clause, ends_sentence
+from newsarchive.text.parser.metadata import NAME, is_credit
+from newsarchive.text.parser.shapes import QUOTE_OPEN, ended, ends_clause, ends_sentence
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -92,7 +94,11 @@ def is_subheading(
         return False  # a long line and a short one that ends nowhere: a broken paragraph
     if dates.read_date_line(text):
         return False
-    return not (URL.match(text) or RELATED_BARE.match(text) or BYLINE_PREFIX.match(text))
+    return not (
+        shapes.URL.match(text)
+        or related.RELATED_BARE.match(text)
+        or metadata.BYLINE_PREFIX.match(text)
+    )
 
 
 def _not_a_heading(text: str) -> bool:

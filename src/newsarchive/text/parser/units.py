@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import newsarchive.text.parser.metadata as metadata
+import newsarchive.text.parser.related as related
+import newsarchive.text.parser.shapes as shapes
 from newsarchive.text import dates
-from newsarchive.text.parser.metadata import BYLINE_PREFIX, URL_PREFIX
-from newsarchive.text.parser.related import RELATED_BARE
-from newsarchive.text.parser.shapes import MARKER_CHARS, URL, is_marker_only, unmarked
+from newsarchive.text.parser.shapes import MARKER_CHARS, is_marker_only, unmarked
 
 WRAP_MAX_LINE = 100
 WRAP_HEADER_GROUPS = 3
@@ -79,11 +80,11 @@ def _standalone(text: str) -> bool:
             return True
         text = unmarked(text)
     return bool(
-        URL.match(text)
-        or URL_PREFIX.match(text)
-        or BYLINE_PREFIX.match(text)
+        shapes.URL.match(text)
+        or metadata.URL_PREFIX.match(text)
+        or metadata.BYLINE_PREFIX.match(text)
         or dates.read_date_line(text)
-        or RELATED_BARE.match(text)
+        or related.RELATED_BARE.match(text)
     )
 
 
@@ -99,7 +100,9 @@ def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
         return False
     # A long line inside a wrapped paragraph means it is not wrapped; a few long lines of
     # their own (a print credit, a URL) do not.
-    if any(len(t) > WRAP_MAX_LINE and not URL.search(t.split()[-1]) for g in multi for t in g):
+    if any(
+        len(t) > WRAP_MAX_LINE and not shapes.URL.search(t.split()[-1]) for g in multi for t in g
+    ):
         return False
     long_alone = sum(1 for g in groups if len(g) == 1 and len(g[0]) > WRAP_MAX_LINE)
     if long_alone * 10 > len(groups):
