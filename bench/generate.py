@@ -20,7 +20,7 @@ folder.  The corpus mixes the layouts we see in the wild:
               occasional runs of (sometimes whitespace-only) blank lines, and
               "RELATED:" / "MORE:" / "Also Read:" link lines.
 
-Every file is meant to parse unambiguously with src/newsarchive/parser.py:
+Every file is meant to parse unambiguously with src/newsarchive/text/parser/:
 metadata sits where the parser looks for it, and body paragraphs are kept
 longer than 100 characters so none can pass for a subheading.
 

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive.text import exports
+from newsarchive.text.exports.detect import HEAD_BYTES, looks_like_export
+from newsarchive.text.exports.fields import parse_date
 
 from .conftest import FIXTURES
 
@@ -66,7 +68,7 @@ SINGLE_ARTICLES = sorted(FIXTURES.glob("*.txt"))
 
 @pytest.mark.parametrize("case", SINGLE_ARTICLES, ids=[p.stem for p in SINGLE_ARTICLES])
 def test_single_articles_are_not_exports(case: Path) -> None:
-    assert exports.looks_like_export(case.read_bytes()) is None
+    assert looks_like_export(case.read_bytes()) is None
     assert exports.split(case.read_bytes()) is None
 
 
@@ -101,7 +103,7 @@ def test_same_article_in_two_exports_has_the_same_bytes() -> None:
     ],
 )
 def test_parse_date(text: str, day: dt.date | None) -> None:
-    assert exports.parse_date(text) == day
+    assert parse_date(text) == day
 
 
 def _rebuilds(data: bytes) -> None:
@@ -219,7 +221,7 @@ def test_an_export_whose_first_article_runs_past_the_head_is_found(case: str, af
     long = "A long paragraph of the first article. " * 2000  # 78 KB: past HEAD_BYTES
     at = text.index(after) + len(after)
     data = (text[:at] + long + "\n\n" + text[at:]).encode("utf-8")
-    assert len(data) > exports.HEAD_BYTES
+    assert len(data) > HEAD_BYTES
     export = exports.split(data)
     assert export is not None
     assert len(export.articles) == len(exports.split((EXPORTS / case).read_bytes()).articles)  # type: ignore[union-attr]

@@ -396,7 +396,7 @@ def _export_article(
 
 
 def _export_update(fields: Any) -> dict[str, Any]:
-    """What an export's fields (exports.Fields) put over the parser's reading of the body:
+    """What an export's fields (exports.fields.Fields) put over the parser's reading of the body:
     headline, publication, every field as a metadata line, byline, URL, date."""
     update: dict[str, Any] = {
         "headline": fields.headline or "",

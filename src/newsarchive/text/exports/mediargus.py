@@ -7,7 +7,8 @@ An article's title, outlet and date are in the list, its text far below, so no s
 of the file's bytes holds an article: each is given as the text of its list entry (its
 number dropped) followed by its text, and the file itself is kept whole beside them.
 
-Pure functions of text, no import of exports.py (which builds the pieces and fields).
+Pure functions of text, no import of the package's other modules (its __init__ builds the
+pieces and fields).
 """
 
 from __future__ import annotations

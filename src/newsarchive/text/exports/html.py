@@ -4,8 +4,9 @@ what its parts say, read by the role its markup gives them (the headline's eleme
 authors', the text's), not guessed from the order of lines.
 
 Pure functions of bytes and text, standard library only (html.parser), and no import of
-exports.py: that module cuts the pieces and builds the fields from what is read here,
-as values, other labelled lines, a date when one is read here, and body paragraphs.
+the package's other modules: its __init__ cuts the pieces and builds the fields from what
+is read here, as values, other labelled lines, a date when one is read here, and body
+paragraphs.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from collections.abc import Callable
 from html import unescape
 from html.parser import HTMLParser
 
-# What a reader hands exports.py: (values by field name, other (label, value) lines in
-# file order, the date when read here, body paragraphs).
+# What a reader hands the package's __init__: (values by field name, other (label, value)
+# lines in file order, the date when read here, body paragraphs).
 Raw = tuple[dict[str, str], list[tuple[str, str]], dt.date | None, list[str]]
 
 # --- finding the articles --------------------------------------------------------------

@@ -1,0 +1,134 @@
+"""ProQuest exports: articles between lines of underscores, their fields labelled ("Full
+text:", "ProQuest document ID:") in English, German, French or Spanish."""
+
+from __future__ import annotations
+
+import re
+
+from newsarchive.text.exports.fields import Fields, build_fields, extend_field, put_field
+from newsarchive.text.exports.lines import Cut, Lines, trim
+
+_PQ_SEPARATOR = re.compile(r"^_{20,}[ \t]*$")
+
+_PQ_DOC_NUMBER = re.compile(r"^(?:Document|Dokument|Documento) \d+ (?:of|von|sur|de|di) \d+$")
+_PQ_COVER = re.compile(
+    r"^(?:Report Information from ProQuest|Table of contents|Inhaltsverzeichnis|"
+    r"Table des matières|Tabla de contenido|Bibliography|Bibliografie|Bibliographie|"
+    r"Bibliografía|Contact ProQuest|Kontakt zu ProQuest)\b",
+    re.I,
+)
+# The body's label, and the labels that end it (everything after the body is labelled).
+_PQ_FULL_TEXT = re.compile(r"^(?:Full text|Volltext|Texte intégral|Texto completo|Abstract):\s*")
+_PQ_LABELS = {
+    # label (lower case) -> field
+    "title": "headline", "titel": "headline", "titre": "headline", "título": "headline",
+    "author": "byline", "autor": "byline", "auteur": "byline",
+    "publication title": "publication", "publikationstitel": "publication",
+    "titre de la publication": "publication", "título de publicación": "publication",
+    "publication date": "date_text", "erscheinungsdatum": "date_text",
+    "date de publication": "date_text", "fecha de publicación": "date_text",
+    "section": "section", "abschnitt": "section", "sección": "section",
+    "language of publication": "language", "sprache der publikation": "language",
+    "langue de publication": "language", "idioma de la publicación": "language",
+    "proquest document id": "document_id", "proquest-dokument-id": "document_id",
+    "id du document proquest": "document_id", "id del documento de proquest": "document_id",
+    "document url": "url", "dokument-url": "url", "url du document": "url",
+    "url del documento": "url",
+    "copyright": "copyright", "word count": "length", "wortanzahl": "length",
+}  # fmt: skip
+_PQ_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/ ]{0,40}?):(?:[ \t]+(.*))?$")
+
+
+def proquest_cuts(lines: Lines) -> list[Cut]:
+    separators = [i for i, line in enumerate(lines.text) if _PQ_SEPARATOR.match(line)]
+    bounds = [*separators, len(lines)]
+    cuts: list[Cut] = []
+    start = 0
+    for stop in bounds:
+        first, last = trim(lines, start, stop)
+        start = stop + 1
+        if first >= last:
+            continue
+        if _PQ_COVER.match(lines.stripped[first]):
+            continue  # cover or back matter: front
+        if _PQ_DOC_NUMBER.match(lines.stripped[first]):
+            first, last = trim(lines, first + 1, last)
+        fields = proquest_fields(lines, first, last)
+        if fields is None:
+            cuts.append(Cut("remainder", first, len(lines)))
+            return cuts
+        cuts.append(Cut("article", first, last, fields))
+    return cuts
+
+
+def proquest_fields(lines: Lines, first: int, last: int) -> Fields | None:
+    values: dict[str, str] = {}
+    other: list[tuple[str, str]] = []
+    title: list[str] = []
+    i = first
+    while i < last and not lines.blank(i) and not _PQ_LABEL.match(lines.stripped[i]):
+        title.append(lines.stripped[i])
+        i += 1
+    body: list[str] = []
+    in_body = False
+    label: str | None = None
+    known = False
+    while i < last:
+        stripped = lines.stripped[i]
+        full = _PQ_FULL_TEXT.match(stripped)
+        match = _PQ_LABEL.match(stripped)
+        lower = match.group(1).lower() if match else ""
+        if full and not in_body:
+            in_body, label, known = True, None, True
+            name = "body" if not full.group(0).lower().startswith("abstract") else None
+            if name is None:
+                other.append(("Abstract", stripped[full.end() :]))
+                in_body, label = False, "Abstract"
+            elif rest := stripped[full.end() :]:
+                body.append(rest)
+        elif match and _pq_ends(lower) and (not in_body or _pq_ends(lower)):
+            in_body = False
+            label = match.group(1)
+            known = known or _PQ_LABELS.get(lower) in ("document_id", "publication")
+            put_field(values, other, _PQ_LABELS.get(lower), label, (match.group(2) or "").strip())
+        elif match and not in_body:
+            label = match.group(1)
+            other.append((label, (match.group(2) or "").strip()))
+        elif not stripped:
+            if not in_body:
+                label = None
+        elif in_body:
+            body.append(stripped if not body or lines.blank(i - 1) else "\n" + stripped)
+        elif label is not None:
+            if label == "Abstract":
+                other[-1] = ("Abstract", f"{other[-1][1]} {stripped}".strip())
+            else:
+                extend_field(values, other, _PQ_LABELS.get(label.lower()), label, stripped)
+        elif stripped.startswith(("http://", "https://")):
+            other.append(("", stripped))
+        else:
+            other.append(("", stripped))
+        i += 1
+    if not known:
+        return None
+    if title and not values.get("headline"):
+        values["headline"] = " ".join(title)
+    elif not values.get("headline"):
+        values.pop("headline", None)
+    return build_fields(values, other, None, body)
+
+
+# Labels found after a ProQuest body; one of them at a line's start ends the body.
+_PQ_OTHER_LABELS = {
+    "subject", "location", "people", "company / organization", "identifier / keyword",
+    "credit", "illustration", "caption", "pages", "publication year", "publisher",
+    "place of publication", "country of publication", "publication subject", "issn",
+    "e-issn", "source type", "document type", "last updated", "database", "dateline",
+    "edition", "column", "volume", "issue", "publication info", "document feature",
+    "accession number", "schlagwörter", "seiten", "datenbank", "dokumenttyp",
+    "quellentyp", "base de données", "base de datos", "sujet", "materia", "links",
+}  # fmt: skip
+
+
+def _pq_ends(lower: str) -> bool:
+    return lower in _PQ_OTHER_LABELS or lower in _PQ_LABELS

@@ -1,0 +1,70 @@
+"""The header: the metadata, furniture and dek right under the headline, up to where the
+body starts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import newsarchive.text.parser.metadata as metadata
+from newsarchive.model.records import BlockKind, MetaKind
+from newsarchive.text.parser.dek import MIN_META_DEK_WORDS, is_dek
+from newsarchive.text.parser.draft import Draft
+from newsarchive.text.parser.furniture import is_furniture, is_header_scrap
+from newsarchive.text.parser.metadata import Meta, is_staff_line, meta_line
+from newsarchive.text.parser.shapes import is_marker_only, unmarked
+from newsarchive.text.parser.units import Unit
+
+MAX_HEADER_UNITS = 8
+
+
+def read_header(units: Sequence[Unit], headline: str, out: Draft) -> int:
+    """Consume the metadata, furniture and dek under the headline; return where the body
+    starts. The last unit is always body."""
+    pos = 0
+    dek_done = False
+    compact = _is_compact(units)
+    limit = min(len(units) - 1, MAX_HEADER_UNITS)
+    metas: dict[int, Meta | None] = {}  # a unit's metadata, read once (the dek asks too)
+
+    def meta_at(index: int) -> Meta | None:
+        if index not in metas:
+            unit = units[index].text
+            metas[index] = meta_line(unmarked(unit), unit, header=True)
+        return metas[index]
+
+    while pos < limit:
+        text = unmarked(units[pos].text)
+        if metadata.GLUED_URL.match(units[pos].text):
+            break  # a URL that lost its newline: the story starts after it
+        if is_marker_only(units[pos].text):
+            pos += 1  # an empty field (`-- ` where a byline would be): no words, no block
+            continue
+        if is_staff_line(text):  # "Staff Writer": a title, not a name
+            out.add(BlockKind.BOILERPLATE, units[pos].text)
+        elif meta := meta_at(pos):
+            out.add_meta(meta)
+            out.updated |= meta.kind is MetaKind.DATE and meta.date is None
+        elif is_furniture(text, headline):
+            out.add(BlockKind.BOILERPLATE, units[pos].text)
+        elif not dek_done and is_dek(
+            units[pos].text,
+            units[pos + 1].text,
+            text.count(" ") + 1 >= MIN_META_DEK_WORDS and meta_at(pos + 1) is not None,
+            compact=compact,
+            after_meta=bool(out.meta),
+            after_scrap=bool(out.blocks),
+        ):
+            out.values["dek"] = units[pos].text
+            dek_done = True
+        elif is_header_scrap(text):
+            out.add(BlockKind.BOILERPLATE, units[pos].text)
+        else:
+            break
+        pos += 1
+    return pos
+
+
+def _is_compact(units: Sequence[Unit]) -> bool:
+    """Body lines not separated by blank lines (the seed's layout)."""
+    gaps = sum(unit.gap_before for unit in units[1:])
+    return gaps * 3 < max(1, len(units) - 1)
