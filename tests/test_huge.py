@@ -208,7 +208,7 @@ def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_
 
     from newsarchive.model.rows import Lookups
     from newsarchive.ops.workers import prepare_new
-    from newsarchive.storage.store import NewArticle
+    from newsarchive.storage.backends import NewArticle
 
     data = _article(16_000).encode()
     (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
@@ -271,16 +271,16 @@ def test_verify_walks_the_archive_through_a_small_page_cache(
     run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from newsarchive.storage.backends import sqlite as engine
-    from newsarchive.storage.store import Store
+    from newsarchive.storage.records import Records
 
     seen: list[Any] = []
-    original = Store.records
+    original = Records.batch
 
-    def spying(self: Store, **kwargs: Any) -> Any:
+    def spying(self: Records, **kwargs: Any) -> Any:
         seen.append(self._connection.exec_driver_sql("PRAGMA cache_size").scalar())
         return original(self, **kwargs)
 
-    monkeypatch.setattr(Store, "records", spying)
+    monkeypatch.setattr(Records, "batch", spying)
     (tmp_path / "a.txt").write_text(_article(20), encoding="utf-8")
     assert run("ingest", tmp_path / "a.txt").returncode == 0
     assert run("verify").returncode == 0

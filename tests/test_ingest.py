@@ -389,7 +389,7 @@ def test_a_write_block_takes_the_write_lock_at_its_first_statement_not_before(
         with archive.writing() as store:
             other.execute("BEGIN IMMEDIATE")  # free: nothing was written yet
             other.execute("ROLLBACK")
-            store.set_setting("versions.threshold", "0.9")
+            store.settings.set("versions.threshold", "0.9")
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")  # held now, to the block's end
         other.execute("BEGIN IMMEDIATE")
@@ -397,7 +397,7 @@ def test_a_write_block_takes_the_write_lock_at_its_first_statement_not_before(
     finally:
         other.close()
     with archive.reading() as store:
-        assert store.setting("versions.threshold") == "0.9"  # committed
+        assert store.settings.get("versions.threshold") == "0.9"  # committed
 
 
 def test_a_run_stamps_everything_it_stores_with_one_time(archive: Archive, tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from newsarchive.ops.exchange import Exported
     from newsarchive.ops.ingest import Ingester, IngestReport, Refusal
     from newsarchive.storage.archive import Archive
-    from newsarchive.storage.store import DatedBy, Store
+    from newsarchive.storage.backends import DatedBy
+    from newsarchive.storage.store import Store
     from newsarchive.text.query import Query
 
 EXIT_REFUSED = 3
@@ -657,7 +658,7 @@ def list_(
         elif form == "tsv":
             _write(render.tsv_lines(seen))
         else:
-            last = store.last()
+            last = store.records.last()
             tables = render.article_tables(seen, last_id=last[0] if last else 0)
             complete = _print_all(tables, page="tall")
     folded = seen.versioned and not all_versions
@@ -1535,7 +1536,7 @@ def db_threshold(app: App, value: float | None, to_default: bool) -> None:
     if value is None and not to_default:
         with app.reading() as store:
             current = versions.threshold(store)
-            given = store.setting(versions.THRESHOLD_SETTING) is not None
+            given = store.settings.get(versions.THRESHOLD_SETTING) is not None
         click.echo(f"{current:g}" + ("" if given else " (the default)"))
         return
     with app.archive().writing() as store:

@@ -37,12 +37,12 @@ from newsarchive.model.errors import ArticleNotFoundError, NotAnExportError
 from newsarchive.model.records import BlockKind, DateSource, MetaKind
 from newsarchive.model.rows import ArticleValues, blocks_from_row
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.backends import DELETED_UP_TO, Filters
-from newsarchive.storage.store import (
+from newsarchive.storage.backends import Filters
+from newsarchive.storage.export_files import ExportLayout
+from newsarchive.storage.records import (
     BINARY_COLUMNS,
     DATE_TYPED,
     JSON_COLUMNS,
-    ExportLayout,
     SourcePath,
     StoredRecord,
 )
@@ -99,7 +99,7 @@ class Selection:
 @dataclass(frozen=True, slots=True)
 class Exported:
     """An article as export reads it: whole, with where its related links lead (block
-    position -> target id, or None; see Store.link_targets)."""
+    position -> target id, or None; see Links.link_targets)."""
 
     record: StoredRecord
     links: dict[int, int | None]
@@ -110,19 +110,19 @@ def selected(
 ) -> Iterator[Exported]:
     """The selected articles in id order, whole, read a batch at a time (each batch in its
     own short transaction, so memory stays flat and writers never wait long); `json_text`
-    leaves the JSON columns as their stored text (see Store.records_of)."""
+    leaves the JSON columns as their stored text (see Records.of)."""
     after = 0
     while True:
         with archive.reading() as store:
-            ids = store.selected_ids(
+            ids = store.records.selected_ids(
                 after=after,
                 limit=BATCH_SIZE,
                 query=selection.query,
                 filters=selection.filters,
                 ids=selection.ids,
             )
-            records = store.records_of(ids, json_text=json_text)
-            links = store.link_targets_of(ids, {r.id: r.columns["blocks"] for r in records})
+            records = store.records.of(ids, json_text=json_text)
+            links = store.links.link_targets_of(ids, {r.id: r.columns["blocks"] for r in records})
         if not ids:
             return
         yield from (Exported(r, links.get(r.id, {})) for r in records)
@@ -206,7 +206,7 @@ class ExportFiles:
     def lines(self, archive: Archive) -> Iterator[bytes]:
         """A line per export, in hash order (an export of an import is byte-identical)."""
         with archive.reading() as store:
-            for export in store.export_layouts():
+            for export in store.export_files.layouts():
                 articles = [str(value) for kind, value in export.layout if kind == "a"]
                 if self.everything or all(a in self.written for a in articles):
                     yield export_file_line(export)
@@ -533,18 +533,8 @@ def _store(
     with archive.writing() as store:
         known = store.known_ids({r.sha256 for r in unique})
         fresh = [r for r in unique if r.sha256 not in known]
-        taken = store.taken_ids({r.id for r in fresh})
-        last = store.last()
-        # An id a deleted article had is never given to another (store.delete).
-        deleted = int(store.setting(DELETED_UP_TO) or 0)
-        taken.update(r.id for r in fresh if r.id <= deleted)
-        next_id = max([last[0] if last else 0, deleted, *(r.id for r in fresh)]) + 1
         placed: list[StoredRecord] = []
-        for record in fresh:
-            id_ = record.id
-            if id_ in taken:
-                id_, next_id = next_id, next_id + 1
-            taken.add(id_)
+        for record, id_ in zip(fresh, store.records.place([r.id for r in fresh]), strict=True):
             columns = {**record.columns, "cluster_id": id_, "family_id": id_}
             placed.append(
                 StoredRecord(
@@ -558,18 +548,20 @@ def _store(
                 )
             )
         if placed:
-            store.copy_in(placed)
+            store.records.copy_in(placed)
             versions.group(
                 store,
                 {r.id: unpack(r.columns["fingerprint"] or b"") for r in placed},
                 versions.threshold(store),
             )
-        new_paths = store.add_sources_seen(
+        new_paths = store.records.add_sources_seen(
             [(known[r.sha256], s) for r in batch if r.sha256 in known for s in r.sources]
         )
         for e in layouts:
             layout = [(str(kind), value) for kind, value in e.layout]
-            report.exports += store.add_export(e.sha256, e.format, layout, e.filler, e.first_seen)
+            report.exports += store.export_files.add(
+                e.sha256, e.format, layout, e.filler, e.first_seen
+            )
     report.added += len(placed)
     report.already_present += len(batch) - len(placed)
     report.new_paths += new_paths

@@ -46,7 +46,8 @@ from newsarchive.ops.workers import (
     worker_pool,
 )
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.store import NewArticle, Store
+from newsarchive.storage.backends import NewArticle
+from newsarchive.storage.store import Store
 from newsarchive.text import exports, htmlpage
 
 # What parsing one new file gives: its row as stored and Lookups' fields, or why it is
@@ -532,7 +533,7 @@ def _store_export(store: Store, export: _Export, now: dt.datetime) -> None:
     as bytes), the bytes around them, so that the file can be rebuilt."""
     if export.whole is not None:  # a Word document: kept whole, beside its articles' text
         layout_whole: list[tuple[str, str | int]] = [("f", len(export.whole))]
-        store.add_export(export.sha256, export.split.format, layout_whole, export.whole, now)
+        store.export_files.add(export.sha256, export.split.format, layout_whole, export.whole, now)
         return
     stored = store.known_ids({sha for sha in export.shas if sha is not None})
     layout: list[tuple[str, str | int]] = []
@@ -546,7 +547,7 @@ def _store_export(store: Store, export: _Export, now: dt.datetime) -> None:
             layout[-1] = ("f", int(layout[-1][1]) + piece.end - piece.start)
         else:
             layout.append(("f", piece.end - piece.start))
-    store.add_export(export.sha256, export.split.format, layout, bytes(filler), now)
+    store.export_files.add(export.sha256, export.split.format, layout, bytes(filler), now)
 
 
 ZIP_OR_OFFICE = "ZIP archive or office document"
@@ -678,7 +679,7 @@ def redate(
                 report.changed += 1
             updates.append({"id": record.id, **new})
         with archive.writing() as store:
-            store.set_dates(updates)
+            store.changes.set_dates(updates)
         if on_progress:
             on_progress(report)
     return report

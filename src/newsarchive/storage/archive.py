@@ -25,12 +25,13 @@ from newsarchive.model.errors import (
     Trouble,
 )
 from newsarchive.storage.backends import Backend, backend_for
-from newsarchive.storage.store import Store, StoredRecord
+from newsarchive.storage.store import Store
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from newsarchive.storage.config import ArchiveLocation
+    from newsarchive.storage.records import StoredRecord
 
 
 class Archive:
@@ -79,7 +80,7 @@ class Archive:
         if not self._checked:
             self._check_for_damage()
         with self._classified(writing=True), self._writer.connect() as connection:
-            try:  # begun by the first statement (Store._writing begins it for the driver's)
+            try:  # begun by the first statement (Part._writing begins it for the driver's)
                 yield Store(connection, self.backend, writable=True)
             except BaseException:
                 connection.rollback()
@@ -154,7 +155,7 @@ class Archive:
         `lean` reads them as a walk that writes nothing between (see Backend.for_reading)."""
         while True:
             with self.reading(lean=lean) as store:
-                batch = store.records(after=after, limit=size, parsed_before=parsed_before)
+                batch = store.records.batch(after=after, limit=size, parsed_before=parsed_before)
             if not batch:
                 return
             yield batch

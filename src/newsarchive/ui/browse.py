@@ -249,7 +249,7 @@ class Browser(App[None]):
     def _linking(self, article_id: int) -> None:
         try:
             with self.archive.reading() as store:
-                sources = tuple(store.linked_from(article_id))
+                sources = tuple(store.links.linked_from(article_id))
                 headlines = store.headlines_of(sources) if sources else {}
         except NewsArchiveError:
             return  # the article is shown; what links to it is a nicety
