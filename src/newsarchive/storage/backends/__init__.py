@@ -42,10 +42,6 @@ SNIPPET_WORDS = 16
 SNIPPET_WINDOW = 20_000
 # Unicode noncharacters around each match in a snippet: never markup, never in stored text.
 MARK_START, MARK_END = "\ufdd0", "\ufdd1"
-# The settings key of the highest id a deleted article had: new articles' ids go past it
-# as past every stored one, so that an id never names two articles (a note saying "#12"
-# must not come to mean another article once #12, the newest, was deleted).
-DELETED_UP_TO = "articles.deleted_up_to"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,9 +208,9 @@ class Backend(Protocol):
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
         """Insert the articles (distinct hashes) not stored yet, with their raw bytes, and
-        index them; return hash -> id of those added, past every id stored or deleted
-        (DELETED_UP_TO). A hash another writer stored meanwhile is skipped, not an error.
-        Runs in the caller's write transaction."""
+        index them; return hash -> id of those added, past every id given (ids.last_given).
+        A hash another writer stored meanwhile is skipped, not an error. Runs in the
+        caller's write transaction."""
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         """Insert (article_id, path, path_bytes, first_seen) rows not stored yet (the path as

@@ -24,7 +24,6 @@ from newsarchive.model.errors import ArchiveError, Trouble
 from newsarchive.model.records import EngineFacts
 from newsarchive.model.rows import ROW_COLUMNS
 from newsarchive.storage.backends import (
-    DELETED_UP_TO,
     MARK_END,
     MARK_START,
     RANK_WINDOW,
@@ -41,6 +40,7 @@ from newsarchive.storage.backends import (
     scope_counts,
     snippet_terms,
 )
+from newsarchive.storage.ids import last_given
 from newsarchive.text.query import All, Any_, Node, Term, Without
 from newsarchive.text.searchtext import has_cjk_or_symbols, query_text
 
@@ -115,12 +115,7 @@ class PostgreSQL:
                 ([item.sha256 for item in items],),
             )
             stored = {sha for (sha,) in cursor.fetchall()}
-            cursor.execute(
-                "SELECT greatest(coalesce(max(id), 0), coalesce((SELECT CAST(value AS bigint) "
-                "FROM settings WHERE key = %s), 0)) FROM articles",
-                (DELETED_UP_TO,),
-            )
-            last = int(cursor.fetchone()[0])
+            last = last_given(connection)
             fresh = [item for item in items if item.sha256 not in stored]
             inserted = {item.sha256: last + n for n, item in enumerate(fresh, 1)}
             # A new article is its own cluster until versions.py joins it to another.

@@ -26,7 +26,6 @@ from newsarchive.model.errors import Trouble
 from newsarchive.model.records import EngineFacts
 from newsarchive.model.rows import ROW_COLUMNS
 from newsarchive.storage.backends import (
-    DELETED_UP_TO,
     RANK_WINDOW,
     SNIPPET_WINDOW,
     VERSIONS,
@@ -40,6 +39,7 @@ from newsarchive.storage.backends import (
     scope_counts,
     snippet_terms,
 )
+from newsarchive.storage.ids import last_given
 from newsarchive.storage.schema import article_raw, article_sources, articles
 from newsarchive.text.query import All, Any_, Node, Term, Without
 from newsarchive.text.searchtext import (
@@ -173,12 +173,7 @@ class SQLite:
             )
         }
         fresh = [item for item in items if item.sha256 not in stored]
-        last = connection.exec_driver_sql(
-            "SELECT max(coalesce((SELECT max(id) FROM articles), 0), coalesce((SELECT "
-            "CAST(value AS INTEGER) FROM settings WHERE key = ?), 0))",
-            (DELETED_UP_TO,),
-        ).scalar()
-        assert isinstance(last, int)
+        last = last_given(connection)
         # The rows as stored already (rows.StoredRow): only the time is converted, once,
         # as SQLAlchemy's type for the column does.
         stamp = _bind_processor(connection, articles.c.ingested_at)(now)
