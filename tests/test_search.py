@@ -467,7 +467,7 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
     """Ingest hands FTS5 what its parsing workers made (made_for_index); every other write
     goes through the view article_search_text. The same entries either way: FTS5's own
     check of the index against the view, and the index's pages byte for byte."""
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_fts5, sqlite_searchtext
 
     folder = tmp_path / "mixed"
     folder.mkdir()
@@ -484,15 +484,15 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
     for n, text in enumerate(texts):
         (folder / f"{n}.txt").write_text(text, encoding="utf-8")
     given: list[int] = []
-    original = engine.FTS5Index.index_given
+    original = sqlite_fts5.FTS5Index.index_given
 
     def spying(self: Any, connection: Any, rows: Any) -> None:
         given.append(len(rows))
         original(self, connection, rows)
 
-    monkeypatch.setattr(engine.FTS5Index, "index_given", spying)
+    monkeypatch.setattr(sqlite_fts5.FTS5Index, "index_given", spying)
     pages = []
-    for made in (engine.made_for_index, None):
+    for made in (sqlite_searchtext.made_for_index, None):
         location = config.resolve(str(tmp_path / f"{bool(made)}.db"), tmp_path)
         archive = open_archive(location, create=True)
         try:

@@ -233,9 +233,9 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
     where = location.describe()
     if location.path is not None:
         _check_path(location.path, where, create=create)
-    elif create and location.url.get_backend_name() == "sqlite":
-        raise ArchiveError("an in-memory archive keeps nothing; give --db a file path")
     backend = backend_for(location.url)
+    if create and backend.in_memory(location.url):
+        raise ArchiveError("an in-memory archive keeps nothing; give --db a file path")
     try:
         engine = backend.connect(location.url)
         upgraded_from = upgrade(engine, where, create=create)

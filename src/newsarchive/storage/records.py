@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, bindparam, func, insert, or_, select, text
+from sqlalchemy import JSON, func, insert, or_, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.types import Text
 
@@ -141,18 +141,11 @@ class Records(Part):
                 wanted = set(ids)
                 found = [i for i in found if i in wanted]
             return found
-        sql = "SELECT a.id FROM articles a WHERE a.id > :after" + filters.sql("a")
-        params: dict[str, Any] = {"after": after, "limit": limit}
-        params.update({k: v for k, v in (("since", filters.since), ("until", filters.until)) if v})
-        params.update(filters.text_params())
-        statement = text(sql + (" AND a.id IN :ids" if ids is not None else "") + _PAGE)
+        a = articles.alias("a")
+        chosen = select(a.c.id).where(a.c.id > after, *filters.conditions(a))
         if ids is not None:
-            statement = statement.bindparams(bindparam("ids", expanding=True))
-            params["ids"] = sorted(ids) or [0]
-        statement = statement.bindparams(
-            *(bindparam(k, v, type_=Date) for k, v in params.items() if k in ("since", "until"))
-        )
-        return list(self._connection.execute(statement, params).scalars())
+            chosen = chosen.where(a.c.id.in_(sorted(ids) or [0]))
+        return list(self._connection.scalars(chosen.order_by(a.c.id).limit(limit)))
 
     def count_parsed_before(self, version: int) -> int:
         """How many articles an older parser than `version` read, or stored before versions
@@ -211,9 +204,6 @@ class Records(Part):
 
     def sha256_of(self, article_id: int) -> str | None:
         return self._connection.scalar(select(articles.c.sha256).where(articles.c.id == article_id))
-
-
-_PAGE = " ORDER BY a.id LIMIT :limit"
 
 
 def _whole(json_text: bool = False) -> Any:

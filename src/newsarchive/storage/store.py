@@ -19,12 +19,9 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import (
     Date,
     Row,
-    bindparam,
     func,
     literal,
-    literal_column,
     select,
-    text,
     tuple_,
 )
 
@@ -37,11 +34,12 @@ from newsarchive.model.records import (
 )
 from newsarchive.model.rows import blocks_from_row, meta_from_row, values_of
 from newsarchive.storage.backends import (
-    VERSIONS,
     DatedBy,
     Filters,
     NewArticle,
     SearchResults,
+    first_source,
+    version_count,
 )
 from newsarchive.storage.part import Part, as_utc, chunks, source_row
 from newsarchive.storage.schema import article_raw, article_sources, articles
@@ -339,22 +337,17 @@ class Store(Part):
         """Two index walks: the dated rows through (published, id) compared as a row
         value, then, when those run out, the undated ones by id (a comparison with a NULL
         is never true, so one condition cannot cover both)."""
-        a = articles.alias("a")  # the engines' SQL (Filters) names it `a`
-        bound = {"since": filters.since, "until": filters.until}
-        conditions = text("1 = 1" + filters.sql("a") + filters.newest_version("1 = 1"))
-        conditions = conditions.bindparams(
-            *(bindparam(k, v, type_=Date) for k, v in bound.items() if v),
-            **filters.text_params(),
-        )
+        a = articles.alias("a")
+        conditions = [*filters.conditions(a), *filters.newest_version(a)]
         rows: builtins.list[ArticleSummary] = []
         if after is None or after[0] is not None:
-            dated = _listed(a).where(conditions, a.c.published.is_not(None))
+            dated = _listed(a).where(*conditions, a.c.published.is_not(None))
             if after is not None:
                 key = tuple_(literal(after[0], Date), literal(after[1]))
                 dated = dated.where(tuple_(a.c.published, a.c.id) < key)
             rows += self._summaries(dated, a, limit)
         if len(rows) < limit and not filters.by_date:
-            undated = _listed(a).where(conditions, a.c.published.is_(None))
+            undated = _listed(a).where(*conditions, a.c.published.is_(None))
             if after is not None and after[0] is None:
                 undated = undated.where(a.c.id < after[1])
             rows += self._summaries(undated, a, limit - len(rows))
@@ -399,25 +392,12 @@ def _listed(a: Any) -> Any:
         a.c.headline,
         a.c.published,
         a.c.date_source,
-        _first_source(a, article_sources.c.path, "source"),
-        _first_source(a, article_sources.c.path_bytes, "source_bytes"),
-        _first_source(a, article_sources.c.place, "source_place"),
-        _first_source(a, article_sources.c.places, "source_places"),
+        first_source(a, article_sources.c.path).label("source"),
+        first_source(a, article_sources.c.path_bytes).label("source_bytes"),
+        first_source(a, article_sources.c.place).label("source_place"),
+        first_source(a, article_sources.c.places).label("source_places"),
         a.c.word_count,
-        literal_column(VERSIONS).label("versions"),
-    )
-
-
-def _first_source(article: Any, column: Any, label: str) -> Any:
-    """A column of the path an article was first read from, as a column of a query over
-    articles."""
-    return (
-        select(column)
-        .where(article_sources.c.article_id == article.c.id)
-        .order_by(article_sources.c.id)
-        .limit(1)
-        .scalar_subquery()
-        .label(label)
+        version_count(a).label("versions"),
     )
 
 

@@ -18,36 +18,51 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import (
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
 from newsarchive.model.errors import ArchiveError, Trouble
 from newsarchive.model.records import EngineFacts
 from newsarchive.model.rows import ROW_COLUMNS
 from newsarchive.storage.backends import (
-    MARK_END,
-    MARK_START,
     RANK_WINDOW,
-    SNIPPET_WINDOW,
-    SNIPPET_WORDS,
-    VERSIONS,
     Filters,
     NewArticle,
     SearchResults,
     estimated_total,
-    hits_from_rows,
+    first_source,
     json_loads,
-    marked_snippet,
     scope_counts,
+    version_count,
+)
+from newsarchive.storage.backends.hits import (
+    MARK_END,
+    MARK_START,
+    SNIPPET_WINDOW,
+    SNIPPET_WORDS,
+    hits_from_rows,
+    marked_snippet,
     snippet_terms,
 )
 from newsarchive.storage.ids import last_given
+from newsarchive.storage.schema import article_sources, articles
 from newsarchive.text.query import All, Any_, Node, Term, Without
 from newsarchive.text.searchtext import has_cjk_or_symbols, query_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sqlalchemy import Connection, Engine, Table
+    from sqlalchemy import ColumnElement, Connection, Engine, Select, Subquery, Table
     from sqlalchemy.engine import URL
 
     from newsarchive.model.rows import MakeIndexTexts
@@ -84,6 +99,9 @@ class PostgreSQL:
         )
         event.listen(engine, "begin", _on_begin)
         return engine
+
+    def in_memory(self, url: URL) -> bool:
+        return False  # a server keeps what it is given
 
     def for_reading(self, engine: Engine, *, snapshot: bool = False, lean: bool = False) -> Engine:
         # Reads without BEGIN and COMMIT: two round trips saved on every command (0.3 ms
@@ -282,76 +300,39 @@ class TsvectorIndex:
     def search(
         self, connection: Connection, tree: Node, filters: Filters, limit: int
     ) -> SearchResults:
-        params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
-        params["rq"] = tsquery(kept(tree))
-        where = "a.search_document @@ q.q" + filters.sql("a")
-        params.update(since=filters.since, until=filters.until, **filters.text_params())
         # q filters; rq (the query without its negated parts) ranks and marks snippets:
         # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
-        query = (
-            "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q, "
-            "to_tsquery(CAST(:cfg AS regconfig), :rq) AS rq) q"
-        )
+        a, q = articles.alias("a"), _queries(tree, ranked=True)
+        where = [_matches(a, q), *filters.conditions(a)]
         # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
         # RANK_WINDOW are ranked, as on SQLite.
-        params["window"] = RANK_WINDOW - 1
-        floor = connection.execute(
-            text(
-                f"SELECT a.id FROM articles a, {query} WHERE {where} "
-                "ORDER BY a.id DESC OFFSET :window LIMIT 1"
-            ),
-            params,
-        ).scalar()
-        if floor is not None:
-            params["floor"] = floor
-            in_scope, from_floor = connection.execute(text(scope_counts(filters)), params).one()
-            total = estimated_total(in_scope, from_floor)
-            where += " AND a.id >= :floor"
-        else:
-            total = connection.execute(
-                text(f"SELECT count(*) FROM articles a, {query} WHERE {where}"), params
-            ).scalar_one()
-        # Snippets are made for the page shown only, from the start of the body (as on
-        # SQLite): ts_headline re-parses all it is given (2.7 s for a 15 MB article).
-        options = (
-            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
-            f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
+        floor = connection.scalar(
+            select(a.c.id)
+            .select_from(a.join(q, true()))
+            .where(*where)
+            .order_by(a.c.id.desc())
+            .offset(RANK_WINDOW - 1)
+            .limit(1)
         )
-        params["options"] = options
+        if floor is not None:
+            in_scope, from_floor = connection.execute(scope_counts(filters), {"floor": floor}).one()
+            total = estimated_total(in_scope, from_floor)
+            where.append(a.c.id >= floor)
+        else:
+            counted = select(func.count()).select_from(a.join(q, true())).where(*where)
+            total = connection.execute(counted).scalar_one()
         # ts_headline parses the body as it is, where a CJK word is not a word of its own
         # and a symbol no word at all: such a query's snippets are made here, as on SQLite.
         terms = snippet_terms(tree)
         own_snippets = any(has_cjk_or_symbols(word) for word, _ in terms)
-        snippet = (
-            "p.body"
-            if own_snippets
-            else "ts_headline(CAST(:cfg AS regconfig), p.body, p.rq, :options)"
-        )
-        rows: Sequence[Sequence[Any]] = connection.execute(
-            text(
-                "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
-                f"{snippet}, "
-                "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
-                "ORDER BY s.id LIMIT 1), "
-                "(SELECT path_bytes FROM article_sources s WHERE s.article_id = p.id "
-                "ORDER BY s.id LIMIT 1), p.versions "
-                "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
-                f"left(a.body, {SNIPPET_WINDOW}) AS body, q.rq, {VERSIONS} AS versions, "
-                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.rq) AS rank "
-                f"FROM articles a, {query} WHERE {where}"
-                f"{filters.newest_version('b.search_document @@ q.q')} ORDER BY rank, a.id DESC "
-                "LIMIT :limit) p ORDER BY p.rank, p.id DESC"
-            ),
-            params,
-        ).all()
+        page = _page(a, q, where, filters, limit)
+        rows: Sequence[Sequence[Any]] = connection.execute(_hits(page, own_snippets)).all()
         undated = 0
         if filters.by_date:
             undated = connection.execute(
-                text(
-                    f"SELECT count(*) FROM articles a, {query} "
-                    "WHERE a.search_document @@ q.q AND a.published IS NULL"
-                ),
-                {"q": params["q"], "rq": params["rq"], "cfg": TS_CONFIG},
+                select(func.count())
+                .select_from(a.join(q, true()))
+                .where(_matches(a, q), a.c.published.is_(None))
             ).scalar_one()
         if own_snippets:
             rows = [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
@@ -361,19 +342,15 @@ class TsvectorIndex:
     def matching(
         self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
     ) -> list[int]:
-        params: dict[str, Any] = {"q": tsquery(tree), "cfg": TS_CONFIG, "after": after}
-        params.update(limit=limit, since=filters.since, until=filters.until)
-        params.update(filters.text_params())
-        rows = connection.execute(
-            text(
-                "SELECT a.id FROM articles a, "
-                "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q "
-                f"WHERE a.search_document @@ q.q AND a.id > :after{filters.sql('a')} "
-                "ORDER BY a.id LIMIT :limit"
-            ),
-            params,
+        a, q = articles.alias("a"), _queries(tree)
+        query = (
+            select(a.c.id)
+            .select_from(a.join(q, true()))
+            .where(_matches(a, q), a.c.id > after, *filters.conditions(a))
+            .order_by(a.c.id)
+            .limit(limit)
         )
-        return [id_ for (id_,) in rows]
+        return list(connection.scalars(query))
 
     def problems(self, connection: Connection, articles: int) -> list[str]:
         # Each stored document against the server's own generation expression for it.
@@ -425,6 +402,76 @@ def kept(node: Node) -> Node:
     if isinstance(node, Any_):
         return Any_(tuple(kept(part) for part in node.parts))
     return node
+
+
+def _queries(tree: Node, *, ranked: bool = False) -> Subquery:
+    """The query as `q.q` (and, `ranked`, without what it negates as `q.rq`), parsed once
+    by the server with the archive's text search configuration."""
+    config = cast(bindparam("cfg", TS_CONFIG), REGCONFIG)
+    parsed = [func.to_tsquery(config, bindparam("q", tsquery(tree))).label("q")]
+    if ranked:
+        parsed.append(func.to_tsquery(config, bindparam("rq", tsquery(kept(tree)))).label("rq"))
+    return select(*parsed).subquery("q")
+
+
+def _document(a: Any) -> ColumnElement[Any]:
+    """The search document of articles alias `a` (migration 0004): a column of PostgreSQL
+    archives alone, so not in schema.py."""
+    return literal_column(f"{a.name}.search_document", TSVECTOR)
+
+
+def _matches(a: Any, q: Subquery) -> ColumnElement[bool]:
+    return _document(a).bool_op("@@")(q.c.q)
+
+
+def _page(a: Any, q: Subquery, where: list[Any], filters: Filters, limit: int) -> Subquery:
+    """The best `limit` matches, one row per story (the newest version that matches), with
+    the start of each body: snippets are made for the page shown only, from the start of
+    the body (as on SQLite), since ts_headline re-parses all it is given (2.7 s for a 15 MB
+    article)."""
+    rank = (-func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'"), _document(a), q.c.rq)).label("rank")
+    return (
+        select(
+            a.c.id,
+            a.c.headline,
+            a.c.published,
+            a.c.date_source,
+            a.c.word_count,
+            func.left(a.c.body, SNIPPET_WINDOW).label("body"),
+            q.c.rq,
+            version_count(a).label("versions"),
+            rank,
+        )
+        .select_from(a.join(q, true()))
+        .where(*where, *filters.newest_version(a, lambda b: _matches(b, q)))
+        .order_by(rank, a.c.id.desc())
+        .limit(limit)
+        .subquery("p")
+    )
+
+
+def _hits(page: Subquery, own_snippets: bool) -> Select[Any]:
+    """A page's rows as hits_from_rows reads them, each body's start marked around the
+    query's words by ts_headline (or left whole, for `own_snippets`)."""
+    options = (
+        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
+        f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
+    )
+    config = cast(bindparam("cfg", TS_CONFIG), REGCONFIG)
+    p = page.c
+    snippet = p.body if own_snippets else func.ts_headline(config, p.body, p.rq, options)
+    return select(
+        p.id,
+        p.headline,
+        p.published,
+        p.date_source,
+        p.word_count,
+        p.rank,
+        snippet,
+        first_source(page, article_sources.c.path),
+        first_source(page, article_sources.c.path_bytes),
+        p.versions,
+    ).order_by(p.rank, p.id.desc())
 
 
 # The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every
