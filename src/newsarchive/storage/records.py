@@ -14,7 +14,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.types import Text
 
 from newsarchive.storage import ids
-from newsarchive.storage.backends import Filters
+from newsarchive.storage.backends import ARTICLE, Filters
 from newsarchive.storage.part import Part, as_utc, chunks, source_row
 from newsarchive.storage.schema import article_raw, article_sources, articles
 from newsarchive.text import paths
@@ -141,7 +141,7 @@ class Records(Part):
                 wanted = set(ids)
                 found = [i for i in found if i in wanted]
             return found
-        a = articles.alias("a")
+        a = ARTICLE
         chosen = select(a.c.id).where(a.c.id > after, *filters.conditions(a))
         if ids is not None:
             chosen = chosen.where(a.c.id.in_(sorted(ids) or [0]))

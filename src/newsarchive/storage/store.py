@@ -34,6 +34,7 @@ from newsarchive.model.records import (
 )
 from newsarchive.model.rows import blocks_from_row, meta_from_row, values_of
 from newsarchive.storage.backends import (
+    ARTICLE,
     DatedBy,
     Filters,
     NewArticle,
@@ -43,8 +44,7 @@ from newsarchive.storage.backends import (
 )
 from newsarchive.storage.part import Part, as_utc, chunks, source_row
 from newsarchive.storage.schema import article_raw, article_sources, articles
-from newsarchive.text import paths
-from newsarchive.text.columns import lookups
+from newsarchive.text import columns, paths
 from newsarchive.text.query import Query
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ class Store(Part):
             return {}
         # Worked out first: the engine may let go of a huge article's text once it is
         # stored (see NewArticle).
-        found = [i.lookups or lookups(values_of(i.row)) for i in items]
+        found = [i.lookups or columns.lookups(values_of(i.row)) for i in items]
         inserted = self._backend.insert_articles(self._writing(), items, now)
         self.lookups.add(
             [
@@ -337,7 +337,7 @@ class Store(Part):
         """Two index walks: the dated rows through (published, id) compared as a row
         value, then, when those run out, the undated ones by id (a comparison with a NULL
         is never true, so one condition cannot cover both)."""
-        a = articles.alias("a")
+        a = ARTICLE
         conditions = [*filters.conditions(a), *filters.newest_version(a)]
         rows: builtins.list[ArticleSummary] = []
         if after is None or after[0] is not None:

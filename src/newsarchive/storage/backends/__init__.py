@@ -43,6 +43,10 @@ if TYPE_CHECKING:
     from newsarchive.storage.backends.salvage import DamagedFile
     from newsarchive.text.query import Node
 
+# The articles table as the queries built here name it: `a` the article asked about, `b`
+# another version of it, `v` each version counted. Made once: an alias's columns cost
+# more to make than the rest of a `list` page's statement.
+ARTICLE, OTHER_VERSION, COUNTED = (articles.alias(name) for name in ("a", "b", "v"))
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
 # Ranking every match of a word in 80% of a million articles would take seconds: past this
@@ -130,7 +134,7 @@ class Filters:
         passes the filters and `matches` (a condition on b); none for all versions."""
         if self.all_versions:
             return []
-        b = articles.alias("b")
+        b = OTHER_VERSION
         found = [b.c.cluster_id == a.c.cluster_id, b.c.id != a.c.id, *self.conditions(b)]
         if matches is not None:
             found.append(matches(b))
@@ -150,7 +154,7 @@ def newer(b: Any, a: Any) -> ColumnElement[bool]:
 
 def version_count(a: Any) -> ScalarSelect[int]:
     """The number of versions of article `a`'s story, as a column."""
-    v = articles.alias("v")
+    v = COUNTED
     return select(func.count()).where(v.c.cluster_id == a.c.cluster_id).scalar_subquery()
 
 
@@ -190,7 +194,7 @@ def estimated_total(in_scope: int, from_floor: int) -> int:
 def scope_counts(filters: Filters) -> Select[Any]:
     """What estimated_total needs: the articles the date filters keep, and how many of them
     have an id of at least :floor."""
-    a = articles.alias("a")
+    a = ARTICLE
     one, none = literal_column("1", Integer), literal_column("0", Integer)
     from_floor = func.sum(case((a.c.id >= bindparam("floor"), one), else_=none))
     query = select(func.count(), func.coalesce(from_floor, none)).select_from(a)

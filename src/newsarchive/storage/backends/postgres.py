@@ -35,6 +35,7 @@ from newsarchive.model.errors import ArchiveError, Trouble
 from newsarchive.model.records import EngineFacts
 from newsarchive.model.rows import ROW_COLUMNS
 from newsarchive.storage.backends import (
+    ARTICLE,
     RANK_WINDOW,
     Filters,
     NewArticle,
@@ -55,7 +56,7 @@ from newsarchive.storage.backends.hits import (
     snippet_terms,
 )
 from newsarchive.storage.ids import last_given
-from newsarchive.storage.schema import article_sources, articles
+from newsarchive.storage.schema import article_sources
 from newsarchive.text.query import All, Any_, Node, Term, Without
 from newsarchive.text.searchtext import has_cjk_or_symbols, query_text
 
@@ -302,7 +303,7 @@ class TsvectorIndex:
     ) -> SearchResults:
         # q filters; rq (the query without its negated parts) ranks and marks snippets:
         # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
-        a, q = articles.alias("a"), _queries(tree, ranked=True)
+        a, q = ARTICLE, _queries(tree, ranked=True)
         where = [_matches(a, q), *filters.conditions(a)]
         # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
         # RANK_WINDOW are ranked, as on SQLite.
@@ -342,7 +343,7 @@ class TsvectorIndex:
     def matching(
         self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
     ) -> list[int]:
-        a, q = articles.alias("a"), _queries(tree)
+        a, q = ARTICLE, _queries(tree)
         query = (
             select(a.c.id)
             .select_from(a.join(q, true()))

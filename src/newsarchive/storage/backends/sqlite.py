@@ -1,6 +1,7 @@
 """Archives in one SQLite file: the Backend, what it asks of SQLite directly (integrity and
 damage checks, size, errors), and where the rest is: connections (sqlite_connect), bulk
-writes (sqlite_writes), the FTS5 index (sqlite_fts5) and what it is given (sqlite_searchtext).
+writes (sqlite_writes, imported by a write: reads do without it), the FTS5 index
+(sqlite_fts5) and what it is given (sqlite_searchtext).
 
 Settings are chosen for one writer at a time and many readers (WAL, a busy timeout, writers
 taking the lock up front). Bulk writes and search run on the driver with bound parameters:
@@ -25,7 +26,6 @@ from newsarchive.storage.backends import NewArticle
 from newsarchive.storage.backends.sqlite_connect import LEAN_CACHE_BYTES, engine_for
 from newsarchive.storage.backends.sqlite_fts5 import FTS5Index
 from newsarchive.storage.backends.sqlite_searchtext import made_for_index
-from newsarchive.storage.backends.sqlite_writes import insert, insert_articles
 from newsarchive.storage.schema import article_sources
 
 if TYPE_CHECKING:
@@ -91,9 +91,13 @@ class SQLite:
     def insert_articles(
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
+        from newsarchive.storage.backends.sqlite_writes import insert_articles
+
         return insert_articles(connection, self.index, items, now)
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
+        from newsarchive.storage.backends.sqlite_writes import insert
+
         return insert(
             connection,
             article_sources,
@@ -102,6 +106,8 @@ class SQLite:
         )
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
+        from newsarchive.storage.backends.sqlite_writes import insert
+
         insert(connection, table, rows)
 
     def band_holders(

@@ -6,6 +6,7 @@ expression, checked by verify.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from sqlalchemy import bindparam, column, func, literal_column, select, table
 from sqlalchemy.exc import DatabaseError
 
 from newsarchive.storage.backends import (
+    ARTICLE,
     RANK_WINDOW,
     Filters,
     SearchResults,
@@ -34,12 +36,12 @@ from newsarchive.storage.backends.sqlite_searchtext import (
     SEARCHED,
     body_as_it_is,
 )
-from newsarchive.storage.schema import article_sources, articles
+from newsarchive.storage.schema import article_sources
 from newsarchive.text.query import All, Any_, Node, Term, Without
 from newsarchive.text.searchtext import query_text
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement, Connection, Select
+    from sqlalchemy import ColumnElement, Connection, Dialect, Select
 
 # FTS5 writes each batch's entries as a new segment and merges segments of one level once
 # `automerge` of them have gathered, rewriting all their entries. Merging 8 at a time, not
@@ -135,7 +137,7 @@ class FTS5Index:
     def matching(
         self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
     ) -> list[int]:
-        a, s = articles.alias("a"), _SEARCH.alias("s")
+        a, s = ARTICLE, _S
         query = (
             select(s.c.rowid)
             .select_from(s.join(a, a.c.id == s.c.rowid))
@@ -165,6 +167,8 @@ class FTS5Index:
 # The FTS5 table as queries name it: MATCH takes its hidden column of the table's name, and
 # `rank` is bm25 with the weights of migration 0003.
 _SEARCH = table("article_search", column("rowid"), column("rank"), column("article_search"))
+# `s` what a query ranks, `m` a look-up of whether one article matches.
+_S, _M = _SEARCH.alias("s"), _SEARCH.alias("m")
 
 
 def _match(s: Any, q: str | None = None) -> ColumnElement[bool]:
@@ -177,7 +181,7 @@ def _matched(b: Any) -> ColumnElement[bool]:
     """Article `b` matches :q, asked of the index for that one row id (a seek in each
     segment): an IN list of every match cost 4x the whole ranking for a common word (24 ->
     106 ms at 30,000 articles)."""
-    m = _SEARCH.alias("m")
+    m = _M
     return select(literal_column("1")).where(_match(m), m.c.rowid == b.c.id).exists()
 
 
@@ -185,7 +189,7 @@ def _floor(filters: Filters) -> Select[Any]:
     """The row id where the ranking window (the newest RANK_WINDOW matches) starts, if
     more match: without filters the index alone can tell, and walking its row ids is 20x
     cheaper than joining every match to its article."""
-    a, s = articles.alias("a"), _SEARCH.alias("s")
+    a, s = ARTICLE, _S
     kept = filters.conditions(a)
     scanned = s.join(a, a.c.id == s.c.rowid) if kept else s
     query = select(s.c.rowid).select_from(scanned).where(_match(s), *kept)
@@ -193,7 +197,7 @@ def _floor(filters: Filters) -> Select[Any]:
 
 
 def _count(filters: Filters) -> Select[Any]:
-    a, s = articles.alias("a"), _SEARCH.alias("s")
+    a, s = ARTICLE, _S
     query = select(func.count()).select_from(s.join(a, a.c.id == s.c.rowid))
     return query.where(_match(s), *filters.conditions(a))
 
@@ -201,7 +205,7 @@ def _count(filters: Filters) -> Select[Any]:
 def _hits(filters: Filters, *, windowed: bool = False) -> Select[Any]:
     """The best :limit matches, one row per story (the newest version the query and
     filters keep), as hits_from_rows reads them; `windowed`, only those from :floor on."""
-    a, s = articles.alias("a"), _SEARCH.alias("s")
+    a, s = ARTICLE, _S
     query = select(
         a.c.id,
         a.c.headline,
@@ -230,7 +234,7 @@ def _windowed_hits(filters: Filters) -> Select[Any]:
 
 def _undated(filters: Filters) -> Select[Any]:
     """The undated matches a date filter left out, counted."""
-    a, s = articles.alias("a"), _SEARCH.alias("s")
+    a, s = ARTICLE, _S
     query = select(func.count()).select_from(s.join(a, a.c.id == s.c.rowid))
     return query.where(_match(s), a.c.published.is_(None))
 
@@ -255,11 +259,17 @@ def _sql(make: Callable[[Filters], Select[Any]], filters: Filters) -> _Compiled:
     per-statement work would cost more than a rare word's FTS5 query (about 0.2 ms)."""
     key = (make, filters.shape)
     if (found := _COMPILED.get(key)) is None:
-        from sqlalchemy.dialects import sqlite
-
-        compiled = make(filters).compile(dialect=sqlite.dialect(paramstyle="named"))
+        compiled = make(filters).compile(dialect=_dialect())
         found = _COMPILED[key] = _Compiled(compiled.string, dict(compiled.params))
     return found
+
+
+@functools.cache
+def _dialect() -> Dialect:
+    """SQLite's, with parameters by name (the driver is handed a dict)."""
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.dialect(paramstyle="named")
 
 
 def _driver_values(filters: Filters) -> dict[str, Any]:
