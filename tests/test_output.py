@@ -140,7 +140,7 @@ def test_an_estimated_count_never_exceeds_the_articles_in_scope(
     listed = json.loads(run("list", "--json", "--all-versions").stdout)
     undated = sorted(a["id"] for a in listed if a["published"] is None)
     assert len(undated) == 20 and max(undated) < min(a["id"] for a in listed if a["published"])
-    for backend in ("backends", "backends.sqlite_fts5", "backends.postgres"):
+    for backend in ("backends", "backends.sqlite_fts5", "backends.postgres_search"):
         monkeypatch.setattr(f"newsarchive.storage.{backend}.RANK_WINDOW", 10)
     dated = run("search", "zebra", "--since", "2020", "--limit", "3").stderr.decode()
     assert dated.startswith("3 of about 20 matches (ranked among the 10"), dated

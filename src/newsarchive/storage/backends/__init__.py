@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -27,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.types import NullType
 
 from newsarchive.model.errors import Trouble
 from newsarchive.model.records import SearchHit
@@ -35,7 +36,15 @@ from newsarchive.storage.schema import article_sources, articles
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sqlalchemy import ColumnElement, Connection, Engine, ScalarSelect, Select, Table
+    from sqlalchemy import (
+        ColumnElement,
+        Connection,
+        Dialect,
+        Engine,
+        ScalarSelect,
+        Select,
+        Table,
+    )
     from sqlalchemy.engine import URL
 
     from newsarchive.model.records import EngineFacts
@@ -111,7 +120,8 @@ class Filters:
             found.append(a.c.published.is_not(None))
             found.append(source != inferred if self.dated == "explicit" else source == inferred)
         if self.publication is not None:
-            pattern = bindparam("publication", self.params()["publication"], String)
+            # Untyped, as plain SQL binds text (PostgreSQL: not cast to varchar).
+            pattern = bindparam("publication", self.params()["publication"], NullType())
             found.append(func.lower(a.c.publication).like(func.lower(pattern), escape="\\"))
         return found
 
@@ -167,6 +177,35 @@ def first_source(a: Any, column: Any) -> ScalarSelect[Any]:
         .limit(1)
         .scalar_subquery()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A statement compiled once, run as its SQL on the driver: its text, and the values
+    SQLAlchemy bound in it, which a run's own values complete."""
+
+    sql: str
+    bound: dict[str, Any]
+
+    def values(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        return {**self.bound, **given}
+
+
+_COMPILED: dict[tuple[Any, ...], Compiled] = {}
+
+
+def compiled(
+    dialect: Dialect, make: Callable[..., Select[Any]], filters: Filters, *flags: bool
+) -> Compiled:
+    """`make(filters, *flags)`, a search's statement made with SQLAlchemy Core, compiled
+    for `dialect` once per process for filters of this shape (their values are bound):
+    a search runs it on the driver, where SQLAlchemy's per-statement work (building,
+    caching, compiling) would cost more than a rare word's query."""
+    key = (dialect.name, make, filters.shape, flags)
+    if (found := _COMPILED.get(key)) is None:
+        statement = make(filters, *flags).compile(dialect=dialect)
+        found = _COMPILED[key] = Compiled(statement.string, dict(statement.params))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

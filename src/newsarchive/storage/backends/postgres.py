@@ -1,11 +1,5 @@
-"""Archives on a PostgreSQL server, through psycopg 3: bulk writes, the tsvector index, errors.
-
-Search (migrations 0004, 0008, 0011): `articles.search_document`, a generated tsvector column
-with a GIN index, weighted A headline, B dek, C body, D byline, source URL and the file's
-other words (publication, metadata lines, furniture, READ MORE lines), made with the text search
-configuration `newsarchive` (PostgreSQL's `simple`, words run through `unaccent` first):
-case and accents do not matter, and no word is stemmed or dropped as a stop word, as in the
-SQLite index. Being a generated column, it cannot fall out of step with the article.
+"""Archives on a PostgreSQL server, through psycopg 3: connections, bulk writes (COPY), errors;
+the tsvector search index is postgres_search's.
 
 Errors are told apart by their SQLSTATE, never by their wording.
 """
@@ -13,69 +7,28 @@ Errors are told apart by their SQLSTATE, never by their wording.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    bindparam,
-    cast,
-    create_engine,
-    event,
-    func,
-    literal_column,
-    select,
-    text,
-    true,
-)
-from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+from sqlalchemy import create_engine, event, text
 
 from newsarchive.model.errors import ArchiveError, Trouble
 from newsarchive.model.records import EngineFacts
 from newsarchive.model.rows import ROW_COLUMNS
-from newsarchive.storage.backends import (
-    ARTICLE,
-    RANK_WINDOW,
-    Filters,
-    NewArticle,
-    SearchResults,
-    estimated_total,
-    first_source,
-    json_loads,
-    scope_counts,
-    version_count,
-)
-from newsarchive.storage.backends.hits import (
-    MARK_END,
-    MARK_START,
-    SNIPPET_WINDOW,
-    SNIPPET_WORDS,
-    hits_from_rows,
-    marked_snippet,
-    snippet_terms,
-)
+from newsarchive.storage.backends import NewArticle, json_loads
+from newsarchive.storage.backends.postgres_search import TsvectorIndex
 from newsarchive.storage.ids import last_given
-from newsarchive.storage.schema import article_sources
-from newsarchive.text.query import All, Any_, Node, Term, Without
-from newsarchive.text.searchtext import has_cjk_or_symbols, query_text
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sqlalchemy import ColumnElement, Connection, Engine, Select, Subquery, Table
+    from sqlalchemy import Connection, Engine, Table
     from sqlalchemy.engine import URL
 
     from newsarchive.model.rows import MakeIndexTexts
     from newsarchive.storage.backends.salvage import DamagedFile
 
-# The text search configuration migration 0004 makes.
-TS_CONFIG = "newsarchive"
-# ts_rank's weights for D (byline, URL, the file's other words), C (body), B (dek), A
-# (headline): the ratios of the SQLite index's bm25 weights (0.5, 1, 5, 10).
-RANK_WEIGHTS = "{0.05, 0.1, 0.5, 1.0}"
-# A query's words as the index's parser sees them: letters and digits (as query.py keeps).
-_WORD = re.compile(r"[^\W_]+")
 # Rows per INSERT statement in bulk writes (psycopg's limit is 65,535 parameters).
 _ROWS_PER_STATEMENT = 500
 
@@ -290,189 +243,6 @@ _CONNECT_TROUBLES = (
     ("connection", Trouble.UNREACHABLE),
 )
 _TROUBLE_CLASSES = {"08": Trouble.CONNECTION_LOST, "53": Trouble.FULL, "58": Trouble.IO}
-
-
-class TsvectorIndex:
-    """`articles.search_document` and its GIN index (see the module's docstring)."""
-
-    def index_new(self, connection: Connection, *, after: int) -> None:
-        pass  # a generated column: each row is indexed as it is written
-
-    def search(
-        self, connection: Connection, tree: Node, filters: Filters, limit: int
-    ) -> SearchResults:
-        # q filters; rq (the query without its negated parts) ranks and marks snippets:
-        # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
-        a, q = ARTICLE, _queries(tree, ranked=True)
-        where = [_matches(a, q), *filters.conditions(a)]
-        # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
-        # RANK_WINDOW are ranked, as on SQLite.
-        floor = connection.scalar(
-            select(a.c.id)
-            .select_from(a.join(q, true()))
-            .where(*where)
-            .order_by(a.c.id.desc())
-            .offset(RANK_WINDOW - 1)
-            .limit(1)
-        )
-        if floor is not None:
-            in_scope, from_floor = connection.execute(scope_counts(filters), {"floor": floor}).one()
-            total = estimated_total(in_scope, from_floor)
-            where.append(a.c.id >= floor)
-        else:
-            counted = select(func.count()).select_from(a.join(q, true())).where(*where)
-            total = connection.execute(counted).scalar_one()
-        # ts_headline parses the body as it is, where a CJK word is not a word of its own
-        # and a symbol no word at all: such a query's snippets are made here, as on SQLite.
-        terms = snippet_terms(tree)
-        own_snippets = any(has_cjk_or_symbols(word) for word, _ in terms)
-        page = _page(a, q, where, filters, limit)
-        rows: Sequence[Sequence[Any]] = connection.execute(_hits(page, own_snippets)).all()
-        undated = 0
-        if filters.by_date:
-            undated = connection.execute(
-                select(func.count())
-                .select_from(a.join(q, true()))
-                .where(_matches(a, q), a.c.published.is_(None))
-            ).scalar_one()
-        if own_snippets:
-            rows = [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
-        hits = hits_from_rows(rows)
-        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
-
-    def matching(
-        self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
-    ) -> list[int]:
-        a, q = ARTICLE, _queries(tree)
-        query = (
-            select(a.c.id)
-            .select_from(a.join(q, true()))
-            .where(_matches(a, q), a.c.id > after, *filters.conditions(a))
-            .order_by(a.c.id)
-            .limit(limit)
-        )
-        return list(connection.scalars(query))
-
-    def problems(self, connection: Connection, articles: int) -> list[str]:
-        # Each stored document against the server's own generation expression for it.
-        expression = connection.execute(
-            text(
-                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
-                "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
-                "WHERE d.adrelid = CAST('articles' AS regclass) AND a.attname = 'search_document'"
-            )
-        ).scalar()
-        if expression is None:
-            return ["the search index is missing (articles.search_document)"]
-        stale = connection.execute(
-            text(
-                "SELECT count(*) FROM articles "
-                f"WHERE search_document IS DISTINCT FROM ({expression})"
-            )
-        ).scalar_one()
-        if stale:
-            return [f"the search index is out of step for {stale:,} articles"]
-        return []
-
-
-def tsquery(node: Node) -> str:
-    """The query tree as to_tsquery's text: each word a quoted lexeme (only letters and
-    digits, so nothing in it is syntax), a phrase's words joined by <->, a prefix marked :*,
-    and the operators &, |, & ! with brackets around every group."""
-    if isinstance(node, Term):
-        made, prefix = query_text(node.text, fold=False)  # the configuration folds case
-        words = [f"'{word}'" for word in _WORD.findall(made)]
-        if node.prefix or prefix:
-            words[-1] += ":*"
-        return " <-> ".join(words) if len(words) > 1 else words[0]
-    if isinstance(node, All):
-        return " & ".join(f"({tsquery(part)})" for part in node.parts)
-    if isinstance(node, Any_):
-        return " | ".join(f"({tsquery(part)})" for part in node.parts)
-    assert isinstance(node, Without)
-    return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
-
-
-def kept(node: Node) -> Node:
-    """The query without what it negates (`a NOT b` is `a`): what a match is ranked by.
-    Every negation keeps something, so something is always left."""
-    if isinstance(node, Without):
-        return kept(node.keep)
-    if isinstance(node, All):
-        return All(tuple(kept(part) for part in node.parts))
-    if isinstance(node, Any_):
-        return Any_(tuple(kept(part) for part in node.parts))
-    return node
-
-
-def _queries(tree: Node, *, ranked: bool = False) -> Subquery:
-    """The query as `q.q` (and, `ranked`, without what it negates as `q.rq`), parsed once
-    by the server with the archive's text search configuration."""
-    config = cast(bindparam("cfg", TS_CONFIG), REGCONFIG)
-    parsed = [func.to_tsquery(config, bindparam("q", tsquery(tree))).label("q")]
-    if ranked:
-        parsed.append(func.to_tsquery(config, bindparam("rq", tsquery(kept(tree)))).label("rq"))
-    return select(*parsed).subquery("q")
-
-
-def _document(a: Any) -> ColumnElement[Any]:
-    """The search document of articles alias `a` (migration 0004): a column of PostgreSQL
-    archives alone, so not in schema.py."""
-    return literal_column(f"{a.name}.search_document", TSVECTOR)
-
-
-def _matches(a: Any, q: Subquery) -> ColumnElement[bool]:
-    return _document(a).bool_op("@@")(q.c.q)
-
-
-def _page(a: Any, q: Subquery, where: list[Any], filters: Filters, limit: int) -> Subquery:
-    """The best `limit` matches, one row per story (the newest version that matches), with
-    the start of each body: snippets are made for the page shown only, from the start of
-    the body (as on SQLite), since ts_headline re-parses all it is given (2.7 s for a 15 MB
-    article)."""
-    rank = (-func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'"), _document(a), q.c.rq)).label("rank")
-    return (
-        select(
-            a.c.id,
-            a.c.headline,
-            a.c.published,
-            a.c.date_source,
-            a.c.word_count,
-            func.left(a.c.body, SNIPPET_WINDOW).label("body"),
-            q.c.rq,
-            version_count(a).label("versions"),
-            rank,
-        )
-        .select_from(a.join(q, true()))
-        .where(*where, *filters.newest_version(a, lambda b: _matches(b, q)))
-        .order_by(rank, a.c.id.desc())
-        .limit(limit)
-        .subquery("p")
-    )
-
-
-def _hits(page: Subquery, own_snippets: bool) -> Select[Any]:
-    """A page's rows as hits_from_rows reads them, each body's start marked around the
-    query's words by ts_headline (or left whole, for `own_snippets`)."""
-    options = (
-        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
-        f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
-    )
-    config = cast(bindparam("cfg", TS_CONFIG), REGCONFIG)
-    p = page.c
-    snippet = p.body if own_snippets else func.ts_headline(config, p.body, p.rq, options)
-    return select(
-        p.id,
-        p.headline,
-        p.published,
-        p.date_source,
-        p.word_count,
-        p.rank,
-        snippet,
-        first_source(page, article_sources.c.path),
-        first_source(page, article_sources.c.path_bytes),
-        p.versions,
-    ).order_by(p.rank, p.id.desc())
 
 
 # The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every

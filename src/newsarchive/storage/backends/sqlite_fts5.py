@@ -9,7 +9,6 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, column, func, literal_column, select, table
@@ -20,6 +19,7 @@ from newsarchive.storage.backends import (
     RANK_WINDOW,
     Filters,
     SearchResults,
+    compiled,
     estimated_total,
     first_source,
     scope_counts,
@@ -116,17 +116,21 @@ class FTS5Index:
         expression = fts5_expression(tree)
         params: dict[str, Any] = {"q": expression, "limit": limit, "window": RANK_WINDOW - 1}
         params.update(_driver_values(filters))
-        floor = _sql(_floor, filters).run(driver, params).fetchone()
+
+        def run(make: Callable[..., Select[Any]], *flags: bool) -> Any:
+            statement = compiled(_dialect(), make, filters, *flags)
+            return driver.execute(statement.sql, statement.values(params))
+
+        floor = run(_floor).fetchone()
         if floor is not None:
             params["floor"] = floor[0]
-            total = estimated_total(*_sql(scope_counts, filters).run(driver, params).fetchone())
+            total = estimated_total(*run(scope_counts).fetchone())
         else:
-            total = _sql(_count, filters).run(driver, params).fetchone()[0]
-        hits = _windowed_hits if floor is not None else _hits
-        rows = _sql(hits, filters).run(driver, params).fetchall()
+            total = run(_count).fetchone()[0]
+        rows = run(_hits, floor is not None).fetchall()
         undated = 0
         if filters.by_date:
-            undated = _sql(_undated, filters).run(driver, {"q": expression}).fetchone()[0]
+            undated = run(_undated).fetchone()[0]
         return SearchResults(
             hits_from_rows(_with_snippets(rows, tree)),
             undated,
@@ -202,7 +206,7 @@ def _count(filters: Filters) -> Select[Any]:
     return query.where(_match(s), *filters.conditions(a))
 
 
-def _hits(filters: Filters, *, windowed: bool = False) -> Select[Any]:
+def _hits(filters: Filters, windowed: bool) -> Select[Any]:
     """The best :limit matches, one row per story (the newest version the query and
     filters keep), as hits_from_rows reads them; `windowed`, only those from :floor on."""
     a, s = ARTICLE, _S
@@ -228,40 +232,11 @@ def _hits(filters: Filters, *, windowed: bool = False) -> Select[Any]:
     return query.order_by(s.c.rank).limit(bindparam("limit"))
 
 
-def _windowed_hits(filters: Filters) -> Select[Any]:
-    return _hits(filters, windowed=True)
-
-
 def _undated(filters: Filters) -> Select[Any]:
     """The undated matches a date filter left out, counted."""
     a, s = ARTICLE, _S
     query = select(func.count()).select_from(s.join(a, a.c.id == s.c.rowid))
     return query.where(_match(s), a.c.published.is_(None))
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    """A statement compiled for the driver: its SQL, and the values SQLAlchemy bound in it."""
-
-    sql: str
-    bound: dict[str, Any]
-
-    def run(self, driver: Any, params: dict[str, Any]) -> Any:
-        return driver.execute(self.sql, {**self.bound, **params})
-
-
-_COMPILED: dict[tuple[Any, ...], _Compiled] = {}
-
-
-def _sql(make: Callable[[Filters], Select[Any]], filters: Filters) -> _Compiled:
-    """A search's statement, made with SQLAlchemy Core and compiled once per process for
-    filters of this shape (their values are bound): run on the driver, where SQLAlchemy's
-    per-statement work would cost more than a rare word's FTS5 query (about 0.2 ms)."""
-    key = (make, filters.shape)
-    if (found := _COMPILED.get(key)) is None:
-        compiled = make(filters).compile(dialect=_dialect())
-        found = _COMPILED[key] = _Compiled(compiled.string, dict(compiled.params))
-    return found
 
 
 @functools.cache
