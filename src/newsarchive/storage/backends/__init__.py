@@ -31,6 +31,7 @@ from sqlalchemy.types import NullType
 
 from newsarchive.model.errors import Trouble
 from newsarchive.model.records import SearchHit
+from newsarchive.storage.backends.hits import hits_from_rows
 from newsarchive.storage.schema import article_sources, articles
 
 if TYPE_CHECKING:
@@ -168,6 +169,11 @@ def version_count(a: Any) -> ScalarSelect[int]:
     return select(func.count()).where(v.c.cluster_id == a.c.cluster_id).scalar_subquery()
 
 
+def hit_columns(a: Any) -> tuple[Any, ...]:
+    """The columns of article `a` a search hit starts with, in hits_from_rows' order."""
+    return (a.c.id, a.c.headline, a.c.published, a.c.date_source, a.c.word_count)
+
+
 def first_source(a: Any, column: Any) -> ScalarSelect[Any]:
     """A column of the path article `a` was first read from, as a column."""
     return (
@@ -206,6 +212,51 @@ def compiled(
         statement = make(filters, *flags).compile(dialect=dialect)
         found = _COMPILED[key] = Compiled(statement.string, dict(statement.params))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A backend's statements for a search, each made with Core from the filters (see
+    compiled): where the ranking window starts (`floor`), how many match (`count`), the
+    best page (`hits`, of the filters, whether it starts at :floor, and the backend's own
+    flags), and the undated matches a date filter left out (`undated`)."""
+
+    floor: Callable[[Filters], Select[Any]]
+    count: Callable[[Filters], Select[Any]]
+    hits: Callable[..., Select[Any]]
+    undated: Callable[[Filters], Select[Any]]
+
+    def search(
+        self,
+        dialect: Dialect,
+        execute: Callable[[str, dict[str, Any]], Sequence[Sequence[Any]]],
+        filters: Filters,
+        params: dict[str, Any],
+        *flags: bool,
+        snippets: Callable[[Sequence[Sequence[Any]]], Sequence[Sequence[Any]]],
+    ) -> SearchResults:
+        """A search as every backend makes it, its statements run by `execute` (SQL and
+        values, on the driver) with `params` (:q, :limit, the filters' values), each hit's
+        snippet made by `snippets` from its row. Past RANK_WINDOW matches, only the newest
+        RANK_WINDOW are ranked, so that a very common word stays fast."""
+
+        def run(make: Callable[..., Select[Any]], *flags: bool) -> Sequence[Sequence[Any]]:
+            statement = compiled(dialect, make, filters, *flags)
+            return execute(statement.sql, statement.values(params))
+
+        params["window"] = RANK_WINDOW - 1
+        found = run(self.floor)
+        floor = found[0][0] if found else None
+        if floor is not None:
+            params["floor"] = floor
+            in_scope, from_floor = run(scope_counts)[0]
+            total = estimated_total(in_scope, from_floor)
+        else:
+            total = run(self.count)[0][0]
+        rows = run(self.hits, floor is not None, *flags)
+        undated = run(self.undated)[0][0] if filters.by_date else 0
+        window = RANK_WINDOW if floor is not None else None
+        return SearchResults(hits_from_rows(snippets(rows)), undated, window, total)
 
 
 @dataclass(frozen=True, slots=True)

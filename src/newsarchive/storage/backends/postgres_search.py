@@ -13,7 +13,7 @@ ts_headline; the statements made with SQLAlchemy Core, compiled once per filter 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, cast, func, literal_column, select, text, true
@@ -22,13 +22,10 @@ from sqlalchemy.types import NullType
 
 from newsarchive.storage.backends import (
     ARTICLE,
-    RANK_WINDOW,
     Filters,
-    SearchResults,
-    compiled,
-    estimated_total,
+    Ranking,
     first_source,
-    scope_counts,
+    hit_columns,
     version_count,
 )
 from newsarchive.storage.backends.hits import (
@@ -36,7 +33,6 @@ from newsarchive.storage.backends.hits import (
     MARK_START,
     SNIPPET_WINDOW,
     SNIPPET_WORDS,
-    hits_from_rows,
     marked_snippet,
     snippet_terms,
 )
@@ -46,6 +42,8 @@ from newsarchive.text.searchtext import has_cjk_or_symbols, query_text
 
 if TYPE_CHECKING:
     from sqlalchemy import BindParameter, ColumnElement, Connection, Select, Subquery
+
+    from newsarchive.storage.backends import SearchResults
 
 # The text search configuration migration 0004 makes.
 TS_CONFIG = "newsarchive"
@@ -67,31 +65,26 @@ class TsvectorIndex:
     ) -> SearchResults:
         # q filters; rq (the query without its negated parts) ranks and marks snippets:
         # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
-        params: dict[str, Any] = {"q": tsquery(tree), "rq": tsquery(kept(tree)), "limit": limit}
-        # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
-        # RANK_WINDOW are ranked, as on SQLite.
-        params.update(filters.params(), window=RANK_WINDOW - 1)
+        params = {"q": tsquery(tree), "rq": tsquery(kept(tree)), "limit": limit}
+        params.update(filters.params())
         # ts_headline parses the body as it is, where a CJK word is not a word of its own
         # and a symbol no word at all: such a query's snippets are made here, as on SQLite.
         terms = snippet_terms(tree)
         own_snippets = any(has_cjk_or_symbols(word) for word, _ in terms)
 
-        def run(make: Callable[..., Select[Any]], *flags: bool) -> Any:
-            statement = compiled(connection.dialect, make, filters, *flags)
-            return connection.exec_driver_sql(statement.sql, statement.values(params))
+        def snippets(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
+            if not own_snippets:
+                return rows
+            return [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
 
-        floor = run(_floor).scalar()
-        if floor is not None:
-            params["floor"] = floor
-            total = estimated_total(*run(scope_counts).one())
-        else:
-            total = run(_count).scalar_one()
-        rows: Sequence[Sequence[Any]] = run(_hits, floor is not None, own_snippets).all()
-        undated = run(_undated).scalar_one() if filters.by_date else 0
-        if own_snippets:
-            rows = [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
-        hits = hits_from_rows(rows)
-        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
+        return _RANKING.search(
+            connection.dialect,
+            lambda sql, values: connection.exec_driver_sql(sql, values).all(),
+            filters,
+            params,
+            own_snippets,
+            snippets=snippets,
+        )
 
     def matching(
         self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
@@ -249,11 +242,7 @@ def _page(filters: Filters, windowed: bool) -> Subquery:
     a, q = ARTICLE, _Q
     rank = (-func.ts_rank(literal_column(f"'{RANK_WEIGHTS}'"), _document(a), q.c.rq)).label("rank")
     query = select(
-        a.c.id,
-        a.c.headline,
-        a.c.published,
-        a.c.date_source,
-        a.c.word_count,
+        *hit_columns(a),
         func.left(a.c.body, SNIPPET_WINDOW).label("body"),
         q.c.rq,
         version_count(a).label("versions"),
@@ -264,3 +253,6 @@ def _page(filters: Filters, windowed: bool) -> Subquery:
         query = query.where(a.c.id >= bindparam("floor"))
     query = query.where(*filters.newest_version(a, lambda b: _matches(b, q)))
     return query.order_by(rank, a.c.id.desc()).limit(bindparam("limit")).subquery("p")
+
+
+_RANKING = Ranking(_floor, _count, _hits, _undated)

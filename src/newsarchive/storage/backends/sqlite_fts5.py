@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, column, func, literal_column, select, table
@@ -16,21 +16,12 @@ from sqlalchemy.exc import DatabaseError
 
 from newsarchive.storage.backends import (
     ARTICLE,
-    RANK_WINDOW,
-    Filters,
-    SearchResults,
-    compiled,
-    estimated_total,
+    Ranking,
     first_source,
-    scope_counts,
+    hit_columns,
     version_count,
 )
-from newsarchive.storage.backends.hits import (
-    SNIPPET_WINDOW,
-    hits_from_rows,
-    marked_snippet,
-    snippet_terms,
-)
+from newsarchive.storage.backends.hits import SNIPPET_WINDOW, marked_snippet, snippet_terms
 from newsarchive.storage.backends.sqlite_searchtext import (
     SEARCH_TEXT_VIEW,
     SEARCHED,
@@ -42,6 +33,8 @@ from newsarchive.text.searchtext import query_text
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Connection, Dialect, Select
+
+    from newsarchive.storage.backends import Filters, SearchResults
 
 # FTS5 writes each batch's entries as a new segment and merges segments of one level once
 # `automerge` of them have gathered, rewriting all their entries. Merging 8 at a time, not
@@ -113,29 +106,13 @@ class FTS5Index:
     ) -> SearchResults:
         driver = connection.connection.driver_connection
         assert driver is not None
-        expression = fts5_expression(tree)
-        params: dict[str, Any] = {"q": expression, "limit": limit, "window": RANK_WINDOW - 1}
-        params.update(_driver_values(filters))
-
-        def run(make: Callable[..., Select[Any]], *flags: bool) -> Any:
-            statement = compiled(_dialect(), make, filters, *flags)
-            return driver.execute(statement.sql, statement.values(params))
-
-        floor = run(_floor).fetchone()
-        if floor is not None:
-            params["floor"] = floor[0]
-            total = estimated_total(*run(scope_counts).fetchone())
-        else:
-            total = run(_count).fetchone()[0]
-        rows = run(_hits, floor is not None).fetchall()
-        undated = 0
-        if filters.by_date:
-            undated = run(_undated).fetchone()[0]
-        return SearchResults(
-            hits_from_rows(_with_snippets(rows, tree)),
-            undated,
-            RANK_WINDOW if floor is not None else None,
-            total,
+        params = {"q": fts5_expression(tree), "limit": limit, **_driver_values(filters)}
+        return _RANKING.search(
+            _dialect(),
+            lambda sql, values: driver.execute(sql, values).fetchall(),
+            filters,
+            params,
+            snippets=lambda rows: _with_snippets(rows, tree),
         )
 
     def matching(
@@ -211,11 +188,7 @@ def _hits(filters: Filters, windowed: bool) -> Select[Any]:
     filters keep), as hits_from_rows reads them; `windowed`, only those from :floor on."""
     a, s = ARTICLE, _S
     query = select(
-        a.c.id,
-        a.c.headline,
-        a.c.published,
-        a.c.date_source,
-        a.c.word_count,
+        *hit_columns(a),
         s.c.rank,
         # The start of the body, for a snippet made here (marked_snippet): FTS5's snippet()
         # costs the square of the matches in one article (minutes for megabytes of a common
@@ -237,6 +210,9 @@ def _undated(filters: Filters) -> Select[Any]:
     a, s = ARTICLE, _S
     query = select(func.count()).select_from(s.join(a, a.c.id == s.c.rowid))
     return query.where(_match(s), a.c.published.is_(None))
+
+
+_RANKING = Ranking(_floor, _count, _hits, _undated)
 
 
 @functools.cache
