@@ -116,7 +116,7 @@ ARTICLE_TYPES = [
 COPY_RAW = "COPY article_raw (article_id, data) FROM STDIN (FORMAT BINARY)"
 COPY_SOURCES = "COPY article_sources (article_id, path, first_seen) FROM STDIN (FORMAT BINARY)"
 
-# -- the statements newsarchive sends (storage/backends/postgres.py, storage/store.py) --------
+# -- the statements newsarchive sends (storage/backends/postgres*.py, storage/), written out --
 
 TSQUERY = "(SELECT to_tsquery(CAST(%(cfg)s AS regconfig), %(q)s) AS q) q"
 # TsvectorIndex.search, no date filter: where the ranking window starts, then the page.

@@ -64,7 +64,7 @@ def main() -> int:
 
     from newsarchive.storage import config
     from newsarchive.storage.archive import open_archive
-    from newsarchive.storage.backends.sqlite import register_functions
+    from newsarchive.storage.backends.sqlite_searchtext import register_functions
     from newsarchive.storage.store import Store
     from newsarchive.text.query import parse_query
 
@@ -75,7 +75,8 @@ def main() -> int:
     register_functions(raw)
     tool = newsarchive_command()
     raw_script = (
-        "import sqlite3, sys; from newsarchive.storage.backends.sqlite import register_functions; "
+        "import sqlite3, sys; "
+        "from newsarchive.storage.backends.sqlite_searchtext import register_functions; "
         "c = sqlite3.connect(sys.argv[1]); register_functions(c); "
         f"print(c.execute({RAW!r}, (sys.argv[2],)).fetchall())"
     )

@@ -40,22 +40,26 @@ STAGES: list[tuple[str, str, str]] = [
     ("row building", "newsarchive.ops.workers", "article_values"),
     ("row building", "newsarchive.ops.workers", "_fields_values"),
     ("row building", "newsarchive.ops.workers", "stored_row"),
-    ("search text (made in workers)", "newsarchive.storage.backends.sqlite", "made_for_index"),
+    (
+        "search text (made in workers)",
+        "newsarchive.storage.backends.sqlite_searchtext",
+        "made_for_index",
+    ),
     ("pickling", "", ""),  # measured by the wrapper of the workers' function
     ("known-hash look-ups", "newsarchive.storage.store", "Store.known_ids"),
     ("SQLite insert", "newsarchive.storage.backends.sqlite", "SQLite.insert_articles"),
-    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.index_new"),
-    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.index_given"),
-    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.rebuild"),
-    ("FTS5", "newsarchive.storage.backends.sqlite", "FTS5Index.index_all"),
-    ("band, name, link rows", "newsarchive.storage.store", "Store.add_derived"),
+    ("FTS5", "newsarchive.storage.backends.sqlite_fts5", "FTS5Index.index_new"),
+    ("FTS5", "newsarchive.storage.backends.sqlite_fts5", "FTS5Index.index_given"),
+    ("FTS5", "newsarchive.storage.backends.sqlite_fts5", "FTS5Index.rebuild"),
+    ("FTS5", "newsarchive.storage.backends.sqlite_fts5", "FTS5Index.index_all"),
+    ("band, name, link rows", "newsarchive.storage.lookups", "StoredLookups.add"),
     ("band, name, link rows", "newsarchive.storage.backends.sqlite", "SQLite.add_derived_bulk"),
     ("versions grouping", "newsarchive.ops.versions", "group"),
     ("source paths", "newsarchive.storage.store", "Store.add_sources"),
     ("commit", "newsarchive.storage.archive", "Archive.writing"),
 ]
 # Functions workers are handed by name (Backend.index_texts).
-IN_WORKERS = {("newsarchive.storage.backends.sqlite", "made_for_index")}
+IN_WORKERS = {("newsarchive.storage.backends.sqlite_searchtext", "made_for_index")}
 # The function a worker runs on a chunk of (bytes, path) pairs: its arguments and result
 # are what is pickled.
 WORKER = ("newsarchive.ops.workers", "prepare_new")
@@ -146,6 +150,7 @@ def profile(corpus: Path, jobs: int = 0) -> dict[str, Any]:
     for name in (
         "newsarchive.ops.ingest",
         "newsarchive.storage.store",
+        "newsarchive.storage.lookups",
         "newsarchive.storage.backends.sqlite",
     ):
         importlib.import_module(name)  # load everything before wrapping

@@ -120,7 +120,7 @@ def test_every_word_grep_finds_in_a_file_is_in_its_articles_index_entry(
     import re
     import sqlite3
 
-    from newsarchive.storage.backends.sqlite import register_functions
+    from newsarchive.storage.backends.sqlite_searchtext import register_functions
 
     archive, _ = ingested
     db = sqlite3.connect(str(archive.engine.url.database))

@@ -47,7 +47,7 @@ def _article(paragraphs: int) -> str:
 
 def _as_newsarchive_connects(db: Any) -> None:
     """The SQL functions the search index's triggers call (newsarchive adds them on connect)."""
-    from newsarchive.storage.backends.sqlite import register_functions
+    from newsarchive.storage.backends.sqlite_searchtext import register_functions
 
     register_functions(db)
 
@@ -208,7 +208,7 @@ def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_
 
     from newsarchive.model.rows import Lookups
     from newsarchive.ops.workers import prepare_new
-    from newsarchive.storage.store import NewArticle
+    from newsarchive.storage.backends import NewArticle
 
     data = _article(16_000).encode()
     (prepared,) = prepare_new([(data, "huge.txt")], dt.date(2024, 1, 1))
@@ -233,31 +233,31 @@ def test_storing_a_long_body_keeps_no_second_copy_of_it(tmp_path: Path, archive_
 def test_a_huge_article_is_written_through_a_small_page_cache(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_connect, sqlite_writes
 
     seen: list[tuple[str, int]] = []
-    original = engine._insert
+    original = sqlite_writes.insert
 
     def spying(connection: Any, table: Any, rows: Any, **kwargs: Any) -> int:
         seen.append((table.name, connection.exec_driver_sql("PRAGMA cache_size").scalar()))
         return original(connection, table, rows, **kwargs)
 
-    original_articles = engine._insert_articles
+    original_articles = sqlite_writes._insert_articles
 
     def spying_articles(connection: Any, rows: Any) -> int:  # articles: rows made as stored
         seen.append(("articles", connection.exec_driver_sql("PRAGMA cache_size").scalar()))
         return original_articles(connection, rows)
 
-    monkeypatch.setattr(engine, "_insert", spying)
-    monkeypatch.setattr(engine, "_insert_articles", spying_articles)
-    monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
+    monkeypatch.setattr(sqlite_writes, "insert", spying)
+    monkeypatch.setattr(sqlite_writes, "_insert_articles", spying_articles)
+    monkeypatch.setattr(sqlite_writes, "HUGE_ARTICLE_BYTES", 100_000)
     (tmp_path / "huge.txt").write_text(_article(600), encoding="utf-8")  # about 180 KB
     (tmp_path / "small").mkdir()
     (tmp_path / "small" / "a.txt").write_text(_article(3), encoding="utf-8")
     assert run("ingest", tmp_path / "huge.txt").returncode == 0
     assert run("ingest", tmp_path / "small").returncode == 0
-    small = -(engine.HUGE_WRITE_CACHE_BYTES // 1024)
-    usual = -(engine.CACHE_BYTES // 1024)
+    small = -(sqlite_writes.HUGE_WRITE_CACHE_BYTES // 1024)
+    usual = -(sqlite_connect.CACHE_BYTES // 1024)
     assert [size for table, size in seen if table in ("articles", "article_raw")] == [
         small,
         small,
@@ -270,21 +270,21 @@ def test_a_huge_article_is_written_through_a_small_page_cache(
 def test_verify_walks_the_archive_through_a_small_page_cache(
     run: Run, tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive.storage.backends import sqlite as engine
-    from newsarchive.storage.store import Store
+    from newsarchive.storage.backends import sqlite_connect
+    from newsarchive.storage.records import Records
 
     seen: list[Any] = []
-    original = Store.records
+    original = Records.batch
 
-    def spying(self: Store, **kwargs: Any) -> Any:
+    def spying(self: Records, **kwargs: Any) -> Any:
         seen.append(self._connection.exec_driver_sql("PRAGMA cache_size").scalar())
         return original(self, **kwargs)
 
-    monkeypatch.setattr(Store, "records", spying)
+    monkeypatch.setattr(Records, "batch", spying)
     (tmp_path / "a.txt").write_text(_article(20), encoding="utf-8")
     assert run("ingest", tmp_path / "a.txt").returncode == 0
     assert run("verify").returncode == 0
-    assert seen and set(seen) == {-(engine.LEAN_CACHE_BYTES // 1024)}
+    assert seen and set(seen) == {-(sqlite_connect.LEAN_CACHE_BYTES // 1024)}
     seen.clear()
     assert run("search", "harbour").returncode == 0  # other reads keep the usual cache
     archive = open_archive(config.resolve(str(archive_path), tmp_path), create=False)
@@ -293,25 +293,25 @@ def test_verify_walks_the_archive_through_a_small_page_cache(
             usual = store._connection.exec_driver_sql("PRAGMA cache_size").scalar()
     finally:
         archive.close()
-    assert usual == -(engine.CACHE_BYTES // 1024)
+    assert usual == -(sqlite_connect.CACHE_BYTES // 1024)
 
 
 @pytest.mark.parametrize("size", [1, 3, 50])
 def test_a_long_text_goes_to_the_search_index_as_when_made_whole(
     size: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_searchtext
     from newsarchive.text.searchtext import indexed
 
     words = ["中国人民", "Straße", "🔥\ufe0f", "©", "日本語", "한국어", "plain", "naïve", "\u2003"]
     rng = random.Random(3)
     text = " ".join(rng.choice(words) for _ in range(300)) + " ünï"
-    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", size)
-    made = engine._search_text(text)
+    monkeypatch.setattr(sqlite_searchtext, "SEARCH_TEXT_SLICE", size)
+    made = sqlite_searchtext._search_text(text)
     assert isinstance(made, bytearray)
     assert made.decode("utf-8") == indexed(text)
     # As migration 0010's view hands it: the column's UTF-8 bytes.
-    made = engine._search_text(text.encode())
+    made = sqlite_searchtext._search_text(text.encode())
     assert isinstance(made, bytearray)
     assert made.decode("utf-8") == indexed(text)
 
@@ -322,21 +322,21 @@ def test_bytes_that_give_the_index_the_same_words_are_not_copied(
 ) -> None:
     """NULL (the view then hands the index the column itself) when the made text differs
     only in the case of A-Z: unicode61 folds those as casefold does."""
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_searchtext
     from newsarchive.text.searchtext import indexed
 
-    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", size)
+    monkeypatch.setattr(sqlite_searchtext, "SEARCH_TEXT_SLICE", size)
     for same in ("Plain ASCII Words", "Prices in £ and € rose; naïve Café ’quoted’"):
-        assert engine._search_text(same.encode()) is None
+        assert sqlite_searchtext._search_text(same.encode()) is None
         assert (indexed(same) or "").encode().lower() == same.encode().lower()
     for other in ("Straße", "ÉCOLE", "a 中国人民 b", "fire 🔥 here", "Prices in £ " * 9 + "Straße"):
-        made = engine._search_text(other.encode())
+        made = sqlite_searchtext._search_text(other.encode())
         assert made is not None, other
         # Words alike: the made text, but where a slice needed nothing past A-Z's case.
         assert made.lower() == (indexed(other) or "").encode().lower(), other
     # Bytes that are not UTF-8 (another tool's) go through as they are.
-    assert engine._search_text(b"caf\xe9 STRASSE \xff") is None
-    assert engine._search_text(b"\xff Stra\xc3\x9fe") == bytearray(b"\xff strasse")
+    assert sqlite_searchtext._search_text(b"caf\xe9 STRASSE \xff") is None
+    assert sqlite_searchtext._search_text(b"\xff Stra\xc3\x9fe") == bytearray(b"\xff strasse")
 
 
 def test_every_word_of_a_long_body_is_found_the_last_too(
@@ -366,19 +366,19 @@ def test_huge_bodies_that_need_nothing_made_are_indexed_as_they_are(
     again by the same words when deleted."""
     import sqlite3
 
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_fts5, sqlite_searchtext, sqlite_writes
 
-    monkeypatch.setattr(engine, "HUGE_ARTICLE_BYTES", 100_000)
-    monkeypatch.setattr(engine, "SEARCH_TEXT_SLICE", 1000)
+    monkeypatch.setattr(sqlite_writes, "HUGE_ARTICLE_BYTES", 100_000)
+    monkeypatch.setattr(sqlite_searchtext, "SEARCH_TEXT_SLICE", 1000)
     seen: list[list[int]] = []
-    original = engine.FTS5Index.index_as_they_are
+    original = sqlite_fts5.FTS5Index.index_as_they_are
 
     def spying(self: Any, connection: Any, ids: Any) -> list[int]:
         found = original(self, connection, ids)
         seen.append(found)
         return found
 
-    monkeypatch.setattr(engine.FTS5Index, "index_as_they_are", spying)
+    monkeypatch.setattr(sqlite_fts5.FTS5Index, "index_as_they_are", spying)
     folder = tmp_path / "in"
     folder.mkdir()
 
@@ -435,7 +435,7 @@ def test_a_piece_is_made_as_searchtext_makes_it_whole(seed: int) -> None:
     (searchtext.indexed) gives, bytes that are not UTF-8 among them."""
     import codecs
 
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_searchtext
     from newsarchive.text.searchtext import indexed
 
     def whole(piece: bytes) -> bytes | None:
@@ -453,4 +453,4 @@ def test_a_piece_is_made_as_searchtext_makes_it_whole(seed: int) -> None:
         if rng.random() < 0.3:  # another tool's bytes: cut sequences, stray bytes
             at = rng.randrange(len(piece))
             piece = piece[:at] + bytes([rng.choice([0x80, 0xA9, 0xC3, 0xE4, 0xFF])]) + piece[at:]
-        assert engine._made(piece) == whole(piece), piece
+        assert sqlite_searchtext._made(piece) == whole(piece), piece

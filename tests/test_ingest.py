@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import newsarchive.storage.backends.sqlite
+import newsarchive.storage.backends.sqlite_connect
 from newsarchive.model.errors import ArchiveError
 from newsarchive.ops.ingest import Ingester
 from newsarchive.ops.workers import POOL_MIN_ARTICLES
@@ -365,7 +365,7 @@ def test_an_archive_locked_too_long_stops_the_run_in_one_line(
 ) -> None:
     folder = tmp_path / "in"
     _write(folder, "a.txt", b"Good\n\nBody.\n")
-    monkeypatch.setattr(newsarchive.storage.backends.sqlite, "BUSY_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(newsarchive.storage.backends.sqlite_connect, "BUSY_TIMEOUT_SECONDS", 1)
     locked = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
     holder = sqlite3.connect(archive_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer, holding on
@@ -382,14 +382,14 @@ def test_a_write_block_takes_the_write_lock_at_its_first_statement_not_before(
     tmp_path: Path, archive_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A batch with nothing to change (redate's, say) must not queue behind other writers.
-    monkeypatch.setattr(newsarchive.storage.backends.sqlite, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(newsarchive.storage.backends.sqlite_connect, "BUSY_TIMEOUT_SECONDS", 0.2)
     archive = open_archive(config.resolve(str(archive_path), tmp_path), create=True)
     other = sqlite3.connect(archive_path, isolation_level=None, timeout=0.2)
     try:
         with archive.writing() as store:
             other.execute("BEGIN IMMEDIATE")  # free: nothing was written yet
             other.execute("ROLLBACK")
-            store.set_setting("versions.threshold", "0.9")
+            store.settings.set("versions.threshold", "0.9")
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 other.execute("BEGIN IMMEDIATE")  # held now, to the block's end
         other.execute("BEGIN IMMEDIATE")
@@ -397,7 +397,7 @@ def test_a_write_block_takes_the_write_lock_at_its_first_statement_not_before(
     finally:
         other.close()
     with archive.reading() as store:
-        assert store.setting("versions.threshold") == "0.9"  # committed
+        assert store.settings.get("versions.threshold") == "0.9"  # committed
 
 
 def test_a_run_stamps_everything_it_stores_with_one_time(archive: Archive, tmp_path: Path) -> None:

@@ -38,9 +38,9 @@ def _rebuilt(archive: Archive) -> dict[str, bytes]:
     """Every export kept, rebuilt from its layout and its articles' raw bytes."""
     out: dict[str, bytes] = {}
     with archive.reading() as store:
-        for export in store.export_layouts():
+        for export in store.export_files.layouts():
             sha256, layout, filler = export.sha256, export.layout, export.filler
-            raws = store.raw_by_hash({value for kind, value in layout if kind == "a"})
+            raws = store.export_files.raw_by_hash({value for kind, value in layout if kind == "a"})
             data, at = b"", 0
             for kind, value in layout:
                 if kind == "a":
@@ -114,14 +114,14 @@ def test_the_file_rebuilds_from_what_is_stored_and_verify_notices_when_not(
     assert run("verify").returncode == 0
     with archive.writing() as store:  # an article's bytes lost (not deleted: deleting marks)
         (article_id,) = [a.id for a in store.list(limit=1).articles]
-        sha = store.sha256_of(article_id)
-        store.update_articles([{"id": article_id, "sha256": "0" * 64}])
+        sha = store.records.sha256_of(article_id)
+        store.changes.update_articles([{"id": article_id, "sha256": "0" * 64}])
     result = run("verify")
     assert result.returncode != 0
     assert "1 of its articles are gone" in (result.stdout + result.stderr).decode()
     with archive.writing() as store:
-        store.update_articles([{"id": article_id, "sha256": sha}])
-        store.delete_articles([article_id])  # deleted by hand: said, not a problem
+        store.changes.update_articles([{"id": article_id, "sha256": sha}])
+        store.changes.delete_articles([article_id])  # deleted by hand: said, not a problem
     result = run("verify")
     assert result.returncode == 0, result.stderr
     assert "1 of its articles were deleted." in result.stderr.decode()
@@ -175,7 +175,7 @@ def test_reparse_reads_export_articles_as_exports(
     Ingester(archive, jobs=0).run(sorted(EXPORTS.glob("*.txt")))
     with archive.writing() as store:  # as if an older parser had read them all
         ids = [a.id for a in store.list(all_versions=True).articles]
-        store.update_articles([{"id": i, "parser_version": 0} for i in ids])
+        store.changes.update_articles([{"id": i, "parser_version": 0} for i in ids])
     result = run("reparse")
     assert result.returncode == 0, result.stderr
     assert f"0 changed, {len(ids)} unchanged" in result.stderr.decode()

@@ -12,12 +12,12 @@ import pytest
 import sqlalchemy
 from alembic.script import ScriptDirectory
 
-import newsarchive.storage.backends.sqlite
+import newsarchive.storage.backends.sqlite_connect
 from newsarchive.model.errors import ArchiveError, ArchiveNotFoundError
 from newsarchive.ops.ingest import Ingester
 from newsarchive.storage import config, migrate
 from newsarchive.storage.archive import open_archive
-from newsarchive.storage.backends.sqlite import SEARCH_AUTOMERGE
+from newsarchive.storage.backends.sqlite_fts5 import SEARCH_AUTOMERGE
 
 from .conftest import REPO, SEEDS
 
@@ -90,7 +90,7 @@ def test_a_locked_archive_that_needs_an_upgrade_is_refused_in_one_line(
 ) -> None:
     db = tmp_path / "old.db"
     assert _alembic("upgrade", "0001", db=db).returncode == 0
-    monkeypatch.setattr(newsarchive.storage.backends.sqlite, "BUSY_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(newsarchive.storage.backends.sqlite_connect, "BUSY_TIMEOUT_SECONDS", 1)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock throughout
     try:
@@ -237,7 +237,7 @@ def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path
     is): the index is given the same words as under 0008's view (which 0009 keeps), so an
     article indexed under one is removed under the other, and FTS5's integrity check stays
     clean either way."""
-    from newsarchive.storage.backends.sqlite import register_functions
+    from newsarchive.storage.backends.sqlite_searchtext import register_functions
 
     folder = tmp_path / "in"
     folder.mkdir()

@@ -115,7 +115,6 @@ def test_past_the_ranking_window_the_count_is_an_estimate(
         (folder / f"{n:02}.txt").write_text(f"Zebra story {n}\n\nA zebra, number {n}.\n")
     assert run("ingest", folder).returncode == 0
     monkeypatch.setattr("newsarchive.storage.backends.RANK_WINDOW", 10)
-    monkeypatch.setattr("newsarchive.storage.backends.sqlite.RANK_WINDOW", 10)
     result = run("search", "zebra", "--limit", "3")
     assert result.stderr.decode().startswith(
         "3 of about 30 matches (ranked among the 10 most recently added matches)"
@@ -140,8 +139,7 @@ def test_an_estimated_count_never_exceeds_the_articles_in_scope(
     listed = json.loads(run("list", "--json", "--all-versions").stdout)
     undated = sorted(a["id"] for a in listed if a["published"] is None)
     assert len(undated) == 20 and max(undated) < min(a["id"] for a in listed if a["published"])
-    for backend in ("backends", "backends.sqlite", "backends.postgres"):
-        monkeypatch.setattr(f"newsarchive.storage.{backend}.RANK_WINDOW", 10)
+    monkeypatch.setattr("newsarchive.storage.backends.RANK_WINDOW", 10)
     dated = run("search", "zebra", "--since", "2020", "--limit", "3").stderr.decode()
     assert dated.startswith("3 of about 20 matches (ranked among the 10"), dated
     assert run("delete", *map(str, undated[:15]), "--yes").returncode == 0
@@ -150,7 +148,12 @@ def test_an_estimated_count_never_exceeds_the_articles_in_scope(
 
 
 def test_a_snippet_marks_the_matches_near_the_first_and_says_where_it_was_cut() -> None:
-    from newsarchive.storage.backends import MARK_END, MARK_START, marked_snippet, snippet_terms
+    from newsarchive.storage.backends.hits import (
+        MARK_END,
+        MARK_START,
+        marked_snippet,
+        snippet_terms,
+    )
     from newsarchive.text.query import parse_query
 
     terms = snippet_terms(parse_query("zürich counc* NOT ferry").tree)

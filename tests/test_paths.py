@@ -107,7 +107,7 @@ def test_identical_files_under_both_names_are_one_article_with_two_paths(
     archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
     with archive.reading() as store:
         assert store.get(1).sources == (lookalike, by_bytes)  # exactly, as os functions take them
-        (record,) = store.records(after=0, limit=10)
+        (record,) = store.records.batch(after=0, limit=10)
     assert [Path(s.path).read_bytes() for s in record.sources] == [same, same]
     archive.close()
 
@@ -125,7 +125,7 @@ def test_ingesting_the_same_tree_again_records_no_path_twice(
     assert again.stderr.decode() == "Read 3 files: added 0, already present 3, refused 0.\n"
     archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
     with archive.reading() as store:
-        assert [len(r.sources) for r in store.records(after=0, limit=10)] == [2, 1]
+        assert [len(r.sources) for r in store.records.batch(after=0, limit=10)] == [2, 1]
     archive.close()
     report = Ingester(open_archive(config.resolve(archive_url, tmp_path), create=True)).run(
         [folder / LOOKALIKE, Path(os.fsdecode(os.path.join(os.fsencode(folder), LATIN1)))]

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.storage.backends.postgres import tsquery
-from newsarchive.storage.backends.sqlite import fts5_expression
+from newsarchive.storage.backends.postgres_search import tsquery
+from newsarchive.storage.backends.sqlite_fts5 import fts5_expression
 from newsarchive.text.query import All, Any_, QueryError, Term, Without, normalise, parse_query
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from newsarchive.storage.backends.sqlite import register_functions
+from newsarchive.storage.backends.sqlite_searchtext import register_functions
 
 from .conftest import SEEDS, Run, newsarchive_executable
 

@@ -119,7 +119,7 @@ def test_snippet_highlights_point_at_the_matches(archive: Archive) -> None:
 def _index_is_exact(archive: Archive) -> None:
     with archive.reading() as store:
         assert store.count() > 0
-        assert store.integrity_problems() == []
+        assert store.checks.integrity_problems() == []
 
 
 def test_reingest_keeps_the_index_exact(archive: Archive, tmp_path: Path) -> None:
@@ -390,9 +390,11 @@ def test_search_for_an_emoji_on_the_command_line(run: Run, tmp_path: Path) -> No
 def test_the_index_stays_exact_as_cjk_articles_change_and_go(world: Archive) -> None:
     with world.writing() as store:
         (zh,) = store.search(parse_query("中国")).hits
-        store.update_articles([{"id": zh.id, "headline": "中国央行降准", "body": "新华社北京电"}])
+        store.changes.update_articles(
+            [{"id": zh.id, "headline": "中国央行降准", "body": "新华社北京电"}]
+        )
         (ja,) = store.search(parse_query("東京")).hits
-        store.delete_articles([ja.id])
+        store.changes.delete_articles([ja.id])
     _index_is_exact(world)
     assert _search(world, "降准") == ["中国央行降准"]
     assert _search(world, "人民银行") == _search(world, "東京") == []
@@ -465,7 +467,7 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
     """Ingest hands FTS5 what its parsing workers made (made_for_index); every other write
     goes through the view article_search_text. The same entries either way: FTS5's own
     check of the index against the view, and the index's pages byte for byte."""
-    from newsarchive.storage.backends import sqlite as engine
+    from newsarchive.storage.backends import sqlite_fts5, sqlite_searchtext
 
     folder = tmp_path / "mixed"
     folder.mkdir()
@@ -482,15 +484,15 @@ def test_the_index_texts_workers_make_are_what_the_view_gives(
     for n, text in enumerate(texts):
         (folder / f"{n}.txt").write_text(text, encoding="utf-8")
     given: list[int] = []
-    original = engine.FTS5Index.index_given
+    original = sqlite_fts5.FTS5Index.index_given
 
     def spying(self: Any, connection: Any, rows: Any) -> None:
         given.append(len(rows))
         original(self, connection, rows)
 
-    monkeypatch.setattr(engine.FTS5Index, "index_given", spying)
+    monkeypatch.setattr(sqlite_fts5.FTS5Index, "index_given", spying)
     pages = []
-    for made in (engine.made_for_index, None):
+    for made in (sqlite_searchtext.made_for_index, None):
         location = config.resolve(str(tmp_path / f"{bool(made)}.db"), tmp_path)
         archive = open_archive(location, create=True)
         try:
@@ -550,7 +552,7 @@ def test_a_publication_and_an_exports_field_lines_are_found(
     export = FIXTURES.parent / "export_fixtures" / "lexisnexis_cover.txt"
     Ingester(archive, jobs=0).run([export])
     with archive.reading() as store:
-        publications = {p for p, _ in store.by_publication(10)}
+        publications = {p for p, _ in store.stats.by_publication(10)}
     assert publications
     for publication in publications:
         word = max(re.findall(r"\w+", publication), key=len)

@@ -13,8 +13,8 @@ from newsarchive.model.records import DateSource
 from newsarchive.model.rows import stored_row, values_of
 from newsarchive.storage import config
 from newsarchive.storage.archive import Archive, open_archive
+from newsarchive.storage.backends import NewArticle
 from newsarchive.storage.schema import article_raw, article_sources, articles
-from newsarchive.storage.store import NewArticle
 from newsarchive.text.columns import article_values
 from newsarchive.text.parser import parse_article
 

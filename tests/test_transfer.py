@@ -12,7 +12,7 @@ import pytest
 
 from newsarchive.storage import config
 from newsarchive.storage.archive import open_archive
-from newsarchive.storage.store import StoredRecord
+from newsarchive.storage.records import StoredRecord
 
 from .conftest import FIXTURES, SEEDS, Run, newsarchive_executable
 from .test_reliability import _tree

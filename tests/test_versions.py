@@ -438,7 +438,7 @@ def test_verify_finds_look_ups_that_differ_from_what_the_columns_give(
     run: Run, tmp_path: Path, archive_url: str, batch: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Verify reads the stored look-ups in one walk beside the articles
-    (Store.lookups_in_order), a batch of articles at a time (here 2, and all at once)."""
+    (StoredLookups.in_order), a batch of articles at a time (here 2, and all at once)."""
     from sqlalchemy import text
 
     from newsarchive.ops import verify

@@ -23,7 +23,7 @@ from newsarchive.cli.params import ARTICLE_ID, DATED, SINCE, UNTIL, QueryType, c
 
 if TYPE_CHECKING:
     from newsarchive.ops.exchange_import import LineRefusal
-    from newsarchive.storage.store import DatedBy
+    from newsarchive.storage.backends import DatedBy
     from newsarchive.text.query import Query
 
 SHOWN_REFUSALS = 10  # import: refused lines named one by one; past these, only counted

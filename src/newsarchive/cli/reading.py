@@ -25,7 +25,7 @@ from newsarchive.cli.params import (
 
 if TYPE_CHECKING:
     from newsarchive.model.records import ArticleSummary
-    from newsarchive.storage.store import DatedBy
+    from newsarchive.storage.backends import DatedBy
     from newsarchive.text.query import Query
 
 
@@ -80,7 +80,7 @@ def list_(
         elif form == "tsv":
             terminal.write(tsv_lines(seen))
         else:
-            last = store.last()
+            last = store.records.last()
             tables = article_tables(seen, last_id=last[0] if last else 0)
             complete = terminal.print_all(tables, page="tall", pager=app.pager)
     folded = seen.versioned and not all_versions

@@ -40,12 +40,12 @@ def set_date(
     evidence records (the UTC day, by default)."""
     today = today or dt.datetime.now(dt.UTC).date()
     with archive.writing() as store:
-        found = store.dates_of([article_id])
+        found = store.changes.dates_of([article_id])
         if article_id not in found:
             raise _not_found([article_id])
         before = found[article_id]
         after = hand_dated_values(published, before, today)
-        store.set_dates([{"id": article_id, **after}])
+        store.changes.set_dates([{"id": article_id, **after}])
     return DateChange(article_id, before, after)
 
 
@@ -70,10 +70,10 @@ def delete(archive: Archive, ids: Collection[int]) -> DeleteReport:
     ids = list(dict.fromkeys(ids))
     with archive.writing() as store:
         deleted = deletable(store, ids)
-        families = {family for family, _ in store.groups_of(ids).values()}
-        remaining = sorted(set(store.family_members(families)) - set(ids))
-        lost = lost_keys(store.band_keys(ids), {})
-        store.delete_articles(ids)
+        families = {family for family, _ in store.versions.groups_of(ids).values()}
+        remaining = sorted(set(store.versions.family_members(families)) - set(ids))
+        lost = lost_keys(store.versions.band_keys(ids), {})
+        store.changes.delete_articles(ids)
         if remaining or lost:
             regroup(store, remaining, threshold(store), lost)
     return DeleteReport(deleted, len(remaining))

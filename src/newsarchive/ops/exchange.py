@@ -29,11 +29,11 @@ from newsarchive.model.records import BlockKind
 from newsarchive.model.rows import ArticleValues, blocks_from_row
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.backends import Filters
-from newsarchive.storage.store import (
+from newsarchive.storage.export_files import ExportLayout
+from newsarchive.storage.records import (
     BINARY_COLUMNS,
     DATE_TYPED,
     JSON_COLUMNS,
-    ExportLayout,
     StoredRecord,
 )
 from newsarchive.text import paths
@@ -104,15 +104,15 @@ def selected(
     after = 0
     while True:
         with archive.reading() as store:
-            ids = store.selected_ids(
+            ids = store.records.selected_ids(
                 after=after,
                 limit=BATCH_SIZE,
                 query=selection.query,
                 filters=selection.filters,
                 ids=selection.ids,
             )
-            records = store.records_of(ids, json_text=json_text)
-            links = store.link_targets_of(ids, {r.id: r.columns["blocks"] for r in records})
+            records = store.records.of(ids, json_text=json_text)
+            links = store.links.link_targets_of(ids, {r.id: r.columns["blocks"] for r in records})
         if not ids:
             return
         yield from (Exported(r, links.get(r.id, {})) for r in records)
@@ -196,7 +196,7 @@ class ExportFiles:
     def lines(self, archive: Archive) -> Iterator[bytes]:
         """A line per export, in hash order (an export of an import is byte-identical)."""
         with archive.reading() as store:
-            for export in store.export_layouts():
+            for export in store.export_files.layouts():
                 articles = [str(value) for kind, value in export.layout if kind == "a"]
                 if self.everything or all(a in self.written for a in articles):
                     yield export_file_line(export)

@@ -27,8 +27,8 @@ from newsarchive.model.errors import NotAnExportError
 from newsarchive.model.records import BlockKind, DateSource, MetaKind
 from newsarchive.ops.exchange import BATCH_SIZE, COLUMNS
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.backends import DELETED_UP_TO
-from newsarchive.storage.store import ExportLayout, SourcePath, StoredRecord
+from newsarchive.storage.export_files import ExportLayout
+from newsarchive.storage.records import SourcePath, StoredRecord
 from newsarchive.text import paths
 
 
@@ -327,18 +327,8 @@ def _store(
     with archive.writing() as store:
         known = store.known_ids({r.sha256 for r in unique})
         fresh = [r for r in unique if r.sha256 not in known]
-        taken = store.taken_ids({r.id for r in fresh})
-        last = store.last()
-        # An id a deleted article had is never given to another (store.delete).
-        deleted = int(store.setting(DELETED_UP_TO) or 0)
-        taken.update(r.id for r in fresh if r.id <= deleted)
-        next_id = max([last[0] if last else 0, deleted, *(r.id for r in fresh)]) + 1
         placed: list[StoredRecord] = []
-        for record in fresh:
-            id_ = record.id
-            if id_ in taken:
-                id_, next_id = next_id, next_id + 1
-            taken.add(id_)
+        for record, id_ in zip(fresh, store.records.place([r.id for r in fresh]), strict=True):
             columns = {**record.columns, "cluster_id": id_, "family_id": id_}
             placed.append(
                 StoredRecord(
@@ -352,18 +342,20 @@ def _store(
                 )
             )
         if placed:
-            store.copy_in(placed)
+            store.records.copy_in(placed)
             versions.group(
                 store,
                 {r.id: unpack(r.columns["fingerprint"] or b"") for r in placed},
                 versions.threshold(store),
             )
-        new_paths = store.add_sources_seen(
+        new_paths = store.records.add_sources_seen(
             [(known[r.sha256], s) for r in batch if r.sha256 in known for s in r.sources]
         )
         for e in layouts:
             layout = [(str(kind), value) for kind, value in e.layout]
-            report.exports += store.add_export(e.sha256, e.format, layout, e.filler, e.first_seen)
+            report.exports += store.export_files.add(
+                e.sha256, e.format, layout, e.filler, e.first_seen
+            )
     report.added += len(placed)
     report.already_present += len(batch) - len(placed)
     report.new_paths += new_paths

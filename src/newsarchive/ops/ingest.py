@@ -47,7 +47,7 @@ from newsarchive.ops.workers import (
     worker_pool,
 )
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.store import NewArticle
+from newsarchive.storage.backends import NewArticle
 from newsarchive.text import exports, htmlpage
 
 BATCH_SIZE = 1000

@@ -17,7 +17,8 @@ from newsarchive.model.rows import MakeIndexTexts
 from newsarchive.ops import versions
 from newsarchive.ops.ingest_files import stored_path
 from newsarchive.ops.workers import Compact, Work, prepare_new
-from newsarchive.storage.store import NewArticle, Store
+from newsarchive.storage.backends import NewArticle
+from newsarchive.storage.store import Store
 from newsarchive.text import exports
 
 # What parsing one new file gives: its row as stored and Lookups' fields, or why it is
@@ -127,7 +128,7 @@ def store_export(store: Store, export: KeptExport, now: dt.datetime) -> None:
     as bytes), the bytes around them, so that the file can be rebuilt."""
     if export.whole is not None:  # a Word document: kept whole, beside its articles' text
         layout_whole: list[tuple[str, str | int]] = [("f", len(export.whole))]
-        store.add_export(export.sha256, export.split.format, layout_whole, export.whole, now)
+        store.export_files.add(export.sha256, export.split.format, layout_whole, export.whole, now)
         return
     stored = store.known_ids({sha for sha in export.shas if sha is not None})
     layout: list[tuple[str, str | int]] = []
@@ -141,7 +142,7 @@ def store_export(store: Store, export: KeptExport, now: dt.datetime) -> None:
             layout[-1] = ("f", int(layout[-1][1]) + piece.end - piece.start)
         else:
             layout.append(("f", piece.end - piece.start))
-    store.add_export(export.sha256, export.split.format, layout, bytes(filler), now)
+    store.export_files.add(export.sha256, export.split.format, layout, bytes(filler), now)
 
 
 @contextmanager

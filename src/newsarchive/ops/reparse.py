@@ -26,7 +26,7 @@ from newsarchive.model.rows import DATE_COLUMNS, DERIVED_FROM, changed_columns
 from newsarchive.ops.versions import lost_keys, regroup, threshold
 from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.store import StoredRecord
+from newsarchive.storage.records import StoredRecord
 from newsarchive.text.columns import derived
 from newsarchive.text.parser import PARSER_VERSION
 
@@ -66,7 +66,7 @@ def reparse(
     """Re-read every article an older parser read; with `dry_run`, only count the changes."""
     report = ReparseReport()
     with archive.reading() as store:
-        report.stale = store.count_parsed_before(PARSER_VERSION)
+        report.stale = store.records.count_parsed_before(PARSER_VERSION)
     for batch in archive.batches(size=batch_size, parsed_before=PARSER_VERSION):
         updates = [_update(record, report) for record in batch]
         # Rows whose band keys, headline, URL or links changed: what other tables hold of
@@ -79,14 +79,14 @@ def reparse(
         if not dry_run:
             with archive.writing() as store:
                 changed = [u["id"] for u in updates if "fingerprint" in u]
-                before = store.band_keys(changed)  # from the column, so before it changes
+                before = store.versions.band_keys(changed)  # from the column, so before it changes
                 # Rows whose parsed text changed, and rows where only the version does: the
                 # second kind sets no searched column, so the index is not touched for them.
-                store.update_articles([u for u in updates if len(u) > 2])
-                store.update_articles([u for u in updates if len(u) == 2])
-                store.remove_derived(rekeyed)
-                store.add_derived(list(rekeyed.values()))
-                lost = lost_keys(before, store.band_keys(changed))
+                store.changes.update_articles([u for u in updates if len(u) > 2])
+                store.changes.update_articles([u for u in updates if len(u) == 2])
+                store.lookups.remove(rekeyed)
+                store.lookups.add(list(rekeyed.values()))
+                lost = lost_keys(before, store.versions.band_keys(changed))
                 regroup(store, changed, threshold(store), lost)
         if on_progress:
             on_progress(report)
@@ -173,7 +173,7 @@ def redate(
                 report.changed += 1
             updates.append({"id": record.id, **new})
         with archive.writing() as store:
-            store.set_dates(updates)
+            store.changes.set_dates(updates)
         if on_progress:
             on_progress(report)
     return report

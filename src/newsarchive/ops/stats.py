@@ -30,17 +30,19 @@ def archive_stats(archive: Archive) -> ArchiveStats:
     """The archive's counts, all read in one transaction (so they agree with each other)."""
     with archive.reading() as store:
         articles = store.count()
-        older = store.older_versions()
-        paths, with_paths = store.source_counts()
-        by_source = store.by_date_source()
-        first, last = store.published_span()
-        months = [MonthCount(month=f"{y:04d}-{m:02d}", articles=n) for y, m, n in store.by_month()]
-        encodings = store.by_encoding()
-        publications = store.by_publication(TOP_FOLDERS)
-        with_publication = store.with_publication()
-        folders = store.top_folders(TOP_FOLDERS)
-        size = store.size_on_disk()
-        latest = store.last_ingest()
+        older = store.stats.older_versions()
+        paths, with_paths = store.stats.source_counts()
+        by_source = store.stats.by_date_source()
+        first, last = store.stats.published_span()
+        months = [
+            MonthCount(month=f"{y:04d}-{m:02d}", articles=n) for y, m, n in store.stats.by_month()
+        ]
+        encodings = store.stats.by_encoding()
+        publications = store.stats.by_publication(TOP_FOLDERS)
+        with_publication = store.stats.with_publication()
+        folders = store.stats.top_folders(TOP_FOLDERS)
+        size = store.stats.size_on_disk()
+        latest = store.stats.last_ingest()
     undated = sum(n for source, n in by_source if source is None)
     return ArchiveStats(
         articles=articles,
@@ -85,11 +87,11 @@ def database_info(archive: Archive) -> DatabaseInfo:
     """Where the archive is, its engine and schema, and whether reparse has work to do."""
     revision = archive.schema_revision()
     with archive.reading() as store:
-        facts = store.engine_facts()
-        size = store.size_on_disk()
+        facts = store.stats.engine_facts()
+        size = store.stats.size_on_disk()
         articles = store.count()
-        ungrouped = store.unfingerprinted()
-        to_reparse = store.count_parsed_before(PARSER_VERSION)
+        ungrouped = store.stats.unfingerprinted()
+        to_reparse = store.records.count_parsed_before(PARSER_VERSION)
     return DatabaseInfo(
         **asdict(facts),
         engine=archive.backend.name,

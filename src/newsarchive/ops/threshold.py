@@ -10,7 +10,7 @@ from newsarchive.storage.archive import Archive
 def current_threshold(archive: Archive) -> tuple[float, bool]:
     """The threshold in force, and whether the archive sets it (else it is the default)."""
     with archive.reading() as store:
-        return versions.threshold(store), store.setting(versions.THRESHOLD_SETTING) is not None
+        return versions.threshold(store), store.settings.get(versions.THRESHOLD_SETTING) is not None
 
 
 def change_threshold(archive: Archive, value: float | None) -> tuple[float, int]:

@@ -47,21 +47,23 @@ def copy_archive(
         with destination.reading() as store:
             report.already_there = store.count()
     with source.reading() as store:
-        settings = store.settings()  # the versions threshold, the ids deleted articles had
+        settings = store.settings.all()  # the versions threshold, the ids deleted articles had
     for batch in source.batches(size=batch_size, after=after):
         with destination.writing() as store:
-            store.copy_in(batch)
+            store.records.copy_in(batch)
             for key, value in settings.items():
-                store.set_setting(key, value)
+                store.settings.set(key, value)
         report.copied += len(batch)
         report.paths += sum(len(record.sources) for record in batch)
         if on_progress:
             on_progress(report)
     # News-database exports' layouts, so that their files rebuild in the copy too.
     with source.reading() as store, destination.writing() as copy:
-        for export in store.export_layouts():
+        for export in store.export_files.layouts():
             layout = [(str(kind), value) for kind, value in export.layout]
-            copy.add_export(export.sha256, export.format, layout, export.filler, export.first_seen)
+            copy.export_files.add(
+                export.sha256, export.format, layout, export.filler, export.first_seen
+            )
     return report
 
 
@@ -69,12 +71,12 @@ def _resume_point(source: Archive, destination: Archive) -> int:
     """The id after which to copy: 0 for an empty destination, else its last article's id
     when that article is the source's article of the same id."""
     with destination.reading() as store:
-        last = store.last()
+        last = store.records.last()
     if last is None:
         return 0
     last_id, sha256 = last
     with source.reading() as store:
-        theirs = store.sha256_of(last_id)
+        theirs = store.records.sha256_of(last_id)
     if theirs != sha256:
         raise ArchiveError(
             f"{destination.where} already holds other articles; copy into an empty archive "

@@ -31,7 +31,7 @@ from newsarchive.ops.versions import (
 )
 from newsarchive.ops.workers import POOL_MIN_ARTICLES, default_jobs, parse_again, worker_pool
 from newsarchive.storage.archive import Archive
-from newsarchive.storage.store import StoredRecord
+from newsarchive.storage.records import StoredRecord
 from newsarchive.text import exports
 from newsarchive.text.columns import lookups
 from newsarchive.text.fingerprint import jaccard
@@ -85,9 +85,9 @@ def verify(
     # integrity checks): they read every page once, and in the usual cache a huge article's
     # pages stayed as memory the rest of the run held (50 MB article: 88 MiB more held).
     with archive.reading(lean=True) as store:
-        report.not_run = store.checks_not_run()
-        waiting += [Problem(article_id, what) for article_id, what in store.missing_parts()]
-        alongside = store.largest_raw() <= ALONGSIDE_MAX_BYTES
+        report.not_run = store.checks.not_run()
+        waiting += [Problem(article_id, what) for article_id, what in store.checks.missing_parts()]
+        alongside = store.checks.largest_raw() <= ALONGSIDE_MAX_BYTES
     # SQLite's own check reads every page of the archive, as long as a third of what
     # re-reading the articles takes: it runs in a thread (SQLite lets go of Python's lock
     # while it works) beside the article checks, which mostly wait on their workers. What
@@ -106,7 +106,7 @@ def verify(
         ).start()
     else:
         with archive.reading(lean=True) as store:
-            checking.set_result(store.integrity_problems())
+            checking.set_result(store.checks.integrity_problems())
     whole: Future[list[str]] | None = checking
     for problem in _check_articles(archive, report, on_progress, jobs):
         if whole is not None and whole.done():
@@ -128,7 +128,7 @@ def verify(
 def _integrity_problems(archive: Archive, found: Future[list[str]]) -> None:
     try:
         with archive.reading(lean=True) as store:
-            problems = store.integrity_problems()
+            problems = store.checks.integrity_problems()
     except BaseException as exc:  # raised where the result is asked for
         found.set_exception(exc)
         return
@@ -158,13 +158,13 @@ def _check_articles(
     pool = None
     pending: list[Future[list[_Checked]]] = []
     try:
-        # The articles and their stored look-ups (Store.lookups_in_order) walked side by
+        # The articles and their stored look-ups (StoredLookups.in_order) walked side by
         # side in one snapshot, on one connection: verify writes nothing, and a second
         # connection's page cache would hold a huge article's pages once more (8 MiB).
         with archive.reading(snapshot=True, lean=True) as store:
-            walk = _LookupsWalk(store.lookups_in_order())
+            walk = _LookupsWalk(store.lookups.in_order())
             after = 0
-            while batch := store.records(after=after, limit=BATCH_SIZE):
+            while batch := store.records.batch(after=after, limit=BATCH_SIZE):
                 after = batch[-1].id
                 stored = walk.up_to([record.id for record in batch])
                 work = [(record, stored[record.id]) for record in batch]
@@ -184,7 +184,7 @@ def _check_articles(
 
 
 class _LookupsWalk:
-    """Store.lookups_in_order taken a batch at a time, as the articles are walked in id
+    """StoredLookups.in_order taken a batch at a time, as the articles are walked in id
     order (in the same snapshot)."""
 
     def __init__(self, found: Iterator[tuple[int, Lookups]]) -> None:
@@ -297,7 +297,7 @@ def _check_exports(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
     articles' raw bytes, by hash, between the bytes kept around them. One with articles
     deleted by hand cannot, and is said so, not counted a problem."""
     with archive.reading() as store:
-        for export in store.export_layouts():
+        for export in store.export_files.layouts():
             sha256, layout, filler = export.sha256, export.layout, export.filler
             deleted = sum(1 for kind, _ in layout if kind == "d")
             if deleted:
@@ -306,7 +306,7 @@ def _check_exports(archive: Archive, report: VerifyReport) -> Iterator[Problem]:
                 )
                 continue
             articles = exports.layout_articles(layout)
-            raws = store.raw_by_hash(set(articles))
+            raws = store.export_files.raw_by_hash(set(articles))
             missing = sum(1 for article in articles if article not in raws)
             covered = sum(int(value) for kind, value in layout if kind == "f")
             if missing:
@@ -330,8 +330,8 @@ def _check_versions(archive: Archive) -> Iterator[Problem]:
     so a story saved thousands of times costs about one comparison per copy."""
     with archive.reading() as store:
         limit = threshold(store)
-        shared = store.shared_bands()
-        stored = store.grouped()
+        shared = store.versions.shared_bands()
+        stored = store.versions.grouped()
         texts = Texts(store)
         forest = Forest()
         for _, holders in shared:
@@ -347,9 +347,9 @@ def _check_versions(archive: Archive) -> Iterator[Problem]:
         expected: dict[int, tuple[int, int]] = {}
         for family, members in forest.trees().items():
             if len(members) > MAX_FAMILY:
-                expected.update(large_family(store.fingerprints_of(members)))
+                expected.update(large_family(store.versions.fingerprints_of(members)))
                 continue
-            hashes = store.hashes_of(members)
+            hashes = store.versions.hashes_of(members)
             clusters = partition(members, hashes, texts, limit)
             expected.update((m, (family, clusters[m])) for m in members)
     for id_ in sorted(set(expected) | set(stored)):

@@ -50,19 +50,19 @@ _REGROUP_BATCH = 1000
 
 
 def threshold(store: Store) -> float:
-    value = store.setting(THRESHOLD_SETTING)
+    value = store.settings.get(THRESHOLD_SETTING)
     return DEFAULT_THRESHOLD if value is None else float(value)
 
 
 def set_threshold(store: Store, value: float | None) -> int:
     """Store the archive's threshold (None: the default) and group every article afresh
     by it, in the caller's transaction; returns how many articles have other versions."""
-    store.set_setting(THRESHOLD_SETTING, None if value is None else repr(value))
+    store.settings.set(THRESHOLD_SETTING, None if value is None else repr(value))
     limit = threshold(store)
-    ids = store.ungroup()
+    ids = store.versions.ungroup()
     for start in range(0, len(ids), _REGROUP_BATCH):
-        group(store, store.band_keys(ids[start : start + _REGROUP_BATCH]), limit)
-    return store.with_versions()
+        group(store, store.versions.band_keys(ids[start : start + _REGROUP_BATCH]), limit)
+    return store.versions.with_versions()
 
 
 class Texts:
@@ -80,7 +80,7 @@ class Texts:
     def need(self, ids: Iterable[int]) -> None:
         missing = {i for i in ids if i not in self._found}
         if missing:
-            texts = self._store.story_texts(missing)
+            texts = self._store.versions.story_texts(missing)
             self._found.update((i, shingles(t)) for i, t in texts.items())
 
 
@@ -101,7 +101,7 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
     if not candidates:
         return 0
     involved = set(candidates) | {c for found in candidates.values() for c in found}
-    family = {i: f for i, (f, _) in store.groups_of(involved).items()}
+    family = {i: f for i, (f, _) in store.versions.groups_of(involved).items()}
     texts = Texts(store)
     forest = Forest()
     joined = 0
@@ -123,16 +123,16 @@ def group(store: Store, keys: Mapping[int, Collection[int]], limit: float) -> in
                     break
         joined += matched
     for families in forest.trees().values():
-        members = store.family_members(families)
+        members = store.versions.family_members(families)
         if len(members) > MAX_FAMILY:
-            wanted = large_family(store.fingerprints_of(members))
-            have = store.groups_of(members)
-            store.set_groups({i: g for i, g in wanted.items() if g != have[i]})
+            wanted = large_family(store.versions.fingerprints_of(members))
+            have = store.versions.groups_of(members)
+            store.versions.set_groups({i: g for i, g in wanted.items() if g != have[i]})
             continue
         texts.need(members)
-        hashes = store.hashes_of(members)
+        hashes = store.versions.hashes_of(members)
         clusters = partition(members, hashes, texts, limit)
-        store.set_groups({m: (members[0], clusters[m]) for m in members})
+        store.versions.set_groups({m: (members[0], clusters[m]) for m in members})
     return joined
 
 
@@ -140,7 +140,7 @@ def _holders(store: Store, keys: Mapping[int, Collection[int]]) -> dict[int, lis
     """Each band key some article being grouped shares with another: its first HEAD
     holders by id. The stored holders are looked up, those among `keys` are known here."""
     every = [key for found in keys.values() for key in found]
-    found = store.sharing_bands(set(every), HEAD, excluding=keys.keys())
+    found = store.versions.sharing_bands(set(every), HEAD, excluding=keys.keys())
     wanted = found.keys() | {key for key, n in Counter(every).items() if n > 1}
     if not wanted:
         return found
@@ -248,16 +248,16 @@ def regroup(
     them move up into that head: those were never compared with the holders that came
     after them, so every holder from the first one that moved up is grouped again.
     """
-    families = {f for f, _ in store.groups_of(ids).values()}
-    members = store.family_members(families)
-    store.set_groups({i: (i, i) for i in members})
-    keys = store.band_keys(members)
+    families = {f for f, _ in store.versions.groups_of(ids).values()}
+    members = store.versions.family_members(families)
+    store.versions.set_groups({i: (i, i) for i in members})
+    keys = store.versions.band_keys(members)
     if lost:
         moved: set[int] = set()
-        for key, holders in store.sharing_bands(lost, _EVERY).items():
+        for key, holders in store.versions.sharing_bands(lost, _EVERY).items():
             if len(holders) > HEAD - lost[key]:  # someone moved up into the head
                 moved.update(holders[max(0, HEAD - lost[key]) :])
-        keys.update(store.band_keys(moved - set(keys)))
+        keys.update(store.versions.band_keys(moved - set(keys)))
     group(store, keys, limit)
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from newsarchive.model.models import Article
-    from newsarchive.storage.store import StoredRecord
+    from newsarchive.storage.records import StoredRecord
 
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str

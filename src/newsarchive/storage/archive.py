@@ -25,12 +25,13 @@ from newsarchive.model.errors import (
     Trouble,
 )
 from newsarchive.storage.backends import Backend, backend_for
-from newsarchive.storage.store import Store, StoredRecord
+from newsarchive.storage.store import Store
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
     from newsarchive.storage.config import ArchiveLocation
+    from newsarchive.storage.records import StoredRecord
 
 
 class Archive:
@@ -79,7 +80,7 @@ class Archive:
         if not self._checked:
             self._check_for_damage()
         with self._classified(writing=True), self._writer.connect() as connection:
-            try:  # begun by the first statement (Store._writing begins it for the driver's)
+            try:  # begun by the first statement (Part._writing begins it for the driver's)
                 yield Store(connection, self.backend, writable=True)
             except BaseException:
                 connection.rollback()
@@ -154,7 +155,7 @@ class Archive:
         `lean` reads them as a walk that writes nothing between (see Backend.for_reading)."""
         while True:
             with self.reading(lean=lean) as store:
-                batch = store.records(after=after, limit=size, parsed_before=parsed_before)
+                batch = store.records.batch(after=after, limit=size, parsed_before=parsed_before)
             if not batch:
                 return
             yield batch
@@ -232,9 +233,9 @@ def open_archive(location: ArchiveLocation, *, create: bool) -> Archive:
     where = location.describe()
     if location.path is not None:
         _check_path(location.path, where, create=create)
-    elif create and location.url.get_backend_name() == "sqlite":
-        raise ArchiveError("an in-memory archive keeps nothing; give --db a file path")
     backend = backend_for(location.url)
+    if create and backend.in_memory(location.url):
+        raise ArchiveError("an in-memory archive keeps nothing; give --db a file path")
     try:
         engine = backend.connect(location.url)
         upgraded_from = upgrade(engine, where, create=create)

@@ -439,7 +439,7 @@ class ArticleReader(Vertical):
     def _linking(self, article_id: int) -> None:
         try:
             with self._archive.reading() as store:
-                sources = tuple(store.linked_from(article_id))
+                sources = tuple(store.links.linked_from(article_id))
                 headlines = store.headlines_of(sources) if sources else {}
         except NewsArchiveError:
             return  # the article is shown; what links to it is a nicety

@@ -11,19 +11,41 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.types import NullType
+
 from newsarchive.model.errors import Trouble
-from newsarchive.model.records import DateSource, SearchHit
-from newsarchive.text.paths import from_columns
-from newsarchive.text.searchtext import is_cjk, markable, marking_words, normalise
+from newsarchive.model.records import SearchHit
+from newsarchive.storage.backends.hits import hits_from_rows
+from newsarchive.storage.schema import article_sources, articles
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from sqlalchemy import Connection, Engine, Table
+    from sqlalchemy import (
+        ColumnElement,
+        Connection,
+        Dialect,
+        Engine,
+        ScalarSelect,
+        Select,
+        Table,
+    )
     from sqlalchemy.engine import URL
 
     from newsarchive.model.records import EngineFacts
@@ -31,21 +53,15 @@ if TYPE_CHECKING:
     from newsarchive.storage.backends.salvage import DamagedFile
     from newsarchive.text.query import Node
 
+# The articles table as the queries built here name it: `a` the article asked about, `b`
+# another version of it, `v` each version counted. Made once: an alias's columns cost
+# more to make than the rest of a `list` page's statement.
+ARTICLE, OTHER_VERSION, COUNTED = (articles.alias(name) for name in ("a", "b", "v"))
 # Which dates a listing keeps: all, only stated ones, or only inferred ones.
 DatedBy = Literal["any", "explicit", "inferred"]
 # Ranking every match of a word in 80% of a million articles would take seconds: past this
 # many matches, only the most recently added ones are ranked.
 RANK_WINDOW = 20_000
-SNIPPET_WORDS = 16
-# Characters of a body a snippet is looked for in, on either engine: bounded
-# work whatever the article's size (a match further in shows the body's start instead).
-SNIPPET_WINDOW = 20_000
-# Unicode noncharacters around each match in a snippet: never markup, never in stored text.
-MARK_START, MARK_END = "\ufdd0", "\ufdd1"
-# The settings key of the highest id a deleted article had: new articles' ids go past it
-# as past every stored one, so that an id never names two articles (a note saying "#12"
-# must not come to mean another article once #12, the newest, was deleted).
-DELETED_UP_TO = "articles.deleted_up_to"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,49 +99,164 @@ class Filters:
     def by_date(self) -> bool:
         return self.since is not None or self.until is not None
 
-    def sql(self, alias: str) -> str:
-        """The date filters as SQL conditions on table `alias` (" AND ..."; parameters
-        :since and :until), for the engines' hand-written queries."""
-        where = ""
+    @property
+    def shape(self) -> tuple[object, ...]:
+        """What the filters' SQL depends on (their values are bound): the key of SQL that a
+        backend running it on the driver compiles once."""
+        given = (self.since, self.until, self.publication)
+        return (*(value is None for value in given), self.dated, self.all_versions)
+
+    def conditions(self, a: Any) -> list[ColumnElement[bool]]:
+        """The filters as conditions on `a`, the articles table or an alias of it; values
+        bound as :since, :until and :publication (see params)."""
+        found: list[ColumnElement[bool]] = []
         if self.since is not None:
-            where += f" AND {alias}.published >= :since"
+            found.append(a.c.published >= bindparam("since", self.since, type_=Date))
         if self.until is not None:
-            where += f" AND {alias}.published <= :until"
+            found.append(a.c.published <= bindparam("until", self.until, type_=Date))
         if self.dated != "any":
             # An article undated by hand has a source ("cli") but no date: it is neither.
-            where += f" AND {alias}.published IS NOT NULL AND {alias}.date_source "
-            where += f"{'!=' if self.dated == 'explicit' else '='} 'inferred'"
+            inferred = literal_column("'inferred'", String)
+            source = a.c.date_source
+            found.append(a.c.published.is_not(None))
+            found.append(source != inferred if self.dated == "explicit" else source == inferred)
         if self.publication is not None:
-            where += f" AND lower({alias}.publication) LIKE lower(:publication) ESCAPE '\\'"
-        return where
+            # Untyped, as plain SQL binds text (PostgreSQL: not cast to varchar).
+            pattern = bindparam("publication", self.params()["publication"], NullType())
+            found.append(func.lower(a.c.publication).like(func.lower(pattern), escape="\\"))
+        return found
 
-    def text_params(self) -> dict[str, str]:
-        """The bound values of the filters that are text (:publication)."""
-        if self.publication is None:
-            return {}
-        escaped = re.sub(r"([\\%_])", r"\\\1", self.publication)
-        return {"publication": f"%{escaped}%"}
+    def params(self) -> dict[str, Any]:
+        """The values bound in the conditions, by name."""
+        found: dict[str, Any] = {}
+        for name in ("since", "until"):
+            if (day := getattr(self, name)) is not None:
+                found[name] = day
+        if self.publication is not None:
+            escaped = re.sub(r"([\\%_])", r"\\\1", self.publication)
+            found["publication"] = f"%{escaped}%"
+        return found
 
-    def newest_version(self, matches: str) -> str:
-        """SQL (" AND ...", or "" for all versions) keeping article `a` only when no newer
-        version of it (`b`, in the order `list` shows: newest published first, undated
-        last, then the higher id) passes the filters and the condition `matches` on b."""
+    def newest_version(
+        self, a: Any, matches: Callable[[Any], ColumnElement[bool]] | None = None
+    ) -> list[ColumnElement[bool]]:
+        """A condition keeping article `a` only when no newer version of it (b, in the
+        order `list` shows: newest published first, undated last, then the higher id)
+        passes the filters and `matches` (a condition on b); none for all versions."""
         if self.all_versions:
-            return ""
-        return (
-            " AND NOT EXISTS (SELECT 1 FROM articles b WHERE b.cluster_id = a.cluster_id "
-            f"AND b.id <> a.id{self.sql('b')} AND {matches} AND {NEWER})"
-        )
+            return []
+        b = OTHER_VERSION
+        found = [b.c.cluster_id == a.c.cluster_id, b.c.id != a.c.id, *self.conditions(b)]
+        if matches is not None:
+            found.append(matches(b))
+        return [~select(literal_column("1")).where(*found, newer(b, a)).exists()]
 
 
-# Version b is newer than version a: a later date, the same date and a higher id, or a is
-# undated and b dated or higher (NULL comparisons are never true, so each case says so).
-NEWER = (
-    "(b.published > a.published OR (b.published = a.published AND b.id > a.id) "
-    "OR (a.published IS NULL AND (b.published IS NOT NULL OR b.id > a.id)))"
-)
-# The number of versions of article `a`'s story, as a column.
-VERSIONS = "(SELECT count(*) FROM articles v WHERE v.cluster_id = a.cluster_id)"
+def newer(b: Any, a: Any) -> ColumnElement[bool]:
+    """Version b is newer than version a: a later date, the same date and a higher id, or a
+    is undated and b dated or higher (NULL comparisons are never true, so each case says
+    so)."""
+    return or_(
+        b.c.published > a.c.published,
+        and_(b.c.published == a.c.published, b.c.id > a.c.id),
+        and_(a.c.published.is_(None), or_(b.c.published.is_not(None), b.c.id > a.c.id)),
+    )
+
+
+def version_count(a: Any) -> ScalarSelect[int]:
+    """The number of versions of article `a`'s story, as a column."""
+    v = COUNTED
+    return select(func.count()).where(v.c.cluster_id == a.c.cluster_id).scalar_subquery()
+
+
+def hit_columns(a: Any) -> tuple[Any, ...]:
+    """The columns of article `a` a search hit starts with, in hits_from_rows' order."""
+    return (a.c.id, a.c.headline, a.c.published, a.c.date_source, a.c.word_count)
+
+
+def first_source(a: Any, column: Any) -> ScalarSelect[Any]:
+    """A column of the path article `a` was first read from, as a column."""
+    return (
+        select(column)
+        .where(article_sources.c.article_id == a.c.id)
+        .order_by(article_sources.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """A statement compiled once, run as its SQL on the driver: its text, and the values
+    SQLAlchemy bound in it, which a run's own values complete."""
+
+    sql: str
+    bound: dict[str, Any]
+
+    def values(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        return {**self.bound, **given}
+
+
+_COMPILED: dict[tuple[Any, ...], Compiled] = {}
+
+
+def compiled(
+    dialect: Dialect, make: Callable[..., Select[Any]], filters: Filters, *flags: bool
+) -> Compiled:
+    """`make(filters, *flags)`, a search's statement made with SQLAlchemy Core, compiled
+    for `dialect` once per process for filters of this shape (their values are bound):
+    a search runs it on the driver, where SQLAlchemy's per-statement work (building,
+    caching, compiling) would cost more than a rare word's query."""
+    key = (dialect.name, make, filters.shape, flags)
+    if (found := _COMPILED.get(key)) is None:
+        statement = make(filters, *flags).compile(dialect=dialect)
+        found = _COMPILED[key] = Compiled(statement.string, dict(statement.params))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A backend's statements for a search, each made with Core from the filters (see
+    compiled): where the ranking window starts (`floor`), how many match (`count`), the
+    best page (`hits`, of the filters, whether it starts at :floor, and the backend's own
+    flags), and the undated matches a date filter left out (`undated`)."""
+
+    floor: Callable[[Filters], Select[Any]]
+    count: Callable[[Filters], Select[Any]]
+    hits: Callable[..., Select[Any]]
+    undated: Callable[[Filters], Select[Any]]
+
+    def search(
+        self,
+        dialect: Dialect,
+        execute: Callable[[str, dict[str, Any]], Sequence[Sequence[Any]]],
+        filters: Filters,
+        params: dict[str, Any],
+        *flags: bool,
+        snippets: Callable[[Sequence[Sequence[Any]]], Sequence[Sequence[Any]]],
+    ) -> SearchResults:
+        """A search as every backend makes it, its statements run by `execute` (SQL and
+        values, on the driver) with `params` (:q, :limit, the filters' values), each hit's
+        snippet made by `snippets` from its row. Past RANK_WINDOW matches, only the newest
+        RANK_WINDOW are ranked, so that a very common word stays fast."""
+
+        def run(make: Callable[..., Select[Any]], *flags: bool) -> Sequence[Sequence[Any]]:
+            statement = compiled(dialect, make, filters, *flags)
+            return execute(statement.sql, statement.values(params))
+
+        params["window"] = RANK_WINDOW - 1
+        found = run(self.floor)
+        floor = found[0][0] if found else None
+        if floor is not None:
+            params["floor"] = floor
+            in_scope, from_floor = run(scope_counts)[0]
+            total = estimated_total(in_scope, from_floor)
+        else:
+            total = run(self.count)[0][0]
+        rows = run(self.hits, floor is not None, *flags)
+        undated = run(self.undated)[0][0] if filters.by_date else 0
+        window = RANK_WINDOW if floor is not None else None
+        return SearchResults(hits_from_rows(snippets(rows)), undated, window, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +281,14 @@ def estimated_total(in_scope: int, from_floor: int) -> int:
     return min(in_scope, round(RANK_WINDOW * in_scope / max(1, from_floor)))
 
 
-def scope_counts(filters: Filters) -> str:
-    """SQL for what estimated_total needs: the articles the date filters keep, and how
-    many of them have an id of at least :floor."""
-    return (
-        "SELECT count(*), coalesce(sum(CASE WHEN a.id >= :floor THEN 1 ELSE 0 END), 0) "
-        f"FROM articles a WHERE 1 = 1{filters.sql('a')}"
-    )
+def scope_counts(filters: Filters) -> Select[Any]:
+    """What estimated_total needs: the articles the date filters keep, and how many of them
+    have an id of at least :floor."""
+    a = ARTICLE
+    one, none = literal_column("1", Integer), literal_column("0", Integer)
+    from_floor = func.sum(case((a.c.id >= bindparam("floor"), one), else_=none))
+    query = select(func.count(), func.coalesce(from_floor, none)).select_from(a)
+    return query.where(*filters.conditions(a))
 
 
 class SearchIndex(Protocol):
@@ -198,6 +330,9 @@ class Backend(Protocol):
     def connect(self, url: URL) -> Engine:
         """A SQLAlchemy engine on the archive, set up as this engine needs."""
 
+    def in_memory(self, url: URL) -> bool:
+        """Whether the archive at `url` lives in memory only, gone when the process ends."""
+
     def for_reading(self, engine: Engine, *, snapshot: bool = False, lean: bool = False) -> Engine:
         """The engine that read transactions use (it may skip what reads do not need).
         `snapshot`: every statement of a transaction sees the archive as of its first
@@ -212,9 +347,9 @@ class Backend(Protocol):
         self, connection: Connection, items: Sequence[NewArticle], now: dt.datetime
     ) -> dict[str, int]:
         """Insert the articles (distinct hashes) not stored yet, with their raw bytes, and
-        index them; return hash -> id of those added, past every id stored or deleted
-        (DELETED_UP_TO). A hash another writer stored meanwhile is skipped, not an error.
-        Runs in the caller's write transaction."""
+        index them; return hash -> id of those added, past every id given (ids.last_given).
+        A hash another writer stored meanwhile is skipped, not an error. Runs in the
+        caller's write transaction."""
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
         """Insert (article_id, path, path_bytes, first_seen) rows not stored yet (the path as
@@ -296,133 +431,3 @@ def backend_for(url: URL) -> Backend:
         f"archives on {backend} are not supported; give --db an SQLite file path or a "
         "postgresql:// URL"
     )
-
-
-def hits_from_rows(rows: Sequence[Sequence[Any]]) -> list[SearchHit]:
-    """Hits from rows of (id, headline, published (a date, or its ISO text from SQLite's
-    driver), date_source, word_count, rank, marked snippet, source path, its exact bytes
-    (paths.columns), versions)."""
-    found = []
-    for row in rows:
-        id_, headline, published, date_source, word_count, rank, marked, path, exact, n = row
-        snippet, highlights = unmark(marked or "")
-        found.append(
-            SearchHit(
-                id=id_,
-                headline=headline,
-                published=dt.date.fromisoformat(published)
-                if isinstance(published, str)
-                else published,
-                date_source=DateSource(date_source) if date_source else None,
-                source=None if path is None else from_columns(path, exact),
-                word_count=word_count,
-                rank=float(rank),
-                snippet=snippet,
-                highlights=highlights,
-                versions=n,
-            )
-        )
-    return found
-
-
-def snippet_terms(tree: Node) -> tuple[tuple[str, bool], ...]:
-    """The words a snippet marks: each word of the query's terms (not those after NOT),
-    normalised as the index sees them, with whether it is a prefix (a run of Chinese,
-    Japanese or Korean characters is one word here, matched as a sequence of characters)."""
-    from newsarchive.text.query import All, Any_, Term, Without
-
-    found: list[tuple[str, bool]] = []
-    pending: list[Node] = [tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, Term):
-            words = marking_words(node.text)
-            found += [(w, node.prefix and i == len(words) - 1) for i, w in enumerate(words)]
-        elif isinstance(node, Without):
-            pending.append(node.keep)
-        elif isinstance(node, All | Any_):
-            pending.extend(node.parts)
-    return tuple(dict.fromkeys(found))
-
-
-def marked_snippet(text: str, terms: Sequence[tuple[str, bool]]) -> str:
-    """SNIPPET_WORDS words of `text` from a little before its first match of `terms`
-    (its start when none), the matches between MARK_START and MARK_END, '…' where it was
-    cut: what FTS5's snippet() gives, found in bounded time. A Chinese, Japanese or Korean
-    character counts as a word, and a word of them is marked where its characters stand
-    in a row."""
-    exact = {w for w, prefix in terms if not prefix and not is_cjk(w)}
-    prefixes = tuple(w for w, prefix in terms if prefix and not is_cjk(w))
-    sequences = {w for w, _ in terms if is_cjk(w)}
-    longest = max(map(len, sequences), default=0)
-
-    def matches(word: str) -> bool:
-        key = normalise(word)
-        return key in exact or (bool(prefixes) and key.startswith(prefixes))
-
-    tokens: list[re.Match[str]] = []
-    weights: list[float] = []  # a CJK character is half a word: a snippet shows 32 of them
-    marked: set[int] = set()
-    first = None
-    run = ""  # the CJK characters in a row that end at the last token
-    for token in markable().finditer(text):
-        tokens.append(token)
-        last = len(tokens) - 1
-        word = token[0]
-        if token.lastgroup == "cjk":
-            weights.append(0.5)
-            run = run + word if run and tokens[last - 1].end() == token.start() else word
-            run = run[-longest:] if longest else ""  # all a match can end with
-            for sequence in sequences:
-                if run.endswith(sequence):
-                    marked.update(range(last - len(sequence) + 1, last + 1))
-        else:
-            weights.append(1.0)
-            run = ""
-            if matches(word):
-                marked.add(last)
-        if first is None and marked:
-            first = min(marked)
-        if first is not None and sum(weights[first:]) >= SNIPPET_WORDS:
-            break
-    if not tokens:
-        return ""
-    start = first or 0
-    while start > 0 and sum(weights[start - 1 : first]) <= SNIPPET_WORDS // 4:
-        start -= 1
-    end = start
-    while end < len(tokens) and sum(weights[start : end + 1]) <= SNIPPET_WORDS:
-        end += 1
-    while 0 < end < len(tokens) and {end - 1, end} <= marked:  # never cut a marked word
-        end += 1
-    shown = tokens[start:end]
-    out = ["…" if start else ""]
-    at = shown[0].start()
-    for i, token in enumerate(shown, start):
-        gap = text[at : token.start()]
-        if i in marked:  # CJK characters of one word in a row: one mark around them all
-            joined = i > start and not gap and i - 1 in marked
-            out.append(gap if joined else gap + MARK_START)
-            out.append(token[0])
-            if not (i + 1 in marked and i + 1 < start + len(shown)) or (
-                tokens[i + 1].start() != token.end()
-            ):
-                out.append(MARK_END)
-        else:
-            out.append(gap + token[0])
-        at = token.end()
-    more = markable().search(text, at) is not None
-    return "".join(out) + ("…" if more else "")
-
-
-def unmark(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Snippet text without the match marks, and where the marked spans were."""
-    text_parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    length = 0
-    for i, part in enumerate(marked.replace(MARK_END, MARK_START).split(MARK_START)):
-        if i % 2 and part:
-            spans.append((length, length + len(part)))
-        text_parts.append(part)
-        length += len(part)
-    return "".join(text_parts), tuple(spans)

@@ -1,11 +1,5 @@
-"""Archives on a PostgreSQL server, through psycopg 3: bulk writes, the tsvector index, errors.
-
-Search (migrations 0004, 0008, 0011): `articles.search_document`, a generated tsvector column
-with a GIN index, weighted A headline, B dek, C body, D byline, source URL and the file's
-other words (publication, metadata lines, furniture, READ MORE lines), made with the text search
-configuration `newsarchive` (PostgreSQL's `simple`, words run through `unaccent` first):
-case and accents do not matter, and no word is stemmed or dropped as a stop word, as in the
-SQLite index. Being a generated column, it cannot fall out of step with the article.
+"""Archives on a PostgreSQL server, through psycopg 3: connections, bulk writes (COPY), errors;
+the tsvector search index is postgres_search's.
 
 Errors are told apart by their SQLSTATE, never by their wording.
 """
@@ -13,7 +7,6 @@ Errors are told apart by their SQLSTATE, never by their wording.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -23,26 +16,9 @@ from sqlalchemy import create_engine, event, text
 from newsarchive.model.errors import ArchiveError, Trouble
 from newsarchive.model.records import EngineFacts
 from newsarchive.model.rows import ROW_COLUMNS
-from newsarchive.storage.backends import (
-    DELETED_UP_TO,
-    MARK_END,
-    MARK_START,
-    RANK_WINDOW,
-    SNIPPET_WINDOW,
-    SNIPPET_WORDS,
-    VERSIONS,
-    Filters,
-    NewArticle,
-    SearchResults,
-    estimated_total,
-    hits_from_rows,
-    json_loads,
-    marked_snippet,
-    scope_counts,
-    snippet_terms,
-)
-from newsarchive.text.query import All, Any_, Node, Term, Without
-from newsarchive.text.searchtext import has_cjk_or_symbols, query_text
+from newsarchive.storage.backends import NewArticle, json_loads
+from newsarchive.storage.backends.postgres_search import TsvectorIndex
+from newsarchive.storage.ids import last_given
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,13 +29,6 @@ if TYPE_CHECKING:
     from newsarchive.model.rows import MakeIndexTexts
     from newsarchive.storage.backends.salvage import DamagedFile
 
-# The text search configuration migration 0004 makes.
-TS_CONFIG = "newsarchive"
-# ts_rank's weights for D (byline, URL, the file's other words), C (body), B (dek), A
-# (headline): the ratios of the SQLite index's bm25 weights (0.5, 1, 5, 10).
-RANK_WEIGHTS = "{0.05, 0.1, 0.5, 1.0}"
-# A query's words as the index's parser sees them: letters and digits (as query.py keeps).
-_WORD = re.compile(r"[^\W_]+")
 # Rows per INSERT statement in bulk writes (psycopg's limit is 65,535 parameters).
 _ROWS_PER_STATEMENT = 500
 
@@ -84,6 +53,9 @@ class PostgreSQL:
         )
         event.listen(engine, "begin", _on_begin)
         return engine
+
+    def in_memory(self, url: URL) -> bool:
+        return False  # a server keeps what it is given
 
     def for_reading(self, engine: Engine, *, snapshot: bool = False, lean: bool = False) -> Engine:
         # Reads without BEGIN and COMMIT: two round trips saved on every command (0.3 ms
@@ -115,12 +87,7 @@ class PostgreSQL:
                 ([item.sha256 for item in items],),
             )
             stored = {sha for (sha,) in cursor.fetchall()}
-            cursor.execute(
-                "SELECT greatest(coalesce(max(id), 0), coalesce((SELECT CAST(value AS bigint) "
-                "FROM settings WHERE key = %s), 0)) FROM articles",
-                (DELETED_UP_TO,),
-            )
-            last = int(cursor.fetchone()[0])
+            last = last_given(connection)
             fresh = [item for item in items if item.sha256 not in stored]
             inserted = {item.sha256: last + n for n, item in enumerate(fresh, 1)}
             # A new article is its own cluster until versions.py joins it to another.
@@ -276,160 +243,6 @@ _CONNECT_TROUBLES = (
     ("connection", Trouble.UNREACHABLE),
 )
 _TROUBLE_CLASSES = {"08": Trouble.CONNECTION_LOST, "53": Trouble.FULL, "58": Trouble.IO}
-
-
-class TsvectorIndex:
-    """`articles.search_document` and its GIN index (see the module's docstring)."""
-
-    def index_new(self, connection: Connection, *, after: int) -> None:
-        pass  # a generated column: each row is indexed as it is written
-
-    def search(
-        self, connection: Connection, tree: Node, filters: Filters, limit: int
-    ) -> SearchResults:
-        params: dict[str, Any] = {"q": tsquery(tree), "limit": limit, "cfg": TS_CONFIG}
-        params["rq"] = tsquery(kept(tree))
-        where = "a.search_document @@ q.q" + filters.sql("a")
-        params.update(since=filters.since, until=filters.until, **filters.text_params())
-        # q filters; rq (the query without its negated parts) ranks and marks snippets:
-        # ts_rank scores `oil & !gas` near zero for every match (it looks for `gas`).
-        query = (
-            "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q, "
-            "to_tsquery(CAST(:cfg AS regconfig), :rq) AS rq) q"
-        )
-        # Ranking reads every match's document: past RANK_WINDOW matches, only the newest
-        # RANK_WINDOW are ranked, as on SQLite.
-        params["window"] = RANK_WINDOW - 1
-        floor = connection.execute(
-            text(
-                f"SELECT a.id FROM articles a, {query} WHERE {where} "
-                "ORDER BY a.id DESC OFFSET :window LIMIT 1"
-            ),
-            params,
-        ).scalar()
-        if floor is not None:
-            params["floor"] = floor
-            in_scope, from_floor = connection.execute(text(scope_counts(filters)), params).one()
-            total = estimated_total(in_scope, from_floor)
-            where += " AND a.id >= :floor"
-        else:
-            total = connection.execute(
-                text(f"SELECT count(*) FROM articles a, {query} WHERE {where}"), params
-            ).scalar_one()
-        # Snippets are made for the page shown only, from the start of the body (as on
-        # SQLite): ts_headline re-parses all it is given (2.7 s for a 15 MB article).
-        options = (
-            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, "
-            f"MinWords={SNIPPET_WORDS // 2}, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
-        )
-        params["options"] = options
-        # ts_headline parses the body as it is, where a CJK word is not a word of its own
-        # and a symbol no word at all: such a query's snippets are made here, as on SQLite.
-        terms = snippet_terms(tree)
-        own_snippets = any(has_cjk_or_symbols(word) for word, _ in terms)
-        snippet = (
-            "p.body"
-            if own_snippets
-            else "ts_headline(CAST(:cfg AS regconfig), p.body, p.rq, :options)"
-        )
-        rows: Sequence[Sequence[Any]] = connection.execute(
-            text(
-                "SELECT p.id, p.headline, p.published, p.date_source, p.word_count, p.rank, "
-                f"{snippet}, "
-                "(SELECT path FROM article_sources s WHERE s.article_id = p.id "
-                "ORDER BY s.id LIMIT 1), "
-                "(SELECT path_bytes FROM article_sources s WHERE s.article_id = p.id "
-                "ORDER BY s.id LIMIT 1), p.versions "
-                "FROM (SELECT a.id, a.headline, a.published, a.date_source, a.word_count, "
-                f"left(a.body, {SNIPPET_WINDOW}) AS body, q.rq, {VERSIONS} AS versions, "
-                f"-ts_rank('{RANK_WEIGHTS}', a.search_document, q.rq) AS rank "
-                f"FROM articles a, {query} WHERE {where}"
-                f"{filters.newest_version('b.search_document @@ q.q')} ORDER BY rank, a.id DESC "
-                "LIMIT :limit) p ORDER BY p.rank, p.id DESC"
-            ),
-            params,
-        ).all()
-        undated = 0
-        if filters.by_date:
-            undated = connection.execute(
-                text(
-                    f"SELECT count(*) FROM articles a, {query} "
-                    "WHERE a.search_document @@ q.q AND a.published IS NULL"
-                ),
-                {"q": params["q"], "rq": params["rq"], "cfg": TS_CONFIG},
-            ).scalar_one()
-        if own_snippets:
-            rows = [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
-        hits = hits_from_rows(rows)
-        return SearchResults(hits, undated, RANK_WINDOW if floor is not None else None, total)
-
-    def matching(
-        self, connection: Connection, tree: Node, filters: Filters, after: int, limit: int
-    ) -> list[int]:
-        params: dict[str, Any] = {"q": tsquery(tree), "cfg": TS_CONFIG, "after": after}
-        params.update(limit=limit, since=filters.since, until=filters.until)
-        params.update(filters.text_params())
-        rows = connection.execute(
-            text(
-                "SELECT a.id FROM articles a, "
-                "(SELECT to_tsquery(CAST(:cfg AS regconfig), :q) AS q) q "
-                f"WHERE a.search_document @@ q.q AND a.id > :after{filters.sql('a')} "
-                "ORDER BY a.id LIMIT :limit"
-            ),
-            params,
-        )
-        return [id_ for (id_,) in rows]
-
-    def problems(self, connection: Connection, articles: int) -> list[str]:
-        # Each stored document against the server's own generation expression for it.
-        expression = connection.execute(
-            text(
-                "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d "
-                "JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
-                "WHERE d.adrelid = CAST('articles' AS regclass) AND a.attname = 'search_document'"
-            )
-        ).scalar()
-        if expression is None:
-            return ["the search index is missing (articles.search_document)"]
-        stale = connection.execute(
-            text(
-                "SELECT count(*) FROM articles "
-                f"WHERE search_document IS DISTINCT FROM ({expression})"
-            )
-        ).scalar_one()
-        if stale:
-            return [f"the search index is out of step for {stale:,} articles"]
-        return []
-
-
-def tsquery(node: Node) -> str:
-    """The query tree as to_tsquery's text: each word a quoted lexeme (only letters and
-    digits, so nothing in it is syntax), a phrase's words joined by <->, a prefix marked :*,
-    and the operators &, |, & ! with brackets around every group."""
-    if isinstance(node, Term):
-        made, prefix = query_text(node.text, fold=False)  # the configuration folds case
-        words = [f"'{word}'" for word in _WORD.findall(made)]
-        if node.prefix or prefix:
-            words[-1] += ":*"
-        return " <-> ".join(words) if len(words) > 1 else words[0]
-    if isinstance(node, All):
-        return " & ".join(f"({tsquery(part)})" for part in node.parts)
-    if isinstance(node, Any_):
-        return " | ".join(f"({tsquery(part)})" for part in node.parts)
-    assert isinstance(node, Without)
-    return f"({tsquery(node.keep)}) & !({tsquery(node.drop)})"
-
-
-def kept(node: Node) -> Node:
-    """The query without what it negates (`a NOT b` is `a`): what a match is ranked by.
-    Every negation keeps something, so something is always left."""
-    if isinstance(node, Without):
-        return kept(node.keep)
-    if isinstance(node, All):
-        return All(tuple(kept(part) for part in node.parts))
-    if isinstance(node, Any_):
-        return Any_(tuple(kept(part) for part in node.parts))
-    return node
 
 
 # The columns bulk ingest COPYs, in this order: the hash, the ingest time, then every

@@ -57,7 +57,7 @@ class Salvaged:
 
 @dataclass(frozen=True, slots=True)
 class SalvagedExport:
-    """A news-database export's layout, as `export_files` kept it (see Store.add_export)."""
+    """A news-database export's layout, as `export_files` kept it (see ExportFiles.add)."""
 
     sha256: str
     layout: list[list[Any]]

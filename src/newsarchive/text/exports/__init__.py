@@ -158,7 +158,7 @@ def split(data: bytes, format: str = "auto") -> Export | None:
 
 
 def layout_articles(layout: Sequence[Sequence[Any]]) -> list[str]:
-    """The hashes of the articles a kept layout (Store.add_export) places, in file order."""
+    """The hashes of the articles a kept layout (ExportFiles.add) places, in file order."""
     return [str(value) for kind, value in layout if kind == "a"]
 
 

@@ -1,0 +1,233 @@
+"""Whole stored articles (StoredRecord: every column, the raw bytes, every source path): read
+out a batch at a time for verify, reparse and export, and copied in as another archive holds
+them for copy and import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, func, insert, or_, select
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.types import Text
+
+from newsarchive.storage import ids
+from newsarchive.storage.backends import ARTICLE, Filters
+from newsarchive.storage.part import Part, as_utc, chunks, source_row
+from newsarchive.storage.schema import article_raw, article_sources, articles
+from newsarchive.text import paths
+from newsarchive.text.columns import derived
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from newsarchive.storage.backends import Backend
+    from newsarchive.storage.lookups import StoredLookups
+    from newsarchive.text.query import Query
+
+# The articles columns stored as JSON (see Records.of's json_text), as bytes, as dates.
+JSON_COLUMNS = frozenset(c.name for c in articles.columns if isinstance(c.type, JSON))
+BINARY_COLUMNS = frozenset(c.name for c in articles.columns if c.type.python_type is bytes)
+DATE_TYPED = frozenset(
+    c.name for c in articles.columns if c.type.python_type in (dt.date, dt.datetime)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePath:
+    path: str  # exactly, as os functions take it (see paths.py)
+    first_seen: dt.datetime
+    # (number, of how many) when the path is a news-database export holding the article.
+    place: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord:
+    """A stored article as its columns, with its raw bytes and every path it was read from
+    (first seen first): what verify, redate and reparse read again."""
+
+    id: int
+    sha256: str
+    ingested_at: dt.datetime
+    parser_version: int
+    columns: dict[str, Any]  # every other column of the articles table, by name
+    data: bytes
+    sources: tuple[SourcePath, ...]
+
+    @property
+    def date_source(self) -> str | None:
+        value = self.columns["date_source"]
+        return value if isinstance(value, str) else None
+
+    @property
+    def source(self) -> str:
+        return self.sources[0].path if self.sources else ""
+
+
+class Records(Part):
+    """`store.records`: whole stored articles, out and in."""
+
+    def __init__(
+        self, connection: Connection, backend: Backend, lookups: StoredLookups, *, writable: bool
+    ) -> None:
+        super().__init__(connection, backend, writable=writable)
+        self._lookups = lookups
+
+    def batch(
+        self, *, after: int, limit: int, parsed_before: int | None = None
+    ) -> list[StoredRecord]:
+        """Up to `limit` articles past id `after`, in id order, whole (see StoredRecord).
+        `parsed_before` keeps only articles read by an older parser than that version, or
+        stored before versions were grouped (no fingerprint): what reparse reads again."""
+        query = _whole().where(articles.c.id > after).order_by(articles.c.id).limit(limit)
+        if parsed_before is not None:
+            query = query.where(_stale(parsed_before))
+        return self._records(query)
+
+    def of(self, ids: Collection[int], *, json_text: bool = False) -> list[StoredRecord]:
+        """These articles, whole, in id order (ids not stored are left out). `json_text`
+        gives the JSON columns as the text stored, undecoded: export writes them as they are.
+        """
+        found: list[StoredRecord] = []
+        for chunk in chunks(ids):
+            query = _whole(json_text).where(articles.c.id.in_(chunk)).order_by(articles.c.id)
+            found += self._records(query)
+        return found
+
+    def _records(self, query: Any) -> list[StoredRecord]:
+        rows = self._rows(query)
+        sources: dict[int, list[SourcePath]] = {}
+        for chunk in chunks([row.id for row in rows]):
+            found = self._rows(
+                select(
+                    article_sources.c.article_id,
+                    article_sources.c.path,
+                    article_sources.c.path_bytes,
+                    article_sources.c.first_seen,
+                    article_sources.c.place,
+                    article_sources.c.places,
+                )
+                .where(article_sources.c.article_id.in_(chunk))
+                .order_by(article_sources.c.id)
+            )
+            for article_id, path, exact, first_seen, place, places in found:
+                source = SourcePath(
+                    paths.from_columns(path, exact),
+                    as_utc(first_seen),
+                    (place, places) if place else None,
+                )
+                sources.setdefault(article_id, []).append(source)
+        return [_record(row._asdict(), tuple(sources.get(row.id, ()))) for row in rows]
+
+    def selected_ids(
+        self,
+        *,
+        after: int,
+        limit: int,
+        query: Query | None = None,
+        filters: Filters | None = None,
+        ids: Collection[int] | None = None,
+    ) -> list[int]:
+        """The next `limit` ids past `after`, in id order, of the articles that match
+        `query` and pass `filters` (every version: filters.all_versions is not asked),
+        among `ids` if given: a page of what `export` writes."""
+        filters = filters or Filters()
+        if query is not None:
+            connection = self._connection
+            found = self._backend.index.matching(connection, query.tree, filters, after, limit)
+            if ids is not None:  # a few the user named: filtered here, page by page
+                wanted = set(ids)
+                found = [i for i in found if i in wanted]
+            return found
+        a = ARTICLE
+        chosen = select(a.c.id).where(a.c.id > after, *filters.conditions(a))
+        if ids is not None:
+            chosen = chosen.where(a.c.id.in_(sorted(ids) or [0]))
+        return list(self._connection.scalars(chosen.order_by(a.c.id).limit(limit)))
+
+    def count_parsed_before(self, version: int) -> int:
+        """How many articles an older parser than `version` read, or stored before versions
+        were grouped."""
+        query = select(func.count()).where(_stale(version))
+        return self._connection.scalar(query) or 0
+
+    def copy_in(self, records: Sequence[StoredRecord]) -> None:
+        """Store articles exactly as another archive holds them: the same ids, columns, raw
+        bytes and source paths with their times (for `copy`; the ids must be free)."""
+        if not records:
+            return
+        connection = self._writing()
+        connection.execute(
+            insert(articles),
+            [
+                {
+                    **r.columns,
+                    "id": r.id,
+                    "sha256": r.sha256,
+                    "ingested_at": r.ingested_at,
+                    "parser_version": r.parser_version,
+                }
+                for r in records
+            ],
+        )
+        connection.execute(
+            insert(article_raw), [{"article_id": r.id, "data": r.data} for r in records]
+        )
+        sources = [
+            source_row(r.id, s.path, s.first_seen, s.place) for r in records for s in r.sources
+        ]
+        if sources:
+            connection.execute(insert(article_sources), sources)
+        self._lookups.add([derived(r.id, r.columns) for r in records])
+        self._backend.ids_taken(connection)
+
+    def place(self, wanted: Sequence[int]) -> list[int]:
+        """Ids for articles an import brings with ids of their own, in order: each its own
+        where free, else one past every id given (ids.placed)."""
+        taken = set(self._by_id(wanted, articles.c.id))
+        return ids.placed(wanted, taken, *ids.stored_and_deleted(self._connection))
+
+    def add_sources_seen(self, sources: Sequence[tuple[int, SourcePath]]) -> int:
+        """Record paths with the time each was first seen elsewhere (an import), but those
+        already recorded; returns how many were new."""
+        rows = [source_row(i, s.path, s.first_seen, s.place) for i, s in sources]
+        return self._backend.insert_sources(self._writing(), rows) if rows else 0
+
+    def last(self) -> tuple[int, str] | None:
+        """The id and hash of the article with the highest id, if any."""
+        row = self._connection.execute(
+            select(articles.c.id, articles.c.sha256).order_by(articles.c.id.desc()).limit(1)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def sha256_of(self, article_id: int) -> str | None:
+        return self._connection.scalar(select(articles.c.sha256).where(articles.c.id == article_id))
+
+
+def _whole(json_text: bool = False) -> Any:
+    """Articles with their raw bytes, as StoredRecord reads them (see Records.of)."""
+    columns = [
+        sql_cast(c, Text).label(c.name) if json_text and isinstance(c.type, JSON) else c
+        for c in articles.columns
+    ]
+    return select(*columns, article_raw.c.data).join(
+        article_raw, article_raw.c.article_id == articles.c.id
+    )
+
+
+def _stale(version: int) -> Any:
+    return or_(articles.c.parser_version < version, articles.c.fingerprint.is_(None))
+
+
+def _record(columns: dict[str, Any], sources: tuple[SourcePath, ...]) -> StoredRecord:
+    return StoredRecord(
+        id=columns.pop("id"),
+        sha256=columns.pop("sha256"),
+        ingested_at=as_utc(columns.pop("ingested_at")),
+        parser_version=columns.pop("parser_version"),
+        data=columns.pop("data"),
+        columns=columns,
+        sources=sources,
+    )
