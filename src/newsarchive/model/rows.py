@@ -28,7 +28,10 @@ class DateValues(TypedDict):
 
 class ArticleValues(DateValues):
     """An article's columns in the articles table, but its id, hash and ingest time: what
-    parsing its bytes gives. The one list of them outside storage/schema.py's table."""
+    parsing its bytes gives. The one declaration of an article's fields: the table
+    (storage/schema.py, alembic's to change), the parsed Article and the StoredArticle a
+    read gives (model/), and export's columns follow it; tests/test_fields.py holds them
+    to it."""
 
     headline: str
     dek: str | None
@@ -47,21 +50,17 @@ class ArticleValues(DateValues):
     fingerprint: bytes  # LSH band keys, packed (fingerprint.py)
 
 
-# The columns a parse of an article's bytes decides (its dates are DATE_COLUMNS).
-PARSED_COLUMNS = (
-    "headline",
-    "dek",
-    "byline",
-    "source_url",
-    "dateline",
-    "publication",
-    "meta",
-    "body",
-    "blocks",
-    "word_count",
-    "fingerprint",
-)
 DATE_COLUMNS = tuple(DateValues.__annotations__)
+# How the bytes were read, not what they say: the rest are the text's (its dates are
+# DATE_COLUMNS).
+READ_COLUMNS = ("origin", "encoding", "byte_size", "parser_version")
+# The columns a parse of an article's bytes decides, in ArticleValues' order.
+PARSED_COLUMNS = tuple(
+    c for c in ArticleValues.__annotations__ if c not in DATE_COLUMNS and c not in READ_COLUMNS
+)
+# The articles table's columns beyond ArticleValues: its key and hash, when it was stored,
+# and the story and family it belongs to (versions.py sets them).
+STORAGE_COLUMNS = ("id", "sha256", "ingested_at", "cluster_id", "family_id")
 
 # ArticleValues' columns in the order a StoredRow holds them.
 ROW_COLUMNS = tuple(ArticleValues.__annotations__)
