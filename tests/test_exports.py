@@ -3,6 +3,7 @@ the file they were cut from."""
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import json
@@ -263,3 +264,33 @@ def test_any_markup_splits_or_not_and_rebuilds(data: bytes) -> None:
             for article in export.articles:
                 piece = data[article.start : article.end]
                 assert exports.article_fields(name, piece) == article.fields
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in EXPORTS.glob("*.html")))
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+    ids=["le", "be"],
+)
+def test_a_utf16_html_export_splits_as_its_utf8_form(case: str, bom: bytes, codec: str) -> None:
+    """The same pieces, in the file's own bytes: each article its element's UTF-16 bytes
+    (read alone, given the byte-order mark back as ingest's workers do, to the same
+    fields), the byte-order mark front matter, the pieces covering the file."""
+    original = (EXPORTS / case).read_bytes()
+    form = exports.split(original)
+    assert form is not None
+    text = original.decode("cp1252" if form.encoding == "cp1252" else "utf-8")
+    data = bom + text.encode(codec)
+    split = exports.split(data)
+    assert split is not None
+    assert (split.format, split.encoding, split.size) == (form.format, codec, len(data))
+    assert [(p.kind, p.place, p.fields) for p in split.pieces] == [
+        (p.kind, p.place, p.fields) for p in form.pieces
+    ]
+    assert split.pieces[0] == exports.Piece("front", 0, split.pieces[1].start)
+    assert b"".join(data[p.start : p.end] for p in split.pieces) == data
+    assert [p.start for p in split.pieces[1:]] == [p.end for p in split.pieces[:-1]]
+    for piece in split.articles:
+        element = data[piece.start : piece.end]
+        assert element.decode(codec).startswith("<")
+        assert exports.article_fields(split.format, bom + element) == piece.fields

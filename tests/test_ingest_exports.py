@@ -4,6 +4,7 @@ rebuilt from what is stored; JSON, images and the like skipped in folders."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import shutil
@@ -495,3 +496,80 @@ def test_an_article_without_a_headline_says_so_on_screen_and_keeps_it_empty_in_j
     console = Console(record=True, width=100)
     console.print(listing.article_table(rows))
     assert render.NO_HEADLINE in console.export_text()
+
+
+@pytest.mark.parametrize("fixture", ["factiva_html.html", "europresse_rdp.html"])
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [(codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")],
+    ids=["le", "be"],
+)
+def test_a_utf16_html_export_is_split_as_its_utf8_form(
+    archive: Archive,
+    archive_url: str,
+    run: Run,
+    tmp_path: Path,
+    fixture: str,
+    bom: bytes,
+    codec: str,
+) -> None:
+    """An HTML export saved as "Unicode" (UTF-16, either byte order): the same articles,
+    fields and text as its UTF-8 form; each article's raw bytes its element's own bytes
+    in the file; the file rebuilt byte for byte; verify clean."""
+    utf8 = (EXPORTS / fixture).read_bytes()
+    data = bom + utf8.decode("utf-8").encode(codec)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "export.html").write_bytes(data)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "export.html").write_bytes(utf8)
+    other_db = tmp_path / "utf8.db"
+    assert run("--db", other_db, "ingest", plain).returncode == 0
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    n = len(_listed(run, other_db))
+    assert result.stderr.decode() == (
+        f"Read 1 file ({n} articles from 1 news-database export): added {n}, "
+        "already present 0, refused 0.\n"
+    )
+
+    def shown(db: Path | None) -> list[dict[str, Any]]:
+        where = ["--db", db] if db else []
+        out = []
+        for article in sorted(json.loads(run(*where, "list", "--json").stdout), key=_place):
+            got = json.loads(run(*where, "show", str(article["id"]), "--json").stdout)
+            out.append({k: got[k] for k in SAME_IN_ANY_ENCODING})
+        return out
+
+    assert shown(None) == shown(other_db)
+    split = exports.split(data)
+    assert split is not None and split.encoding == codec
+    raws = []
+    for article in sorted(json.loads(run("list", "--json").stdout), key=_place):
+        raw = run("show", str(article["id"]), "--raw").stdout
+        piece = split.articles[article["place"][0] - 1]
+        assert raw == data[piece.start : piece.end]
+        assert raw.decode(codec).startswith("<")  # the element, not the byte-order mark
+        raws.append(raw)
+    assert len(raws) == n
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert list(_rebuilt(archive).values()) == [data]
+
+
+SAME_IN_ANY_ENCODING = (
+    "headline",
+    "byline",
+    "published",
+    "date_source",
+    "publication",
+    "places",
+    "blocks",
+    "meta",
+)
+
+
+def _place(article: dict[str, Any]) -> int:
+    place: list[int] = article["place"]
+    return place[0]

@@ -131,6 +131,10 @@ def docx_text(data: bytes) -> str | None:
 def split(data: bytes, format: str = "auto") -> Export | None:
     """The file's pieces, when it is an export (in `format`, or any when "auto"); None
     when it is not one, or no article of it could be read."""
+    if data[:1] in (b"\xff", b"\xfe") and (markup := _utf16_markup(data)) is not None:
+        named = html.html_format(markup) if format == "auto" else format
+        if named in HTML_FORMATS:
+            return _split_utf16_html(data, markup, named)
     if format == "auto":
         guess = looks_like_export(data)
         if guess is None:
@@ -182,6 +186,8 @@ def article_fields(format: str, data: bytes) -> Fields | None:
     them), or None when the bytes are not such an article."""
     if format in HTML_FORMATS and html.looks_like_html(data):
         return _html_fields(format, data)
+    if format in HTML_FORMATS and (markup := _utf16_markup(data)) is not None:
+        return _html_fields(format, markup)
     decoded = _decode(data)
     if decoded is None or format not in FORMATS:
         return None
@@ -235,6 +241,49 @@ def _split_html(data: bytes, format: str) -> Export | None:
     if position < len(data):
         pieces.append(Piece("front", position, len(data)))
     return Export(format, len(data), decoded[1], tuple(pieces))
+
+
+def _utf16_markup(data: bytes) -> bytes | None:
+    """A UTF-16 file's markup as UTF-8 (what the HTML readers read), when it opens with a
+    byte-order mark and then markup; None otherwise (a text export in UTF-16 is decoded
+    once, where it is split, not here as well)."""
+    if data.startswith(codecs.BOM_UTF16_LE):
+        codec = "utf-16-le"
+    elif data.startswith(codecs.BOM_UTF16_BE):
+        codec = "utf-16-be"
+    else:
+        return None
+    if not data[2:130].decode(codec, errors="ignore").lstrip(" \t\r\n").startswith("<"):
+        return None
+    try:
+        return data[2:].decode(codec).encode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _split_utf16_html(data: bytes, markup: bytes, format: str) -> Export | None:
+    """A UTF-16 HTML export (Windows' "Unicode"), split as its UTF-8 form is, each piece's
+    bounds moved to the file's own bytes: an article's piece is its element's UTF-16 bytes
+    and the byte-order mark is front matter, so that the pieces cover the file."""
+    found = _split_html(markup, format)
+    if found is None:
+        return None
+    codec = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+    bom = len(codecs.BOM_UTF16_LE)
+    # Every bound is before a tag's "<", after its ">" or at the end: between characters,
+    # so that each stretch between two bounds decodes alone.
+    bounds = sorted({b for p in found.pieces for b in (p.start, p.end)})
+    moved: dict[int, int] = {}
+    at, position = 0, bom
+    for bound in bounds:
+        position += len(markup[at:bound].decode("utf-8").encode(codec))
+        moved[bound], at = position, bound
+    pieces = [Piece(p.kind, moved[p.start], moved[p.end], p.fields, p.place) for p in found.pieces]
+    if pieces[0].kind == "front":
+        pieces[0] = Piece("front", 0, pieces[0].end)
+    else:
+        pieces.insert(0, Piece("front", 0, bom))
+    return Export(format, len(data), codec, tuple(pieces))
 
 
 def _html_fields(format: str, data: bytes) -> Fields | None:
