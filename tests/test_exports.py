@@ -294,3 +294,22 @@ def test_a_utf16_html_export_splits_as_its_utf8_form(case: str, bom: bytes, code
         element = data[piece.start : piece.end]
         assert element.decode(codec).startswith("<")
         assert exports.article_fields(split.format, bom + element) == piece.fields
+
+
+@pytest.mark.parametrize("case", ["mediargus_dutch.txt", "mediargus_french_cp1252_crlf.txt"])
+def test_a_mediargus_word_document_splits_as_its_text_file(case: str) -> None:
+    """The same list and texts delivered as .docx (a paragraph a line): recognised by
+    their text, the same articles' text, pieces and fields as the text file's."""
+    data = (EXPORTS / case).read_bytes()
+    text_form = exports.split(data)
+    assert text_form is not None and text_form.text is not None
+    lines = data.decode(text_form.encoding).splitlines()
+    rendered = exports.docx_text(_docx(lines))
+    assert rendered is not None
+    split = exports.split(rendered.encode("utf-8"))
+    assert split is not None
+    assert (split.format, split.text) == ("mediargus", text_form.text)
+    assert [(p.kind, p.start, p.end, p.place, p.fields) for p in split.pieces] == [
+        (p.kind, p.start, p.end, p.place, p.fields) for p in text_form.pieces
+    ]
+    assert len(split.articles) == len(text_form.articles) >= 2

@@ -362,6 +362,52 @@ def test_a_nexis_uni_word_document_is_split_and_kept_whole(
     assert run("verify").returncode == 0
 
 
+def test_a_mediargus_word_document_is_split_and_kept_whole(
+    archive: Archive, archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    """A Mediargus list and its texts delivered as .docx: each article stored with its
+    place, its raw bytes its text as cut (the list entry and its text), the document kept
+    whole; the same export as a text file then adds no article, only places."""
+    from .test_exports import DOCX_OF
+
+    text_file = EXPORTS / "mediargus_dutch.txt"
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    document = folder / "Mediargus 30-11-2011.docx"
+    document.write_bytes(DOCX_OF(text_file.read_text(encoding="utf-8").splitlines()))
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode() == (
+        "Read 1 file (3 articles from 1 news-database export): added 3, already present 0, "
+        "refused 0.\n"
+    )
+    listed = sorted(json.loads(run("list", "--json").stdout), key=_place)
+    assert [(a["headline"], a["published"], a["date_source"], a["place"]) for a in listed] == [
+        ("Het veer blijft varen", "2011-11-30", "export", [1, 3]),
+        ("Nieuwe dienstregeling voor de veerboot", "2011-11-29", "export", [2, 3]),
+        ("", "2011-11-28", "export", [3, 3]),
+    ]
+    rendered = exports.docx_text(document.read_bytes())
+    assert rendered is not None
+    split = exports.split(rendered.encode("utf-8"))
+    assert split is not None and split.text is not None
+    for article, piece in zip(listed, split.articles, strict=True):
+        shown = json.loads(run("show", str(article["id"]), "--json").stdout)
+        assert shown["publication"] in ("De Havenbode", "Het Stadsblad")
+        assert shown["blocks"], "the article's text is read"
+        raw = run("show", str(article["id"]), "--raw").stdout
+        assert raw == split.text[piece.start : piece.end]
+    verified = run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert list(_rebuilt(archive).values()) == [document.read_bytes()]
+    again = run("ingest", text_file)
+    assert again.returncode == 0
+    assert "added 0, already present 3" in again.stderr.decode()
+    shown = json.loads(run("show", str(listed[1]["id"]), "--json").stdout)
+    assert shown["places"] == [[2, 3], [2, 3]]
+    assert sorted(Path(s).name for s in shown["sources"]) == [document.name, text_file.name]
+
+
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [

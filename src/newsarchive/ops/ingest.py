@@ -239,8 +239,9 @@ class Ingester:
         return []
 
     def _docx_export(self, read: FileRead) -> list[FileRead] | None:
-        """The articles of a Word document that is an export (Nexis Uni delivers .docx),
-        cut from its text; None when it is not one."""
+        """The articles of a Word document that is an export (Nexis Uni, Mediargus deliver
+        .docx), cut from its text (a Mediargus list and its texts: from the articles' own
+        text, as for its text files); None when it is not one."""
         text = exports.docx_text(read.data)
         if text is None:
             return None
@@ -248,7 +249,8 @@ class Ingester:
         export = exports.split(rendered, self._format)
         if export is None:
             return None
-        return list(self._pieces(read.path, rendered, read.sha256, export, whole=read.data))
+        cut_from = rendered if export.text is None else export.text
+        return list(self._pieces(read.path, cut_from, read.sha256, export, whole=read.data))
 
     def _pieces(
         self,
