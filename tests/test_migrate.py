@@ -284,3 +284,56 @@ def test_search_text_as_utf8_upgrade_and_downgrade_keep_the_index_whole(tmp_path
     view = con.execute("SELECT sql FROM sqlite_master WHERE name = 'article_search_text'")
     assert "CAST(body AS BLOB)" in view.fetchone()[0]
     con.close()
+
+
+def test_every_place_upgrade_makes_no_place_0_and_downgrade_keeps_the_first_place(
+    archive_url: str, tmp_path: Path
+) -> None:
+    """0012 takes the place into the unique constraint: an archive made at 0011 (sources
+    of an article file with a NULL place, an export's article at its first place only)
+    upgrades to place 0 and gets its article's second place on the next ingest; a
+    downgrade keeps the first place of each and gives the article file NULL again."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    twice = folder / "twice.txt"
+    twice.write_bytes(
+        (REPO / "tests" / "export_fixtures" / "lexisnexis_cover.txt").read_bytes() * 2
+    )
+    (folder / "plain.txt").write_bytes(b"Plain\n\nA plain story.\n")
+    location = config.resolve(archive_url, tmp_path)
+
+    def ingest() -> tuple[int, int, int]:
+        report = Ingester(open_archive(location, create=True), jobs=0).run([folder])
+        return report.added, report.already_present, report.new_paths
+
+    Source = tuple[int, str, int | None, int | None]
+
+    def sources() -> list[Source]:
+        engine = sqlalchemy.create_engine(location.url)
+        try:
+            with engine.connect() as con:
+                query = "SELECT article_id, path, place, places FROM article_sources"
+                return sorted((a, p, n, of) for a, p, n, of in con.execute(sqlalchemy.text(query)))
+        finally:
+            engine.dispose()
+
+    assert ingest() == (4, 3, 3)
+    every = sources()
+    [plain] = [s for s in every if s[1].endswith("plain.txt")]
+    assert plain[2:] == (0, 0)
+    placed = [s for s in every if s != plain]
+    # Each of the export's three articles at its place in both copies.
+    assert sorted((n, of) for _, _, n, of in placed) == [(n, 6) for n in range(1, 7)]
+    pairs = [(n, m) for a, _, n, _ in placed for b, _, m, _ in placed if a == b and n != m]
+    assert sorted(pairs)[:3] == [(1, 4), (2, 5), (3, 6)]
+    firsts = [s for s in placed if (s[2] or 0) <= 3]
+
+    done = _alembic("downgrade", "0011", db=archive_url)
+    assert done.returncode == 0, done.stderr
+    assert sources() == sorted([*firsts, (plain[0], plain[1], None, None)])
+
+    open_archive(location, create=False).close()  # up again, on open
+    assert sources() == sorted([*firsts, plain])
+    assert ingest() == (0, 7, 3)  # each article's second place found again
+    assert sources() == every
+    assert ingest() == (0, 7, 0)

@@ -101,13 +101,14 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 def source_row(
     article_id: int, path: str, first_seen: dt.datetime, place: tuple[int, int] | None = None
 ) -> dict[str, Any]:
-    """An article_sources row: the path as paths.columns keeps it, and its place in an export."""
+    """An article_sources row: the path as paths.columns keeps it, and its place in an export
+    (0, 0 when the file is the article)."""
     written, exact = paths.columns(path)
     return {
         "article_id": article_id,
         "path": written,
         "path_bytes": exact,
         "first_seen": first_seen,
-        "place": place[0] if place else None,
-        "places": place[1] if place else None,
+        "place": place[0] if place else 0,
+        "places": place[1] if place else 0,
     }

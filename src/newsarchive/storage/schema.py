@@ -121,11 +121,12 @@ article_sources = Table(
     Column("path_bytes", LargeBinary, default=b"", nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     # The article's number in the file and how many the file holds, when the file is an
-    # export of many articles; NULL when the file is the article.
-    Column("place", Integer),
-    Column("places", Integer),
-    # One row per path: the bytes tell b'caf\xe9' from a name really spelt 'caf\xe9'.
-    UniqueConstraint("article_id", "path", "path_bytes"),
+    # export of many articles; 0 when the file is the article (not NULL: see path_bytes).
+    Column("place", Integer, nullable=False, server_default="0"),
+    Column("places", Integer, nullable=False, server_default="0"),
+    # One row per path and place: the bytes tell b'caf\xe9' from a name really spelt
+    # 'caf\xe9'; an article an export holds twice is found at both places.
+    UniqueConstraint("article_id", "path", "path_bytes", "place"),
 )
 
 # One LSH band key of an article: articles sharing a key are compared for versions.

@@ -181,13 +181,12 @@ class Store(Part):
         """Record (article id, path, place) not yet recorded; return how many were new. A
         path is as os functions give it, its bytes kept exactly (paths.columns); the place
         is (number, of how many) for an article of an export, else None. An article found
-        twice in one file keeps its first place."""
-        first: dict[tuple[int, str], tuple[int, int] | None] = {}
+        twice in one file keeps both places."""
+        seen: dict[tuple[int, str, int], tuple[int, int] | None] = {}
         for source in sources:
-            key = (source[0], source[1])
-            if key not in first:
-                first[key] = source[2] if len(source) > 2 else None
-        rows = [source_row(a, p, now, place) for (a, p), place in first.items()]
+            place = source[2] if len(source) > 2 else None
+            seen.setdefault((source[0], source[1], place[0] if place else 0), place)
+        rows = [source_row(a, p, now, place) for (a, p, _), place in seen.items()]
         if not rows:
             return 0
         return self._backend.insert_sources(self._writing(), rows)

@@ -137,20 +137,20 @@ class PostgreSQL:
             return [(band, article_id) for band, article_id in cursor.fetchall()]
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
-        # As insert_articles: the paths already recorded are looked up under the write lock,
-        # the rest COPYd straight in.
+        # As insert_articles: the paths and places already recorded are looked up under the
+        # write lock, the rest COPYd straight in.
         driver = _driver(connection)
         with _wrapped("COPY article_sources"), driver.cursor() as cursor:
             cursor.execute(
-                "SELECT article_id, path, path_bytes FROM article_sources "
+                "SELECT article_id, path, path_bytes, place FROM article_sources "
                 "WHERE article_id = ANY(%s)",
                 (list({row["article_id"] for row in rows}),),
             )
-            recorded = {(a, path, bytes(exact)) for a, path, exact in cursor.fetchall()}
+            recorded = {(a, path, bytes(exact), at) for a, path, exact, at in cursor.fetchall()}
             fresh = [
                 row
                 for row in rows
-                if (row["article_id"], row["path"], row["path_bytes"]) not in recorded
+                if (row["article_id"], row["path"], row["path_bytes"], row["place"]) not in recorded
             ]
             columns = ("article_id", "path", "path_bytes", "first_seen", "place", "places")
             with cursor.copy(f"COPY article_sources ({', '.join(columns)}) FROM STDIN") as copy:

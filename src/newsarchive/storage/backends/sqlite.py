@@ -102,7 +102,7 @@ class SQLite:
             connection,
             article_sources,
             rows,
-            unique=("article_id", "path", "path_bytes"),
+            unique=("article_id", "path", "path_bytes", "place"),
         )
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:

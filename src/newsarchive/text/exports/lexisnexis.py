@@ -73,11 +73,12 @@ def lexisnexis_cuts(lines: Lines) -> list[Cut]:
 
 def _cover_start(lines: Lines, first: int, last: int, cover: re.Pattern[str]) -> int:
     """Where a cover page begins among lines [first, last): the start of the block of the
-    first cover line found after the last line that is no cover's, else `last`."""
+    first cover line found, else `last`. Not over centred lines: they end the document
+    before (its copyright), when a file was joined to it without a blank line between."""
     for i in range(first, last):
         if cover.match(lines.stripped[i]):
             j = i
-            while j > first and not lines.blank(j - 1):
+            while j > first and not lines.blank(j - 1) and lines.text[j - 1][:1] not in " \t":
                 j -= 1
             return j
     return last
