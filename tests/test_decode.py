@@ -105,6 +105,16 @@ def test_utf16_without_a_bom_gets_a_hint() -> None:
         decode("Headline\n\nBody text here.\n".encode("utf-16-le"))
 
 
+def test_a_binary_with_nuls_everywhere_gets_no_utf16_hint() -> None:
+    # An executable's header: NULs in odd and even places alike, as UTF-16 never has them.
+    data = b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x03\x00>\x00\x01" + bytes(800)
+    data += b"GCC: (Debian) 12.2.0" * 10
+    with pytest.raises(NotAnArticleError) as refused:
+        decode(data)
+    assert "contains NUL bytes" in str(refused.value)
+    assert "UTF-16" not in str(refused.value)
+
+
 # News sentences in the scripts whose legacy multi-byte encodings are still met in archives.
 CHINESE = (
     "国务院总理在北京举行的记者会上表示，中国经济今年将保持稳定增长。\n\n"

@@ -144,9 +144,12 @@ def _decode_legacy(data: bytes) -> tuple[str, str]:
 
 
 def _utf16_hint(data: bytes) -> str:
-    """A hint when the NULs sit where UTF-16 text without a byte-order mark has them."""
+    """A hint when the NULs sit where UTF-16 text without a byte-order mark has them: in
+    one of every two bytes, and hardly ever in the others (a program or image has them in
+    both)."""
     sample = data[:4096]
-    if max(sample[0::2].count(0), sample[1::2].count(0)) * 4 >= len(sample):
+    few, many = sorted((sample[0::2].count(0), sample[1::2].count(0)))
+    if many * 4 >= len(sample) and few * 10 <= many:
         return " (it looks like UTF-16 without a byte-order mark: save it with one, or as UTF-8)"
     return ""
 
