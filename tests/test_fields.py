@@ -6,7 +6,6 @@ place and forgotten in another fails a test instead of an export."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from sqlalchemy import JSON
 
@@ -18,12 +17,13 @@ from newsarchive.ops import exchange
 from newsarchive.storage.schema import articles
 from newsarchive.text.columns import article_values
 from newsarchive.text.parser import parse_article
+from tests.conftest import SEEDS
 
 DECLARED = tuple(ArticleValues.__annotations__)
 # The columns made from a parsed Article rather than read off it: the body is its story
 # blocks' text, the fingerprint their band keys.
 MADE_FROM_ARTICLE = ("body", "fingerprint")
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_d4b32e967d5dce44.txt"
+SEED = SEEDS / "000_d4b32e967d5dce44.txt"
 
 
 def test_the_table_holds_the_declared_columns_and_its_own_alone() -> None:

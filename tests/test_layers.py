@@ -12,6 +12,7 @@ Read from the source with ast, so a lazy import inside a function counts too.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,12 @@ def _module(path: Path) -> str:
     return ".".join(parts)
 
 
-MODULES = sorted(_module(p) for p in PACKAGE.rglob("*.py"))
 PATHS = {_module(p): p for p in PACKAGE.rglob("*.py")}
+MODULES = sorted(PATHS)
 
 
-def _imports(module: str) -> set[str]:
+@functools.cache
+def _imports(module: str) -> frozenset[str]:
     """Every name `module` imports: ours as our module names ("text.parser"), others as
     their top-level package ("sqlalchemy")."""
     names: set[str] = set()
@@ -73,7 +75,7 @@ def _imports(module: str) -> set[str]:
             )
     names.discard(module)
     names.discard("newsarchive")
-    return names
+    return frozenset(names)
 
 
 def _ours(imported: str) -> str:

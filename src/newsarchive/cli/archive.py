@@ -200,7 +200,7 @@ def db_recover(app: App, destination: str) -> None:
     for line in summaries.recover_losses(report):
         err.print(line, soft_wrap=True)
     err.print(summaries.recover_summary(report, where), soft_wrap=True, markup=False)
-    if summaries.recover_lost(report) or report.unreadable:
+    if report.lost_count or report.unreadable:
         sys.exit(EXIT_REFUSED)
 
 

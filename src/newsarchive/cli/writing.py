@@ -65,7 +65,7 @@ if TYPE_CHECKING:
     "--jobs",
     type=click.IntRange(min=0),
     default=None,
-    help="Processes that parse in parallel [default: one per core but one; 0: parse inline].",
+    help="Processes that parse in parallel [default: one per core; 0: parse inline].",
 )
 @click.option(
     "--format",

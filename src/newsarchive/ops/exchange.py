@@ -26,14 +26,13 @@ import orjson
 
 from newsarchive.model.errors import ArticleNotFoundError
 from newsarchive.model.records import BlockKind
-from newsarchive.model.rows import ArticleValues, blocks_from_row
+from newsarchive.model.rows import JSON_COLUMNS, ArticleValues, blocks_from_row
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.backends import Filters
 from newsarchive.storage.export_files import ExportLayout
 from newsarchive.storage.records import (
     BINARY_COLUMNS,
     DATE_TYPED,
-    JSON_COLUMNS,
     StoredRecord,
 )
 from newsarchive.text import paths

@@ -51,9 +51,7 @@ def parse_export_file(line: str) -> ExportLayout:
         parsed = _ExportFile.model_validate_json(line)
         filler = base64.b64decode(parsed.filler, validate=True)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the line"
-        raise LineError(f"{where}: {first['msg']}") from None
+        raise _line_error(exc) from None
     except binascii.Error as exc:
         raise LineError(f"filler is not base64 ({exc})") from None
     if sum(int(v) for k, v in parsed.layout if k == "f") != len(filler):
@@ -142,16 +140,22 @@ class LineError(ValueError):
     """Why a line of an export cannot be imported."""
 
 
+def _line_error(exc: ValidationError) -> LineError:
+    """The first thing validation found wrong with a line, where it is."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "the line"
+    return LineError(f"{where}: {first['msg']}")
+
+
 def parse_line(line: str) -> StoredRecord:
     """An exported line as the record it was made from; LineError saying what is wrong."""
     try:
         parsed = _Line.model_validate_json(line)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the line"
         if first["type"] == "json_invalid":
             raise LineError(f"not JSON ({first['msg']})") from None
-        raise LineError(f"{where}: {first['msg']}") from None
+        raise _line_error(exc) from None
     try:
         data = base64.b64decode(parsed.raw, validate=True)
         sources = tuple(

@@ -5,7 +5,6 @@ stopped or failed export leaves no file half-written."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -47,8 +46,8 @@ def write_export(
     if form == "csv":
         return _write_lines(records, form, output, on_progress)
     files = ExportFiles(selection.everything)  # the layouts of news-database exports follow
-    tail = functools.partial(files.lines, archive)
-    return _write_lines(map(files.seen, records), form, output, on_progress, tail)
+    # files.lines is a generator: it reads the layouts once the articles are written.
+    return _write_lines(map(files.seen, records), form, output, on_progress, files.lines(archive))
 
 
 def _write_lines(
@@ -56,7 +55,7 @@ def _write_lines(
     form: str,
     output: Path | None,
     on_progress: OnProgress,
-    tail: Callable[[], Iterable[bytes]] = tuple,
+    tail: Iterable[bytes] = (),
 ) -> int:
     """JSON Lines or CSV to a file (written beside it, then renamed) or standard output;
     `tail` gives lines written after the articles."""
@@ -72,7 +71,7 @@ def _write_lines(
                 written += 1
                 if on_progress and written % PROGRESS_EVERY == 0:
                     on_progress(written)
-            for extra in tail():
+            for extra in tail:
                 out.write(extra)
         if partial and output:
             partial.replace(output)

@@ -97,8 +97,8 @@ class Ingester:
     """One ingest run into one archive; `report` holds the counts, also after an interrupt.
 
     Reading, hashing and writing happen here; decoding and parsing a batch happen in worker
-    processes (when the machine has a core to spare and the batch is big enough) while the
-    previous batch is written, so both cores work.
+    processes (when the batch is big enough) while the previous batch is written, so both
+    cores work.
     """
 
     def __init__(
@@ -214,10 +214,11 @@ class Ingester:
             return []
         # Before the saved-page route: Europresse and Factiva deliver exports as HTML.
         export = None if self._format == "single" else exports.split(read.data, self._format)
-        if export is not None and export.text is not None:  # articles apart from the file
-            return list(self._pieces(read.path, export.text, read.sha256, export, whole=read.data))
-        if export is not None:
-            return list(self._pieces(read.path, read.data, read.sha256, export))
+        if export is not None:  # kept whole when the articles' text is apart from the file
+            whole = read.data if export.text is not None else None
+            return list(
+                self._pieces(read.path, export.indexed(read.data), read.sha256, export, whole=whole)
+            )
         if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
             return self._page(read)
         if self._format in ("auto", "single"):
@@ -249,8 +250,9 @@ class Ingester:
         export = exports.split(rendered, self._format)
         if export is None:
             return None
-        cut_from = rendered if export.text is None else export.text
-        return list(self._pieces(read.path, cut_from, read.sha256, export, whole=read.data))
+        return list(
+            self._pieces(read.path, export.indexed(rendered), read.sha256, export, whole=read.data)
+        )
 
     def _pieces(
         self,

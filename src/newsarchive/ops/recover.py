@@ -62,6 +62,11 @@ class RecoverReport:
     cut_short: bool = False  # the file ends before its last page
     highest_seen: int = 0  # the highest article id any table showed
 
+    @property
+    def lost_count(self) -> int:
+        """Articles not saved: those lost, and those saved but refused as they were read."""
+        return len(self.lost) + len(self.saved.refused)
+
 
 def recover(
     source: ArchiveLocation,
@@ -207,7 +212,7 @@ def _articles_of(data: bytes) -> set[str]:
     split = exports.split(rendered)
     if split is None:
         return set()
-    cut_from = split.text if split.text is not None else rendered
+    cut_from = split.indexed(rendered)
     return {hashlib.sha256(cut_from[p.start : p.end]).hexdigest() for p in split.articles}
 
 

@@ -11,21 +11,13 @@ from sqlalchemy import select
 
 from newsarchive.storage.backends import json_loads
 from newsarchive.storage.part import Part, chunks
-from newsarchive.storage.schema import article_links, article_names, articles
+from newsarchive.storage.schema import LINK_COLUMNS, article_links, article_names, articles
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from newsarchive.storage.backends import Backend
     from newsarchive.storage.versions import Versions
-
-# A related link's look-up rows, as the link walks read them: (article, position, tier, name).
-LINK_COLUMNS = (
-    article_links.c.article_id,
-    article_links.c.position,
-    article_links.c.tier,
-    article_links.c.name,
-)
 
 
 class Links(Part):
@@ -108,4 +100,6 @@ class Links(Part):
             .distinct()
             .order_by(article_links.c.article_id)
         ).all()
-        return [other for other in linking if set(self.link_targets(other).values()) & set(members)]
+        targets = self.link_targets_of(linking)  # in a few queries for all of them
+        wanted = set(members)
+        return [other for other in linking if set(targets.get(other, {}).values()) & wanted]

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from newsarchive.model.rows import Derived, Lookups
 from newsarchive.storage.part import Part, chunks
-from newsarchive.storage.schema import article_bands, article_links, article_names
+from newsarchive.storage.schema import LINK_COLUMNS, article_bands, article_links, article_names
 
 
 class StoredLookups(Part):
@@ -45,7 +45,7 @@ class StoredLookups(Part):
         read the whole of article_bands and article_names each time (neither is keyed by
         article id), so a walk cost the square of the archive's size (20,000 articles: a
         quarter of verify)."""
-        bands, names, links = article_bands.c, article_names.c, article_links.c
+        bands, names = article_bands.c, article_names.c
 
         def streamed(*columns: Any) -> Iterator[Any]:
             query = select(*columns).order_by(columns[0])
@@ -56,10 +56,7 @@ class StoredLookups(Part):
         streams = [
             ((row[0], 0, row[1]) for row in streamed(bands.article_id, bands.band)),
             ((row[0], 1, row[1]) for row in streamed(names.article_id, names.name)),
-            (
-                (row[0], 2, (row[1], row[2], row[3]))
-                for row in streamed(links.article_id, links.position, links.tier, links.name)
-            ),
+            ((row[0], 2, (row[1], row[2], row[3])) for row in streamed(*LINK_COLUMNS)),
         ]
         merged = heapq.merge(*streams, key=operator.itemgetter(0))
         for article_id, entries in itertools.groupby(merged, key=operator.itemgetter(0)):

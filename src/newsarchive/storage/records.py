@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from newsarchive.storage.lookups import StoredLookups
     from newsarchive.text.query import Query
 
-# The articles columns stored as JSON (see Records.of's json_text), as bytes, as dates.
-JSON_COLUMNS = frozenset(c.name for c in articles.columns if isinstance(c.type, JSON))
+# The articles columns stored as bytes, as dates (those stored as JSON: model.rows).
 BINARY_COLUMNS = frozenset(c.name for c in articles.columns if c.type.python_type is bytes)
 DATE_TYPED = frozenset(
     c.name for c in articles.columns if c.type.python_type in (dt.date, dt.datetime)

@@ -106,6 +106,9 @@ article_raw = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# What tells two source rows apart: an article, a path (as text and exact bytes) and the
+# place in it (0: the file is the article).
+SOURCE_KEY = ("article_id", "path", "path_bytes", "place")
 # A path an article was read from; byte-identical files share one article.
 article_sources = Table(
     "article_sources",
@@ -126,7 +129,7 @@ article_sources = Table(
     Column("places", Integer, nullable=False, server_default="0"),
     # One row per path and place: the bytes tell b'caf\xe9' from a name really spelt
     # 'caf\xe9'; an article an export holds twice is found at both places.
-    UniqueConstraint("article_id", "path", "path_bytes", "place"),
+    UniqueConstraint(*SOURCE_KEY),
 )
 
 # One LSH band key of an article: articles sharing a key are compared for versions.
@@ -158,6 +161,14 @@ article_links = Table(
     Column("position", Integer, primary_key=True),
     Column("tier", Integer, primary_key=True),
     Column("name", Text, index=True, nullable=False),
+)
+
+# A related link's look-up rows, as the link walks read them: (article, position, tier, name).
+LINK_COLUMNS = (
+    article_links.c.article_id,
+    article_links.c.position,
+    article_links.c.tier,
+    article_links.c.name,
 )
 
 # A news-database export as read: its pieces in order (articles by hash, the rest kept

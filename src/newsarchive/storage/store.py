@@ -359,7 +359,7 @@ class Store(Part):
 
 def _stored_article(row: Row[Any], sources: Sequence[Any]) -> StoredArticle:
     """An articles row and its source paths' (path, path_bytes, place, places), first first."""
-    places = tuple((place or 0, places or 0) for _, _, place, places in sources)
+    places = tuple((place, places) for _, _, place, places in sources)
     return StoredArticle(
         id=row.id,
         sha256=row.sha256,

@@ -89,24 +89,11 @@ class Versions(Part):
 
     def groups_of(self, ids: Collection[int]) -> dict[int, tuple[int, int]]:
         """Each article's family and cluster (versions.py): (family_id, cluster_id)."""
-        found: dict[int, tuple[int, int]] = {}
-        for chunk in chunks(ids):
-            rows = self._connection.execute(
-                select(articles.c.id, articles.c.family_id, articles.c.cluster_id).where(
-                    articles.c.id.in_(chunk)
-                )
-            )
-            found.update(
-                (
-                    id_,
-                    (
-                        family if family is not None else id_,
-                        cluster if cluster is not None else id_,
-                    ),
-                )
-                for id_, family, cluster in rows
-            )
-        return found
+        found = self._columns_of(ids, articles.c.family_id, articles.c.cluster_id)
+        return {
+            id_: (family if family is not None else id_, cluster if cluster is not None else id_)
+            for id_, (family, cluster) in found.items()
+        }
 
     def family_members(self, families: Collection[int]) -> list[int]:
         """The ids in these families, in id order."""

@@ -30,6 +30,8 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from functools import cache
 
+from newsarchive.model.records import BlockKind
+
 # Han (unified ideographs and their extensions, compatibility ideographs, 々〆〇), Hiragana,
 # Katakana (and its half-width forms), Bopomofo and Hangul (syllables and jamo).
 CJK_RANGES = (
@@ -99,7 +101,9 @@ def indexed(text: str | None, *, fold: bool = True) -> str | None:
 
 
 # The stored block kinds (records.BlockKind) whose text is not the story's but is searched.
-_OTHER_KINDS = ("boilerplate", "read_more")
+_OTHER_KINDS = (BlockKind.BOILERPLATE.value, BlockKind.READ_MORE.value)
+# How each appears in the blocks' JSON text: a cheap test before decoding it.
+_OTHER_MARKS = tuple(f'"{kind}"' for kind in _OTHER_KINDS)
 
 
 def other_words(publication: str | None, meta: str | None, blocks: str | None) -> str | None:
@@ -107,9 +111,7 @@ def other_words(publication: str | None, meta: str | None, blocks: str | None) -
     (migration 0011's `other` column), from the stored columns (meta and blocks as their
     JSON text): see other_lines. None when there are none."""
     entries = json.loads(meta) if meta and meta != "[]" else []
-    kept = (
-        json.loads(blocks) if blocks and any(f'"{kind}"' in blocks for kind in _OTHER_KINDS) else []
-    )
+    kept = json.loads(blocks) if blocks and any(mark in blocks for mark in _OTHER_MARKS) else []
     return other_lines(publication, entries, kept)
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from newsarchive.model.records import ArticleSummary, SearchHit
 from newsarchive.text import paths
-from newsarchive.ui.render import MATCH_STYLE, NO_HEADLINE, clean, counted, marked, safe_text
+from newsarchive.ui.render import MATCH_STYLE, clean, counted, marked, no_headline, safe_text
 
 TABLE_ROWS = 50  # articles in each table of a streamed listing (see article_tables)
 WORDS_WIDTH = 9  # "9,999,999": a streamed listing cannot measure its longest count first
@@ -81,7 +81,7 @@ def _headline(article: ArticleSummary, headline: Text) -> Text:
     article whose file gives none (an export's "untitled" article) says so, dimmed: an
     empty cell reads as a fault."""
     if not article.headline:
-        headline = Text(NO_HEADLINE, style="dim italic")
+        headline = no_headline()
     if article.versions > 1:
         headline.append(f"  {article.versions} versions", style="not bold magenta")
     return headline

@@ -24,7 +24,7 @@ from newsarchive.model.records import (
     minutes_to_read,
 )
 from newsarchive.text import paths
-from newsarchive.ui.render import NO_HEADLINE, clean, counted, marked, safe_text
+from newsarchive.ui.render import clean, counted, marked, no_headline, safe_text
 
 if TYPE_CHECKING:  # the word diff imports its module when used
     from newsarchive.text.compare import DiffRun, Fold
@@ -109,7 +109,7 @@ def _view_parts(
     def mark(value: str, style: str = "") -> Text:
         return marked(value, highlight, style, brackets=brackets)
 
-    yield mark(article.headline, "bold") if article.headline else Text(NO_HEADLINE, "dim italic")
+    yield mark(article.headline, "bold") if article.headline else no_headline()
     if article.dek:
         yield mark(article.dek, "italic")
     yield _metadata_line(article, highlight, brackets=brackets)

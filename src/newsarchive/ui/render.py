@@ -48,6 +48,11 @@ _UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f{_REORDERING}]")
 _CONTROL_PICTURE_BASE = 0x2400
 
 
+def no_headline() -> Text:
+    """What stands for a missing headline: dimmed, so it is not taken for one."""
+    return Text(NO_HEADLINE, style="dim italic")
+
+
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:

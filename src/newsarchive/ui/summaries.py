@@ -294,10 +294,6 @@ def recover_losses(report: RecoverReport) -> Iterator[str]:
         )
 
 
-def recover_lost(report: RecoverReport) -> int:
-    return len(report.lost) + len(report.saved.refused)
-
-
 def recover_summary(report: RecoverReport, where: str) -> str:
     repaired = []
     if report.header_rebuilt:
@@ -306,7 +302,7 @@ def recover_summary(report: RecoverReport, where: str) -> str:
         repaired.append("it was cut short")
     return (
         f"Saved {counted(report.saved.added, 'article')} to {where}; "
-        f"lost {recover_lost(report):,}"
+        f"lost {report.lost_count:,}"
         + (f" ({', '.join(repaired)})" if repaired else "")
         + f". {_check_with_verify(where)}"
     )

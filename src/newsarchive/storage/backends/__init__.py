@@ -352,8 +352,9 @@ class Backend(Protocol):
         caller's write transaction."""
 
     def insert_sources(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert (article_id, path, path_bytes, first_seen) rows not stored yet (the path as
-        paths.columns makes it); return how many were."""
+        """Insert article_sources rows (article_id, path, path_bytes, first_seen, place,
+        places; the path as paths.columns makes it) whose SOURCE_KEY is not stored yet;
+        return how many were."""
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
         """Insert rows (dicts with the same keys) into `table`, in bulk: rows derived from

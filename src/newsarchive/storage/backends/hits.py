@@ -71,6 +71,14 @@ def snippet_terms(tree: Node) -> tuple[tuple[str, bool], ...]:
     return tuple(dict.fromkeys(found))
 
 
+def with_snippets(
+    rows: Sequence[Sequence[Any]], terms: Sequence[tuple[str, bool]]
+) -> list[tuple[Any, ...]]:
+    """Hit rows (hits_from_rows' order) with the start of each body, their seventh column,
+    turned into its marked snippet: where the index does not make snippets itself."""
+    return [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
+
+
 def marked_snippet(text: str, terms: Sequence[tuple[str, bool]]) -> str:
     """SNIPPET_WORDS words of `text` from a little before its first match of `terms`
     (its start when none), the matches between MARK_START and MARK_END, '…' where it was

@@ -19,6 +19,7 @@ from newsarchive.model.rows import ROW_COLUMNS
 from newsarchive.storage.backends import NewArticle, json_loads
 from newsarchive.storage.backends.postgres_search import TsvectorIndex
 from newsarchive.storage.ids import last_given
+from newsarchive.storage.schema import SOURCE_KEY
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -142,16 +143,11 @@ class PostgreSQL:
         driver = _driver(connection)
         with _wrapped("COPY article_sources"), driver.cursor() as cursor:
             cursor.execute(
-                "SELECT article_id, path, path_bytes, place FROM article_sources "
-                "WHERE article_id = ANY(%s)",
+                f"SELECT {', '.join(SOURCE_KEY)} FROM article_sources WHERE article_id = ANY(%s)",
                 (list({row["article_id"] for row in rows}),),
             )
             recorded = {(a, path, bytes(exact), at) for a, path, exact, at in cursor.fetchall()}
-            fresh = [
-                row
-                for row in rows
-                if (row["article_id"], row["path"], row["path_bytes"], row["place"]) not in recorded
-            ]
+            fresh = [row for row in rows if tuple(row[c] for c in SOURCE_KEY) not in recorded]
             columns = ("article_id", "path", "path_bytes", "first_seen", "place", "places")
             with cursor.copy(f"COPY article_sources ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in fresh:

@@ -33,8 +33,8 @@ from newsarchive.storage.backends.hits import (
     MARK_START,
     SNIPPET_WINDOW,
     SNIPPET_WORDS,
-    marked_snippet,
     snippet_terms,
+    with_snippets,
 )
 from newsarchive.storage.schema import article_sources
 from newsarchive.text.query import All, Any_, Node, Term, Without
@@ -73,9 +73,7 @@ class TsvectorIndex:
         own_snippets = any(has_cjk_or_symbols(word) for word, _ in terms)
 
         def snippets(rows: Sequence[Sequence[Any]]) -> Sequence[Sequence[Any]]:
-            if not own_snippets:
-                return rows
-            return [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
+            return with_snippets(rows, terms) if own_snippets else rows
 
         return _RANKING.search(
             connection.dialect,
@@ -221,11 +219,7 @@ def _hits(filters: Filters, windowed: bool, own_snippets: bool) -> Select[Any]:
         else func.ts_headline(_CONFIG, p.body, p.rq, _text("options", options))
     )
     return select(
-        p.id,
-        p.headline,
-        p.published,
-        p.date_source,
-        p.word_count,
+        *hit_columns(page),
         p.rank,
         snippet,
         first_source(page, article_sources.c.path),

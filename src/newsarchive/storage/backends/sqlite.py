@@ -26,7 +26,7 @@ from newsarchive.storage.backends import NewArticle
 from newsarchive.storage.backends.sqlite_connect import LEAN_CACHE_BYTES, engine_for
 from newsarchive.storage.backends.sqlite_fts5 import FTS5Index
 from newsarchive.storage.backends.sqlite_searchtext import made_for_index
-from newsarchive.storage.schema import article_sources
+from newsarchive.storage.schema import SOURCE_KEY, article_sources
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -102,7 +102,7 @@ class SQLite:
             connection,
             article_sources,
             rows,
-            unique=("article_id", "path", "path_bytes", "place"),
+            unique=SOURCE_KEY,
         )
 
     def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:

@@ -21,7 +21,7 @@ from newsarchive.storage.backends import (
     hit_columns,
     version_count,
 )
-from newsarchive.storage.backends.hits import SNIPPET_WINDOW, marked_snippet, snippet_terms
+from newsarchive.storage.backends.hits import SNIPPET_WINDOW, snippet_terms, with_snippets
 from newsarchive.storage.backends.sqlite_searchtext import (
     SEARCH_TEXT_VIEW,
     SEARCHED,
@@ -112,7 +112,7 @@ class FTS5Index:
             lambda sql, values: driver.execute(sql, values).fetchall(),
             filters,
             params,
-            snippets=lambda rows: _with_snippets(rows, tree),
+            snippets=lambda rows: with_snippets(rows, snippet_terms(tree)),
         )
 
     def matching(
@@ -241,12 +241,6 @@ def _give_back_freed_memory() -> None:
     except (OSError, AttributeError):
         return
     trim(0)
-
-
-def _with_snippets(rows: Sequence[Any], tree: Node) -> list[tuple[Any, ...]]:
-    """The rows with the start of each body turned into its marked snippet."""
-    terms = snippet_terms(tree)
-    return [(*row[:6], marked_snippet(row[6] or "", terms), *row[7:]) for row in rows]
 
 
 def fts5_expression(node: Node) -> str:

@@ -81,6 +81,11 @@ class Export:
     def articles(self) -> list[Piece]:
         return [p for p in self.pieces if p.kind == "article"]
 
+    def indexed(self, data: bytes) -> bytes:
+        """The bytes the pieces index: the articles' own text when they have one, else
+        `data`, the bytes this export was split from."""
+        return data if self.text is None else self.text
+
     @property
     def remainder(self) -> Piece | None:
         return next((p for p in self.pieces if p.kind == "remainder"), None)
@@ -243,15 +248,21 @@ def _split_html(data: bytes, format: str) -> Export | None:
     return Export(format, len(data), decoded[1], tuple(pieces))
 
 
+# The UTF-16 byte-order marks, and the codec each one names.
+_UTF16_MARKS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _utf16_codec(data: bytes) -> str | None:
+    """The UTF-16 codec the file's byte-order mark names, if it opens with one."""
+    return next((name for bom, name in _UTF16_MARKS if data.startswith(bom)), None)
+
+
 def _utf16_markup(data: bytes) -> bytes | None:
     """A UTF-16 file's markup as UTF-8 (what the HTML readers read), when it opens with a
     byte-order mark and then markup; None otherwise (a text export in UTF-16 is decoded
     once, where it is split, not here as well)."""
-    if data.startswith(codecs.BOM_UTF16_LE):
-        codec = "utf-16-le"
-    elif data.startswith(codecs.BOM_UTF16_BE):
-        codec = "utf-16-be"
-    else:
+    codec = _utf16_codec(data)
+    if codec is None:
         return None
     if not data[2:130].decode(codec, errors="ignore").lstrip(" \t\r\n").startswith("<"):
         return None
@@ -268,7 +279,7 @@ def _split_utf16_html(data: bytes, markup: bytes, format: str) -> Export | None:
     found = _split_html(markup, format)
     if found is None:
         return None
-    codec = "utf-16-le" if data.startswith(codecs.BOM_UTF16_LE) else "utf-16-be"
+    codec = _utf16_codec(data) or "utf-16-le"  # split only calls this after a mark
     bom = len(codecs.BOM_UTF16_LE)
     # Every bound is before a tag's "<", after its ">" or at the end: between characters,
     # so that each stretch between two bounds decodes alone.
@@ -345,11 +356,7 @@ def _europresse_text(lines: Lines) -> list[Cut]:
 
 def _decode(data: bytes) -> tuple[str, str, int] | None:
     """(text, encoding, bytes of a byte-order mark before it), or None when not text."""
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), *_UTF16_MARKS):
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(name), name, len(bom)
