@@ -179,7 +179,7 @@ def jsonl_line(article: Exported) -> bytes:
 
 
 @dataclass
-class ExportFiles:
+class LayoutsToWrite:
     """The news-database exports whose layouts follow the articles in JSON Lines: every
     one kept when the whole archive is written, else those whose every article was written
     (a file with one article left out cannot be rebuilt). Articles pass through `seen`."""

@@ -13,8 +13,8 @@ from typing import BinaryIO
 from newsarchive.model.errors import CannotWriteError
 from newsarchive.ops.exchange import (
     Exported,
-    ExportFiles,
     ExportSelection,
+    LayoutsToWrite,
     csv_header,
     csv_line,
     jsonl_line,
@@ -45,7 +45,7 @@ def write_export(
         return _write_markdown(records, output, on_progress)
     if form == "csv":
         return _write_lines(records, form, output, on_progress)
-    files = ExportFiles(selection.everything)  # the layouts of news-database exports follow
+    files = LayoutsToWrite(selection.everything)  # the layouts of news-database exports follow
     # files.lines is a generator: it reads the layouts once the articles are written.
     return _write_lines(map(files.seen, records), form, output, on_progress, files.lines(archive))
 
