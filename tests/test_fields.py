@@ -6,6 +6,8 @@ place and forgotten in another fails a test instead of an export."""
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
 
 from sqlalchemy import JSON
 
@@ -13,11 +15,13 @@ from newsarchive.model import rows
 from newsarchive.model.models import Article
 from newsarchive.model.records import StoredArticle
 from newsarchive.model.rows import ArticleValues
-from newsarchive.ops import exchange
+from newsarchive.ops import exchange, exchange_import
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
 from newsarchive.storage.schema import articles
 from newsarchive.text.columns import article_values
-from newsarchive.text.parser import parse_article
-from tests.conftest import SEEDS
+from newsarchive.text.parser import PARSER_VERSION, parse_article
+from tests.conftest import SEEDS, Run
 
 DECLARED = tuple(ArticleValues.__annotations__)
 # The columns made from a parsed Article rather than read off it: the body is its story
@@ -60,3 +64,34 @@ def test_export_writes_the_declared_columns_and_the_story_they_belong_to() -> No
     csv_own = {"versions_of", "source", "sources"}
     known = set(DECLARED) | set(rows.STORAGE_COLUMNS) | csv_own
     assert set(exchange.CSV_FIELDS) <= known
+
+
+def test_a_stored_article_reads_back_as_its_declared_columns_on_each_engine(
+    archive_url: str, run: Run, tmp_path: Path
+) -> None:
+    """What verify, reparse, import and copy read (StoredRecord) holds StoredValues' columns,
+    decoded; what export's JSON Lines reads (StoredText), the same names, JSON as text."""
+    assert run("ingest", SEED).returncode == 0
+    archive = open_archive(config.resolve(archive_url, tmp_path), create=False)
+    try:
+        with archive.reading() as store:
+            (record,) = store.records.of([1])
+            (text,) = store.records.as_text([1])
+    finally:
+        archive.close()
+    declared = set(rows.StoredValues.__annotations__)
+    assert set(record.columns) == declared == set(text.columns)
+    assert set(declared) | set(rows.RECORD_COLUMNS) == set(articles.columns.keys())
+    for column in rows.JSON_COLUMNS:
+        assert isinstance(record.columns[column], list)  # type: ignore[literal-required]
+        assert json.loads(text.columns[column]) == record.columns[column]  # type: ignore[literal-required]
+    assert record.parser_version == text.parser_version == PARSER_VERSION
+    assert record.columns["headline"] == text.columns["headline"]
+    assert record.data == SEED.read_bytes()
+
+
+def test_an_exported_line_is_read_back_as_the_declared_columns() -> None:
+    line_fields = set(exchange_import._Line.model_fields)
+    own = {"sources", "links", "raw"}  # where it was read from, its links, its bytes
+    stored = set(rows.StoredValues.__annotations__) | set(rows.RECORD_COLUMNS)
+    assert line_fields == stored | own

@@ -47,7 +47,7 @@ def test_the_seed_article_keeps_the_keys_it_was_stored_with() -> None:
     """Band keys are stored: a change to them must raise PARSER_VERSION (fingerprint.py)."""
     (seed,) = sorted(SEEDS.glob("*.txt"))
     (values,) = prepare([(seed.read_bytes(), seed.name)])
-    assert not isinstance(values, str)
+    assert not isinstance(values, str) and values["fingerprint"] is not None
     assert fingerprint.unpack(values["fingerprint"]) == [
         -2600961294886841659, 8598963715961384776, 8047048259357104453,
         3997112810649580328, 7040956135314701917, 7493345413896504153,

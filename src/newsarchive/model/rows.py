@@ -47,7 +47,18 @@ class ArticleValues(DateValues):
     encoding: str
     byte_size: int
     parser_version: int
-    fingerprint: bytes  # LSH band keys, packed (fingerprint.py)
+    # LSH band keys, packed (fingerprint.py); None only in an archive's articles stored
+    # before versions were grouped (reparse reads them again).
+    fingerprint: bytes | None
+
+
+class StoredValues(ArticleValues):
+    """An article's columns as the archive holds them, but its id, hash and ingest time:
+    what parsing gave, and the story and family ops.versions grouped it into (None: not
+    grouped yet). What verify, reparse, redate, import and copy read and write."""
+
+    cluster_id: int | None
+    family_id: int | None
 
 
 DATE_COLUMNS = tuple(DateValues.__annotations__)
@@ -58,9 +69,14 @@ READ_COLUMNS = ("origin", "encoding", "byte_size", "parser_version")
 PARSED_COLUMNS = tuple(
     c for c in ArticleValues.__annotations__ if c not in DATE_COLUMNS and c not in READ_COLUMNS
 )
-# The articles table's columns beyond ArticleValues: its key and hash, when it was stored,
-# and the story and family it belongs to (versions.py sets them).
-STORAGE_COLUMNS = ("id", "sha256", "ingested_at", "cluster_id", "family_id")
+# The articles table's columns beyond StoredValues: its key, its hash and when it was stored.
+RECORD_COLUMNS = ("id", "sha256", "ingested_at")
+# The articles table's columns beyond ArticleValues: RECORD_COLUMNS, and the story and
+# family it belongs to (versions.py sets them).
+STORAGE_COLUMNS = (
+    *RECORD_COLUMNS,
+    *(c for c in StoredValues.__annotations__ if c not in ArticleValues.__annotations__),
+)
 
 # ArticleValues' columns in the order a StoredRow holds them.
 ROW_COLUMNS = tuple(ArticleValues.__annotations__)

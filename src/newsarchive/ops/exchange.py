@@ -17,10 +17,10 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
@@ -33,7 +33,9 @@ from newsarchive.storage.export_files import ExportLayout
 from newsarchive.storage.records import (
     BINARY_COLUMNS,
     DATE_TYPED,
+    Records,
     StoredRecord,
+    StoredText,
 )
 from newsarchive.text import paths
 from newsarchive.text.query import Query
@@ -85,21 +87,33 @@ class ExportSelection:
         return self.query is None and not self.filters.by_date and self.ids is None
 
 
+# What export reads an article as: whole, its JSON columns decoded or (JSON Lines) as stored.
+R = TypeVar("R", StoredRecord, StoredText)
+
+
 @dataclass(frozen=True, slots=True)
-class Exported:
+class Exported(Generic[R]):
     """An article as export reads it: whole, with where its related links lead (block
     position -> target id, or None; see Store.link_targets)."""
 
-    record: StoredRecord
+    record: R
     links: dict[int, int | None]
 
 
-def selected(
-    archive: Archive, selection: ExportSelection, *, json_text: bool = False
-) -> Iterator[Exported]:
+def selected(archive: Archive, selection: ExportSelection) -> Iterator[Exported[StoredRecord]]:
     """The selected articles in id order, whole, read a batch at a time (each batch in its
-    own short transaction, so memory stays flat and writers never wait long); `json_text`
-    leaves the JSON columns as their stored text (see Store.records_of)."""
+    own short transaction, so memory stays flat and writers never wait long)."""
+    return _selected(archive, selection, Records.of)
+
+
+def selected_text(archive: Archive, selection: ExportSelection) -> Iterator[Exported[StoredText]]:
+    """As `selected`, the JSON columns as their stored text (Records.as_text)."""
+    return _selected(archive, selection, Records.as_text)
+
+
+def _selected(
+    archive: Archive, selection: ExportSelection, read: Callable[[Records, list[int]], list[R]]
+) -> Iterator[Exported[R]]:
     after = 0
     while True:
         with archive.reading() as store:
@@ -110,7 +124,7 @@ def selected(
                 filters=selection.filters,
                 ids=selection.ids,
             )
-            records = store.records.of(ids, json_text=json_text)
+            records = read(store.records, ids)
             links = store.links.link_targets_of(ids, {r.id: r.columns["blocks"] for r in records})
         if not ids:
             return
@@ -142,7 +156,7 @@ def count_selected(archive: Archive, selection: ExportSelection) -> int | None:
 # -- JSON Lines ---------------------------------------------------------------------------
 
 
-def jsonl_line(article: Exported) -> bytes:
+def jsonl_line(article: Exported[StoredText]) -> bytes:
     """One article as one line of JSON, UTF-8 with its newline, every field (see the
     README). orjson, not the json module: encoding was a third of an export's time."""
     record = article.record
@@ -187,7 +201,7 @@ class LayoutsToWrite:
     everything: bool
     written: set[str] = field(default_factory=set)  # hashes of export articles written
 
-    def seen(self, article: Exported) -> Exported:
+    def seen(self, article: Exported[StoredText]) -> Exported[StoredText]:
         if not self.everything and any(s.place for s in article.record.sources):
             self.written.add(article.record.sha256)
         return article
@@ -220,7 +234,7 @@ def csv_header() -> bytes:
     return _csv_row(CSV_FIELDS)
 
 
-def csv_line(article: Exported) -> bytes:
+def csv_line(article: Exported[StoredRecord]) -> bytes:
     """One article as one CSV record (CRLF-terminated; newlines in the body are quoted)."""
     record = article.record
     c = record.columns
@@ -257,7 +271,7 @@ def _csv_row(values: Iterable[Any]) -> bytes:
 # -- Markdown -----------------------------------------------------------------------------
 
 
-def markdown_path(article: Exported) -> Path:
+def markdown_path(article: Exported[StoredRecord]) -> Path:
     """Where an article's file goes in the export folder: by year and month published
     (`undated/` else), named by id and the headline's first words."""
     record = article.record
@@ -267,7 +281,7 @@ def markdown_path(article: Exported) -> Path:
     return folder / f"{record.id}{'-' + slug if slug else ''}.md"
 
 
-def markdown_text(article: Exported) -> str:
+def markdown_text(article: Exported[StoredRecord]) -> str:
     """An article as Markdown with YAML front matter (strings written as JSON strings,
     which YAML reads as double-quoted scalars, so no text can break out of them); a
     related link that leads to an archived article says which (→ #12)."""

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, NotRequired
+from typing import Literal, NotRequired, cast
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -25,6 +26,7 @@ from typing_extensions import TypedDict
 
 from newsarchive.model.errors import NotAnExportError
 from newsarchive.model.records import BlockKind, DateSource, MetaKind
+from newsarchive.model.rows import StoredValues
 from newsarchive.ops.exchange import BATCH_SIZE, COLUMNS
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.export_files import ExportLayout
@@ -179,14 +181,14 @@ def parse_line(line: str) -> StoredRecord:
         raise LineError("its raw bytes do not match its sha256 (the line was changed)")
     if fingerprint is not None and len(fingerprint) % 8:
         raise LineError("fingerprint: not a whole number of band keys")
-    columns = parsed.model_dump(include=set(COLUMNS))
+    columns = parsed.model_dump(include={*COLUMNS, "parser_version"})
     columns["fingerprint"] = fingerprint
     return StoredRecord(
         id=parsed.id,
         sha256=parsed.sha256,
         ingested_at=_utc(parsed.ingested_at),
-        parser_version=parsed.parser_version,
-        columns={name: columns[name] for name in COLUMNS},
+        # _Line holds StoredValues' columns as the archive stores them (test_fields.py).
+        columns=cast(StoredValues, columns),
         data=data,
         sources=sources,
     )
@@ -333,18 +335,8 @@ def _store(
         fresh = [r for r in unique if r.sha256 not in known]
         placed: list[StoredRecord] = []
         for record, id_ in zip(fresh, store.records.place([r.id for r in fresh]), strict=True):
-            columns = {**record.columns, "cluster_id": id_, "family_id": id_}
-            placed.append(
-                StoredRecord(
-                    id=id_,
-                    sha256=record.sha256,
-                    ingested_at=record.ingested_at,
-                    parser_version=record.parser_version,
-                    columns=columns,
-                    data=record.data,
-                    sources=record.sources,
-                )
-            )
+            columns: StoredValues = {**record.columns, "cluster_id": id_, "family_id": id_}
+            placed.append(dataclasses.replace(record, id=id_, columns=columns))
         if placed:
             store.records.copy_in(placed)
             versions.group(

@@ -15,14 +15,17 @@ from newsarchive.ops.exchange import (
     Exported,
     ExportSelection,
     LayoutsToWrite,
+    R,
     csv_header,
     csv_line,
     jsonl_line,
     markdown_path,
     markdown_text,
     selected,
+    selected_text,
 )
 from newsarchive.storage.archive import Archive
+from newsarchive.storage.records import StoredRecord
 
 WRITE_BUFFER = 1 << 20  # bytes: see _binary_out
 PROGRESS_EVERY = 100  # articles written between calls of on_progress
@@ -39,33 +42,34 @@ def write_export(
 ) -> int:
     """Write the selected articles as `form` (jsonl, csv or markdown) to `output` (for
     markdown a folder; else a file, or standard output when None); returns how many."""
-    records = selected(archive, selection, json_text=form == "jsonl")
     if form == "markdown":
         assert output is not None
-        return _write_markdown(records, output, on_progress)
+        return _write_markdown(selected(archive, selection), output, on_progress)
     if form == "csv":
-        return _write_lines(records, form, output, on_progress)
+        records = selected(archive, selection)
+        return _write_lines(records, csv_line, output, on_progress, head=csv_header())
     files = LayoutsToWrite(selection.everything)  # the layouts of news-database exports follow
+    texts = map(files.seen, selected_text(archive, selection))
     # files.lines is a generator: it reads the layouts once the articles are written.
-    return _write_lines(map(files.seen, records), form, output, on_progress, files.lines(archive))
+    return _write_lines(texts, jsonl_line, output, on_progress, tail=files.lines(archive))
 
 
 def _write_lines(
-    records: Iterator[Exported],
-    form: str,
+    records: Iterator[Exported[R]],
+    line: Callable[[Exported[R]], bytes],
     output: Path | None,
     on_progress: OnProgress,
+    *,
+    head: bytes = b"",
     tail: Iterable[bytes] = (),
 ) -> int:
-    """JSON Lines or CSV to a file (written beside it, then renamed) or standard output;
-    `tail` gives lines written after the articles."""
-    line = jsonl_line if form == "jsonl" else csv_line
+    """An article a line (JSON Lines or CSV) to a file (written beside it, then renamed) or
+    standard output, `head` before them and `tail`'s lines after."""
     partial = output.with_name(output.name + ".partial") if output else None
     written = 0
     try:
         with _binary_out(partial) as out:
-            if form == "csv":
-                out.write(csv_header())
+            out.write(head)
             for record in records:
                 out.write(line(record))
                 written += 1
@@ -102,7 +106,9 @@ def _binary_out(path: Path | None) -> contextlib.AbstractContextManager[BinaryIO
         return contextlib.nullcontext(sys.stdout.buffer)
 
 
-def _write_markdown(records: Iterator[Exported], folder: Path, on_progress: OnProgress) -> int:
+def _write_markdown(
+    records: Iterator[Exported[StoredRecord]], folder: Path, on_progress: OnProgress
+) -> int:
     """One .md per article under `folder`, each written beside itself then renamed."""
     written = 0
     try:

@@ -107,14 +107,13 @@ def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     if not changed:
         return update
     new = cast(Mapping[str, Any], values)
+    old: Mapping[str, Any] = record.columns  # read by the names changed_columns gives
     report.changed += 1
     for column in changed:
         report.by_column[column] += 1
         examples = report.examples.setdefault(column, [])
         if len(examples) < EXAMPLES_PER_FIELD:
-            examples.append(
-                Change(record.id, column, _shown(record.columns[column]), _shown(new[column]))
-            )
+            examples.append(Change(record.id, column, _shown(old[column]), _shown(new[column])))
     # Changed columns are set together, so that the search index's trigger sees one update.
     update.update({c: new[c] for c in changed})
     return update
@@ -162,7 +161,7 @@ def redate(
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue
             new = {c: cast(Mapping[str, Any], values)[c] for c in DATE_COLUMNS}
-            old = {c: record.columns[c] for c in DATE_COLUMNS}
+            old = {c: cast(Mapping[str, Any], record.columns)[c] for c in DATE_COLUMNS}
             if new == old:
                 continue
             if old["published"] is None:

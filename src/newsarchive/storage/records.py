@@ -13,6 +13,7 @@ from sqlalchemy import JSON, func, insert, or_, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.types import Text
 
+from newsarchive.model.rows import StoredValues
 from newsarchive.storage import ids
 from newsarchive.storage.backends import ARTICLE, Filters
 from newsarchive.storage.part import Part, as_utc, chunks, source_row
@@ -43,26 +44,44 @@ class SourcePath:
 
 
 @dataclass(frozen=True, slots=True)
-class StoredRecord:
-    """A stored article as its columns, with its raw bytes and every path it was read from
-    (first seen first): what verify, redate and reparse read again."""
-
+class _Whole:
     id: int
     sha256: str
     ingested_at: dt.datetime
-    parser_version: int
-    columns: dict[str, Any]  # every other column of the articles table, by name
     data: bytes
     sources: tuple[SourcePath, ...]
 
     @property
-    def date_source(self) -> str | None:
-        value = self.columns["date_source"]
-        return value if isinstance(value, str) else None
-
-    @property
     def source(self) -> str:
         return self.sources[0].path if self.sources else ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRecord(_Whole):
+    """A stored article as its columns, with its raw bytes and every path it was read from
+    (first seen first): what verify, redate and reparse read again, import and copy write."""
+
+    columns: StoredValues
+
+    @property
+    def parser_version(self) -> int:
+        return self.columns["parser_version"]
+
+    @property
+    def date_source(self) -> str | None:
+        return self.columns["date_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredText(_Whole):
+    """A stored article as export's JSON Lines writes it: its columns (StoredValues' names)
+    with the JSON ones as the text stored, undecoded, written as they are."""
+
+    columns: dict[str, Any]
+
+    @property
+    def parser_version(self) -> int:
+        return int(self.columns["parser_version"])
 
 
 class Records(Part):
@@ -85,17 +104,32 @@ class Records(Part):
             query = query.where(_stale(parsed_before))
         return self._records(query)
 
-    def of(self, ids: Collection[int], *, json_text: bool = False) -> list[StoredRecord]:
-        """These articles, whole, in id order (ids not stored are left out). `json_text`
-        gives the JSON columns as the text stored, undecoded: export writes them as they are.
-        """
-        found: list[StoredRecord] = []
+    def of(self, ids: Collection[int]) -> list[StoredRecord]:
+        """These articles, whole, in id order (ids not stored are left out)."""
+        return [_record(row, sources) for row, sources in self._whole_of(ids, json_text=False)]
+
+    def as_text(self, ids: Collection[int]) -> list[StoredText]:
+        """These articles as `of` gives them, but the JSON columns as the text stored:
+        export writes them as they are."""
+        return [
+            StoredText(**_split(row), sources=sources)
+            for row, sources in self._whole_of(ids, json_text=True)
+        ]
+
+    def _whole_of(
+        self, ids: Collection[int], *, json_text: bool
+    ) -> list[tuple[dict[str, Any], tuple[SourcePath, ...]]]:
+        found: list[tuple[dict[str, Any], tuple[SourcePath, ...]]] = []
         for chunk in chunks(ids):
             query = _whole(json_text).where(articles.c.id.in_(chunk)).order_by(articles.c.id)
-            found += self._records(query)
+            found += self._with_sources(query)
         return found
 
     def _records(self, query: Any) -> list[StoredRecord]:
+        return [_record(row, sources) for row, sources in self._with_sources(query)]
+
+    def _with_sources(self, query: Any) -> list[tuple[dict[str, Any], tuple[SourcePath, ...]]]:
+        """The rows `query` gives, each with every path it was read from, first seen first."""
         rows = self._rows(query)
         sources: dict[int, list[SourcePath]] = {}
         for chunk in chunks([row.id for row in rows]):
@@ -118,7 +152,7 @@ class Records(Part):
                     (place, places) if place else None,
                 )
                 sources.setdefault(article_id, []).append(source)
-        return [_record(row._asdict(), tuple(sources.get(row.id, ()))) for row in rows]
+        return [(row._asdict(), tuple(sources.get(row.id, ()))) for row in rows]
 
     def selected_ids(
         self,
@@ -161,13 +195,7 @@ class Records(Part):
         connection.execute(
             insert(articles),
             [
-                {
-                    **r.columns,
-                    "id": r.id,
-                    "sha256": r.sha256,
-                    "ingested_at": r.ingested_at,
-                    "parser_version": r.parser_version,
-                }
+                {**r.columns, "id": r.id, "sha256": r.sha256, "ingested_at": r.ingested_at}
                 for r in records
             ],
         )
@@ -220,13 +248,17 @@ def _stale(version: int) -> Any:
     return or_(articles.c.parser_version < version, articles.c.fingerprint.is_(None))
 
 
-def _record(columns: dict[str, Any], sources: tuple[SourcePath, ...]) -> StoredRecord:
-    return StoredRecord(
-        id=columns.pop("id"),
-        sha256=columns.pop("sha256"),
-        ingested_at=as_utc(columns.pop("ingested_at")),
-        parser_version=columns.pop("parser_version"),
-        data=columns.pop("data"),
-        columns=columns,
-        sources=sources,
-    )
+def _split(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of _whole as _Whole's fields, the rest its columns (the row is emptied)."""
+    return {
+        "id": row.pop("id"),
+        "sha256": row.pop("sha256"),
+        "ingested_at": as_utc(row.pop("ingested_at")),
+        "data": row.pop("data"),
+        "columns": row,
+    }
+
+
+def _record(row: dict[str, Any], sources: tuple[SourcePath, ...]) -> StoredRecord:
+    # A row of the articles table has StoredValues' columns (tests/test_fields.py).
+    return StoredRecord(**_split(row), sources=sources)
