@@ -2,7 +2,8 @@
 """Parser quality: per-field precision and recall against labelled real articles.
 
     python bench/parse_eval.py [--corpora ../shared/corpora] [--split score|tune|all]
-                               [--by dataset|layout|none] [--json] [--misses ROLE]
+                               [--by dataset|layout|both|none] [--json] [--misses ROLE]
+                               [--no-folders]
 
 Labels: `structured/` (1,231 articles from four sources, a silver role for every line; its
 README says how they were made and where they are noisy). The corpus is split by a hash of
@@ -10,7 +11,9 @@ each file's name: about 30 % (`score`) is only ever scored, the rest (`tune`) is
 were tuned on. The BBC and Pérez-Rosas corpora have no labels: for them it counts what the
 parser found (and, for the BBC set, dates outside 2004-2005, which are false).
 
-What is measured is the parsed `Article`, not the parser's insides: every non-blank line of
+Each file is read with its folder's verdict on a standfirst (ops/folder_deks.py), as
+ingest would read the folder; `--no-folders` reads each alone. What is measured is the
+parsed `Article`, not the parser's insides: every non-blank line of
 the file is given the role of the part of the article that holds it (headline, dek, a
 metadata line, a body block), and compared with its label. Fields:
 
@@ -38,7 +41,8 @@ from pathlib import Path
 from newsarchive.model.errors import NewsArchiveError
 from newsarchive.model.models import Article
 from newsarchive.text.decode import decode
-from newsarchive.text.parser import parse_article
+from newsarchive.text.parser import parse_article, parse_fields
+from newsarchive.text.parser.dek import folder_verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE_SHARE = 77  # of 256: names whose SHA-256 starts below this byte are scored only
@@ -167,10 +171,27 @@ def labelled_files(corpus: Path) -> list[Path]:
     return sorted(p for root in roots for p in root.glob("*/*.json"))
 
 
+def folder_verdicts(paths: Iterable[Path]) -> dict[Path, int]:
+    """Each folder's verdict on a standfirst under the headline, from its files' dek votes,
+    as ingest settles it (ops/folder_deks.py): what the parser reads each file with."""
+    tallies: dict[Path, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for path in paths:
+        try:
+            _fields, vote = parse_fields(decode(path.read_bytes()).text, source=path.name)
+        except NewsArchiveError:
+            continue
+        if vote is not None:
+            tallies[path.parent][0] += 1
+            tallies[path.parent][1] += vote > 0
+    return {folder: folder_verdict(n, deks) for folder, (n, deks) in tallies.items()}
+
+
 def score_structured(
-    corpus: Path, split: str, group_by: str, miss_role: str | None
+    corpus: Path, split: str, group_by: str, miss_role: str | None, folders: bool = True
 ) -> dict[str, Score]:
     scores: dict[str, Score] = collections.defaultdict(Score)
+    texts = [p.with_suffix(".txt") for p in labelled_files(corpus)]
+    verdicts = folder_verdicts(texts) if folders else {}
     for label_path in labelled_files(corpus):
         name = label_path.stem
         if split != "all" and in_score_split(name) != (split == "score"):
@@ -179,7 +200,11 @@ def score_structured(
         data = label_path.with_suffix(".txt").read_bytes()
         text = decode(data).text
         try:
-            article = parse_article(text, source=label_path.with_suffix(".txt").name)
+            article = parse_article(
+                text,
+                source=label_path.with_suffix(".txt").name,
+                dek_folder=verdicts.get(label_path.parent, 0),
+            )
         except NewsArchiveError:
             article = None
         groups = ["all"]
@@ -231,16 +256,24 @@ def _score_one(
             score.misses.append(f"{name}:{entry['line']}: want {want}, got {got}: {line[:100]}")
 
 
-def count_unlabelled(corpus: Path, parts: Iterable[str]) -> dict[str, collections.Counter[str]]:
+def count_unlabelled(
+    corpus: Path, parts: Iterable[str], folders: bool = True
+) -> dict[str, collections.Counter[str]]:
     """What the parser finds in corpora without labels."""
     out: dict[str, collections.Counter[str]] = {}
     for part in parts:
         counts: collections.Counter[str] = collections.Counter()
-        for path in sorted((corpus / part).rglob("*.txt")):
+        paths = sorted((corpus / part).rglob("*.txt"))
+        verdicts = folder_verdicts(paths) if folders else {}
+        for path in paths:
             counts["files"] += 1
             text = decode(path.read_bytes()).text
             try:
-                article = parse_article(text, source=str(path.relative_to(corpus)))
+                article = parse_article(
+                    text,
+                    source=str(path.relative_to(corpus)),
+                    dek_folder=verdicts.get(path.parent, 0),
+                )
             except NewsArchiveError:
                 counts["refused"] += 1
                 continue
@@ -289,11 +322,17 @@ def main() -> int:
     parser.add_argument("--by", choices=["dataset", "layout", "both", "none"], default="dataset")
     parser.add_argument("--json", action="store_true", help="machine-readable figures")
     parser.add_argument("--misses", metavar="ROLE", help="list lines where ROLE was missed")
+    parser.add_argument(
+        "--no-folders",
+        action="store_true",
+        help="each file alone: no folder's verdict on a standfirst (as in a folder of one)",
+    )
     args = parser.parse_args()
     if not (args.corpora / "structured").is_dir():
         print(f"no labelled corpus at {args.corpora / 'structured'}", file=sys.stderr)
         return 1
-    scores = score_structured(args.corpora, args.split, args.by, args.misses)
+    folders = not args.no_folders
+    scores = score_structured(args.corpora, args.split, args.by, args.misses, folders)
     if args.json:
         print(json.dumps(summary(scores["all"]), indent=2))
         return 0
@@ -304,7 +343,9 @@ def main() -> int:
         print("\n".join(scores["all"].misses[:200]))
         return 0
     unlabelled = count_unlabelled(
-        args.corpora, ["bbc/bbc", "perez-rosas/celebrityDataset", "perez-rosas/fakeNewsDataset"]
+        args.corpora,
+        ["bbc/bbc", "perez-rosas/celebrityDataset", "perez-rosas/fakeNewsDataset"],
+        folders,
     )
     print("\n## unlabelled corpora (counts)\n")
     keys = sorted({k for c in unlabelled.values() for k in c})

@@ -433,16 +433,24 @@ def _validated(data: bytes, source: str, today: dt.date) -> object:
     """What ingest stored before rows.prepare skipped the Article: decode, parse_article
     (validated), article_values; or the reason the file is refused."""
     from newsarchive.model.errors import NotAnArticleError
+    from newsarchive.text import paths
     from newsarchive.text.columns import article_values
     from newsarchive.text.decode import decode
-    from newsarchive.text.parser import parse_article
+    from newsarchive.text.parser import parse_article, parse_fields
 
     try:
         decoded = decode(data)
         article = parse_article(decoded.text, source=source, not_after=today)
     except NotAnArticleError as exc:
         return exc.reason
-    return article_values(article, encoding=decoded.encoding, byte_size=len(data))
+    _fields, vote = parse_fields(decoded.text, source=source, not_after=today)
+    return article_values(
+        article,
+        encoding=decoded.encoding,
+        byte_size=len(data),
+        folder=paths.folder_of(source),
+        dek_vote=vote,
+    )
 
 
 @pytest.mark.parametrize(

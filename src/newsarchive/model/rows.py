@@ -46,6 +46,13 @@ class ArticleValues(DateValues):
     word_count: int
     encoding: str
     byte_size: int
+    # The folder of the path the article was first read from (None: cut from an export,
+    # whose articles are of many outlets); the dek model's vote on the first unit under
+    # the headline (None: none was asked); and the verdict of its folder on a standfirst
+    # it was read with (text/parser/dek.py, ops/folder_deks.py).
+    folder: str | None
+    dek_vote: float | None
+    dek_folder: int
     parser_version: int
     # LSH band keys, packed (fingerprint.py); None only in an archive's articles stored
     # before versions were grouped (reparse reads them again).
@@ -62,9 +69,11 @@ class StoredValues(ArticleValues):
 
 
 DATE_COLUMNS = tuple(DateValues.__annotations__)
-# How the bytes were read, not what they say: the rest are the text's (its dates are
-# DATE_COLUMNS).
-READ_COLUMNS = ("origin", "encoding", "byte_size", "parser_version")
+# How the bytes were read, not what they say (and the dek model's vote, which is of the
+# reading): the rest are the text's (its dates are DATE_COLUMNS).
+READ_COLUMNS = (
+    *("origin", "encoding", "byte_size", "folder", "dek_vote", "dek_folder", "parser_version"),
+)
 # The columns a parse of an article's bytes decides, in ArticleValues' order.
 PARSED_COLUMNS = tuple(
     c for c in ArticleValues.__annotations__ if c not in DATE_COLUMNS and c not in READ_COLUMNS

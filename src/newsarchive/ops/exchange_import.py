@@ -130,6 +130,10 @@ class _Line(BaseModel):
     word_count: int
     encoding: str
     byte_size: int
+    # Since the dek's model (0013): absent from older exports, hence the defaults.
+    folder: str | None = None
+    dek_vote: float | None = None
+    dek_folder: Literal[-1, 0, 1] = 0
     fingerprint: str | None
     cluster_id: int | None
     family_id: int | None

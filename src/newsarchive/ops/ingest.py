@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsarchive.model.rows import Lookups, StoredRow, dated_values, with_dates
+from newsarchive.ops import folder_deks
 from newsarchive.ops.ingest_batch import (
     CHUNK_ARTICLES,
     Batch,
@@ -48,7 +49,7 @@ from newsarchive.ops.workers import (
 )
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.backends import NewArticle
-from newsarchive.text import exports, htmlpage
+from newsarchive.text import exports, htmlpage, paths
 
 BATCH_SIZE = 1000
 # How many times BATCH_SIZE files a batch may grow to in a long run (see _batched), unless
@@ -82,6 +83,8 @@ class IngestReport:
     skipped_kinds: dict[str, int] = field(default_factory=dict)
     exports: int = 0  # news-database exports read
     export_pieces: int = 0  # the articles cut from them (and any rest kept whole)
+    # What settling the folders' verdicts on a standfirst did (folder_deks.py).
+    settled: folder_deks.SettleReport = field(default_factory=folder_deks.SettleReport)
 
     @property
     def seen(self) -> int:
@@ -139,6 +142,8 @@ class Ingester:
         # --published notice may count too few files, never too many).
         self._first_added: int | None = None
         self.stopping = False  # set by stop(): finish the batch under way, read no more
+        # The folders this run added articles read from files to (folder_deks.py).
+        self._added_to: set[str] = set()
 
     def stop(self) -> None:
         """Stop cleanly: the batch under way is stored, nothing after it is read."""
@@ -155,6 +160,18 @@ class Ingester:
         )
 
     def _run(self, files_read: Iterable[FileRead]) -> IngestReport:
+        with storage_trouble(self.report.added):
+            unsettled = folder_deks.mark_unsettled(self._archive)
+        self._run_batches(files_read)
+        if not self.stopping:  # a stopped run leaves the folders to the next one
+            with storage_trouble(self.report.added):
+                # An earlier run stopped before settling: every folder, as it cannot tell
+                # which it added to.
+                folders = None if unsettled else self._added_to
+                self.report.settled = folder_deks.settle(self._archive, folders)
+        return self.report
+
+    def _run_batches(self, files_read: Iterable[FileRead]) -> None:
         pending: Batch | None = None
         # Every batch makes hundreds of thousands of objects that live until it is
         # written: the collector's full passes over them, and over everything imported,
@@ -180,7 +197,6 @@ class Ingester:
             gc.unfreeze()
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
-        return self.report
 
     def _refuse(self, path: Path | str, reason: str) -> None:
         refusal = Refusal(os.fsdecode(path), reason)
@@ -367,6 +383,9 @@ class Ingester:
             if f.sha256 not in inserted and (first is None or ids[f.sha256] < first)
         )
         self.report.added += len(inserted)
+        self._added_to.update(
+            paths.folder_of(f.path) for f in batch.new if f.sha256 in inserted and f.origin is None
+        )
         self.report.already_present += len(accepted) - len(inserted)
         self.report.new_paths += new_sources - len(inserted)
         self._on_progress(self.report)

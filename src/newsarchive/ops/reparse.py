@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from newsarchive.model.records import DateSource
-from newsarchive.model.rows import DATE_COLUMNS, DERIVED_FROM, changed_columns
-from newsarchive.ops.versions import lost_keys, regroup, threshold
+from newsarchive.model.rows import DATE_COLUMNS
+from newsarchive.ops.folder_deks import settle
+from newsarchive.ops.reread import reparsed_update, store_reparsed
 from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.records import StoredRecord
-from newsarchive.text.columns import derived
 from newsarchive.text.parser import PARSER_VERSION
 
 BATCH_SIZE = 500
@@ -35,6 +35,8 @@ BATCH_SIZE = 500
 REDATE_BATCH_SIZE = 1000
 EXAMPLES_PER_FIELD = 3
 EXAMPLE_CHARS = 70
+# What reparse may set that is not the text's: not counted as a change of the article.
+_NOT_TEXT = frozenset({"id", "parser_version", "folder", "dek_vote", "dek_folder"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,53 +71,34 @@ def reparse(
         report.stale = store.records.count_parsed_before(PARSER_VERSION)
     for batch in archive.batches(size=batch_size, parsed_before=PARSER_VERSION):
         updates = [_update(record, report) for record in batch]
-        # Rows whose band keys, headline, URL or links changed: what other tables hold of
-        # them is derived again; those whose band keys changed are grouped again.
-        rekeyed = {
-            u["id"]: derived(u["id"], {**record.columns, **u})
-            for record, u in zip(batch, updates, strict=True)
-            if DERIVED_FROM & set(u)
-        }
         if not dry_run:
-            with archive.writing() as store:
-                changed = [u["id"] for u in updates if "fingerprint" in u]
-                before = store.versions.band_keys(changed)  # from the column, so before it changes
-                # Rows whose parsed text changed, and rows where only the version does: the
-                # second kind sets no searched column, so the index is not touched for them.
-                store.changes.update_articles([u for u in updates if len(u) > 2])
-                store.changes.update_articles([u for u in updates if len(u) == 2])
-                store.lookups.remove(rekeyed)
-                store.lookups.add(list(rekeyed.values()))
-                lost = lost_keys(before, store.versions.band_keys(changed))
-                regroup(store, changed, threshold(store), lost)
+            store_reparsed(archive, batch, updates)
         if on_progress:
             on_progress(report)
+    if not dry_run and report.checked:
+        settle(archive)  # the votes changed: each folder's verdict may have
     return report
 
 
 def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
     """The columns to set for one stored row, counting what changes."""
     report.checked += 1
-    update: dict[str, Any] = {"id": record.id, "parser_version": PARSER_VERSION}
     (values,) = parse_again([record])
     if isinstance(values, str):
         report.unparsable += 1
-        return update
+        return {"id": record.id, "parser_version": PARSER_VERSION}
     if record.date_source == DateSource.CLI.value:
         report.kept_given += 1
-    changed = changed_columns(values, record.columns, record.date_source)
-    if not changed:
-        return update
-    new = cast(Mapping[str, Any], values)
-    old: Mapping[str, Any] = record.columns  # read by the names changed_columns gives
-    report.changed += 1
+    update = reparsed_update(record, values)
+    changed = [c for c in update if c not in _NOT_TEXT]
+    if changed:
+        report.changed += 1
+    old: Mapping[str, Any] = record.columns
     for column in changed:
         report.by_column[column] += 1
         examples = report.examples.setdefault(column, [])
         if len(examples) < EXAMPLES_PER_FIELD:
-            examples.append(Change(record.id, column, _shown(old[column]), _shown(new[column])))
-    # Changed columns are set together, so that the search index's trigger sees one update.
-    update.update({c: new[c] for c in changed})
+            examples.append(Change(record.id, column, _shown(old[column]), _shown(update[column])))
     return update
 
 

@@ -23,6 +23,7 @@ from newsarchive.model.rows import (
     StoredRow,
     stored_row,
 )
+from newsarchive.text import paths
 from newsarchive.text.columns import article_values, lookups
 
 if TYPE_CHECKING:
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
 # What is parsed: the bytes, their source path and, for an article cut from a news-database
-# export, the export's format (exports.FORMATS).
-Work = tuple[bytes, str] | tuple[bytes, str, str | None]
+# export, the export's format (exports.FORMATS); and the verdict of the file's folder on a
+# standfirst under the headline (text/parser/dek.py: 1, 0 or -1) when there is one.
+Work = tuple[bytes, str] | tuple[bytes, str, str | None] | tuple[bytes, str, str | None, int]
 # What a worker sends for a new article: its row, band keys, names and link look-ups (the
 # fields of Lookups) and what the search index is to be given (NewArticle.search), or why
 # it is not an article.
@@ -126,11 +128,11 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
     # go (a huge article's text, and its blocks, are as large as the file, and so is the
     # row's body); the fingerprints come from the rows after.
     made: list[tuple[int, ArticleValues]] = []  # (place in done, row but its fingerprint)
-    for data, source, *rest in work:
-        origin = rest[0] if rest else None
+    for item in work:
+        data, source, origin, dek_folder = _parts(item)
         try:
             if origin is None:
-                values = _file_values(data, source, not_after)
+                values = _file_values(data, source, not_after, dek_folder)
             elif origin == HTML:
                 values = _page_values(data, source)
             else:
@@ -163,33 +165,50 @@ def prepare(work: Sequence[Work], not_after: dt.date | None = None) -> list[Prep
     return done
 
 
+def _parts(work: Work) -> tuple[bytes, str, str | None, int]:
+    if len(work) == 4:
+        return work
+    if len(work) == 3:
+        return (*work, 0)
+    return (*work, None, 0)
+
+
 def parse_again(records: Sequence[StoredRecord]) -> list[Prepared]:
     """Each stored article's raw bytes read again (`prepare`), in order, with dates inferred
-    as on the day it was ingested: what verify, reparse, redate and import compare with its
-    stored columns. Articles ingested on one day are parsed together."""
+    as on the day it was ingested and its folder's verdict on a standfirst as it was read
+    with: what verify, reparse, redate and import compare with its stored columns.
+    Articles ingested on one day are parsed together."""
     by_day: dict[dt.date, list[int]] = {}
     for place, record in enumerate(records):
         by_day.setdefault(record.ingested_at.date(), []).append(place)
     done: list[Prepared] = [""] * len(records)
     for day, places in by_day.items():
-        work = [(records[p].data, records[p].source, records[p].columns["origin"]) for p in places]
+        work: list[Work] = [
+            (r.data, r.source, r.columns["origin"], r.columns["dek_folder"])
+            for r in (records[p] for p in places)
+        ]
         for place, values in zip(places, prepare(work, day), strict=True):
             done[place] = values
     return done
 
 
-def _file_values(data: bytes, source: str, not_after: dt.date | None) -> ArticleValues:
+def _file_values(
+    data: bytes, source: str, not_after: dt.date | None, dek_folder: int
+) -> ArticleValues:
     """The row of a file holding one article (its fingerprint is left to `prepare`)."""
     from newsarchive.text.decode import decode_text
     from newsarchive.text.parser import parse_fields
 
     text, encoding, _newline = decode_text(data)
-    fields: dict[str, Any] = parse_fields(text, source=source, not_after=not_after)
+    fields, vote = parse_fields(text, source=source, not_after=not_after, dek_folder=dek_folder)
     if not _valid(fields):
-        fields = _validated_fields(text, source, not_after)
+        fields = _validated_fields(text, source, not_after, dek_folder)
     del text  # as large as the file: not kept while the row is made
     body = "\n".join([b["text"] for b in fields["blocks"] if b["kind"] in STORY_KINDS])
-    return _fields_values(fields, body, encoding, len(data), [])
+    values = _fields_values(fields, body, encoding, len(data), [])
+    values["folder"] = paths.folder_of(source)
+    values["dek_vote"], values["dek_folder"] = vote, dek_folder
+    return values
 
 
 def _export_values(
@@ -209,7 +228,8 @@ def _export_values(
     if found is None:
         raise NotAnArticleError(f"not a {exports.FORMAT_NAMES.get(origin, origin)} article")
     text = f"{found.headline or 'Untitled'}\n\n{found.body}\n"  # see _export_article
-    fields: dict[str, Any] = parse_fields(text, source=source, not_after=not_after)
+    # An export's articles are of many outlets: no vote, no folder's verdict (folder_deks.py).
+    fields, _vote = parse_fields(text, source=source, not_after=not_after)
     update = _export_update(found)
     del update["publication"]  # a column of the row, not a field the parser gives
     fields.update(update)
@@ -283,12 +303,14 @@ def _valid(fields: dict[str, Any]) -> bool:
     )
 
 
-def _validated_fields(text: str, source: str, not_after: dt.date | None) -> dict[str, Any]:
+def _validated_fields(
+    text: str, source: str, not_after: dt.date | None, dek_folder: int
+) -> dict[str, Any]:
     """The fields of the validated Article (parse_article), for the rare parse `_valid`
     cannot vouch for: it raises what parse_article raises."""
     from newsarchive.text.parser import parse_article
 
-    article = parse_article(text, source=source, not_after=not_after)
+    article = parse_article(text, source=source, not_after=not_after, dek_folder=dek_folder)
     fields: dict[str, Any] = {
         name: getattr(article, name) for name in _FIELDS if name not in ("blocks",)
     }
@@ -343,6 +365,9 @@ def _fields_values(
         "word_count": len(headline.split()) + len((dek or "").split()) + _words(fields, body),
         "encoding": encoding,
         "byte_size": byte_size,
+        "folder": None,  # the caller's, from where it was read
+        "dek_vote": None,  # the caller's, from the parse
+        "dek_folder": 0,
         "parser_version": PARSER_VERSION,
         "fingerprint": fingerprint.pack(keys),
     }

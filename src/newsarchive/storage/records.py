@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, func, insert, or_, select
+from sqlalchemy import JSON, case, func, insert, or_, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.types import Text
 
@@ -82,6 +82,17 @@ class StoredText(_Whole):
     @property
     def parser_version(self) -> int:
         return int(self.columns["parser_version"])
+
+
+@dataclass(frozen=True, slots=True)
+class DekVote:
+    """An article's vote on a standfirst under its headline, the folder it was first read
+    in, and that folder's verdict it was read with (see ops/folder_deks.py)."""
+
+    id: int
+    folder: str
+    vote: float | None
+    verdict: int
 
 
 class Records(Part):
@@ -221,6 +232,31 @@ class Records(Part):
         already recorded; returns how many were new."""
         rows = [source_row(i, s.path, s.first_seen, s.place) for i, s in sources]
         return self._backend.insert_sources(self._writing(), rows) if rows else 0
+
+    def folder_tallies(self, folders: Collection[str] | None = None) -> dict[str, tuple[int, int]]:
+        """For each folder articles were first read in (these, or every one): how many of
+        its articles have a dek vote, and how many of those votes say "a standfirst"."""
+        a = articles
+        says = func.sum(case((a.c.dek_vote > 0, 1), else_=0))
+        query = select(a.c.folder, func.count(a.c.dek_vote), says).group_by(a.c.folder)
+        tallies: dict[str, tuple[int, int]] = {}
+        for chunk in [None] if folders is None else chunks(folders):
+            where = a.c.folder.is_not(None) if chunk is None else a.c.folder.in_(chunk)
+            for folder, votes, deks in self._rows(query.where(where)):
+                tallies[folder] = (votes, int(deks or 0))
+        return tallies
+
+    def read_otherwise(self, folders: Collection[str] | None, verdict: int) -> list[DekVote]:
+        """The articles first read in these folders (or in any) that were read with
+        another folder verdict than `verdict`, in id order."""
+        a = articles
+        query = select(a.c.id, a.c.folder, a.c.dek_vote, a.c.dek_folder).order_by(a.c.id)
+        query = query.where(a.c.dek_folder != verdict)
+        found: list[DekVote] = []
+        for chunk in [None] if folders is None else chunks(folders):
+            where = a.c.folder.is_not(None) if chunk is None else a.c.folder.in_(chunk)
+            found += [DekVote(*row) for row in self._rows(query.where(where))]
+        return found
 
     def last(self) -> tuple[int, str] | None:
         """The id and hash of the article with the highest id, if any."""

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -83,6 +84,13 @@ articles = Table(
     Column("word_count", Integer, nullable=False),
     Column("encoding", String(32), nullable=False),
     Column("byte_size", Integer, nullable=False),
+    # The folder of the path the article was first read from (NULL: cut from an export),
+    # the dek model's vote on the first unit under the headline (text/parser/dek.py; NULL:
+    # none was asked about), and the verdict of that folder it was read with (1, 0 or -1:
+    # see dek.folder_verdict), which reparse and verify read it with again.
+    Column("folder", Text),
+    Column("dek_vote", Float),
+    Column("dek_folder", SmallInteger, server_default="0", nullable=False),
     Column("ingested_at", DateTime(timezone=True), nullable=False),
     # The article's LSH band keys (fingerprint.band_keys, packed): how its article_bands rows
     # are found again. NULL for an article stored before versions were grouped, until
@@ -96,6 +104,8 @@ articles = Table(
     Column("family_id", Integer, index=True),
     # `list` pages newest first; undated articles sort last by id.
     Index("ix_articles_published_id", "published", "id"),
+    # A folder's articles, tallied and settled after an ingest (ops/folder_deks.py).
+    Index("ix_articles_folder", "folder"),
 )
 
 # The file's original bytes, kept apart so that listing never drags them through memory.

@@ -21,9 +21,14 @@ def article_values(
     byte_size: int,
     keys: list[int] | None = None,
     origin: str | None = None,
+    folder: str | None = None,
+    dek_vote: float | None = None,
+    dek_folder: int = 0,
 ) -> ArticleValues:
     """The articles-table columns for a parsed article, but its hash and ingest time.
-    `keys`: its band keys, if worked out already (else they are, here)."""
+    `keys`: its band keys, if worked out already (else they are, here); `folder`,
+    `dek_vote` and `dek_folder`: where it was read, and what its parse judged of a
+    standfirst (see model.rows)."""
     from newsarchive.text import fingerprint  # NumPy: for writers only, not every read command
     from newsarchive.text.parser import PARSER_VERSION
 
@@ -48,6 +53,9 @@ def article_values(
         "word_count": article.word_count,
         "encoding": encoding,
         "byte_size": byte_size,
+        "folder": folder,
+        "dek_vote": dek_vote,
+        "dek_folder": dek_folder,
         "parser_version": PARSER_VERSION,
         "fingerprint": fingerprint.pack(keys),
     }

@@ -18,6 +18,7 @@ never look alike: a backslash is doubled, every byte that is not UTF-8 or is a c
 from __future__ import annotations
 
 import base64
+import os
 
 _ENCODING = "utf-8"
 # Lone surrogates stand for bytes that are not UTF-8 (PEP 383), U+DC80 to U+DCFF.
@@ -49,6 +50,12 @@ def as_text(path: str) -> str:
     """The path as text: the name itself when it is UTF-8, else with `\\xNN` for each byte
     that is not (what `columns` stores; not unambiguous alone, see `exact_base64`)."""
     return columns(path)[0]
+
+
+def folder_of(path: str) -> str:
+    """The folder a file is in, as text (`as_text`): the archive's key for the files of one
+    folder (articles.folder)."""
+    return as_text(os.path.dirname(path))
 
 
 def exact_base64(path: str) -> str | None:

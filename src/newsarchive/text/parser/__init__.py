@@ -30,7 +30,10 @@ Units are lines, except in hard-wrapped text (lines inside multi-line groups at 
 characters, most of them at least 50; a few long lines of their own allowed), where a
 blank-line-separated group is one unit; metadata lines inside a group still stand alone.
 
-The dek (standfirst) is decided by content and place, in every layout:
+The dek (standfirst) is the first header unit a learned model takes for one (`dek.py`:
+a logistic regression trained on labelled corpora by bench/train_dek.py), never a promotion,
+a related link or fewer than 6 words. Among what it reads are these rules, which it weighs
+with the unit's shape and place and the shape of what follows:
   - a prose unit (6 words or more, no credit, no metadata) between the headline and the
     metadata lines (`headline, dek, byline, body`);
   - a headline-shaped line (6 to 20 words, no final punctuation, starting with a capital)
@@ -42,8 +45,11 @@ The dek (standfirst) is decided by content and place, in every layout:
     of a lede's marks (a wire dateline, an opening quote, a pronoun or conjunction, a day
     or "yesterday", attribution such as "said" or "according to", "I"/"we", a past or
     perfect verb early on, an exclamation).
-  A wire dateline opening the first paragraph (`LONDON, Dec 5, 2018 (Reuters) -`) marks it
-  as the lede; the article records it in `dateline`.
+  The model's vote on the first unit it is asked about is the article's `dek_vote`; the
+  files of its folder vote too, and their verdict (`dek_folder`, given by the caller:
+  ops/folder_deks.py) decides the votes near the threshold. A wire dateline opening the
+  first paragraph (`LONDON, Dec 5, 2018 (Reuters) -`) marks it as the lede; the article
+  records it in `dateline`.
 
 Body units, tried in this order:
   related     LABEL sep title-or-url: READ MORE, READ NEXT, SEE ALSO, ALSO READ, RELATED
@@ -103,19 +109,25 @@ from newsarchive.text.parser.metadata import find_dateline, url_line
 from newsarchive.text.parser.units import non_blank_lines, units_of
 
 # The parser's version: an archive re-reads articles parsed by an older one (reparse).
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 
 def parse_article(
-    text: str, *, source: str | None = None, not_after: dt.date | None = None
+    text: str,
+    *,
+    source: str | None = None,
+    not_after: dt.date | None = None,
+    dek_folder: int = 0,
 ) -> Article:
     """Parse decoded article text (LF line ends) into an Article, or raise ParseError.
 
     `source` (a path) may carry a date in its name; `not_after` (the day of ingest) bounds
-    date inference, which runs only when it is given: parsing stays a pure function.
+    date inference, which runs only when it is given; `dek_folder` is what the files of
+    its folder say of a standfirst under the headline (dek.folder_verdict): parsing stays
+    a pure function.
     """
     try:
-        return _parse(text, source, not_after)
+        return _parse(text, source, not_after, dek_folder)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "article"
@@ -123,19 +135,26 @@ def parse_article(
 
 
 def parse_fields(
-    text: str, *, source: str | None = None, not_after: dt.date | None = None
-) -> dict[str, Any]:
+    text: str,
+    *,
+    source: str | None = None,
+    not_after: dt.date | None = None,
+    dek_folder: int = 0,
+) -> tuple[dict[str, Any], float | None]:
     """What `parse_article` validates into an Article, unvalidated: the Article's fields,
-    blocks as dicts (kind, text, and a READ MORE line's label and url). For ingest's
-    workers, which turn it into a row at once (ops/workers.py checks what validation would)."""
-    return _fields(text, source, not_after)
+    blocks as dicts (kind, text, and a READ MORE line's label and url); and the dek
+    model's vote on the first unit under the headline (dek.dek_vote; None if there was
+    none to ask about), which the folder's verdict is made of. For ingest's workers, which
+    turn them into a row at once (ops/workers.py checks what validation would)."""
+    out = _fields(text, source, not_after, dek_folder)
+    return out.values, out.dek_vote
 
 
-def _parse(text: str, source: str | None, not_after: dt.date | None) -> Article:
-    return Article.model_validate(_fields(text, source, not_after))
+def _parse(text: str, source: str | None, not_after: dt.date | None, dek_folder: int) -> Article:
+    return Article.model_validate(_fields(text, source, not_after, dek_folder).values)
 
 
-def _fields(text: str, source: str | None, not_after: dt.date | None) -> dict[str, Any]:
+def _fields(text: str, source: str | None, not_after: dt.date | None, dek_folder: int) -> Draft:
     lines = non_blank_lines(text)
     if not lines:
         raise ParseError("no text: the file holds only whitespace", source=source)
@@ -159,13 +178,13 @@ def _fields(text: str, source: str | None, not_after: dt.date | None) -> dict[st
         headline = shapes.MARKER.sub("", lines[pos].text, count=1) or lines[pos].text
         out.values["headline"] = headline
         units = units_of(lines[pos + 1 :])
-        start = read_header(units, headline, out)
+        start = read_header(units, headline, out, dek_folder)
         read_body(units[start:], headline, out)
     out.values["blocks"] = tuple(out.blocks)
     out.values["meta"] = tuple(out.meta)
     paragraphs = [str(b["text"]) for b in out.blocks if b["kind"] is BlockKind.PARAGRAPH]
     _find_date(out, paragraphs, source, not_after)
-    return out.values
+    return out
 
 
 def _find_date(

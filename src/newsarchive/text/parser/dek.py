@@ -1,9 +1,26 @@
 """The dek (standfirst): whether a unit under the headline sums the story up, told from a
-lede, a credit, a promotion or a second headline (the rules are in the parser's docstring)."""
+lede, a credit, a promotion or a second headline.
+
+A few things are never a dek (a related link, a promotion, under 6 words). Whether any
+other unit is one, a learned model decides (`dek_vote`): a logistic regression over
+`features` of the unit, where it stands (`Place`) and the units after it, the hand-written
+rules of the parser's docstring (`_rules`) among them. Its weights are `dek_model.json`,
+made by `bench/train_dek.py` from the tune part of the labelled corpora (`structured/` and
+`standfirsts/`, which it names with its scores); retraining gives the same file.
+
+One outlet's pages share a template, and the files of one folder usually come from one
+outlet: the vote on the first unit under each headline, taken over a folder, is evidence
+for each of its files (`folder_verdict`). The parser is given that verdict (it reads no
+other file) and lets it decide the votes near the threshold (`FOLDER_SWAY`).
+"""
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import newsarchive.text.parser.furniture as furniture
 import newsarchive.text.parser.related as related
@@ -64,43 +81,176 @@ def _is_promo(text: str) -> bool:
     return ("now" in lower or "click" in lower) and any(p in lower for p in _PROMO_PHRASES)
 
 
-def is_dek(
-    text: str,
-    following: str,
-    meta_follows: bool,
-    *,
-    compact: bool,
-    after_meta: bool,
-    after_scrap: bool,
-) -> bool:
-    """Whether `text`, under the headline, is its standfirst (see the parser's docstring);
-    `following` is the next unit, and `meta_follows` whether that is a metadata line."""
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a unit under the headline stands: what the dek's model reads besides the unit."""
+
+    headline: str
+    after: tuple[str, ...]  # the next units' texts (up to 3; the first always there)
+    position: int  # among the units under the headline
+    meta_follows: bool  # the next unit is a metadata line
+    compact: bool  # body lines are not blank-separated (the seed's layout)
+    after_meta: bool  # metadata lines (a byline, a date) stand between it and the headline
+    after_scrap: bool  # boilerplate (a kicker, a credit) does
+
+
+def dek_vote(text: str, place: Place) -> float:
+    """How sure the model is that `text`, under the headline at `place`, is its standfirst:
+    its log-odds past the threshold (above 0: a dek), in [-MAX_VOTE, MAX_VOTE]."""
     words = text.count(" ") + 1
-    if not 2 <= words <= MAX_DEK_WORDS * 2:
-        return False
+    if not MIN_META_DEK_WORDS <= words <= MAX_DEK_WORDS * 2 or _is_promo(text):
+        return -MAX_VOTE
     if len(text) <= MAX_LINK_LINE and (
         related.RELATED.match(text) or related.RELATED_BARE.match(text)
     ):
-        return False
-    if words < MIN_META_DEK_WORDS:
-        return False
-    if meta_follows:
+        return -MAX_VOTE
+    weights = _MODEL.weights
+    total = _MODEL.bias + sum(w * x for w, x in zip(weights, features(text, place), strict=True))
+    return max(-MAX_VOTE, min(MAX_VOTE, round(total - _MODEL.logit_threshold, 6)))
+
+
+# Votes are kept within this (a promotion or a link line: the floor), and rounded, so that
+# they store and export as they are on every platform.
+MAX_VOTE = 20.0
+# How far the verdict of an article's folder moves the vote on its first unit under the
+# headline (`folder_verdict`): a vote nearer the threshold than this follows the folder,
+# one farther from it stands on its own.
+FOLDER_SWAY = 2.0
+# A folder of at least this many articles with a vote has a verdict: a standfirst under
+# the headline when at least STANDFIRST_SHARE of their own votes say so, none when at most
+# NO_STANDFIRST_SHARE do (an outlet's template: most or hardly any of its pages).
+MIN_FOLDER_VOTES = 6
+STANDFIRST_SHARE = 0.5
+NO_STANDFIRST_SHARE = 0.02
+
+
+def folder_verdict(votes: int, deks: int) -> int:
+    """What the files of one folder (one outlet, one template, usually) say of the first
+    unit under their headlines, from how many voted (`votes`) and how many of those votes
+    said "a standfirst" (`deks`): 1 yes, -1 no, 0 no say."""
+    if votes < MIN_FOLDER_VOTES:
+        return 0
+    if deks >= votes * STANDFIRST_SHARE:
+        return 1
+    return -1 if deks <= votes * NO_STANDFIRST_SHARE else 0
+
+
+# What `features` gives, in order: the model's weights are by these names. Cheap ones only:
+# the words a unit shares with the headline or with what follows, the lede's marks in
+# either, tense, and capitals were measured too, and added nothing to what these tell
+# (bench/train_dek.py's cross-validation) while tripling what parsing an article costs.
+FEATURES = (
+    "rules say dek",
+    "metadata follows",
+    "compact layout",
+    "after metadata",
+    "after scrap",
+    "not first",
+    "log words",
+    "at most 12 words",
+    "ends a sentence",
+    "lede opening",
+    "could be a dek",
+    "summary line",
+    "second headline",
+    "wire dateline",
+    "next: log words",
+    "next: ends a sentence",
+    "next: wire dateline",
+    "next: lede opening",
+    "opens with a quote",
+    "digit early",
+    "next much longer",
+)
+# How much of the next unit the tests of its opening read (a wrapped paragraph's unit can
+# be thousands of characters long).
+LOOK_AHEAD_CHARS = 300
+
+
+def features(text: str, place: Place) -> list[float]:
+    """What the dek's model reads of a unit under the headline (FEATURES, in order)."""
+    following = place.after[0]
+    opening = following[:LOOK_AHEAD_CHARS]
+    count, next_count = text.count(" ") + 1, following.count(" ") + 1
+    lede_opening = bool(_LEDE_OPENING.match(text))
+    could = _could_be_dek(text)
+    summary = _is_summary_line(text, following)
+    second = _is_second_headline(text)
+    return [
+        float(_rules(text, place, count, lede_opening, could, summary, second)),
+        float(place.meta_follows),
+        float(place.compact),
+        float(place.after_meta),
+        float(place.after_scrap),
+        float(place.position > 0),
+        math.log(count),
+        float(count <= 12),
+        float(ends_sentence(text)),
+        float(lede_opening),
+        float(could),
+        float(summary),
+        float(second),
+        float(bool(find_dateline(text))),
+        math.log(next_count),
+        float(ends_sentence(following)),
+        float(bool(find_dateline(opening))),
+        float(bool(_LEDE_OPENING.match(opening))),
+        float(text[:1] in "\"“‘'"),
+        float(any(c.isdigit() for c in text[:12])),
+        float(next_count > count * 1.5),
+    ]
+
+
+def _rules(
+    text: str,
+    place: Place,
+    words: int,
+    lede_opening: bool,
+    could: bool,
+    summary: bool,
+    second: bool,
+) -> bool:
+    """The hand-written rules (the parser's docstring), before the model: a feature now."""
+    if place.meta_follows:
         # Between the headline and its metadata: the page's standfirst, if it is prose.
         return (
             not find_dateline(text)
             and not looks_like_name(text)
             and not any(c.isdigit() for c in text[:12])
-            and _could_be_dek(text)
+            and could
         )
-    if words <= MAX_SUMMARY_WORDS and (
-        _is_second_headline(text) or (not after_scrap and _is_summary_line(text, following))
-    ):
-        return _could_be_dek(text)
-    if not compact or after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
+    if words <= MAX_SUMMARY_WORDS and (second or (not place.after_scrap and summary)):
+        return could
+    if not place.compact or place.after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
         return False
-    if not ends_sentence(text) or find_dateline(text) or _LEDE_OPENING.match(text):
+    if not ends_sentence(text) or find_dateline(text) or lede_opening:
         return False
-    return not _has_lede_marks(text) and _could_be_dek(text)
+    return could and not _has_lede_marks(text)
+
+
+MODEL_PATH = Path(__file__).with_name("dek_model.json")
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    bias: float
+    weights: tuple[float, ...]  # by FEATURES
+    logit_threshold: float
+
+
+def _load_model() -> _Model:
+    """dek_model.json, its weights put in FEATURES' order (a feature it lacks weighs 0)."""
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    by_name = data["weights"]
+    threshold = data["threshold"]
+    return _Model(
+        data["bias"],
+        tuple(float(by_name.get(name, 0.0)) for name in FEATURES),
+        math.log(threshold / (1 - threshold)),
+    )
+
+
+_MODEL = _load_model()
 
 
 def _has_lede_marks(text: str) -> bool:

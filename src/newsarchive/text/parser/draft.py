@@ -18,6 +18,8 @@ class Draft:
         # Blocks as dicts, validated in one pass with the article (faster than one by one).
         self.blocks: list[dict[str, str | None]] = []
         self.updated = False
+        # The dek model's vote on the first unit asked (dek.dek_vote), None if none was.
+        self.dek_vote: float | None = None
 
     def add_meta(self, meta: Meta) -> None:
         self.meta.append(MetaLine(kind=meta.kind, text=meta.text))

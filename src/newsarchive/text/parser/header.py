@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import newsarchive.text.parser.metadata as metadata
 from newsarchive.model.records import BlockKind, MetaKind
-from newsarchive.text.parser.dek import MIN_META_DEK_WORDS, is_dek
+from newsarchive.text.parser.dek import FOLDER_SWAY, MIN_META_DEK_WORDS, Place, dek_vote
 from newsarchive.text.parser.draft import Draft
 from newsarchive.text.parser.furniture import is_furniture, is_header_scrap
 from newsarchive.text.parser.metadata import Meta, is_staff_line, meta_line
@@ -15,11 +15,14 @@ from newsarchive.text.parser.shapes import is_marker_only, unmarked
 from newsarchive.text.parser.units import Unit
 
 MAX_HEADER_UNITS = 8
+DEK_LOOKS_AHEAD = 3  # units after a dek's candidate that its model reads
 
 
-def read_header(units: Sequence[Unit], headline: str, out: Draft) -> int:
+def read_header(units: Sequence[Unit], headline: str, out: Draft, dek_folder: int = 0) -> int:
     """Consume the metadata, furniture and dek under the headline; return where the body
-    starts. The last unit is always body."""
+    starts. The last unit is always body. The first unit asked whether it is the dek
+    gives the article's `dek_vote`, which the folder's verdict (`dek_folder`: 1, 0 or -1,
+    see dek.folder_verdict) sways."""
     pos = 0
     dek_done = False
     compact = _is_compact(units)
@@ -46,13 +49,19 @@ def read_header(units: Sequence[Unit], headline: str, out: Draft) -> int:
             out.updated |= meta.kind is MetaKind.DATE and meta.date is None
         elif is_furniture(text, headline):
             out.add(BlockKind.BOILERPLATE, units[pos].text)
-        elif not dek_done and is_dek(
+        elif not dek_done and _is_dek(
+            out,
             units[pos].text,
-            units[pos + 1].text,
-            text.count(" ") + 1 >= MIN_META_DEK_WORDS and meta_at(pos + 1) is not None,
-            compact=compact,
-            after_meta=bool(out.meta),
-            after_scrap=bool(out.blocks),
+            Place(
+                headline,
+                tuple(u.text for u in units[pos + 1 : pos + 1 + DEK_LOOKS_AHEAD]),
+                pos,
+                text.count(" ") + 1 >= MIN_META_DEK_WORDS and meta_at(pos + 1) is not None,
+                compact,
+                bool(out.meta),
+                bool(out.blocks),
+            ),
+            dek_folder,
         ):
             out.values["dek"] = units[pos].text
             dek_done = True
@@ -62,6 +71,16 @@ def read_header(units: Sequence[Unit], headline: str, out: Draft) -> int:
             break
         pos += 1
     return pos
+
+
+def _is_dek(out: Draft, text: str, place: Place, dek_folder: int) -> bool:
+    """The model's answer, the first asked swayed by the folder's verdict (and kept as the
+    article's vote)."""
+    vote = dek_vote(text, place)
+    if out.dek_vote is not None:
+        return vote > 0
+    out.dek_vote = vote
+    return vote + dek_folder * FOLDER_SWAY > 0
 
 
 def _is_compact(units: Sequence[Unit]) -> bool:

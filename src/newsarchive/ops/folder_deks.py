@@ -1,0 +1,106 @@
+"""Each folder's verdict on a standfirst under the headline, settled over the archive.
+
+The files of one folder usually come from one outlet and share its template: when most of
+their first units under the headline read as standfirsts, that is evidence for each of
+them; when hardly any do, a unit that reads a little like one is the lede
+(text/parser/dek.py: `folder_verdict`, `FOLDER_SWAY`). Each article keeps the folder it was first
+read in, the model's vote on that unit and the verdict it was read with (articles.folder,
+dek_vote, dek_folder; an export's articles are of many outlets and have no folder). After
+an ingest, `settle` tallies the votes of the folders it added articles to (after a reparse,
+of every folder) and reads again, with its folder's verdict, every article whose dek that
+verdict changes; for the rest only the verdict stored changes.
+
+What an article ends up with depends on the votes of its folder's articles alone, never on
+the order files came in: a folder ingested whole or file by file, or reparsed twice, ends
+the same (tests/test_folder_deks.py). A run killed while settling leaves the archive's
+setting UNSETTLED, and the next ingest settles first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from newsarchive.ops.reread import reparsed_update, store_reparsed
+from newsarchive.ops.workers import parse_again
+from newsarchive.storage.archive import Archive
+from newsarchive.text.parser.dek import FOLDER_SWAY, folder_verdict
+
+# The archive setting that says articles were stored whose folders are not settled yet.
+UNSETTLED = "deks_unsettled"
+BATCH = 500  # articles read again at a time, each batch its own transaction
+
+
+@dataclass
+class SettleReport:
+    folders: int = 0  # folders with a verdict (1 or -1)
+    reread: int = 0  # articles read again with their folder's verdict
+    changed: int = 0  # of those, articles whose dek changed
+
+
+def mark_unsettled(archive: Archive) -> bool:
+    """Say, before an ingest stores anything, that folders will need settling; whether an
+    earlier run left them unsettled."""
+    with archive.writing() as store:
+        before = store.settings.get(UNSETTLED) is not None
+        store.settings.set(UNSETTLED, "1")
+    return before
+
+
+def settled(archive: Archive) -> None:
+    """Say that nothing is left to settle (an ingest that stored nothing new)."""
+    with archive.writing() as store:
+        store.settings.set(UNSETTLED, None)
+
+
+def settle(archive: Archive, folders: Collection[str] | None = None) -> SettleReport:
+    """Bring the dek of every article first read in `folders` (or in any folder) to its
+    folder's verdict (see the module's docstring)."""
+    report = SettleReport()
+    with archive.reading() as store:
+        tallies = store.records.folder_tallies(folders)
+        verdicts = {folder: folder_verdict(n, deks) for folder, (n, deks) in tallies.items()}
+        # Read with a verdict its folder no longer gives: those read with one, where the
+        # folder now says nothing; those read with another, where it says yes or no.
+        stale = [v for v in store.records.read_otherwise(folders, 0) if not verdicts.get(v.folder)]
+        for verdict in (1, -1):
+            said = [folder for folder, v in verdicts.items() if v == verdict]
+            if said:
+                stale += store.records.read_otherwise(said, verdict)
+    report.folders = sum(1 for v in verdicts.values() if v)
+    relabel: list[dict[str, int]] = []
+    reread: dict[int, int] = {}
+    for vote in stale:
+        now = verdicts.get(vote.folder, 0)
+        if vote.vote is not None and _says(vote.vote, vote.verdict) != _says(vote.vote, now):
+            reread[vote.id] = now
+        else:
+            relabel.append({"id": vote.id, "dek_folder": now})
+    for start in range(0, len(relabel), BATCH):
+        with archive.writing() as store:
+            store.changes.update_articles(relabel[start : start + BATCH])
+    ids = sorted(reread)
+    for start in range(0, len(ids), BATCH):
+        with archive.reading() as store:
+            records = store.records.of(ids[start : start + BATCH])
+        records = [
+            dataclasses.replace(r, columns={**r.columns, "dek_folder": reread[r.id]})
+            for r in records
+        ]
+        updates = []
+        for record, values in zip(records, parse_again(records), strict=True):
+            if isinstance(values, str):  # it parsed before: verify reports it
+                continue
+            update = reparsed_update(record, values)
+            update["dek_folder"] = reread[record.id]  # (the record holds it already)
+            report.changed += "dek" in update
+            updates.append(update)
+        store_reparsed(archive, records, updates)
+        report.reread += len(records)
+    settled(archive)
+    return report
+
+
+def _says(vote: float, verdict: int) -> bool:
+    return vote + verdict * FOLDER_SWAY > 0

@@ -1,0 +1,214 @@
+"""A folder's files are evidence for each other's standfirst (ops/folder_deks.py,
+text/parser/dek.py): the verdict of a folder decides the votes near the threshold, never
+the others; what an article ends with depends on its folder's votes alone, not on the
+order files came in, and reparse does not flip it back.
+
+The folders are made up from the seed's layout (headline, standfirst, body, no blank
+lines): its standfirst gets a vote just above the threshold, a variant of it that says
+"yesterday" one just below, and a wire lede (`TOKYO, March 3 - ...`) one far below. The
+tests check those votes first, so that a retrained model that moves them fails here, by
+name, rather than making the folder tests pass for nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from newsarchive.ops import folder_deks
+from newsarchive.storage import config
+from newsarchive.storage.archive import open_archive
+from newsarchive.text.parser import parse_article, parse_fields
+from newsarchive.text.parser.dek import (
+    FOLDER_SWAY,
+    MIN_FOLDER_VOTES,
+    folder_verdict,
+)
+
+from .conftest import FIXTURES, SEEDS, Run
+
+SEED = (SEEDS / "000_d4b32e967d5dce44.txt").read_text(encoding="utf-8")
+SEED_LINES = SEED.split("\n")
+YESTERDAY = (
+    "Blinken and Lavrov met in Geneva yesterday in a high-stakes bid to defuse tensions over "
+    "Ukraine."
+)
+
+
+def _seed_like(n: int, standfirst: str = SEED_LINES[1]) -> str:
+    """The seed with this standfirst, and a last paragraph of its own (its own bytes)."""
+    return "\n".join([SEED_LINES[0], standfirst, *SEED_LINES[2:-1], f"Story {n} ends here."])
+
+
+def _wire(n: int) -> str:
+    return (
+        f"Shares rise in market number {n}\n"
+        f"TOKYO, March {n % 28 + 1} - Japanese shares rose {n} points on Tuesday as exporters "
+        "gained on a weaker yen, dealers said.\n"
+        f"The Nikkei average ended up {n % 9}.{n % 7} percent.\nVolume was light.\n"
+    )
+
+
+def _vote(article: str) -> float:
+    vote = parse_fields(article)[1]
+    assert vote is not None
+    return vote
+
+
+def test_the_made_up_files_vote_as_the_tests_need() -> None:
+    assert 0 < _vote(_seed_like(1)) < FOLDER_SWAY  # a standfirst, by a little
+    assert -FOLDER_SWAY < _vote(_seed_like(1, YESTERDAY)) < 0  # a lede, by a little
+    assert _vote(_wire(1)) <= -FOLDER_SWAY  # a lede, whatever its folder says
+
+
+def test_a_folder_says_yes_with_most_votes_no_with_hardly_any() -> None:
+    assert folder_verdict(MIN_FOLDER_VOTES - 1, MIN_FOLDER_VOTES - 1) == 0  # too few
+    assert folder_verdict(10, 5) == 1
+    assert folder_verdict(10, 4) == 0
+    assert folder_verdict(100, 2) == -1
+    assert folder_verdict(100, 3) == 0
+    assert folder_verdict(MIN_FOLDER_VOTES, 0) == -1
+
+
+@pytest.mark.parametrize(
+    "path", sorted([*FIXTURES.glob("*.txt"), *SEEDS.glob("*.txt")]), ids=lambda p: p.name
+)
+def test_a_verdict_moves_only_the_votes_near_the_threshold(path: Path) -> None:
+    article = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+    alone, vote = parse_fields(article)
+    for verdict in (-1, 0, 1):
+        fields, again = parse_fields(article, dek_folder=verdict)
+        assert again == vote  # the vote is the text's, whatever the folder says
+        if vote is None:
+            assert fields == alone
+            continue
+        assert (fields.get("dek") is not None) == (vote + verdict * FOLDER_SWAY > 0) or (
+            alone.get("dek") is not None and alone.get("dek") != _first_unit(article)
+        )
+        if abs(vote) >= FOLDER_SWAY:  # unambiguous: the same answer alone and in a folder
+            assert fields == alone
+
+
+def _first_unit(article: str) -> str:
+    return parse_article(article).headline  # (a dek after the first unit asked: not swayed)
+
+
+def _folder(root: Path, name: str, articles: dict[str, str]) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    for file_name, body in articles.items():
+        (folder / file_name).write_text(body, encoding="utf-8")
+    return folder
+
+
+def _deks(url: str, tmp_path: Path) -> dict[str, tuple[str | None, int]]:
+    """File name -> (dek, folder verdict it was read with), as stored."""
+    archive = open_archive(config.resolve(url, tmp_path), create=False)
+    try:
+        with archive.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT s.path, a.dek, a.dek_folder FROM articles a "
+                    "JOIN article_sources s ON s.article_id = a.id"
+                )
+            ).all()
+    finally:
+        archive.close()
+    return {Path(path).name: (dek, verdict) for path, dek, verdict in rows}
+
+
+def _id_of(url: str, tmp_path: Path, name: str) -> int:
+    archive = open_archive(config.resolve(url, tmp_path), create=False)
+    try:
+        with archive.engine.connect() as connection:
+            ids = connection.execute(text("SELECT article_id, path FROM article_sources")).all()
+    finally:
+        archive.close()
+    return int(next(id_ for id_, path in ids if Path(path).name == name))
+
+
+def _hardly_any(root: Path) -> Path:
+    """The seed among 60 wire stories: 1 vote in 61 for a standfirst."""
+    articles = {f"wire{n:02}.txt": _wire(n) for n in range(60)}
+    return _folder(root, "wires", {**articles, "seed.txt": SEED})
+
+
+def _most(root: Path) -> Path:
+    """Six of the seed's layout, a seventh just short of a standfirst, a wire story."""
+    articles = {f"seed{n}.txt": _seed_like(n) for n in range(6)}
+    articles["yesterday.txt"] = _seed_like(6, YESTERDAY)
+    articles["wire.txt"] = _wire(99)
+    return _folder(root, "outlet", articles)
+
+
+def test_a_folder_of_ledes_reads_the_doubtful_standfirst_as_a_lede_alone_it_stays(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    folder = _hardly_any(tmp_path / "in")
+    assert run("ingest", folder).returncode == 0
+    deks = _deks(archive_url, tmp_path)
+    assert deks["seed.txt"] == (None, -1)
+    assert all(dek is None for dek, _ in deks.values())
+    shown = json.loads(run("show", "--json", str(_id_of(archive_url, tmp_path, "seed.txt"))).stdout)
+    assert shown["dek"] is None
+    assert SEED_LINES[1] == shown["blocks"][0]["text"]  # its words kept, as the lede
+
+    alone = tmp_path / "alone.db"
+    assert run("--db", alone, "ingest", folder / "seed.txt").returncode == 0
+    assert _deks(str(alone), tmp_path)["seed.txt"] == (SEED_LINES[1], 0)
+
+
+def test_a_folder_of_standfirsts_reads_the_doubtful_lede_as_a_standfirst(
+    run: Run, archive_url: str, tmp_path: Path
+) -> None:
+    folder = _most(tmp_path / "in")
+    assert run("ingest", folder).returncode == 0
+    deks = _deks(archive_url, tmp_path)
+    assert deks["yesterday.txt"] == (YESTERDAY, 1)
+    assert all(deks[f"seed{n}.txt"][0] == SEED_LINES[1] for n in range(6))
+    assert deks["wire.txt"][0] is None  # far from the threshold: its own answer stands
+    assert run("verify").returncode == 0  # read again with the verdict it was read with
+
+
+def test_file_by_file_ends_as_the_folder_at_once_and_reparse_keeps_it(
+    run: Run, tmp_path: Path
+) -> None:
+    folder = _most(tmp_path / "in")
+    whole, one_by_one = tmp_path / "whole.db", tmp_path / "one.db"
+    assert run("--db", whole, "ingest", folder).returncode == 0
+    for path in sorted(folder.iterdir(), reverse=True):  # the doubtful one first, alone
+        assert run("--db", one_by_one, "ingest", path).returncode == 0
+    expected = _deks(str(whole), tmp_path)
+    assert _deks(str(one_by_one), tmp_path) == expected
+
+    archive = open_archive(config.resolve(str(whole), tmp_path), create=False)
+    with archive.engine.begin() as connection:  # as an older parser left them
+        connection.execute(text("UPDATE articles SET parser_version = 1"))
+    archive.close()
+    for _ in range(2):
+        result = run("--db", whole, "reparse")
+        assert result.returncode == 0, result.stderr
+        assert _deks(str(whole), tmp_path) == expected
+
+
+def test_a_run_stopped_before_its_folders_settled_is_settled_by_the_next(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _hardly_any(tmp_path / "in")
+    settle = folder_deks.settle
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # after every batch was stored, before the folders
+
+    monkeypatch.setattr(folder_deks, "settle", killed)
+    result = run("ingest", folder)
+    assert result.returncode == 130
+    assert _deks(str(tmp_path / "archive.db"), tmp_path)["seed.txt"] == (SEED_LINES[1], 0)
+    monkeypatch.setattr(folder_deks, "settle", settle)
+    result = run("ingest", folder)
+    assert result.returncode == 0
+    assert b"added 0," in result.stderr  # nothing new: the folders settled anyway
+    assert _deks(str(tmp_path / "archive.db"), tmp_path)["seed.txt"] == (None, -1)
