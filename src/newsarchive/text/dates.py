@@ -198,8 +198,10 @@ def infer_date(paragraphs: list[str], *, not_after: dt.date) -> FoundDate | None
        ambiguity yields no date.
     """
     lede = paragraphs[:LEDE_PARAGRAPHS]
-    if not any(_WEEKDAY_WORD.search(p) for p in lede):
-        return None  # the cheap test first: most articles name no weekday in their lede
+    if not any("day" in p and _WEEKDAY_WORD.search(p) for p in lede):
+        # The cheap test first (most articles name no weekday in their lede), and a
+        # substring before the pattern: a fifth of its cost where no "day" is written.
+        return None
     latest_year = _latest_year(paragraphs, not_after.year)
     if latest_year is None:
         return None
