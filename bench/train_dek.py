@@ -112,6 +112,9 @@ def ask(labelled: list[tuple[Path, str | None, str]]) -> list[Asked]:
     current: dict[str, str] = {}
 
     def labelled_answer(text: str, place: dek.Place) -> float:
+        # Every unit asked, those never a dek too (dek.never): the model is not asked about
+        # them, but they are what the parser meets where a dek may stand; left out, the
+        # model learnt a lower threshold for the rest, and the seed's dek was lost.
         answer = bool(current["dek"]) and _fold(text) == current["dek"]
         name = current["name"]
         asked.append(Asked(name, in_score_split(name), dek.features(text, place), answer))

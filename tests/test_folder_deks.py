@@ -21,12 +21,8 @@ from sqlalchemy import text
 from newsarchive.ops import folder_deks
 from newsarchive.storage import config
 from newsarchive.storage.archive import open_archive
-from newsarchive.text.parser import parse_article, parse_fields
-from newsarchive.text.parser.dek import (
-    FOLDER_SWAY,
-    MIN_FOLDER_VOTES,
-    folder_verdict,
-)
+from newsarchive.text.parser import parse_fields
+from newsarchive.text.parser.dek import FOLDER_SHIFT, MIN_FOLDER_VOTES, folder_verdict, says
 
 from .conftest import FIXTURES, SEEDS, Run
 
@@ -35,6 +31,15 @@ SEED_LINES = SEED.split("\n")
 YESTERDAY = (
     "Blinken and Lavrov met in Geneva yesterday in a high-stakes bid to defuse tensions over "
     "Ukraine."
+)
+# Issue 21's compact class: line 2 sums up what line 3 begins to tell, with a lede's marks
+# of its own ("have been destroyed").
+FLOODS_DEK = "Hundreds of homes have been destroyed and roads washed away after days of rain."
+FLOODS = (
+    f"Floods cut off coastal towns\n{FLOODS_DEK}\nRescue teams reached the town of Karsby on "
+    "Friday as water levels continued to rise across the region, officials said.\nMore than "
+    "2,000 people have been moved to shelters in schools and sports halls, according to the "
+    "regional council.\nThe weather service expects more rain over the weekend.\n"
 )
 
 
@@ -59,9 +64,10 @@ def _vote(article: str) -> float:
 
 
 def test_the_made_up_files_vote_as_the_tests_need() -> None:
-    assert 0 < _vote(_seed_like(1)) < FOLDER_SWAY  # a standfirst, by a little
-    assert -FOLDER_SWAY < _vote(_seed_like(1, YESTERDAY)) < 0  # a lede, by a little
-    assert _vote(_wire(1)) <= -FOLDER_SWAY  # a lede, whatever its folder says
+    assert 0 < _vote(_seed_like(1)) < -FOLDER_SHIFT[-1]  # a standfirst, by a little
+    assert -FOLDER_SHIFT[1] < _vote(_seed_like(1, YESTERDAY)) < 0  # a lede, by a little
+    assert -FOLDER_SHIFT[1] < _vote(FLOODS) < 0
+    assert _vote(_wire(1)) <= -FOLDER_SHIFT[1]  # a lede, whatever its folder says
 
 
 def test_a_folder_says_yes_with_most_votes_no_with_hardly_any() -> None:
@@ -82,18 +88,11 @@ def test_a_verdict_moves_only_the_votes_near_the_threshold(path: Path) -> None:
     for verdict in (-1, 0, 1):
         fields, again = parse_fields(article, dek_folder=verdict)
         assert again == vote  # the vote is the text's, whatever the folder says
-        if vote is None:
-            assert fields == alone
-            continue
-        assert (fields.get("dek") is not None) == (vote + verdict * FOLDER_SWAY > 0) or (
-            alone.get("dek") is not None and alone.get("dek") != _first_unit(article)
-        )
-        if abs(vote) >= FOLDER_SWAY:  # unambiguous: the same answer alone and in a folder
-            assert fields == alone
-
-
-def _first_unit(article: str) -> str:
-    return parse_article(article).headline  # (a dek after the first unit asked: not swayed)
+        if vote is None or says(vote, verdict) == says(vote, 0):
+            assert fields == alone  # a clear vote: the same answer alone and in a folder
+        else:
+            assert fields != alone
+            assert (fields.get("dek") is not None) == says(vote, verdict) or verdict < 0
 
 
 def _folder(root: Path, name: str, articles: dict[str, str]) -> Path:
@@ -137,9 +136,10 @@ def _hardly_any(root: Path) -> Path:
 
 
 def _most(root: Path) -> Path:
-    """Six of the seed's layout, a seventh just short of a standfirst, a wire story."""
+    """Six of the seed's layout, two more just short of a standfirst, a wire story."""
     articles = {f"seed{n}.txt": _seed_like(n) for n in range(6)}
     articles["yesterday.txt"] = _seed_like(6, YESTERDAY)
+    articles["floods.txt"] = FLOODS
     articles["wire.txt"] = _wire(99)
     return _folder(root, "outlet", articles)
 
@@ -168,6 +168,7 @@ def test_a_folder_of_standfirsts_reads_the_doubtful_lede_as_a_standfirst(
     assert run("ingest", folder).returncode == 0
     deks = _deks(archive_url, tmp_path)
     assert deks["yesterday.txt"] == (YESTERDAY, 1)
+    assert deks["floods.txt"] == (FLOODS_DEK, 1)
     assert all(deks[f"seed{n}.txt"][0] == SEED_LINES[1] for n in range(6))
     assert deks["wire.txt"][0] is None  # far from the threshold: its own answer stands
     assert run("verify").returncode == 0  # read again with the verdict it was read with

@@ -3,7 +3,7 @@
 The files of one folder usually come from one outlet and share its template: when most of
 their first units under the headline read as standfirsts, that is evidence for each of
 them; when hardly any do, a unit that reads a little like one is the lede
-(text/parser/dek.py: `folder_verdict`, `FOLDER_SWAY`). Each article keeps the folder it was first
+(text/parser/dek.py: `folder_verdict`, `FOLDER_SHIFT`). Each article keeps the folder it was first
 read in, the model's vote on that unit and the verdict it was read with (articles.folder,
 dek_vote, dek_folder; an export's articles are of many outlets and have no folder). After
 an ingest, `settle` tallies the votes of the folders it added articles to (after a reparse,
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from newsarchive.ops.reread import reparsed_update, store_reparsed
 from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
-from newsarchive.text.parser.dek import FOLDER_SWAY, folder_verdict
+from newsarchive.text.parser.dek import folder_verdict, says
 
 # The archive setting that says articles were stored whose folders are not settled yet.
 UNSETTLED = "deks_unsettled"
@@ -73,7 +73,7 @@ def settle(archive: Archive, folders: Collection[str] | None = None) -> SettleRe
     reread: dict[int, int] = {}
     for vote in stale:
         now = verdicts.get(vote.folder, 0)
-        if vote.vote is not None and _says(vote.vote, vote.verdict) != _says(vote.vote, now):
+        if vote.vote is not None and says(vote.vote, vote.verdict) != says(vote.vote, now):
             reread[vote.id] = now
         else:
             relabel.append({"id": vote.id, "dek_folder": now})
@@ -100,7 +100,3 @@ def settle(archive: Archive, folders: Collection[str] | None = None) -> SettleRe
         report.reread += len(records)
     settled(archive)
     return report
-
-
-def _says(vote: float, verdict: int) -> bool:
-    return vote + verdict * FOLDER_SWAY > 0

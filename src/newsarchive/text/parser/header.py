@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import newsarchive.text.parser.metadata as metadata
 from newsarchive.model.records import BlockKind, MetaKind
-from newsarchive.text.parser.dek import FOLDER_SWAY, MIN_META_DEK_WORDS, Place, dek_vote
+from newsarchive.text.parser.dek import MIN_META_DEK_WORDS, Place, dek_vote, says
 from newsarchive.text.parser.draft import Draft
 from newsarchive.text.parser.furniture import is_furniture, is_header_scrap
 from newsarchive.text.parser.metadata import Meta, is_staff_line, meta_line
@@ -74,13 +74,15 @@ def read_header(units: Sequence[Unit], headline: str, out: Draft, dek_folder: in
 
 
 def _is_dek(out: Draft, text: str, place: Place, dek_folder: int) -> bool:
-    """The model's answer, the first asked swayed by the folder's verdict (and kept as the
-    article's vote)."""
+    """The model's answer; on the first unit it has a vote on, swayed by the folder's
+    verdict (and kept as the article's vote)."""
     vote = dek_vote(text, place)
+    if vote is None:
+        return False
     if out.dek_vote is not None:
         return vote > 0
     out.dek_vote = vote
-    return vote + dek_folder * FOLDER_SWAY > 0
+    return says(vote, dek_folder)
 
 
 def _is_compact(units: Sequence[Unit]) -> bool:
