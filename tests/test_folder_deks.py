@@ -148,7 +148,11 @@ def test_a_folder_of_ledes_reads_the_doubtful_standfirst_as_a_lede_alone_it_stay
     run: Run, archive_url: str, tmp_path: Path
 ) -> None:
     folder = _hardly_any(tmp_path / "in")
-    assert run("ingest", folder).returncode == 0
+    result = run("ingest", folder)
+    assert result.returncode == 0
+    assert result.stderr.decode().endswith(
+        "; 1 article read with or without a standfirst as most files of its folder are.\n"
+    )
     deks = _deks(archive_url, tmp_path)
     assert deks["seed.txt"] == (None, -1)
     assert all(dek is None for dek, _ in deks.values())

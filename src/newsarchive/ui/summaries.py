@@ -68,6 +68,11 @@ def ingest_summary(report: IngestReport, *, interrupted: bool = False) -> str:
         kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(report.skipped_kinds.items()))
         skipped += f"; skipped {counted(sum(report.skipped_kinds.values()), 'file')} that are "
         skipped += f"not articles ({kinds}; name one outright to hear why)"
+    if changed := report.settled.changed:  # (ops/folder_deks.py)
+        skipped += (
+            f"; {counted(changed, 'article')} read with or without a standfirst as most "
+            "files of {their} folder are".format(their="its" if changed == 1 else "their")
+        )
     return f"{head}: {', '.join(parts)}{skipped}."
 
 
