@@ -15,6 +15,7 @@ import gc
 import hashlib
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from newsarchive.ops.workers import (
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.backends import NewArticle
 from newsarchive.text import exports, htmlpage
+from newsarchive.text.exports.bounds import bounds
 
 BATCH_SIZE = 1000
 # How many times BATCH_SIZE files a batch may grow to in a long run (see _batched), unless
@@ -139,6 +141,7 @@ class Ingester:
         # --published notice may count too few files, never too many).
         self._first_added: int | None = None
         self.stopping = False  # set by stop(): finish the batch under way, read no more
+        self._made = 0  # batches started
 
     def stop(self) -> None:
         """Stop cleanly: the batch under way is stored, nothing after it is read."""
@@ -198,9 +201,10 @@ class Ingester:
             else:
                 yield FileRead(path, data, hashlib.sha256(data).hexdigest(), named=named)
 
-    def _taken(self, read: FileRead) -> list[FileRead]:
+    def _taken(self, read: FileRead) -> Iterable[FileRead]:
         """What a file not stored yet gives: nothing (it is not an article: skipped, or
-        refused when named), its articles (an export), or itself."""
+        refused when named), its articles (an export's, handed out as they are taken), or
+        itself."""
         kind = not_an_article(read.data)
         if kind == ZIP_OR_OFFICE and self._format != "single":
             docx = self._docx_export(read)
@@ -213,12 +217,10 @@ class Ingester:
                 self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
             return []
         # Before the saved-page route: Europresse and Factiva deliver exports as HTML.
-        export = None if self._format == "single" else exports.split(read.data, self._format)
+        export = None if self._format == "single" else bounds(read.data, self._format)
         if export is not None:  # kept whole when the articles' text is apart from the file
             whole = read.data if export.text is not None else None
-            return list(
-                self._pieces(read.path, export.indexed(read.data), read.sha256, export, whole=whole)
-            )
+            return self._pieces(read, export.indexed(read.data), export, whole)
         if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
             return self._page(read)
         if self._format in ("auto", "single"):
@@ -239,7 +241,7 @@ class Ingester:
             skipped[PAGE_WITHOUT_READER] = skipped.get(PAGE_WITHOUT_READER, 0) + 1
         return []
 
-    def _docx_export(self, read: FileRead) -> list[FileRead] | None:
+    def _docx_export(self, read: FileRead) -> Iterable[FileRead] | None:
         """The articles of a Word document that is an export (Nexis Uni, Mediargus deliver
         .docx), cut from its text (a Mediargus list and its texts: from the articles' own
         text, as for its text files); None when it is not one."""
@@ -247,43 +249,35 @@ class Ingester:
         if text is None:
             return None
         rendered = text.encode("utf-8")
-        export = exports.split(rendered, self._format)
+        export = bounds(rendered, self._format)
         if export is None:
             return None
-        return list(
-            self._pieces(read.path, export.indexed(rendered), read.sha256, export, whole=read.data)
-        )
+        return self._pieces(read, export.indexed(rendered), export, read.data)
 
     def _pieces(
-        self,
-        path: str,
-        data: bytes,
-        sha256: str,
-        export: exports.Export,
-        *,
-        whole: bytes | None = None,
+        self, read: FileRead, data: bytes, export: exports.Export, whole: bytes | None = None
     ) -> Iterator[FileRead]:
         """An export's articles, and any rest of it kept whole, each an article to store;
-        the last carries the export, stored with its layout once they are. `whole`: the
-        file's bytes when `data` is its text (a Word document)."""
+        the last stores the export with its layout once they are. `whole`: the file's bytes
+        when `data` is its text (a Word document); else the file's bytes are let go once
+        cut, each article holding its own until its batch is written."""
         cut = [p for p in export.pieces if p.kind != "front"]
         self.report.exports += 1
         self.report.export_pieces += len(cut)
-        shas = tuple(
-            None if p.kind == "front" else hashlib.sha256(data[p.start : p.end]).hexdigest()
-            for p in export.pieces
-        )
-        kept = KeptExport(data, sha256, export, shas, whole)
-        hashes = [sha for sha in shas if sha is not None]
-        for n, (piece, sha) in enumerate(zip(cut, hashes, strict=True), 1):
-            yield FileRead(
-                path,
-                data[piece.start : piece.end],
-                sha,
-                (n, len(cut)),
-                export.format if piece.kind == "article" else None,
-                kept if n == len(cut) else None,
-            )
+        articles = deque(data[p.start : p.end] for p in cut)
+        hashes = iter([hashlib.sha256(article).hexdigest() for article in articles])
+        shas = tuple(None if p.kind == "front" else next(hashes) for p in export.pieces)
+        fronts = {
+            i: data[p.start : p.end] for i, p in enumerate(export.pieces) if p.kind == "front"
+        }
+        kept = KeptExport(read.sha256, export, shas, fronts, whole)
+        if whole is None:
+            read.data = b""
+        del data
+        places = (sha for sha in shas if sha is not None)
+        for n, (piece, sha) in enumerate(zip(cut, places, strict=True), 1):
+            origin = export.format if piece.kind == "article" else None
+            yield FileRead(read.path, articles.popleft(), sha, (n, len(cut)), origin, kept)
 
     def _batches(self, reads: tuple[FileRead, ...]) -> Iterator[Batch]:
         """The files read, as batches being parsed. A file stored already is not looked at
@@ -295,7 +289,9 @@ class Ingester:
         are split, not after all of them: the files of one read (up to a thousand exports)
         are never held whole as articles (20 exports of 500 articles: peak 340 -> 261 MiB,
         as for the same articles in 10,000 files), and parsing starts with the first batch
-        while the rest are split."""
+        while the rest are cut. An export's batches grow as `_batched`'s do, batch by batch
+        (up to BATCH_BYTES): one export of 10,000 articles was 10 batches of 1,000, where
+        the same articles as files are 6, and each batch costs its FTS5 segment and merges."""
         size = max(self._batch_size, len(reads))
         with storage_trouble(self.report.added), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in reads})
@@ -304,16 +300,22 @@ class Ingester:
                 yield self._start(reads[start : start + size], known)
             return
         files: list[FileRead] = []
+        held = 0
         for read in reads:
-            files += [read] if read.sha256 in known else self._taken(read)
-            while len(files) >= size:
-                yield self._start(tuple(files[:size]), known)
-                del files[:size]
+            for taken in [read] if read.sha256 in known else self._taken(read):
+                files.append(taken)
+                held += len(taken.data)
+                if held >= BATCH_BYTES or len(files) >= max(
+                    size, _grown(self._batch_size, self._made)
+                ):
+                    yield self._start(tuple(files), known)
+                    files, held = [], 0
         if files:
             yield self._start(tuple(files), known)
 
     def _start(self, files: tuple[FileRead, ...], known: dict[str, int]) -> Batch:
         """Look up which articles cut from exports are stored, and start parsing the new."""
+        self._made += 1
         pieces = {f.sha256 for f in files if f.place is not None} - known.keys()
         if pieces:
             with storage_trouble(self.report.added), self._archive.reading() as store:
@@ -352,6 +354,13 @@ class Ingester:
             for f in batch.new
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
+        for f in batch.files:  # an export's layout keeps the bytes of its articles refused
+            if (
+                f.export is not None
+                and f.place is not None
+                and isinstance(outcomes.get(f.sha256), str)
+            ):
+                f.export.keep(f.place[0], f.data)
         now = self._started
         with storage_trouble(self.report.added), self._archive.writing() as store:
             inserted, ids, accepted, new_sources = store_batch(store, batch, fresh, now)
@@ -381,7 +390,7 @@ def _batched(items: Iterable[FileRead], size: int) -> Iterator[tuple[FileRead, .
     file's --max-size past that)."""
     iterator = iter(items)
     for number in itertools.count():
-        wanted = size * min(GROWTH, max(1, number - 1))
+        wanted = _grown(size, number)
         batch: list[FileRead] = []
         held = 0
         for item in iterator:
@@ -392,3 +401,9 @@ def _batched(items: Iterable[FileRead], size: int) -> Iterator[tuple[FileRead, .
         if not batch:
             return
         yield tuple(batch)
+
+
+def _grown(size: int, number: int) -> int:
+    """How many files the batch `number` (from 0) of a run may hold: `size` for the first
+    three, then up to GROWTH times it (see `_batched`)."""
+    return size * min(GROWTH, max(1, number - 1))
