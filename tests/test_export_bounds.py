@@ -50,7 +50,9 @@ def _lexisnexis_mangled(draw: st.DrawFn) -> bytes:
     body line, lines made blank or flush left, or a label line."""
     data = draw(st.sampled_from(LEXISNEXIS) | _mangled_exports())
     for _ in range(draw(st.integers(0, 3))):
-        action = draw(st.sampled_from(["cr", "latin", "nbsp", "bom", "word", "blank", "left", "label"]))
+        action = draw(
+            st.sampled_from(["cr", "latin", "nbsp", "bom", "word", "blank", "left", "label"])
+        )
         at = draw(st.integers(0, len(data)))
         if action == "cr":
             data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
