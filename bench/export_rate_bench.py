@@ -5,11 +5,13 @@ processes into new archives, alternating, wall time and peak memory (the largest
 resident set of the process and the workers it waited for), medians.
 
     python bench/export_rate_bench.py [--count 10000] [--runs 3] [--corpus DIR] [--exports K]
+                                      [--before GIT_REV]
 
 The articles are bench/generate.py's (made when DIR is empty); the export is those
 articles in the LexisNexis layout (`N of M DOCUMENTS`, publication, date line, headline,
 LENGTH, body, LOAD-DATE, LANGUAGE), written beside them; with `--exports K`, a folder of K
-exports sharing the articles (as a researcher's downloads of 500 at a time). Not a test.
+exports sharing the articles (as a researcher's downloads of 500 at a time). `--before REV`
+also times both ways with an older commit's source (PYTHONPATH), in the same rounds. Not a test.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import ensure_corpus, newsarchive_command  # noqa: E402  (a sibling script)
+from common import ensure_corpus, newsarchive_command, source_of  # noqa: E402  (a sibling script)
 
 from newsarchive.text.decode import decode  # noqa: E402
 
@@ -50,11 +52,16 @@ def write_export(files: list[Path], export: Path) -> None:
             )
 
 
-def _run(args: list[str], db: Path) -> tuple[float, int]:
-    """Seconds and peak resident MiB of one whole process into a new archive at `db`."""
+def _run(args: list[str], db: Path, source: str | None = None) -> tuple[float, int, float]:
+    """Seconds, peak resident MiB and CPU seconds of one whole process into a new archive
+    at `db` (with `source`, another newsarchive's src/, first on PYTHONPATH). The CPU is
+    the process's and its children's that it waited for (on a shared machine, a steadier
+    figure than the wall time)."""
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
     env = {**os.environ, "NEWSARCHIVE_DB": str(db)}
+    if source is not None:
+        env["PYTHONPATH"] = source
     start = time.perf_counter()
     process = subprocess.Popen(
         [*newsarchive_command(), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -66,7 +73,7 @@ def _run(args: list[str], db: Path) -> tuple[float, int]:
     process.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"newsarchive {' '.join(args)} failed: {err}")
-    return seconds, usage.ru_maxrss // 1024  # KiB on Linux
+    return seconds, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime  # KiB on Linux
 
 
 def main() -> int:
@@ -75,6 +82,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--exports", type=int, default=1, help="that many export files")
+    parser.add_argument("--before", metavar="GIT_REV", help="also time this older commit")
     args = parser.parse_args()
     corpus = args.corpus or Path(f"/tmp/bench-export-rate-{args.count}")
     ensure_corpus(corpus / "files", args.count)
@@ -96,23 +104,30 @@ def main() -> int:
     label = "one export" if len(exported) == 1 else f"{len(exported)} exports"
     print(f"{len(files):,} articles: {size / 1e6:.1f} MB as {label}; runs: {args.runs}")
     work = Path(tempfile.mkdtemp(prefix="export-rate-"))
-    ways = {
+    commands = {
         label: ["ingest", "--max-size", str(largest + 1), str(export)],
         "files": ["ingest", str(corpus / "files")],
     }
-    results: dict[str, list[tuple[float, int]]] = {name: [] for name in ways}
+    ways: dict[str, tuple[list[str], str | None]] = {k: (v, None) for k, v in commands.items()}
+    if args.before:
+        source = source_of(args.before, work / "before")
+        ways |= {f"{k} ({args.before})": (v, source) for k, v in commands.items()}
+    results: dict[str, list[tuple[float, int, float]]] = {name: [] for name in ways}
     for _ in range(args.runs):
-        for name, command in ways.items():
-            results[name].append(_run(command, work / "archive.db"))
+        for name, (command, source_dir) in ways.items():
+            results[name].append(_run(command, work / "archive.db", source_dir))
     medians = {
-        name: (statistics.median(s for s, _ in runs), statistics.median(m for _, m in runs))
+        name: tuple(statistics.median(run[k] for run in runs) for k in range(3))
         for name, runs in results.items()
     }
-    for name, (seconds, mib) in medians.items():
-        runs = " / ".join(f"{s:.1f}" for s, _ in results[name])
-        print(f"{name:12} {seconds:6.1f} s ({runs})  peak {mib:,} MiB")
+    for name, (seconds, mib, cpu) in medians.items():
+        runs = " / ".join(f"{run[0]:.2f}" for run in results[name])
+        print(f"{name:24} {seconds:6.2f} s ({runs})  peak {mib:,.0f} MiB  CPU {cpu:.2f} s")
     ratio = medians["files"][0] / medians[label][0]
     print(f"rate of the export against the files: {ratio:.2f}x (1.00x: the same)")
+    if args.before:
+        before = medians[f"files ({args.before})"][0] / medians[f"{label} ({args.before})"][0]
+        print(f"{args.before}: {before:.2f}x")
     return 0
 
 

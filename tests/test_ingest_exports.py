@@ -619,3 +619,42 @@ SAME_IN_ANY_ENCODING = (
 def _place(article: dict[str, Any]) -> int:
     place: list[int] = article["place"]
     return place[0]
+
+
+@pytest.mark.parametrize("batch_size", [1, 1000])
+def test_an_article_of_an_export_refused_is_kept_in_its_layout(
+    archive: Archive, archive_url: str, tmp_path: Path, batch_size: int
+) -> None:
+    """An export's bytes are let go once cut: the bytes of an article its batch refused
+    (binary here) are kept for the layout as that batch is written, whichever batch ends
+    the export."""
+    data = COVER.read_bytes()
+    said = b"said yesterday, blaming the cost of fuel."
+    assert data.count(said) == 1
+    path = tmp_path / "export.TXT"
+    path.write_bytes(data.replace(said, b"\x01\x02\x03\x04" * 200 + said))
+    report = Ingester(archive, jobs=0, batch_size=batch_size).run([path])
+    assert (report.added, report.exports, report.export_pieces) == (2, 1, 3)
+    assert [r.reason.split(":")[0] for r in report.refused] == ["binary"]
+    assert "(article 1 of 3)" in report.refused[0].path
+    assert list(_rebuilt(archive).values()) == [path.read_bytes()]
+    again = Ingester(archive, jobs=0, batch_size=batch_size).run([path])  # nothing new
+    assert (again.added, again.already_present, len(again.refused)) == (0, 2, 1)
+    assert list(_rebuilt(archive).values()) == [path.read_bytes()]
+
+
+def test_a_large_export_starts_the_workers_while_it_is_cut(
+    archive: Archive, archive_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ingester._warm_pool: the workers are started in a thread before the export is cut
+    (here for any export: WARM_BYTES lowered); the run stores what it stores without."""
+    from newsarchive.ops import ingest
+
+    monkeypatch.setattr(ingest, "WARM_BYTES", 1)
+    path = tmp_path / "export.TXT"
+    path.write_bytes(COVER.read_bytes())
+    ingester = Ingester(archive, jobs=1)
+    report = ingester.run([path, SEEDS])
+    assert ingester._pool is not None
+    assert (report.refused, report.added, report.exports, report.export_pieces) == ([], 4, 1, 3)
+    assert list(_rebuilt(archive).values()) == [path.read_bytes()]

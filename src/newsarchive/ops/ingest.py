@@ -15,6 +15,7 @@ import gc
 import hashlib
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from newsarchive.ops.ingest_batch import (
     CHUNK_ARTICLES,
     Batch,
     FileRead,
-    KeptExport,
+    docx_export,
+    export_pieces,
     parse_here,
     storage_trouble,
     store_batch,
@@ -50,6 +52,8 @@ from newsarchive.ops.workers import (
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.backends import NewArticle
 from newsarchive.text import exports, htmlpage, paths
+from newsarchive.text.exports.bounds import bounds
+from newsarchive.text.exports.detect import looks_like_export
 
 BATCH_SIZE = 1000
 # How many times BATCH_SIZE files a batch may grow to in a long run (see _batched), unless
@@ -57,6 +61,9 @@ BATCH_SIZE = 1000
 GROWTH = 4
 BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
+# A file this large that looks like an export starts the parsing workers before it is cut
+# (Ingester._warm_pool): about 250 articles, past POOL_MIN_ARTICLES.
+WARM_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +151,7 @@ class Ingester:
         self.stopping = False  # set by stop(): finish the batch under way, read no more
         # The folders this run added articles read from files to (folder_deks.py).
         self._added_to: set[str] = set()
+        self._made = 0  # batches started
 
     def stop(self) -> None:
         """Stop cleanly: the batch under way is stored, nothing after it is read."""
@@ -214,14 +222,15 @@ class Ingester:
             else:
                 yield FileRead(path, data, hashlib.sha256(data).hexdigest(), named=named)
 
-    def _taken(self, read: FileRead) -> list[FileRead]:
+    def _taken(self, read: FileRead) -> Iterable[FileRead]:
         """What a file not stored yet gives: nothing (it is not an article: skipped, or
-        refused when named), its articles (an export), or itself."""
+        refused when named), its articles (an export's, handed out as they are taken), or
+        itself."""
         kind = not_an_article(read.data)
         if kind == ZIP_OR_OFFICE and self._format != "single":
-            docx = self._docx_export(read)
+            docx = docx_export(read, self._format)
             if docx is not None:
-                return docx
+                return self._counted(docx)
         if kind is not None:
             if read.named:
                 self._refuse(read.path, f"{kind}, not an article")
@@ -229,12 +238,12 @@ class Ingester:
                 self.report.skipped_kinds[kind] = self.report.skipped_kinds.get(kind, 0) + 1
             return []
         # Before the saved-page route: Europresse and Factiva deliver exports as HTML.
-        export = None if self._format == "single" else exports.split(read.data, self._format)
+        if self._format != "single" and len(read.data) >= WARM_BYTES:
+            self._warm_pool(read.data)
+        export = None if self._format == "single" else bounds(read.data, self._format)
         if export is not None:  # kept whole when the articles' text is apart from the file
             whole = read.data if export.text is not None else None
-            return list(
-                self._pieces(read.path, export.indexed(read.data), read.sha256, export, whole=whole)
-            )
+            return self._counted(export_pieces(read, export.indexed(read.data), export, whole))
         if self._format in ("auto", "single") and htmlpage.looks_like_html(read.data):
             return self._page(read)
         if self._format in ("auto", "single"):
@@ -242,6 +251,11 @@ class Ingester:
         name = exports.FORMAT_NAMES[self._format]
         self._refuse(read.path, f"not a {name} export (--format auto reads any file)")
         return []
+
+    def _counted(self, pieces: tuple[int, Iterator[FileRead]]) -> Iterator[FileRead]:
+        self.report.exports += 1
+        self.report.export_pieces += pieces[0]
+        return pieces[1]
 
     def _page(self, read: FileRead) -> list[FileRead]:
         """A saved web page: read by htmlpage (the html extra); without it, skipped with a
@@ -255,52 +269,6 @@ class Ingester:
             skipped[PAGE_WITHOUT_READER] = skipped.get(PAGE_WITHOUT_READER, 0) + 1
         return []
 
-    def _docx_export(self, read: FileRead) -> list[FileRead] | None:
-        """The articles of a Word document that is an export (Nexis Uni, Mediargus deliver
-        .docx), cut from its text (a Mediargus list and its texts: from the articles' own
-        text, as for its text files); None when it is not one."""
-        text = exports.docx_text(read.data)
-        if text is None:
-            return None
-        rendered = text.encode("utf-8")
-        export = exports.split(rendered, self._format)
-        if export is None:
-            return None
-        return list(
-            self._pieces(read.path, export.indexed(rendered), read.sha256, export, whole=read.data)
-        )
-
-    def _pieces(
-        self,
-        path: str,
-        data: bytes,
-        sha256: str,
-        export: exports.Export,
-        *,
-        whole: bytes | None = None,
-    ) -> Iterator[FileRead]:
-        """An export's articles, and any rest of it kept whole, each an article to store;
-        the last carries the export, stored with its layout once they are. `whole`: the
-        file's bytes when `data` is its text (a Word document)."""
-        cut = [p for p in export.pieces if p.kind != "front"]
-        self.report.exports += 1
-        self.report.export_pieces += len(cut)
-        shas = tuple(
-            None if p.kind == "front" else hashlib.sha256(data[p.start : p.end]).hexdigest()
-            for p in export.pieces
-        )
-        kept = KeptExport(data, sha256, export, shas, whole)
-        hashes = [sha for sha in shas if sha is not None]
-        for n, (piece, sha) in enumerate(zip(cut, hashes, strict=True), 1):
-            yield FileRead(
-                path,
-                data[piece.start : piece.end],
-                sha,
-                (n, len(cut)),
-                export.format if piece.kind == "article" else None,
-                kept if n == len(cut) else None,
-            )
-
     def _batches(self, reads: tuple[FileRead, ...]) -> Iterator[Batch]:
         """The files read, as batches being parsed. A file stored already is not looked at
         again (nor split: a re-ingest pays nothing for exports); the others are split when
@@ -311,7 +279,9 @@ class Ingester:
         are split, not after all of them: the files of one read (up to a thousand exports)
         are never held whole as articles (20 exports of 500 articles: peak 340 -> 261 MiB,
         as for the same articles in 10,000 files), and parsing starts with the first batch
-        while the rest are split."""
+        while the rest are cut. An export's batches grow as `_batched`'s do, batch by batch
+        (up to BATCH_BYTES): one export of 10,000 articles was 10 batches of 1,000, where
+        the same articles as files are 6, and each batch costs its FTS5 segment and merges."""
         size = max(self._batch_size, len(reads))
         with storage_trouble(self.report.added), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in reads})
@@ -320,16 +290,22 @@ class Ingester:
                 yield self._start(reads[start : start + size], known)
             return
         files: list[FileRead] = []
+        held = 0
         for read in reads:
-            files += [read] if read.sha256 in known else self._taken(read)
-            while len(files) >= size:
-                yield self._start(tuple(files[:size]), known)
-                del files[:size]
+            for taken in [read] if read.sha256 in known else self._taken(read):
+                files.append(taken)
+                held += len(taken.data)
+                if held >= BATCH_BYTES or len(files) >= max(
+                    size, _grown(self._batch_size, self._made)
+                ):
+                    yield self._start(tuple(files), known)
+                    files, held = [], 0
         if files:
             yield self._start(tuple(files), known)
 
     def _start(self, files: tuple[FileRead, ...], known: dict[str, int]) -> Batch:
         """Look up which articles cut from exports are stored, and start parsing the new."""
+        self._made += 1
         pieces = {f.sha256 for f in files if f.place is not None} - known.keys()
         if pieces:
             with storage_trouble(self.report.added), self._archive.reading() as store:
@@ -345,6 +321,24 @@ class Ingester:
         chunks = [work[i : i + CHUNK_ARTICLES] for i in range(0, len(work), CHUNK_ARTICLES)]
         parsing = [pool.submit(prepare_new, chunk, self._today, made) for chunk in chunks]
         return Batch(files, known, new, chunks, parsing, self._today, made)
+
+    def _warm_pool(self, data: bytes) -> None:
+        """Start the parsing workers in a thread while a large export is cut, which its
+        batches will need: the first submit waits for the fork server to import what
+        parsing needs (0.6-0.75 s here), and that wait, spent after the cut, was about a
+        tenth of the export bench's whole run."""
+        if self._jobs < 1 or self._pool is not None or looks_like_export(data) is None:
+            return
+        pool, jobs = self._worker_pool(), self._jobs
+
+        def start() -> None:
+            try:
+                for _ in range(jobs):
+                    pool.submit(int)
+            except RuntimeError:  # the pool was shut down first: the run stopped
+                pass
+
+        threading.Thread(target=start, name="start-workers", daemon=True).start()
 
     def _worker_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -368,6 +362,13 @@ class Ingester:
             for f in batch.new
             if not isinstance(outcome := outcomes[f.sha256], str)
         ]
+        for f in batch.files:  # an export's layout keeps the bytes of its articles refused
+            if (
+                f.export is not None
+                and f.place is not None
+                and isinstance(outcomes.get(f.sha256), str)
+            ):
+                f.export.keep(f.place[0], f.data)
         now = self._started
         with storage_trouble(self.report.added), self._archive.writing() as store:
             inserted, ids, accepted, new_sources = store_batch(store, batch, fresh, now)
@@ -400,7 +401,7 @@ def _batched(items: Iterable[FileRead], size: int) -> Iterator[tuple[FileRead, .
     file's --max-size past that)."""
     iterator = iter(items)
     for number in itertools.count():
-        wanted = size * min(GROWTH, max(1, number - 1))
+        wanted = _grown(size, number)
         batch: list[FileRead] = []
         held = 0
         for item in iterator:
@@ -411,3 +412,9 @@ def _batched(items: Iterable[FileRead], size: int) -> Iterator[tuple[FileRead, .
         if not batch:
             return
         yield tuple(batch)
+
+
+def _grown(size: int, number: int) -> int:
+    """How many files the batch `number` (from 0) of a run may hold: `size` for the first
+    three, then up to GROWTH times it (see `_batched`)."""
+    return size * min(GROWTH, max(1, number - 1))

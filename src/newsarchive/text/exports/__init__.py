@@ -392,10 +392,11 @@ def _bytes(cuts: list[Cut], lines: Lines, size: int) -> list[Piece]:
     if position < size:
         pieces.append(Piece("front", position, size))
     # A byte-order mark before the first cut is front matter (covered above).
-    return _merged(pieces)
+    return merged(pieces)
 
 
-def _merged(pieces: list[Piece]) -> list[Piece]:
+def merged(pieces: list[Piece]) -> list[Piece]:
+    """The pieces with front matter that follows front matter joined to it."""
     out: list[Piece] = []
     for piece in pieces:
         if out and piece.kind == "front" and out[-1].kind == "front":

@@ -19,11 +19,11 @@ from newsarchive.text.exports.lines import Cut, Lines, trim
 # --- LexisNexis classic ----------------------------------------------------------------
 
 # LexisNexis classic numbers each document on a line of its own: "1 of 10 DOCUMENTS".
-_LN_DOCS_LINE = re.compile(
+LN_DOCS_LINE = re.compile(
     r"^[ \t]*(\d+) (?:of|von|sur|de|van|di|af|av) (\d+) "
     r"(?:DOCUMENTS?|DOKUMENTE?N?|DOCUMENTEN|DOCUMENTI|DOCUMENTOS)[ \t]*$"
 )
-_LN_COVER = re.compile(
+LN_COVER = re.compile(
     r"^(?:Download Request|Time of Request|User ID|Send To|Terms|Search Terms|Source|"
     r"Print|Number of documents|Sort|Focus|Date/Time|Job Number)\s*:",
     re.I,
@@ -52,7 +52,7 @@ def lexisnexis_cuts(lines: Lines) -> list[Cut]:
     numbered = [
         (i, int(m.group(1)), int(m.group(2)))
         for i, line in enumerate(lines.text)
-        if (m := _LN_DOCS_LINE.match(line))
+        if (m := LN_DOCS_LINE.match(line))
     ]
     # Numbering that jumps ("7 of 10", then "8 of 383": documents pasted in from another
     # export) is no break: each numbered line opens a document; one without the
@@ -61,7 +61,7 @@ def lexisnexis_cuts(lines: Lines) -> list[Cut]:
     for k, (i, _number, _total) in enumerate(numbered):
         end = numbered[k + 1][0] if k + 1 < len(numbered) else len(lines)
         if k + 1 < len(numbered) and numbered[k + 1][1] == 1:
-            end = _cover_start(lines, i + 1, end, _LN_COVER)  # another export's cover
+            end = cover_start(lines, i + 1, end, LN_COVER)  # another export's cover
         first, last = trim(lines, i + 1, end)
         fields = lexisnexis_fields(lines, first, last)
         if fields is None:
@@ -71,7 +71,7 @@ def lexisnexis_cuts(lines: Lines) -> list[Cut]:
     return cuts
 
 
-def _cover_start(lines: Lines, first: int, last: int, cover: re.Pattern[str]) -> int:
+def cover_start(lines: Lines, first: int, last: int, cover: re.Pattern[str]) -> int:
     """Where a cover page begins among lines [first, last): the start of the block of the
     first cover line found, else `last`. Not over centred lines: they end the document
     before (its copyright), when a file was joined to it without a blank line between."""
@@ -93,23 +93,7 @@ def lexisnexis_fields(lines: Lines, first: int, last: int) -> Fields | None:
     the headline, upper-case LABEL: lines, the body after LENGTH, trailing labels."""
     values: dict[str, str] = {}
     other: list[tuple[str, str]] = []
-    i = first
-    # The header: centred lines (publication, date, edition, copyright) before the
-    # first flush-left line or label.
-    header: list[str] = []
-    while i < last and (lines.blank(i) or lines.text[i][:1] in (" ", "\t")):
-        if not lines.blank(i) and _UPPER_LABEL.match(lines.stripped[i]) is None:
-            header.append(lines.stripped[i])
-        elif not lines.blank(i):
-            break
-        i += 1
-    if not header:  # not centred (a copy whose leading spaces were lost): publication,
-        # then its date within the next lines, before the headline
-        seen = [j for j in range(i, min(last, i + 12)) if not lines.blank(j)][:4]
-        dated = next((n for n, j in enumerate(seen) if parse_date(lines.stripped[j])), None)
-        if dated is not None and dated >= 1:
-            header = [lines.stripped[j] for j in seen[: dated + 1]]
-            i = seen[dated] + 1
+    header, i = _ln_header(lines, first, last)
     published = None
     for n, line in enumerate(header):
         if n == 0:
@@ -160,6 +144,48 @@ def lexisnexis_fields(lines: Lines, first: int, last: int) -> Fields | None:
     if headline and "headline" not in values:
         values["headline"] = " ".join(headline)
     return build_fields(values, other, published, body)
+
+
+def _ln_header(lines: Lines, first: int, last: int) -> tuple[list[str], int]:
+    """A LexisNexis classic document's header lines (publication, date, edition,
+    copyright), and the line after them."""
+    i = first
+    # Centred lines before the first flush-left line or label.
+    header: list[str] = []
+    while i < last and (lines.blank(i) or lines.text[i][:1] in (" ", "\t")):
+        if not lines.blank(i) and _UPPER_LABEL.match(lines.stripped[i]) is None:
+            header.append(lines.stripped[i])
+        elif not lines.blank(i):
+            break
+        i += 1
+    if not header:  # not centred (a copy whose leading spaces were lost): publication,
+        # then its date within the next lines, before the headline
+        seen = [j for j in range(i, min(last, i + 12)) if not lines.blank(j)][:4]
+        dated = next((n for n, j in enumerate(seen) if parse_date(lines.stripped[j])), None)
+        if dated is not None and dated >= 1:
+            header = [lines.stripped[j] for j in seen[: dated + 1]]
+            i = seen[dated] + 1
+    return header, i
+
+
+# The labels without which a document is no LexisNexis article (lexisnexis_fields: None).
+_LN_NEEDED = frozenset({"length", "load_date", "language"})
+
+
+def lexisnexis_holds(lines: Lines, first: int, last: int) -> bool:
+    """Whether `lexisnexis_fields(lines, first, last)` reads an article (is not None),
+    without reading its fields: where the split of an export that ingest makes decides.
+    It is one when a flush-left LENGTH, LOAD-DATE or LANGUAGE label follows the header:
+    lexisnexis_fields takes the first of each wherever it comes (in_body is set by a
+    LENGTH alone, and trailer labels are taken in the body too). Looked for from the end,
+    where LOAD-DATE and LANGUAGE are."""
+    _, start = _ln_header(lines, first, last)
+    text, stripped = lines.text, lines.stripped
+    for i in range(last - 1, start - 1, -1):
+        match = _UPPER_LABEL.match(stripped[i]) if text[i][:1] not in (" ", "\t") else None
+        if match and _LABELS.get(match.group(1).lower()) in _LN_NEEDED:
+            return True
+    return False
 
 
 def _is_ln_trailer(label: str) -> bool:

@@ -1,0 +1,80 @@
+"""`exports.bounds.bounds`: the pieces `split` finds, without their fields, exactly, for
+every fixture and any mangling of them (line ends, encodings, byte-order marks, breaks)."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsarchive.text import exports
+from newsarchive.text.exports.bounds import bounds
+
+from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
+
+LEXISNEXIS = [data for case, data in zip(CASES, FIXTURE_BYTES, strict=True) if "lexis" in case.name]
+
+
+def _same(data: bytes, format: str = "auto") -> None:
+    split = exports.split(data, format)
+    found = bounds(data, format)
+    if split is None:
+        assert found is None
+        return
+    assert found is not None
+    assert (found.format, found.size, found.encoding, found.text) == (
+        split.format,
+        split.size,
+        split.encoding,
+        split.text,
+    )
+    assert [(p.kind, p.start, p.end, p.place) for p in found.pieces] == [
+        (p.kind, p.start, p.end, p.place) for p in split.pieces
+    ]
+    assert all(p.fields is None for p in found.pieces)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
+@pytest.mark.parametrize("format", ["auto", *exports.FORMATS])
+def test_fixtures_have_the_pieces_split_finds(case: Path, format: str) -> None:
+    _same(case.read_bytes(), format)
+
+
+@st.composite
+def _lexisnexis_mangled(draw: st.DrawFn) -> bytes:
+    """LexisNexis fixtures as `_mangled_exports` mangles them, then maybe with CR line ends,
+    a cp1252 or non-breaking-space byte, a UTF-8 byte-order mark, a document word in a
+    body line, lines made blank or flush left, or a label line."""
+    data = draw(st.sampled_from(LEXISNEXIS) | _mangled_exports())
+    for _ in range(draw(st.integers(0, 3))):
+        action = draw(
+            st.sampled_from(["cr", "latin", "nbsp", "bom", "word", "blank", "left", "label"])
+        )
+        at = draw(st.integers(0, len(data)))
+        if action == "cr":
+            data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+        elif action == "latin":
+            data = data[:at] + b"\xe9" + data[at:]
+        elif action == "nbsp":
+            data = data[:at] + draw(st.sampled_from([b"\xc2\xa0", b"\xa0", b"\x0c"])) + data[at:]
+        elif action == "bom":
+            data = codecs.BOM_UTF8 + data
+        elif action == "word":
+            data = data[:at] + b"\n1 of 3 DOCUMENTS\nDOCUMENTS\n" + data[at:]
+        elif action == "blank":
+            data = data[:at] + b"\n   \n" + data[at:]
+        elif action == "left":
+            data = data.replace(b"\n  ", b"\n", draw(st.integers(1, 40)))
+        else:
+            label = draw(st.sampled_from([b"LENGTH: 9 words", b"LANGUAGE: GERMAN", b"BYLINE: X"]))
+            data = data[:at] + b"\n" + label + b"\n" + data[at:]
+    return data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_lexisnexis_mangled(), st.sampled_from(["auto", "lexisnexis"]))
+def test_any_mangled_export_has_the_pieces_split_finds(data: bytes, format: str) -> None:
+    _same(data, format)
