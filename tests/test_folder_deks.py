@@ -43,6 +43,16 @@ FLOODS = (
 )
 
 
+# And its kicker class: a kicker under the headline, then the standfirst.
+KICKER_DEK = "A batting collapse after lunch left the visitors facing defeat with a day to play."
+KICKER = (
+    f"England collapse as India close in on victory\nTest series, day 4\n{KICKER_DEK}\n"
+    "England lost seven wickets for 41 runs in the afternoon session at Chennai on Sunday, "
+    "handing India control of the second Test.\nThe hosts need 120 runs on the final day "
+    "with eight wickets in hand.\n"
+)
+
+
 def _seed_like(n: int, standfirst: str = SEED_LINES[1]) -> str:
     """The seed with this standfirst, and a last paragraph of its own (its own bytes)."""
     return "\n".join([SEED_LINES[0], standfirst, *SEED_LINES[2:-1], f"Story {n} ends here."])
@@ -67,6 +77,7 @@ def test_the_made_up_files_vote_as_the_tests_need() -> None:
     assert 0 < _vote(_seed_like(1)) < -FOLDER_SHIFT[-1]  # a standfirst, by a little
     assert -FOLDER_SHIFT[1] < _vote(_seed_like(1, YESTERDAY)) < 0  # a lede, by a little
     assert -FOLDER_SHIFT[1] < _vote(FLOODS) < 0
+    assert -FOLDER_SHIFT[1] < _vote(KICKER) < 0  # the standfirst's vote, not the kicker's
     assert _vote(_wire(1)) <= -FOLDER_SHIFT[1]  # a lede, whatever its folder says
 
 
@@ -136,10 +147,11 @@ def _hardly_any(root: Path) -> Path:
 
 
 def _most(root: Path) -> Path:
-    """Six of the seed's layout, two more just short of a standfirst, a wire story."""
+    """Six of the seed's layout, three more just short of a standfirst, a wire story."""
     articles = {f"seed{n}.txt": _seed_like(n) for n in range(6)}
     articles["yesterday.txt"] = _seed_like(6, YESTERDAY)
     articles["floods.txt"] = FLOODS
+    articles["kicker.txt"] = KICKER
     articles["wire.txt"] = _wire(99)
     return _folder(root, "outlet", articles)
 
@@ -173,6 +185,7 @@ def test_a_folder_of_standfirsts_reads_the_doubtful_lede_as_a_standfirst(
     deks = _deks(archive_url, tmp_path)
     assert deks["yesterday.txt"] == (YESTERDAY, 1)
     assert deks["floods.txt"] == (FLOODS_DEK, 1)
+    assert deks["kicker.txt"] == (KICKER_DEK, 1)
     assert all(deks[f"seed{n}.txt"][0] == SEED_LINES[1] for n in range(6))
     assert deks["wire.txt"][0] is None  # far from the threshold: its own answer stands
     assert run("verify").returncode == 0  # read again with the verdict it was read with

@@ -11,11 +11,12 @@ from newsarchive.text.parser.dek import MIN_META_DEK_WORDS, Place, dek_vote, say
 from newsarchive.text.parser.draft import Draft
 from newsarchive.text.parser.furniture import is_furniture, is_header_scrap
 from newsarchive.text.parser.metadata import Meta, is_staff_line, meta_line
-from newsarchive.text.parser.shapes import is_marker_only, unmarked
+from newsarchive.text.parser.shapes import ended, is_marker_only, unmarked
 from newsarchive.text.parser.units import Unit
 
 MAX_HEADER_UNITS = 8
-DEK_LOOKS_AHEAD = 3  # units after a dek's candidate that its model reads
+DEK_LOOKS_AHEAD = 3
+MAX_KICKER_WORDS = 6  # units after a dek's candidate that its model reads
 
 
 def read_header(units: Sequence[Unit], headline: str, out: Draft, dek_folder: int = 0) -> int:
@@ -59,7 +60,7 @@ def read_header(units: Sequence[Unit], headline: str, out: Draft, dek_folder: in
                 text.count(" ") + 1 >= MIN_META_DEK_WORDS and meta_at(pos + 1) is not None,
                 compact,
                 bool(out.meta),
-                bool(out.blocks),
+                _after_scrap(out.blocks, pos),
             ),
             dek_folder,
         ):
@@ -83,6 +84,16 @@ def _is_dek(out: Draft, text: str, place: Place, dek_folder: int) -> bool:
         return vote > 0
     out.dek_vote = vote
     return says(vote, dek_folder)
+
+
+def _after_scrap(blocks: Sequence[dict[str, str | None]], pos: int) -> bool:
+    """Whether page furniture stands between the headline and the unit at `pos`; a kicker
+    (`Test series, day 4`: one short line right under the headline, no sentence) does not
+    count: a standfirst follows it as it follows the headline."""
+    if len(blocks) != 1 or pos != 1:
+        return bool(blocks)
+    text = str(blocks[0]["text"])
+    return not (text.count(" ") < MAX_KICKER_WORDS and not ended(text))
 
 
 def _is_compact(units: Sequence[Unit]) -> bool:
