@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the dek's model (src/newsarchive/text/parser/dek_model.json) from labelled corpora.
 
-    python bench/train_dek.py [--corpora ../shared/corpora] [--check]
+    python bench/train_dek.py [--corpora ../shared/corpora] [--check] [--verbose]
 
 What it learns from: every unit the parser asks "is this the dek?" about (text/parser/
 header.py), in the tune part of `structured/` and `standfirsts/` (bench/parse_eval.py's
@@ -53,7 +53,6 @@ PENALTIES = (0.1, 0.3, 1.0, 3.0, 10.0)
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
 FOLDS = 5
 NEWTON_STEPS = 30
-VERBOSE = False
 # F1 differences smaller than one dek in 67 either way: noise, on so few.
 F1_NOISE = 0.01
 
@@ -178,7 +177,9 @@ def counts(found: np.ndarray, y: np.ndarray) -> dict[str, float]:
     }
 
 
-def train(asked: list[Asked], kept: list[Asked], no_dek: list[Asked]) -> dict[str, object]:
+def train(
+    asked: list[Asked], kept: list[Asked], no_dek: list[Asked], verbose: bool = False
+) -> dict[str, object]:
     tune = [a for a in asked if not a.scored]
     scored = [a for a in asked if a.scored]
     x = np.array([a.features for a in tune])
@@ -194,7 +195,7 @@ def train(asked: list[Asked], kept: list[Asked], no_dek: list[Asked]) -> dict[st
             held[fold == k] = probabilities(x[fold == k], w, mean, scale)
         for threshold in THRESHOLDS:
             figures = counts(held > threshold, y)
-            if VERBOSE:
+            if verbose:
                 print(penalty, threshold, figures, file=sys.stderr)
             settings.append((penalty, threshold, figures))
     # The best F1; among settings within F1_NOISE of it, those whose model, fitted on the
@@ -258,11 +259,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
     parser.add_argument("--check", action="store_true", help="compare with the shipped model")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print every setting's cross-validated figures"
+    )
     args = parser.parse_args()
     if not (args.corpora / "structured").is_dir():
         print(f"no labelled corpus at {args.corpora / 'structured'}", file=sys.stderr)
         return 1
-    model = train(collect(args.corpora), must_keep(), collect_no_dek(args.corpora))
+    model = train(
+        collect(args.corpora), must_keep(), collect_no_dek(args.corpora), verbose=args.verbose
+    )
     text = json.dumps(model, indent=2, ensure_ascii=False) + "\n"
     if args.check:
         shipped = dek.MODEL_PATH.read_text(encoding="utf-8")

@@ -187,12 +187,18 @@ def features(text: str, place: Place) -> list[float]:
     following = place.after[0]
     opening = following[:LOOK_AHEAD_CHARS]
     count, next_count = text.count(" ") + 1, following.count(" ") + 1
-    lede_opening = bool(_LEDE_OPENING.match(text))
-    could = _could_be_dek(text)
-    summary = _is_summary_line(text, following)
-    second = _is_second_headline(text)
+    unit = _Unit(
+        words=count,
+        ends=ends_sentence(text),
+        dateline=bool(find_dateline(text)),
+        digit_early=any(c.isdigit() for c in text[:12]),
+        lede_opening=bool(_LEDE_OPENING.match(text)),
+        could=_could_be_dek(text),
+        summary=_is_summary_line(text, following),
+        second=_is_second_headline(text),
+    )
     return [
-        float(_rules(text, place, count, lede_opening, could, summary, second)),
+        float(_rules(text, place, unit)),
         float(place.meta_follows),
         float(place.compact),
         float(place.after_meta),
@@ -200,47 +206,51 @@ def features(text: str, place: Place) -> list[float]:
         float(place.position > 0),
         math.log(count),
         float(count <= 12),
-        float(ends_sentence(text)),
-        float(lede_opening),
-        float(could),
-        float(summary),
-        float(second),
-        float(bool(find_dateline(text))),
+        float(unit.ends),
+        float(unit.lede_opening),
+        float(unit.could),
+        float(unit.summary),
+        float(unit.second),
+        float(unit.dateline),
         math.log(next_count),
         float(ends_sentence(following)),
         float(bool(find_dateline(opening))),
         float(bool(_LEDE_OPENING.match(opening))),
         float(text[:1] in "\"“‘'"),
-        float(any(c.isdigit() for c in text[:12])),
+        float(unit.digit_early),
         float(next_count > count * 1.5),
     ]
 
 
-def _rules(
-    text: str,
-    place: Place,
-    words: int,
-    lede_opening: bool,
-    could: bool,
-    summary: bool,
-    second: bool,
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """What `features` reads of the unit itself, each once: the rules read it too."""
+
+    words: int
+    ends: bool  # in a sentence's end
+    dateline: bool  # opens with a wire dateline
+    digit_early: bool  # a digit in its first 12 characters
+    lede_opening: bool
+    could: bool  # _could_be_dek
+    summary: bool  # _is_summary_line
+    second: bool  # _is_second_headline
+
+
+def _rules(text: str, place: Place, unit: _Unit) -> bool:
     """The hand-written rules (the parser's docstring), before the model: a feature now."""
     if place.meta_follows:
         # Between the headline and its metadata: the page's standfirst, if it is prose.
         return (
-            not find_dateline(text)
-            and not looks_like_name(text)
-            and not any(c.isdigit() for c in text[:12])
-            and could
+            not unit.dateline and not looks_like_name(text) and not unit.digit_early and unit.could
         )
-    if words <= MAX_SUMMARY_WORDS and (second or (not place.after_scrap and summary)):
-        return could
+    words = unit.words
+    if words <= MAX_SUMMARY_WORDS and (unit.second or (not place.after_scrap and unit.summary)):
+        return unit.could
     if not place.compact or place.after_meta or not MIN_DEK_WORDS <= words <= MAX_DEK_WORDS:
         return False
-    if not ends_sentence(text) or find_dateline(text) or lede_opening:
+    if not unit.ends or unit.dateline or unit.lede_opening:
         return False
-    return could and not _has_lede_marks(text)
+    return unit.could and not _has_lede_marks(text)
 
 
 MODEL_PATH = Path(__file__).with_name("dek_model.json")
