@@ -65,12 +65,15 @@ Body units, tried in this order:
   boilerplate see `furniture.py`: prompts, captions, credits, sign-offs, separators,
               disclaimers, "The post ... appeared first on ..."
   subheading  a short line between blocks: at most 12 words and 80 characters (up to 25 words
-              when a paragraph follows), starting with a capital, digit or quote mark, not
-              ending in . , ; … or a function word; a ? only up to 8 words, a : only up to 3
-              words before a paragraph. Not a list (three short lines in a row), a name with
-              an affiliation, an enumeration or score row, an interview question ("AP: Why?"),
-              a quoted question, a date, or a line that the paragraph before runs into. Never
-              first; last only in an article that has other subheadings.
+              of one phrase, no sentence or quote inside, when a paragraph follows), starting
+              with a capital, digit or quote mark, not ending in . , ; … or a function word; a
+              ? only up to 8 words, a : only up to 3 words before a paragraph. A listicle's
+              numbered part (`1. Garage`, `3. Look in old coats.`, `15) Mother!`) before a
+              paragraph. Not a list (three short lines in a row), a name with an affiliation,
+              an enumeration or score row, an interview question ("AP: Why?"), a quoted
+              question, a date, a line that the paragraph before runs into, or hard-wrapped
+              lines (headings are never wrapped). Never first; last only in an article that
+              has other subheadings, and only when it is the file's last line.
   paragraph   anything else.
 
 A file that is one long line has no layout to read: its first sentence (up to 300
@@ -109,7 +112,7 @@ from newsarchive.text.parser.metadata import find_dateline, url_line
 from newsarchive.text.parser.units import non_blank_lines, units_of
 
 # The parser's version: an archive re-reads articles parsed by an older one (reparse).
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 
 def parse_article(

@@ -77,7 +77,7 @@ def read_body(units: Sequence[Unit], headline: str, out: Draft) -> None:
             out.updated |= meta.kind is MetaKind.DATE and meta.date is None
         elif is_furniture(bare, headline):
             out.add(BlockKind.BOILERPLATE, text)
-        elif is_subheading(texts, i, blocks):
+        elif not units[i].joined and is_subheading(texts, i, blocks):
             out.add(BlockKind.SUBHEADING, text)
             headings += 1
         else:

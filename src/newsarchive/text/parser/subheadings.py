@@ -33,8 +33,8 @@ def last_heading(
     (a live blog's last entry, a cut-off section) and follows a finished paragraph."""
     if len(texts) < 3 or not blocks or blocks[-1]["kind"] is not BlockKind.PARAGRAPH:
         return
-    if not has_headings:
-        return
+    if not has_headings or blocks[-1]["text"] != texts[-1]:
+        return  # the last line is a metadata line (`Source: URL`), not the last block
     text, previous = texts[-1], texts[-2]
     words = text.split()
     if len(words) > MAX_LAST_HEADING_WORDS or ended(text) or ends_clause(text):
@@ -54,15 +54,19 @@ def is_subheading(
         return False
     text = texts[i]
     following = texts[i + 1]
-    if ends_clause(text) or following[:1].islower():
-        return False  # a sentence's end, or a sentence that goes on in the next line
+    if following[:1].islower():
+        return False  # a sentence that goes on in the next line
     words = text.split()
     long_paragraph_next = _is_long_paragraph(following)
+    numbered = long_paragraph_next and bool(_NUMBERED.match(text))
+    if ends_clause(text) and not (numbered and len(words) <= MAX_NUMBERED_ENDED_WORDS):
+        return False  # a sentence's end ("1. Frame the problem." heads a listicle's part)
     if (len(words) > MAX_SUBHEAD_WORDS or len(text) > MAX_SUBHEAD_CHARS) and not (
         long_paragraph_next
         and len(words) <= MAX_LONG_SUBHEAD_WORDS
         and len(text) <= MAX_LONG_SUBHEAD_CHARS
         and not ends_sentence(text)
+        and not _inner_break(text)
     ):
         return False
     if text.endswith(":") and not (long_paragraph_next and len(words) <= MAX_COLON_SUBHEAD):
@@ -77,14 +81,16 @@ def is_subheading(
     if not (first.isupper() or first.isdigit()):
         return False
     if _words_with_letters(words) < 2 and not (
-        len(words) == 1 and len(text) >= 3 and long_paragraph_next
+        (len(words) == 1 and len(text) >= 3 and long_paragraph_next) or numbered
     ):
-        return False
+        return False  # "1. Garage" and "15) Mother!" head a listicle's parts
     if _short_line(texts[i - 1]) and (_short_line(following) or _short_line(texts[i - 2])):
         return False  # three short lines in a row: a list, not headings
     if _PANEL_NAME.match(text):
         return False  # "Jane Doe, professor of law at X": a panel's name line
-    if _not_a_heading(text) or words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS:
+    if _not_a_heading(text) or (
+        words[-1].lower().strip("\"'”’") in _FUNCTION_WORDS and not numbered
+    ):
         return False  # a list, a table row, a question put in an interview, a broken line
     previous = texts[i - 1]
     after_furniture = bool(blocks) and blocks[-1]["kind"] is BlockKind.BOILERPLATE
@@ -117,6 +123,21 @@ def _not_a_heading(text: str) -> bool:
     if ")" in text and _SCORE.search(text):
         return True
     return text.endswith("?") and bool(_INTERVIEW.match(text))
+
+
+# A listicle's numbered part: "1. Garage", "15) Mother!", "#3 The budget".
+_NUMBERED = re.compile(r"(?:#\d{1,2}|\d{1,2}[.)])\s+\S")
+# Inside a line: a sentence ends and another begins (not after an initial: "U.S. troops"),
+# or a colon opens a quote (`She wrote: "Is that ...`).
+_INNER_BREAK = re.compile(r"(?<![A-Z])[.!?…][\"'”’]?\s+\S|:\s+[\"'“‘]")
+MAX_NUMBERED_ENDED_WORDS = 8
+
+
+def _inner_break(text: str) -> bool:
+    """A long heading is one phrase: no sentence or quote inside it (a listicle's number
+    aside)."""
+    start = _NUMBERED.match(text)
+    return bool(_INNER_BREAK.search(text, start.end() - 1 if start else 0))
 
 
 _PANEL_NAME = re.compile(rf"^{NAME}(?:\s+{NAME}){{1,3}},\s")

@@ -21,6 +21,7 @@ class _Line(NamedTuple):  # a NamedTuple: made for every line, and cheap to make
     number: int  # 1-based, in the decoded text
     text: str  # stripped
     gap_before: bool  # a blank line separates it from the previous non-blank line
+    joined: bool = False  # hard-wrapped lines joined: a paragraph's, never a heading's
 
 
 # One line, or a paragraph of hard-wrapped lines joined with spaces (numbered by its first
@@ -69,7 +70,9 @@ def units_of(lines: Sequence[_Line]) -> list[Unit]:
 
 
 def _joined(lines: Sequence[_Line]) -> Unit:
-    return Unit(lines[0].number, " ".join(line.text for line in lines), lines[0].gap_before)
+    if len(lines) == 1:
+        return lines[0]
+    return Unit(lines[0].number, " ".join(line.text for line in lines), lines[0].gap_before, True)
 
 
 def _standalone(text: str) -> bool:
