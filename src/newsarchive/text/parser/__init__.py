@@ -70,10 +70,12 @@ Body units, tried in this order:
               ? only up to 8 words, a : only up to 3 words before a paragraph. A listicle's
               numbered part (`1. Garage`, `3. Look in old coats.`, `15) Mother!`) before a
               paragraph. Not a list (three short lines in a row), a name with an affiliation,
-              an enumeration or score row, an interview question ("AP: Why?"), a quoted
-              question, a date, a line that the paragraph before runs into, or hard-wrapped
-              lines (headings are never wrapped). Never first; last only in an article that
-              has other subheadings, and only when it is the file's last line.
+              an enumeration or score row, an interview question ("AP: Why?") or a
+              transcript's turn, a quoted question or a quotation, two sentences, a date or a
+              time of day, a contact line, a photo's title over its caption, a line that the
+              paragraph before runs into, or hard-wrapped lines (headings are never wrapped).
+              Never first; last only in an article that has other subheadings, and only
+              when it is the file's last line.
   paragraph   anything else.
 
 A file that is one long line has no layout to read: its first sentence (up to 300

@@ -54,8 +54,8 @@ def is_subheading(
         return False
     text = texts[i]
     following = texts[i + 1]
-    if following[:1].islower():
-        return False  # a sentence that goes on in the next line
+    if following[:1].islower() or _goes_on_in(following, text):
+        return False  # a sentence that goes on in the next line, or a photo's title over it
     words = text.split()
     long_paragraph_next = _is_long_paragraph(following)
     numbered = long_paragraph_next and bool(_NUMBERED.match(text))
@@ -66,7 +66,6 @@ def is_subheading(
         and len(words) <= MAX_LONG_SUBHEAD_WORDS
         and len(text) <= MAX_LONG_SUBHEAD_CHARS
         and not ends_sentence(text)
-        and not _inner_break(text)
     ):
         return False
     if text.endswith(":") and not (long_paragraph_next and len(words) <= MAX_COLON_SUBHEAD):
@@ -75,6 +74,8 @@ def is_subheading(
         return False
     if text.endswith("?") and len(words) > MAX_QUESTION_SUBHEAD:
         return False
+    if _inner_break(text) or ("@" in text and _EMAIL.search(text)) or _QUOTE_SAID.search(text):
+        return False  # two sentences, a contact line, a quote and who said it
     first = text[0]
     if first in QUOTE_OPEN:
         first = text[1:2] or "x"
@@ -98,8 +99,10 @@ def is_subheading(
         return False  # the paragraph before runs on into this line (a caption does not)
     if len(words) >= MIN_RUN_ON_WORDS and not (long_paragraph_next or ended(following)):
         return False  # a long line and a short one that ends nowhere: a broken paragraph
-    if dates.read_date_line(text):
-        return False
+    if dates.read_date_line(text) or (":" in text and _CLOCK_LINE.match(text)):
+        return False  # a date, or a time of day: "Fri Dec 28, 7:05 AM ET", "10:00 am – 3:00 pm"
+    if _SPEAKER.match(text) and (_SPEAKER.match(previous) or _SPEAKER.match(following)):
+        return False  # a transcript's line among others: "Maulvi Sahib: How are you?"
     return not (
         shapes.URL.match(text)
         or related.RELATED_BARE.match(text)
@@ -128,9 +131,13 @@ def _not_a_heading(text: str) -> bool:
 # A listicle's numbered part: "1. Garage", "15) Mother!", "#3 The budget".
 _NUMBERED = re.compile(r"(?:#\d{1,2}|\d{1,2}[.)])\s+\S")
 # Inside a line: a sentence ends and another begins (not after an initial: "U.S. troops"),
-# or a colon opens a quote (`She wrote: "Is that ...`).
-_INNER_BREAK = re.compile(r"(?<![A-Z])[.!?…][\"'”’]?\s+\S|:\s+[\"'“‘]")
+# a colon opens a quote (`She wrote: "Is that ...`), or a quotation ends.
+# A mark inside quotes is a title's ("Should I Buy This?" Test), not a sentence's end; a
+# comma inside them ends a quotation ("It's over," a source said).
+_INNER_BREAK = re.compile(r"(?<![A-Z])[.!?…]\s+\S|:\s+[\"'“‘]|,[\"”’]\s")
 MAX_NUMBERED_ENDED_WORDS = 8
+_EMAIL = re.compile(r"\w@\w+\.\w")
+_QUOTE_SAID = re.compile(r"[,”\"'’]\s+(?:he|she|they|it|we|[A-Z]\w+)\s+(?:said|says|added|adds)$")
 
 
 def _inner_break(text: str) -> bool:
@@ -140,6 +147,14 @@ def _inner_break(text: str) -> bool:
     return bool(_INNER_BREAK.search(text, start.end() - 1 if start else 0))
 
 
+_CLOCK = r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?"
+_CLOCK_LINE = re.compile(
+    rf"(?:[a-z]{{3,9}}\.?,?\s+)?(?:[a-z]{{3,9}}\.?\s+\d{{1,2}},?\s+)?{_CLOCK}"
+    rf"(?:\s*[–—-]\s*{_CLOCK})?(?:\s+[a-z]{{2,4}})?$",
+    re.IGNORECASE,
+)
+# A speaker's turn: one or two capitalised words and a colon ("Mehsud: Fine.").
+_SPEAKER = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?: \S")
 _PANEL_NAME = re.compile(rf"^{NAME}(?:\s+{NAME}){{1,3}},\s")
 _CLAUSE_WORDS = frozenset("which who whose where while because although though including".split())
 _ENUMERATION = re.compile(r",\s*\d+[.)]\s")
@@ -151,6 +166,14 @@ _FUNCTION_WORDS_TEXT = (
     " its their our was were is are be been has have had since than into onto"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+
+
+def _goes_on_in(following: str, text: str) -> bool:
+    """The next unit opens with this line and goes on as a sentence: "Soldiers stand guard" over
+    "Soldiers stand guard at a school in Yala. ..." is a photo's title over its caption."""
+    size = len(text)
+    on = following[size : size + 2]
+    return (on == ", " or (on[:1] == " " and on[1:].islower())) and following.startswith(text)
 
 
 def _words_with_letters(words: Sequence[str]) -> int:
