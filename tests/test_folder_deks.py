@@ -225,8 +225,14 @@ def test_a_run_stopped_before_its_folders_settled_is_settled_by_the_next(
     result = run("ingest", folder)
     assert result.returncode == 130
     assert _deks(str(tmp_path / "archive.db"), tmp_path)["seed.txt"] == (SEED_LINES[1], 0)
+    checked = run("verify")
+    assert checked.returncode == 0  # nothing is wrong, something is waiting: verify says so
+    waiting = b"61 articles were read before their folder's verdict on standfirsts changed"
+    assert waiting in checked.stderr
     monkeypatch.setattr(folder_deks, "settle", settle)
     result = run("ingest", folder)
     assert result.returncode == 0
     assert b"added 0," in result.stderr  # nothing new: the folders settled anyway
     assert _deks(str(tmp_path / "archive.db"), tmp_path)["seed.txt"] == (None, -1)
+    checked = run("verify")
+    assert checked.returncode == 0 and b"verdict" not in checked.stderr

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from newsarchive.ops.reread import reparsed_update, store_reparsed
 from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
+from newsarchive.storage.records import DekVote
 from newsarchive.text.parser.dek import folder_verdict, says
 
 # The archive setting that says articles were stored whose folders are not settled yet.
@@ -58,16 +59,7 @@ def settle(archive: Archive, folders: Collection[str] | None = None) -> SettleRe
     """Bring the dek of every article first read in `folders` (or in any folder) to its
     folder's verdict (see the module's docstring)."""
     report = SettleReport()
-    with archive.reading() as store:
-        tallies = store.records.folder_tallies(folders)
-        verdicts = {folder: folder_verdict(n, deks) for folder, (n, deks) in tallies.items()}
-        # Read with a verdict its folder no longer gives: those read with one, where the
-        # folder now says nothing; those read with another, where it says yes or no.
-        stale = [v for v in store.records.read_otherwise(folders, 0) if not verdicts.get(v.folder)]
-        for verdict in (1, -1):
-            said = [folder for folder, v in verdicts.items() if v == verdict]
-            if said:
-                stale += store.records.read_otherwise(said, verdict)
+    verdicts, stale = _stale(archive, folders)
     report.folders = sum(1 for v in verdicts.values() if v)
     relabel: list[dict[str, int]] = []
     reread: dict[int, int] = {}
@@ -100,3 +92,25 @@ def settle(archive: Archive, folders: Collection[str] | None = None) -> SettleRe
         report.reread += len(records)
     settled(archive)
     return report
+
+
+def unsettled(archive: Archive) -> int:
+    """How many articles were read with a verdict their folder no longer gives (a run
+    stopped before it settled them): verify says so."""
+    return len(_stale(archive, None)[1])
+
+
+def _stale(
+    archive: Archive, folders: Collection[str] | None
+) -> tuple[dict[str, int], list[DekVote]]:
+    """Each folder's verdict now, and the votes of the articles read with another: with
+    one, where the folder now says nothing; with another, where it says yes or no."""
+    with archive.reading() as store:
+        tallies = store.records.folder_tallies(folders)
+        verdicts = {folder: folder_verdict(n, deks) for folder, (n, deks) in tallies.items()}
+        stale = [v for v in store.records.read_otherwise(folders, 0) if not verdicts.get(v.folder)]
+        for verdict in (1, -1):
+            said = [folder for folder, v in verdicts.items() if v == verdict]
+            if said:
+                stale += store.records.read_otherwise(said, verdict)
+    return verdicts, stale

@@ -6,7 +6,8 @@ SHA-256 and, decoded and parsed again, give exactly the stored row (its fingerpr
 that the search index agrees with the articles (FTS5's own integrity check, and one entry
 per article); that the band keys, names and link look-ups stored beside each article are
 what its columns give; and that the versions clusters are exactly what comparing the texts
-of the candidate pairs sharing a band key gives.
+of the candidate pairs sharing a band key gives. It says, too, how many articles wait for
+their folder's verdict on standfirsts (ops/folder_deks.py).
 Nothing is written: it only reports.
 """
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from newsarchive.model.rows import DATE_COLUMNS, Lookups, changed_columns
+from newsarchive.ops.folder_deks import unsettled
 from newsarchive.ops.versions import (
     HEAD,
     MAX_FAMILY,
@@ -56,6 +58,9 @@ class VerifyReport:
     parsed_before: int = 0
     # Articles stored before versions were grouped ('newsarchive reparse' fingerprints them).
     unfingerprinted: int = 0
+    # Articles read with a verdict on standfirsts their folder no longer gives (a run
+    # stopped before settling them: the next ingest or reparse does).
+    unsettled: int = 0
     problems: list[Problem] = field(default_factory=list)
     # Checks that could not run on the archive as opened (read-only to the user).
     not_run: list[str] = field(default_factory=list)
@@ -122,6 +127,7 @@ def verify(
         found(problem)
     for problem in _check_versions(archive):
         found(problem)
+    report.unsettled = unsettled(archive)
     return report
 
 

@@ -262,6 +262,13 @@ def verify_notes(report: VerifyReport) -> Iterator[str]:
             f"{_were(n, 'article')} stored before versions and links were kept: "
             f"'newsarchive reparse' groups {_them(n)}."
         )
+    if report.unsettled:
+        n = report.unsettled
+        yield (
+            f"{_were(n, 'article')} read before {'their' if n != 1 else 'its'} folder's "
+            f"verdict on standfirsts changed: the next 'newsarchive ingest' or "
+            f"'newsarchive reparse' reads {_them(n)} again with it."
+        )
     for what in report.not_run:
         yield f"not checked: {what}; you may not write the archive."
     for what in report.skipped:
