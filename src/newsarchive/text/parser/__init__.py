@@ -53,7 +53,7 @@ with the unit's shape and place and the shape of what follows:
 
 Body units, tried in this order:
   related     LABEL sep title-or-url: READ MORE, READ NEXT, SEE ALSO, ALSO READ, RELATED
-              (STORIES|POSTS|ARTICLES|NEWS|LINKS|VIDEOS...), YOU MIGHT ALSO LIKE, MORE FROM X,
+              (STORIES|PHOTOS|NEWS|LINKS|VIDEOS...), YOU MIGHT ALSO LIKE, MORE FROM X,
               LEARN MORE, LIRE AUSSI, with ":" or a spaced dash; MORE, WATCH, PHOTOS, VIDEO,
               GALLERY, LISTEN, READ with ":" only; `[Read: title]` and a bracketed title;
               `Read more at: URL`, `- See more at: URL`, `Read More @ Site`. Labels are

@@ -19,7 +19,7 @@ from newsarchive.text.parser.shapes import QUOTE_OPEN, unmarked
 
 _RELATED_LABEL = (
     r"read\s+more|read\s+next|read\s+also|also\s+read|see\s+also|also\s+see|learn\s+more"
-    r"|related(?:\s+(?:video|videos|gallery|story|stories|article|articles|content|coverage"
+    r"|related(?:\s+(?:video|videos|gallery|photos?|pictures|images|story|stories|article|articles|content|coverage"
     r"|posts?|news|links?|reading|topics|items))?"
     r"|you\s+(?:might|may)\s+also\s+(?:like|be\s+interested\s+in)|recommended(?:\s+for\s+you)?"
     r"|more\s+(?:from|on|about|in)\s+[\w’' .-]{1,40}?|more\s+[\w-]+\s+(?:news|stories|coverage)"

@@ -59,6 +59,8 @@ def is_subheading(
     words = text.split()
     long_paragraph_next = _is_long_paragraph(following)
     numbered = long_paragraph_next and bool(_NUMBERED.match(text))
+    if text.endswith((" -", " –", " —")):
+        return False  # "Officials unveiled the following plans -": it leads into what follows
     if ends_clause(text) and not (numbered and len(words) <= MAX_NUMBERED_ENDED_WORDS):
         return False  # a sentence's end ("1. Frame the problem." heads a listicle's part)
     if (len(words) > MAX_SUBHEAD_WORDS or len(text) > MAX_SUBHEAD_CHARS) and not (
