@@ -66,6 +66,7 @@ LABEL_ROLE = {"other": "boilerplate"}
 # "subheading, sources that label them".
 NO_SUBHEADING_LABELS = frozenset({"BuzzFeed-Webis Fake News Corpus 2016"})
 LABELLED_SUBHEADINGS = "subheading, sources that label them"
+EXACT_LIST_ROLES = ("subheading", "related")
 
 
 def in_score_split(name: str) -> bool:
@@ -98,6 +99,11 @@ class Counts:
 class Score:
     articles: int = 0
     headline_right: int = 0
+    # Files whose labels have any line of the role, and of those, files where the parser
+    # gives exactly those lines that role (the held-out set's "lists exact"): role -> [n, exact]
+    exact_lists: dict[str, list[int]] = field(
+        default_factory=lambda: collections.defaultdict(lambda: [0, 0])
+    )
     fields: dict[str, Counts] = field(default_factory=lambda: collections.defaultdict(Counts))
     misses: list[str] = field(default_factory=list)
 
@@ -248,6 +254,8 @@ def _score_one(
     if not (got_date and not want_date and article.date_source in ("url", "path")):
         f["stated date"].add(bool(got_date), bool(want_date), got_date == want_date)
     roles = line_roles(article, text.split("\n"))
+    wanted: dict[str, set[int]] = {role: set() for role in EXACT_LIST_ROLES}
+    given: dict[str, set[int]] = {role: set() for role in EXACT_LIST_ROLES}
     for entry in label["lines"]:  # type: ignore[attr-defined]
         want = LABEL_ROLE.get(entry["role"], entry["role"])
         got = roles.get(entry["line"], "unmatched")
@@ -256,11 +264,20 @@ def _score_one(
         for role in LINE_ROLES:
             if role in (want, got):
                 f[role].add(got == role, want == role)
+        for role in EXACT_LIST_ROLES:
+            if want == role:
+                wanted[role].add(entry["line"])
+            if got == role:
+                given[role].add(entry["line"])
         if "subheading" in (want, got) and label["dataset"] not in NO_SUBHEADING_LABELS:
             f[LABELLED_SUBHEADINGS].add(got == "subheading", want == "subheading")
         if miss_role and miss_role in (want, got) and want != got:
             line = text.split("\n")[entry["line"] - 1].strip()
             score.misses.append(f"{name}:{entry['line']}: want {want}, got {got}: {line[:100]}")
+    for role in EXACT_LIST_ROLES:
+        if wanted[role]:
+            score.exact_lists[role][0] += 1
+            score.exact_lists[role][1] += wanted[role] == given[role]
 
 
 def count_unlabelled(
@@ -311,6 +328,10 @@ def print_table(scores: dict[str, Score]) -> None:
     print("| articles | " + " | ".join(str(scores[n].articles) for n in names) + " |")
     heads = [f"{scores[n].headline_right / max(1, scores[n].articles):.1%}" for n in names]
     print("| headline exact | " + " | ".join(heads) + " |")
+    for role in EXACT_LIST_ROLES:
+        lists = [scores[n].exact_lists.get(role, [0, 0]) for n in names]
+        cells = [f"{exact}/{n}" if n else "–" for n, exact in lists]
+        print(f"| {role} lines exact, files that have any | " + " | ".join(cells) + " |")
     for name in fields:
         cells = []
         for n in names:
