@@ -5,13 +5,15 @@ processes into new archives, alternating, wall time and peak memory (the largest
 resident set of the process and the workers it waited for), medians.
 
     python bench/export_rate_bench.py [--count 10000] [--runs 3] [--corpus DIR] [--exports K]
-                                      [--before GIT_REV]
+                                      [--before GIT_REV] [--format FORMAT]
 
 The articles are bench/generate.py's (made when DIR is empty); the export is those
 articles in the LexisNexis layout (`N of M DOCUMENTS`, publication, date line, headline,
-LENGTH, body, LOAD-DATE, LANGUAGE), written beside them; with `--exports K`, a folder of K
-exports sharing the articles (as a researcher's downloads of 500 at a time). `--before REV`
-also times both ways with an older commit's source (PYTHONPATH), in the same rounds. Not a test.
+LENGTH, body, LOAD-DATE, LANGUAGE) or, with `--format`, Nexis Uni's, ProQuest's or
+Factiva's (as tests/export_fixtures/ have them), written beside them; with `--exports K`,
+a folder of K exports sharing the articles (as a researcher's downloads of 500 at a time).
+`--before REV` also times both ways with an older commit's source (PYTHONPATH), in the
+same rounds. Not a test.
 """
 
 from __future__ import annotations
@@ -33,23 +35,56 @@ from common import ensure_corpus, newsarchive_command, source_of  # noqa: E402  
 from newsarchive.text.decode import decode  # noqa: E402
 
 
-def write_export(files: list[Path], export: Path) -> None:
-    """The files' articles as one LexisNexis export (the headline is a file's first line)."""
+def write_export(files: list[Path], export: Path, format: str = "lexisnexis") -> None:
+    """The files' articles as one export in `format` (the headline is a file's first line),
+    each format's layout as its fixtures in tests/export_fixtures/ have it."""
     total = len(files)
     with open(export, "w", encoding="utf-8") as out:
-        out.write(f"Download Request: Selected Items: 1-{total}\n\n\n")
+        out.write(_COVERS[format].format(total=total))
         for number, path in enumerate(files, 1):
             text = decode(path.read_bytes()).text  # the generated files are in many encodings
             headline, _, body = text.partition("\n")
             body = body.strip("\n")
-            out.write(
-                f"\n\n                    {number} of {total} DOCUMENTS\n\n\n"
-                "                     The Daily Telegraph (London)\n\n"
-                "                      January 11, 2010 Monday\n\n"
-                f"{headline}\n\nLENGTH: {len(body.split())} words\n\n\n{body}\n\n\n"
-                "LOAD-DATE: January 11, 2010\n\nLANGUAGE: ENGLISH\n\n"
-                "PUBLICATION-TYPE: Newspaper\n"
-            )
+            fields = {"number": number, "total": total, "headline": headline, "body": body}
+            out.write(_ARTICLES[format].format(**fields, words=len(body.split())))
+        out.write(_ENDS[format])
+
+
+FORMATS = ("lexisnexis", "nexis-uni", "proquest", "factiva")
+_COVERS = {
+    "lexisnexis": "Download Request: Selected Items: 1-{total}\n\n\n",
+    "nexis-uni": "User Name: =\nDate and Time: Jan 14, 2021 10:02 AM EST\nJob Number: 1\n"
+    "Documents ({total})\n\n",
+    "proquest": "_" * 60
+    + "\n\nReport Information from ProQuest\nFebruary 02 2020 14:31\n"
+    + "_" * 60
+    + "\n\n",
+    "factiva": "",
+}
+_ARTICLES = {
+    "lexisnexis": "\n\n                    {number} of {total} DOCUMENTS\n\n\n"
+    "                     The Daily Telegraph (London)\n\n"
+    "                      January 11, 2010 Monday\n\n"
+    "{headline}\n\nLENGTH: {words} words\n\n\n{body}\n\n\n"
+    "LOAD-DATE: January 11, 2010\n\nLANGUAGE: ENGLISH\n\nPUBLICATION-TYPE: Newspaper\n",
+    "nexis-uni": "{headline}\nThe Bristol Post\nJanuary 12, 2021 Tuesday\n\n"
+    "Copyright 2021 Local World Ltd All Rights Reserved\n\nSection: NEWS; Pg. 3\n"
+    "Length: {words} words\nByline: Priya Nair\nBody\n\n\n{body}\n\n\n"
+    "Load-Date: January 12, 2021\n\n\nEnd of Document\n\n",
+    "proquest": "Document {number} of {total}\n\n{headline}\n\nAuthor: Hughes, Martin\n\n"
+    "Publication info: The Liverpool Echo ; Liverpool (UK). 30 Jan 2020: 4.\n\n"
+    "Full text: {body}\n\nTitle: {headline}\n\n"
+    "Publication title: The Liverpool Echo; Liverpool (UK)\n\nPublication date: Jan 30, 2020\n\n"
+    "ProQuest document ID: {number}\n\n"
+    "Document URL: http://search.proquest.com/docview/{number}\n\n"
+    "Copyright: Copyright Trinity Mirror Merseyside Jan 30, 2020\n\n"
+    "Database: ProQuest Newsstand\n\n" + "_" * 60 + "\n\n",
+    "factiva": "{headline}\nBy Rachel Stone\n{words} words\n11 January 2020\n"
+    "The Financial Chronicle\nFINCHR\nEnglish\n"
+    "© 2020 Chronicle Media Ltd. All rights reserved.\n\n{body}\n\n"
+    "Document FINCHR00202001{number:010d}\n\n\n",
+}
+_ENDS = {"lexisnexis": "", "nexis-uni": "", "proquest": "", "factiva": ""}
 
 
 def _run(args: list[str], db: Path, source: str | None = None) -> tuple[float, int, float]:
@@ -83,20 +118,23 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--exports", type=int, default=1, help="that many export files")
     parser.add_argument("--before", metavar="GIT_REV", help="also time this older commit")
+    parser.add_argument("--format", choices=FORMATS, default="lexisnexis")
     args = parser.parse_args()
     corpus = args.corpus or Path(f"/tmp/bench-export-rate-{args.count}")
     ensure_corpus(corpus / "files", args.count)
     files = sorted((corpus / "files").rglob("*.txt"))[: args.count]
-    export = corpus / (f"exports-{args.exports}" if args.exports > 1 else "export.TXT")
+    name = "" if args.format == "lexisnexis" else f"-{args.format}"
+    export = corpus / (f"exports-{args.exports}{name}" if args.exports > 1 else f"export{name}.TXT")
     if not export.exists():
         partial = export.with_name(export.name + ".partial")
         if args.exports > 1:
             partial.mkdir()
             each = -(-len(files) // args.exports)
             for k in range(args.exports):
-                write_export(files[k * each : (k + 1) * each], partial / f"export-{k:04}.TXT")
+                chunk = files[k * each : (k + 1) * each]
+                write_export(chunk, partial / f"export-{k:04}.TXT", args.format)
         else:
-            write_export(files, partial)
+            write_export(files, partial, args.format)
         partial.replace(export)
     exported = [export] if export.is_file() else sorted(export.iterdir())
     size = sum(p.stat().st_size for p in exported)

@@ -78,3 +78,41 @@ def _lexisnexis_mangled(draw: st.DrawFn) -> bytes:
 @given(_lexisnexis_mangled(), st.sampled_from(["auto", "lexisnexis"]))
 def test_any_mangled_export_has_the_pieces_split_finds(data: bytes, format: str) -> None:
     _same(data, format)
+
+
+@st.composite
+def _any_format_mangled(draw: st.DrawFn) -> bytes:
+    """Any fixture as `_mangled_exports` mangles it, then maybe with a line of another
+    format's own (a Nexis Uni "Body" or "End of Document", a ProQuest label, a Factiva word
+    count or document line) or a blank line put somewhere, or its lines' starts unindented:
+    where cutting without reading the fields must still cut as reading them does."""
+    data = draw(_mangled_exports())
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(data)))
+        line = draw(
+            st.sampled_from(
+                [
+                    b"Body",
+                    b"End of Document",
+                    b"Load-Date: January 12, 2021",
+                    b"Section: NEWS; Pg. 3",
+                    b"Full text: a line",
+                    b"ProQuest document ID: 12345",
+                    b"Publication title: The Echo",
+                    b"_" * 60,
+                    b"412 words",
+                    b"Document FINCHR0020200111eg1b0000a",
+                    b"HD Headline",
+                    b"January 12, 2021 Tuesday",
+                    b"",
+                ]
+            )
+        )
+        data = data[:at] + b"\n" + line + b"\n" + data[at:]
+    return data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_any_format_mangled(), st.sampled_from(["auto", *exports.FORMATS]))
+def test_any_format_cut_without_its_fields_is_cut_as_with_them(data: bytes, format: str) -> None:
+    _same(data, format)

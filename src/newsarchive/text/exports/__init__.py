@@ -133,9 +133,11 @@ def docx_text(data: bytes) -> str | None:
     return "\n".join(lines) + "\n"
 
 
-def split(data: bytes, format: str = "auto") -> Export | None:
+def split(data: bytes, format: str = "auto", read: bool = True) -> Export | None:
     """The file's pieces, when it is an export (in `format`, or any when "auto"); None
-    when it is not one, or no article of it could be read."""
+    when it is not one, or no article of it could be read. `read`: with each article's
+    fields; without, a text export is cut where the same reading would cut it, and its
+    fields are left for later (`article_fields`: what ingest's workers do)."""
     if data[:1] in (b"\xff", b"\xfe") and (markup := _utf16_markup(data)) is not None:
         named = html.html_format(markup) if format == "auto" else format
         if named in HTML_FORMATS:
@@ -158,7 +160,7 @@ def split(data: bytes, format: str = "auto") -> Export | None:
     lines = Lines(text, encoding, prefix, data)
     del text, decoded  # the lines hold it
     for name in formats:
-        pieces = _SPLITTERS[name](lines)
+        pieces = _SPLITTERS[name](lines, read)
         if pieces and any(p.kind == "article" for p in pieces):
             return Export(name, len(data), encoding, tuple(_bytes(pieces, lines, len(data))))
         if format == "auto":
@@ -340,15 +342,15 @@ def _split_mediargus(text: str, encoding: str, size: int) -> Export | None:
     return Export("mediargus", size, encoding, tuple(pieces), bytes(out))
 
 
-def _europresse_text(lines: Lines) -> list[Cut]:
+def _europresse_text(lines: Lines, read: bool = True) -> list[Cut]:
     cuts: list[Cut] = []
     for kind, first, last in html.europresse_text_cuts(lines.stripped):
-        if kind == "article":
+        if kind == "article":  # (its fields are read to know it is one, `read` or not)
             fields = _from_raw(html.europresse_text_fields(lines.stripped[first:last]))
             if fields is None:
                 cuts.append(Cut("remainder", first, len(lines)))
                 return cuts
-            cuts.append(Cut("article", first, last, fields))
+            cuts.append(Cut("article", first, last, fields if read else None))
         else:
             cuts.append(Cut(kind, first, last))
     return cuts
@@ -377,7 +379,7 @@ def _bytes(cuts: list[Cut], lines: Lines, size: int) -> list[Piece]:
     position = 0
     place = 0
     for cut in cuts:
-        start, end = lines.starts[cut.first], lines.starts[cut.last]
+        start, end = lines.start(cut.first), lines.start(cut.last)
         if start > position:
             pieces.append(Piece("front", position, start))
         if end <= start:
@@ -386,9 +388,9 @@ def _bytes(cuts: list[Cut], lines: Lines, size: int) -> list[Piece]:
         place += numbered
         pieces.append(Piece(cut.kind, start, end, cut.fields, place if numbered else 0))
         position = end
-    if position == 0 and lines.starts[0]:  # a byte-order mark alone before nothing
-        pieces.insert(0, Piece("front", 0, lines.starts[0]))
-        position = lines.starts[0]
+    if position == 0 and lines.start(0):  # a byte-order mark alone before nothing
+        pieces.insert(0, Piece("front", 0, lines.start(0)))
+        position = lines.start(0)
     if position < size:
         pieces.append(Piece("front", position, size))
     # A byte-order mark before the first cut is front matter (covered above).
@@ -406,7 +408,7 @@ def merged(pieces: list[Piece]) -> list[Piece]:
     return out
 
 
-_SPLITTERS: dict[str, Callable[[Lines], list[Cut]]] = {
+_SPLITTERS: dict[str, Callable[[Lines, bool], list[Cut]]] = {
     "lexisnexis": lexisnexis_cuts,
     "nexis-uni": nexis_uni_cuts,
     "proquest": proquest_cuts,

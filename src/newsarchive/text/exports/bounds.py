@@ -7,7 +7,8 @@ document at a time: its "N of M DOCUMENTS" lines are found in the bytes, each do
 decoded and read as lines on its own (the file is never one list of lines), and whether it
 is an article or where the format broke is told by `lexisnexis_holds`, the decision `split`
 takes by reading every field. A 38 MB export of 10,000 articles: 0.8 s and a line list of
-the whole file in `split`. Any other file is split, and its fields dropped.
+the whole file in `split`. Any other text export is split without reading its articles'
+fields (`split(..., read=False)`), and an HTML one's fields are dropped.
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ def bounds(data: bytes, format: str = "auto") -> Export | None:
             return None
         if guess == "lexisnexis":
             return _lexisnexis(data)
-    export = split(data, format)
+    export = split(data, format, read=False)
     if export is None:
         return None
-    pieces = tuple(dataclasses.replace(p, fields=None) for p in export.pieces)
+    pieces = tuple(dataclasses.replace(p, fields=None) for p in export.pieces)  # (HTML's)
     return dataclasses.replace(export, pieces=pieces)
 
 

@@ -45,14 +45,15 @@ _LANGUAGE_NAMES = {
 }  # fmt: skip
 
 
-def factiva_cuts(lines: Lines) -> list[Cut]:
+def factiva_cuts(lines: Lines, read: bool = True) -> list[Cut]:
+    """The export's documents; `read`: with their fields (else where they lie alone)."""
     ends = [i for i, line in enumerate(lines.text) if FACTIVA_DOC.match(line)]
     cuts: list[Cut] = []
     start = 0
     for end in ends:
         first, _ = trim(lines, start, end)
-        fields = factiva_fields(lines, first, end)
-        if fields is None:
+        fields = factiva_fields(lines, first, end) if read else None
+        if fields is None and (read or not _factiva_holds(lines, first, end)):
             cuts.append(Cut("remainder", first, len(lines)))
             return cuts
         cuts.append(Cut("article", first, end + 1, fields))
@@ -71,6 +72,28 @@ def factiva_fields(lines: Lines, first: int, end: int) -> Fields | None:
     ].startswith("HD"):
         return _factiva_coded(lines, first, end, document_id.group(1))
     return _factiva_plain(lines, first, end, document_id.group(1))
+
+
+def _factiva_holds(lines: Lines, first: int, end: int) -> bool:
+    """Whether `factiva_fields(lines, first, end)` reads an article (is not None), without
+    reading its fields: one with field codes always does; a plain one when a word count
+    is among its first 12 lines of text."""
+    if _FACTIVA_CODE.match(lines.stripped[first] if first < end else "") and lines.text[
+        first
+    ].startswith("HD"):
+        return True
+    seen = 0
+    for i in range(first, end):
+        if not lines.blank(i):
+            if _FACTIVA_WC.match(lines.stripped[i]):
+                return True
+            seen += 1
+            if seen == _HEADER_LINES:
+                break
+    return False
+
+
+_HEADER_LINES = 12  # where a plain article's word count may be, in lines of text
 
 
 def _factiva_coded(lines: Lines, first: int, end: int, document_id: str) -> Fields | None:
@@ -112,7 +135,8 @@ def _factiva_plain(lines: Lines, first: int, end: int, document_id: str) -> Fiel
     values: dict[str, str] = {"document_id": document_id}
     other: list[tuple[str, str]] = []
     text = [(i, lines.stripped[i]) for i in range(first, end) if not lines.blank(i)]
-    words = next((n for n, (_, line) in enumerate(text[:12]) if _FACTIVA_WC.match(line)), None)
+    head = text[:_HEADER_LINES]
+    words = next((n for n, (_, line) in enumerate(head) if _FACTIVA_WC.match(line)), None)
     if words is None:
         return None
     before = [line for _, line in text[:words]]

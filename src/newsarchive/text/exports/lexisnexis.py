@@ -48,7 +48,8 @@ for _name, _labels in {
         _LABELS[_label] = _name
 
 
-def lexisnexis_cuts(lines: Lines) -> list[Cut]:
+def lexisnexis_cuts(lines: Lines, read: bool = True) -> list[Cut]:
+    """The export's documents; `read`: with their fields (else where they lie alone)."""
     numbered = [
         (i, int(m.group(1)), int(m.group(2)))
         for i, line in enumerate(lines.text)
@@ -63,8 +64,8 @@ def lexisnexis_cuts(lines: Lines) -> list[Cut]:
         if k + 1 < len(numbered) and numbered[k + 1][1] == 1:
             end = cover_start(lines, i + 1, end, LN_COVER)  # another export's cover
         first, last = trim(lines, i + 1, end)
-        fields = lexisnexis_fields(lines, first, last)
-        if fields is None:
+        fields = lexisnexis_fields(lines, first, last) if read else None
+        if fields is None and (read or not lexisnexis_holds(lines, first, last)):
             cuts.append(Cut("remainder", i, len(lines)))
             return cuts
         cuts.append(Cut("article", first, last, fields))
@@ -219,15 +220,16 @@ _NU_TRAILER_LABELS = {
 }  # fmt: skip
 
 
-def nexis_uni_cuts(lines: Lines) -> list[Cut]:
+def nexis_uni_cuts(lines: Lines, read: bool = True) -> list[Cut]:
+    """The export's documents; `read`: with their fields (else where they lie alone)."""
     ends = [i for i, line in enumerate(lines.text) if END_OF_DOC.match(line)]
     cuts: list[Cut] = []
     start = 0
     for end in ends:
         first = _nu_start(lines, start, end)
         first, _ = trim(lines, first, end)
-        fields = nexis_uni_fields(lines, first, end)
-        if fields is None:
+        fields = nexis_uni_fields(lines, first, end) if read else None
+        if fields is None and (read or not _nexis_uni_holds(lines, first, end)):
             cuts.append(Cut("remainder", first, len(lines)))
             return cuts
         cuts.append(Cut("article", first, end + 1, fields))
@@ -241,8 +243,8 @@ def nexis_uni_cuts(lines: Lines) -> list[Cut]:
 def _nu_start(lines: Lines, first: int, end: int) -> int:
     """Where the article begins among lines [first, end): after any cover page, at the
     block (lines without a blank between) holding its headline, publication and date."""
-    if not any(_NU_COVER.match(lines.stripped[i]) for i in range(first, min(end, first + 400))):
-        return first
+    if not _NU_COVER_LINE.search("\n".join(lines.stripped[first : min(end, first + 400)])):
+        return first  # (one search of the lines joined: a match a line cost more)
     for i in range(first, end):
         stripped = lines.stripped[i]
         match = _TITLE_LABEL.match(stripped)
@@ -274,16 +276,15 @@ def _nu_start(lines: Lines, first: int, end: int) -> int:
 
 
 _TOC_LINE = re.compile(r"^\d+\.\s")
+_NU_COVER_LINE = re.compile(_NU_COVER.pattern, re.I | re.M)  # at the start of any line
 
 
-def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
-    values: dict[str, str] = {}
-    other: list[tuple[str, str]] = []
-    header: list[str] = []
-    i = first
-    # The header: headline, publication, date, edition, up to the copyright, the first
-    # label or Body; blank lines between its lines are allowed.
-    while i < end and len(header) < 10:
+def _nexis_uni_header_end(lines: Lines, first: int, end: int) -> int:
+    """Where the header (headline, publication, date, edition) ends: at the copyright, the
+    first label or Body, or after its tenth line; blank lines between its lines are
+    allowed."""
+    i, count = first, 0
+    while i < end and count < 10:
         stripped = lines.stripped[i]
         match = _TITLE_LABEL.match(stripped)
         label = match.group(1).lower() if match else ""
@@ -293,9 +294,39 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
             or fields.COPYRIGHT.match(stripped)
         ):
             break
-        if stripped:
-            header.append(stripped)
+        count += bool(stripped)
         i += 1
+    return i
+
+
+def _nexis_uni_holds(lines: Lines, first: int, end: int) -> bool:
+    """Whether `nexis_uni_fields(lines, first, end)` reads an article (is not None),
+    without reading its fields (what ingest's cut of an export needs): a date in the
+    header, then a label or a line of the body, found as that function finds them."""
+    i = _nexis_uni_header_end(lines, first, end)
+    if not any(parse_date(line) is not None for line in lines.stripped[first:i] if line):
+        return False
+    in_body = False
+    for stripped in lines.stripped[i:end]:
+        match = _TITLE_LABEL.match(stripped)
+        lower = match.group(1).lower() if match else ""
+        if not in_body and _NU_BODY.match(stripped):
+            in_body = True
+        elif match and (
+            (not in_body and (lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS))
+            or lower in _NU_TRAILER_LABELS
+        ):
+            return True  # a label of the format
+        elif stripped and in_body:
+            return True  # a line of the body
+    return False
+
+
+def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
+    values: dict[str, str] = {}
+    other: list[tuple[str, str]] = []
+    i = _nexis_uni_header_end(lines, first, end)
+    header = [line for line in lines.stripped[first:i] if line]
     published = None
     at = next((n for n, line in enumerate(header) if parse_date(line) is not None), None)
     if at is None:

@@ -27,6 +27,10 @@ class Lines:
         self.stripped = [line.strip() for line in self.text]  # most are the same objects
         self._prefix = prefix
         self._data = data if data is not None and encoding in ("utf-8", "cp1252") else None
+        # LF alone ends the lines: a line's start is walked to from the last one asked for
+        # (`start`), never found for every line.
+        self._lf = self._data if self._data is not None and b"\r" not in self._data else None
+        self._cursor = (0, prefix)
         if self._data is not None:
             return
         self._starts = [prefix]
@@ -44,6 +48,25 @@ class Lines:
             if len(self._starts) == len(self.text):  # the last line has no line end
                 self._starts.append(len(data))
         return self._starts
+
+    def start(self, k: int) -> int:
+        """Where line `k` starts in the bytes (where the last ends, past it). Asked for in
+        file order, as the pieces of an export are, it costs a look for the next LF per
+        line: what `starts` costs for the whole file (a match object a line) was a third of
+        the time a 38 MB Nexis Uni export took to cut."""
+        data = self._lf
+        if data is None:
+            return self.starts[k]
+        if k >= len(self.text):
+            return len(data)
+        at, position = self._cursor
+        if k < at:
+            at, position = 0, self._prefix
+        find = data.index
+        for _ in range(k - at):
+            position = find(b"\n", position) + 1
+        self._cursor = (k, position)
+        return position
 
     def __len__(self) -> int:
         return len(self.text)

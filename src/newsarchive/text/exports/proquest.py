@@ -39,7 +39,8 @@ _PQ_LABELS = {
 _PQ_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/ ]{0,40}?):(?:[ \t]+(.*))?$")
 
 
-def proquest_cuts(lines: Lines) -> list[Cut]:
+def proquest_cuts(lines: Lines, read: bool = True) -> list[Cut]:
+    """The export's documents; `read`: with their fields (else where they lie alone)."""
     separators = [i for i, line in enumerate(lines.text) if _PQ_SEPARATOR.match(line)]
     bounds = [*separators, len(lines)]
     cuts: list[Cut] = []
@@ -53,22 +54,40 @@ def proquest_cuts(lines: Lines) -> list[Cut]:
             continue  # cover or back matter: front
         if _PQ_DOC_NUMBER.match(lines.stripped[first]):
             first, last = trim(lines, first + 1, last)
-        fields = proquest_fields(lines, first, last)
-        if fields is None:
+        fields = proquest_fields(lines, first, last) if read else None
+        if fields is None and (read or not _proquest_holds(lines, first, last)):
             cuts.append(Cut("remainder", first, len(lines)))
             return cuts
         cuts.append(Cut("article", first, last, fields))
     return cuts
 
 
+def _title_end(lines: Lines, first: int, last: int) -> int:
+    """Where the title above the labels ends: at a blank line or the first label."""
+    i = first
+    while i < last and not lines.blank(i) and not _PQ_LABEL.match(lines.stripped[i]):
+        i += 1
+    return i
+
+
+def _proquest_holds(lines: Lines, first: int, last: int) -> bool:
+    """Whether `proquest_fields(lines, first, last)` reads an article (is not None),
+    without reading its fields: a body's label ("Full text:"), or the label of its
+    document ID or its publication, under the title."""
+    for stripped in lines.stripped[_title_end(lines, first, last) : last]:
+        if _PQ_FULL_TEXT.match(stripped):
+            return True
+        match = _PQ_LABEL.match(stripped)
+        if match and _PQ_LABELS.get(match.group(1).lower()) in ("document_id", "publication"):
+            return True
+    return False
+
+
 def proquest_fields(lines: Lines, first: int, last: int) -> Fields | None:
     values: dict[str, str] = {}
     other: list[tuple[str, str]] = []
-    title: list[str] = []
-    i = first
-    while i < last and not lines.blank(i) and not _PQ_LABEL.match(lines.stripped[i]):
-        title.append(lines.stripped[i])
-        i += 1
+    i = _title_end(lines, first, last)
+    title = lines.stripped[first:i]
     body: list[str] = []
     in_body = False
     label: str | None = None
