@@ -90,6 +90,25 @@ def test_a_saved_page_is_ingested_as_its_article_on_either_engine(
 HEADLINE = "Council approves new cycle lanes for the city centre"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_page_saved_in_utf16_is_read_as_a_page_not_as_text(
+    encoding: str, run: Run, tmp_path: Path
+) -> None:
+    """As some browsers save pages: UTF-16 with its byte-order mark. It was stored as a
+    text article whose headline was its markup."""
+    text = (PAGES / "standfirst_page.html").read_bytes().decode("utf-8")
+    data = (b"\xff\xfe" if encoding.endswith("le") else b"\xfe\xff") + text.encode(encoding)
+    assert htmlpage.looks_like_html(data)
+    page = tmp_path / "lanes.htm"
+    page.write_bytes(data)
+    result = run("ingest", page)
+    assert result.returncode == 0, result.stderr
+    [listed] = json.loads(run("list", "--json").stdout)
+    assert listed["headline"] == HEADLINE
+    assert run("show", str(listed["id"]), "--raw").stdout == data
+    assert run("verify").returncode == 0
+
+
 def test_without_the_html_extra_a_page_is_skipped_with_the_way_to_read_it(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

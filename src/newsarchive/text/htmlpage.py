@@ -46,11 +46,23 @@ class HtmlReaderMissingError(NewsArchiveError):
 
 
 def looks_like_html(data: bytes) -> bool:
-    """Whether the file opens as an HTML page does (a cheap look at its first kilobyte)."""
-    head = data[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    """Whether the file opens as an HTML page does (a cheap look at its first kilobyte),
+    in UTF-8 or a single-byte encoding, or in UTF-16 as some browsers save pages."""
+    head = _utf16_head(data) or data[:SNIFF_BYTES]
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html")):
         return True
     return head.startswith(b"<") and sum(tag in head for tag in _TAGS) >= 2
+
+
+def _utf16_head(data: bytes) -> bytes | None:
+    """The first kilobyte's characters as UTF-8, for a file in UTF-16 with its byte-order
+    mark (without one, ingest refuses a file of NUL bytes and says how to save it); None
+    for any other file."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    encoding = "utf-16-le" if data[:1] == b"\xff" else "utf-16-be"
+    return data[2 : 2 + 2 * SNIFF_BYTES].decode(encoding, errors="ignore").encode("utf-8")
 
 
 def available() -> bool:
