@@ -9,8 +9,9 @@ resident set of the process and the workers it waited for), medians.
 
 The articles are bench/generate.py's (made when DIR is empty); the export is those
 articles in the LexisNexis layout (`N of M DOCUMENTS`, publication, date line, headline,
-LENGTH, body, LOAD-DATE, LANGUAGE) or, with `--format`, Nexis Uni's, ProQuest's or
-Factiva's (as tests/export_fixtures/ have them), written beside them; with `--exports K`,
+LENGTH, body, LOAD-DATE, LANGUAGE) or, with `--format`, Nexis Uni's, ProQuest's,
+Factiva's, Europresse's or Mediargus's text (as tests/export_fixtures/ have them), written
+beside them; with `--exports K`,
 a folder of K exports sharing the articles (as a researcher's downloads of 500 at a time).
 `--before REV` also times both ways with an older commit's source (PYTHONPATH), in the
 same rounds. Not a test.
@@ -41,16 +42,30 @@ def write_export(files: list[Path], export: Path, format: str = "lexisnexis") ->
     total = len(files)
     with open(export, "w", encoding="utf-8") as out:
         out.write(_COVERS[format].format(total=total))
+        if format == "mediargus":  # a list of the titles first, then the texts
+            for number, path in enumerate(files, 1):
+                headline, _ = _article(path)
+                out.write(f"{number}. {headline}\n\nDe Havenbode, woensdag 30 november 2011")
+                out.write(f", p. 23, 412w.\n\n{headline} ...\n\n\n")
+            out.write("\n\n\n")
         for number, path in enumerate(files, 1):
-            text = decode(path.read_bytes()).text  # the generated files are in many encodings
-            headline, _, body = text.partition("\n")
-            body = body.strip("\n")
+            headline, body = _article(path)
             fields = {"number": number, "total": total, "headline": headline, "body": body}
             out.write(_ARTICLES[format].format(**fields, words=len(body.split())))
-        out.write(_ENDS[format])
 
 
-FORMATS = ("lexisnexis", "nexis-uni", "proquest", "factiva")
+def _article(path: Path) -> tuple[str, str]:
+    text = decode(path.read_bytes()).text  # the generated files are in many encodings
+    headline, _, body = text.partition("\n")
+    return headline, body.strip("\n")
+
+
+FORMATS = ("lexisnexis", "nexis-uni", "proquest", "factiva", "europresse", "mediargus")
+_EUROPRESSE_USE = (
+    "Ce document est réservé à l'usage exclusif de l'utilisateur désigné par "
+    "UNIVERSITE-EXEMPLE et ne peut faire l'objet d'aucune autre utilisation ou diffusion "
+    "auprès de tiers. • Tous droits réservés • Service fourni par CEDROM-SNi Inc.\n\n"
+)
 _COVERS = {
     "lexisnexis": "Download Request: Selected Items: 1-{total}\n\n\n",
     "nexis-uni": "User Name: =\nDate and Time: Jan 14, 2021 10:02 AM EST\nJob Number: 1\n"
@@ -60,6 +75,8 @@ _COVERS = {
     + "_" * 60
     + "\n\n",
     "factiva": "",
+    "europresse": "",
+    "mediargus": "",
 }
 _ARTICLES = {
     "lexisnexis": "\n\n                    {number} of {total} DOCUMENTS\n\n\n"
@@ -84,7 +101,18 @@ _ARTICLES = {
     "© 2020 Chronicle Media Ltd. All rights reserved.\n\n{body}\n\n"
     "Document FINCHR00202001{number:010d}\n\n\n",
 }
-_ENDS = {"lexisnexis": "", "nexis-uni": "", "proquest": "", "factiva": ""}
+_ARTICLES["europresse"] = (
+    _EUROPRESSE_USE + "La Gazette du Val, no. 21874\nÉconomie, mardi 14 janvier 2020 "
+    "{words} mots, p. 14\n\n{headline}\n\nJeanne Martin\n\n{body}\n\n"
+    "© 2020 La Gazette du Val. Tous droits réservés.\n\n"
+    "Le présent document est protégé par les lois et conventions internationales sur le "
+    "droit d'auteur et son utilisation est régie par ces lois et conventions.\n\n"
+    "Certificat émis le 7 décembre 2026 à UNIVERSITE-EXEMPLE à des fins de visualisation "
+    "personnelle et temporaire.\n\nnews·20200114·GV·{number:010d}\n\n"
+)
+_ARTICLES["mediargus"] = (
+    "30-11-2011, p.23\nLies Vermeulen\n{headline}\n\n{body}\n\n © De Havenbode\n\n\n\n\n"
+)
 
 
 def _run(args: list[str], db: Path, source: str | None = None) -> tuple[float, int, float]:

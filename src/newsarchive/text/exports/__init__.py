@@ -156,7 +156,7 @@ def split(data: bytes, format: str = "auto", read: bool = True) -> Export | None
         return None
     text, encoding, prefix = decoded
     if formats[0] == "mediargus":
-        return _split_mediargus(text, encoding, len(data))
+        return _split_mediargus(text, encoding, len(data), read)
     lines = Lines(text, encoding, prefix, data)
     del text, decoded  # the lines hold it
     for name in formats:
@@ -317,9 +317,10 @@ def _html_fields(format: str, data: bytes) -> Fields | None:
     return articles[0].fields if len(articles) == 1 and len(cuts) == 1 else None
 
 
-def _split_mediargus(text: str, encoding: str, size: int) -> Export | None:
+def _split_mediargus(text: str, encoding: str, size: int, read: bool) -> Export | None:
     """A Mediargus export's articles, each its list entry and its text (as
-    mediargus gives them), in a text of their own that the pieces index."""
+    mediargus gives them), in a text of their own that the pieces index; `read`: with
+    their fields."""
     out = bytearray()
     pieces: list[Piece] = []
     place = 0
@@ -331,12 +332,13 @@ def _split_mediargus(text: str, encoding: str, size: int) -> Export | None:
         # (the file itself is kept whole); its fields are read from that text, as ingest's
         # workers read them.
         encoded = article.encode("utf-8", errors="replace")
-        fields = _from_raw(mediargus.fields(encoded.decode("utf-8")))
+        raw = mediargus.fields(encoded.decode("utf-8"))
         start = len(out)
         out += encoded
-        place += fields is not None
-        kind = "article" if fields is not None else "remainder"
-        pieces.append(Piece(kind, start, len(out), fields, place if fields else 0))
+        place += raw is not None
+        kind = "article" if raw is not None else "remainder"
+        fields = _from_raw(raw) if read else None
+        pieces.append(Piece(kind, start, len(out), fields, place if raw is not None else 0))
     if not place:
         return None
     return Export("mediargus", size, encoding, tuple(pieces), bytes(out))
@@ -345,12 +347,12 @@ def _split_mediargus(text: str, encoding: str, size: int) -> Export | None:
 def _europresse_text(lines: Lines, read: bool = True) -> list[Cut]:
     cuts: list[Cut] = []
     for kind, first, last in html.europresse_text_cuts(lines.stripped):
-        if kind == "article":  # (its fields are read to know it is one, `read` or not)
-            fields = _from_raw(html.europresse_text_fields(lines.stripped[first:last]))
-            if fields is None:
+        if kind == "article":  # (read to know it is one; made into Fields when `read`)
+            raw = html.europresse_text_fields(lines.stripped[first:last])
+            if raw is None:
                 cuts.append(Cut("remainder", first, len(lines)))
                 return cuts
-            cuts.append(Cut("article", first, last, fields if read else None))
+            cuts.append(Cut("article", first, last, _from_raw(raw) if read else None))
         else:
             cuts.append(Cut(kind, first, last))
     return cuts
