@@ -116,3 +116,18 @@ def _any_format_mangled(draw: st.DrawFn) -> bytes:
 @given(_any_format_mangled(), st.sampled_from(["auto", *exports.FORMATS]))
 def test_any_format_cut_without_its_fields_is_cut_as_with_them(data: bytes, format: str) -> None:
     _same(data, format)
+
+
+def test_a_europresse_article_too_short_to_read_is_cut_where_reading_breaks() -> None:
+    """Two lines, the second a document number: not an article, so the format breaks
+    there, read or not."""
+    fixture = next(
+        data
+        for case, data in zip(CASES, FIXTURE_BYTES, strict=True)
+        if case.name == "europresse_text.txt"
+    )
+    short = "\n\nLa Gazette du Val\n\nnews·20200301·GV·0000000099\n\n".encode()
+    data = fixture + short + fixture
+    export = exports.split(data)
+    assert export is not None and export.pieces[-1].kind == "remainder"
+    _same(data)

@@ -347,12 +347,13 @@ def _split_mediargus(text: str, encoding: str, size: int, read: bool) -> Export 
 def _europresse_text(lines: Lines, read: bool = True) -> list[Cut]:
     cuts: list[Cut] = []
     for kind, first, last in html.europresse_text_cuts(lines.stripped):
-        if kind == "article":  # (read to know it is one; made into Fields when `read`)
-            raw = html.europresse_text_fields(lines.stripped[first:last])
-            if raw is None:
+        if kind == "article":
+            piece = lines.stripped[first:last]
+            fields = _from_raw(html.europresse_text_fields(piece)) if read else None
+            if fields is None and (read or not html.europresse_text_holds(piece)):
                 cuts.append(Cut("remainder", first, len(lines)))
                 return cuts
-            cuts.append(Cut("article", first, last, _from_raw(raw) if read else None))
+            cuts.append(Cut("article", first, last, fields))
         else:
             cuts.append(Cut(kind, first, last))
     return cuts

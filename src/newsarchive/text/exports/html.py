@@ -376,7 +376,7 @@ def europresse_text_cuts(stripped: list[str]) -> list[tuple[str, int, int]]:
     cuts: list[tuple[str, int, int]] = []
     start = 0
     for i, line in enumerate(stripped):
-        if not _EP_ID_LINE.match(line):
+        if "·" not in line or not _EP_ID_LINE.match(line):  # (a substring first: cheaper)
             continue
         first = start
         while first < i and (not stripped[first] or _EP_NOTICE.match(stripped[first])):
@@ -391,6 +391,13 @@ def europresse_text_cuts(stripped: list[str]) -> list[tuple[str, int, int]]:
         first = next(i for i in range(start, len(stripped)) if stripped[i])
         cuts.append(("remainder", first, len(stripped)))
     return cuts
+
+
+def europresse_text_holds(stripped: list[str]) -> bool:
+    """Whether `europresse_text_fields(stripped)` reads an article (is not None), without
+    reading it: three lines of text or more, the last its number."""
+    lines = [line for line in stripped if line]
+    return len(lines) >= 3 and bool(_EP_ID_LINE.match(lines[-1]))
 
 
 def europresse_text_fields(stripped: list[str]) -> Raw | None:
