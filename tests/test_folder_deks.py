@@ -230,3 +230,18 @@ def test_a_run_stopped_before_its_folders_settled_is_settled_by_the_next(
     assert result.returncode == 0
     assert b"added 0," in result.stderr  # nothing new: the folders settled anyway
     assert _deks(str(tmp_path / "archive.db"), tmp_path)["seed.txt"] == (None, -1)
+
+
+def test_a_folder_relabelled_over_several_transactions_ends_as_in_one(
+    run: Run, archive_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _hardly_any(tmp_path / "in")
+    assert run("--db", tmp_path / "one.db", "ingest", folder).returncode == 0
+    monkeypatch.setattr(folder_deks, "RELABEL_BATCH", 2)  # a few articles a transaction
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    deks = _deks(archive_url, tmp_path)
+    assert len(deks) > 2 * folder_deks.RELABEL_BATCH
+    assert all(verdict == -1 for _, verdict in deks.values())
+    assert deks == _deks(str(tmp_path / "one.db"), tmp_path)
+    assert run("verify").returncode == 0
