@@ -57,6 +57,8 @@ STAGES: list[tuple[str, str, str]] = [
     ("versions grouping", "newsarchive.ops.versions", "group"),
     ("source paths", "newsarchive.storage.store", "Store.add_sources"),
     ("commit", "newsarchive.storage.archive", "Archive.writing"),
+    # After the batches: each folder's verdict on a standfirst (its rereads count as parse).
+    ("folders' verdicts", "newsarchive.ops.folder_deks", "settle"),
 ]
 # Functions workers are handed by name (Backend.index_texts).
 IN_WORKERS = {("newsarchive.storage.backends.sqlite_searchtext", "made_for_index")}

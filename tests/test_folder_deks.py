@@ -236,3 +236,47 @@ def test_a_run_stopped_before_its_folders_settled_is_settled_by_the_next(
     assert _deks(str(tmp_path / "archive.db"), tmp_path)["seed.txt"] == (None, -1)
     checked = run("verify")
     assert checked.returncode == 0 and b"verdict" not in checked.stderr
+
+
+def test_a_folder_relabelled_over_several_transactions_ends_as_in_one(
+    run: Run, archive_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _hardly_any(tmp_path / "in")
+    assert run("--db", tmp_path / "one.db", "ingest", folder).returncode == 0
+    monkeypatch.setattr(folder_deks, "RELABEL_BATCH", 2)  # a few articles a transaction
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    deks = _deks(archive_url, tmp_path)
+    assert len(deks) > 2 * folder_deks.RELABEL_BATCH
+    assert all(verdict == -1 for _, verdict in deks.values())
+    assert deks == _deks(str(tmp_path / "one.db"), tmp_path)
+    assert run("verify").returncode == 0
+
+
+def test_a_relabel_stopped_after_some_transactions_is_finished_by_the_next_run(
+    run: Run, archive_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsarchive.storage.changes import Changes
+
+    folder = _hardly_any(tmp_path / "in")
+    assert run("--db", tmp_path / "whole.db", "ingest", folder).returncode == 0
+    monkeypatch.setattr(folder_deks, "RELABEL_BATCH", 2)
+    relabel = Changes.set_dek_folder
+    done: list[int] = []
+
+    def stopped_on_the_third(self: Changes, ids: list[int], verdict: int) -> None:
+        if len(done) == 2:  # two relabel transactions committed: the third is cut off
+            raise KeyboardInterrupt
+        relabel(self, ids, verdict)
+        done.append(len(ids))
+
+    monkeypatch.setattr(Changes, "set_dek_folder", stopped_on_the_third)
+    assert run("ingest", folder).returncode == 130
+    partly = [verdict for _, verdict in _deks(archive_url, tmp_path).values()]
+    assert partly.count(-1) == 4 and partly.count(0) == len(partly) - 4  # two whole batches
+    monkeypatch.setattr(Changes, "set_dek_folder", relabel)
+    result = run("ingest", folder)
+    assert result.returncode == 0, result.stderr
+    assert b"added 0, already present 61," in result.stderr
+    assert _deks(archive_url, tmp_path) == _deks(str(tmp_path / "whole.db"), tmp_path)
+    assert run("verify").returncode == 0

@@ -31,6 +31,11 @@ from newsarchive.text.parser.dek import folder_verdict, says
 # The archive setting that says articles were stored whose folders are not settled yet.
 UNSETTLED = "deks_unsettled"
 BATCH = 500  # articles read again at a time, each batch its own transaction
+# Articles relabelled at a time (only their verdict changes), each batch its own transaction:
+# an update of one column by id, not a row's update each (a folder ingested whole is
+# relabelled whole: 20,000 generated articles, the writer's CPU settling them 41 -> 30 µs
+# an article).
+RELABEL_BATCH = 5000
 
 
 @dataclass
@@ -61,17 +66,18 @@ def settle(archive: Archive, folders: Collection[str] | None = None) -> SettleRe
     report = SettleReport()
     verdicts, stale = _stale(archive, folders)
     report.folders = sum(1 for v in verdicts.values() if v)
-    relabel: list[dict[str, int]] = []
+    relabel: dict[int, list[int]] = {}  # verdict -> the articles only relabelled with it
     reread: dict[int, int] = {}
     for vote in stale:
         now = verdicts.get(vote.folder, 0)
         if vote.vote is not None and says(vote.vote, vote.verdict) != says(vote.vote, now):
             reread[vote.id] = now
         else:
-            relabel.append({"id": vote.id, "dek_folder": now})
-    for start in range(0, len(relabel), BATCH):
-        with archive.writing() as store:
-            store.changes.update_articles(relabel[start : start + BATCH])
+            relabel.setdefault(now, []).append(vote.id)
+    for verdict, ids in relabel.items():
+        for start in range(0, len(ids), RELABEL_BATCH):
+            with archive.writing() as store:
+                store.changes.set_dek_folder(ids[start : start + RELABEL_BATCH], verdict)
     ids = sorted(reread)
     for start in range(0, len(ids), BATCH):
         with archive.reading() as store:

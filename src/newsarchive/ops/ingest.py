@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsarchive.model.rows import Lookups, StoredRow, dated_values, with_dates
+from newsarchive.model.rows import ROW_COLUMNS, Lookups, StoredRow, dated_values, with_dates
 from newsarchive.ops import folder_deks
 from newsarchive.ops.ingest_batch import (
     CHUNK_ARTICLES,
@@ -51,11 +51,12 @@ from newsarchive.ops.workers import (
 )
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.backends import NewArticle
-from newsarchive.text import exports, htmlpage, paths
+from newsarchive.text import exports, htmlpage
 from newsarchive.text.exports.bounds import bounds
 from newsarchive.text.exports.detect import looks_like_export
 
 BATCH_SIZE = 1000
+_FOLDER = ROW_COLUMNS.index("folder")  # where a StoredRow holds articles.folder
 # How many times BATCH_SIZE files a batch may grow to in a long run (see _batched), unless
 # it would hold more than BATCH_BYTES of file data.
 GROWTH = 4
@@ -384,8 +385,10 @@ class Ingester:
             if f.sha256 not in inserted and (first is None or ids[f.sha256] < first)
         )
         self.report.added += len(inserted)
+        # The folder as its worker stored it in the row (paths.folder_of, made again here for
+        # every file: the writer's glue 77 -> 72 µs an article, 20,000 generated files).
         self._added_to.update(
-            paths.folder_of(f.path) for f in batch.new if f.sha256 in inserted and f.origin is None
+            a.row[_FOLDER] for a in fresh if a.sha256 in inserted and a.row[_FOLDER] is not None
         )
         self.report.already_present += len(accepted) - len(inserted)
         self.report.new_paths += new_sources - len(inserted)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from newsarchive.model.rows import DATE_COLUMNS, DateValues
 from newsarchive.storage.ids import DELETED_UP_TO
@@ -44,6 +44,15 @@ class Changes(Part):
         """Set columns of articles: each update has `id` and the columns to set (the
         search index follows)."""
         self._update(updates)
+
+    def set_dek_folder(self, ids: Collection[int], verdict: int) -> None:
+        """Set the folder verdict these articles were read with (folder_deks.py), a chunk of
+        ids a statement."""
+        self._writing()
+        for chunk in chunks(ids):
+            self._connection.execute(
+                update(articles).where(articles.c.id.in_(chunk)).values(dek_folder=verdict)
+            )
 
     def dates_of(self, ids: Collection[int]) -> dict[int, DateValues]:
         """The date columns of each of these ids that is an article."""

@@ -104,6 +104,19 @@ class Versions(Part):
             ).all()
         return sorted(found)
 
+    def members_by_family(self, families: Collection[int]) -> dict[int, list[int]]:
+        """The ids in each of these families (those with members), in id order."""
+        found: dict[int, list[int]] = {}
+        for chunk in chunks(families):
+            rows = self._connection.execute(
+                select(articles.c.family_id, articles.c.id)
+                .where(articles.c.family_id.in_(chunk))
+                .order_by(articles.c.id)
+            )
+            for family, id_ in rows:
+                found.setdefault(family, []).append(id_)
+        return found
+
     def fingerprints_of(self, ids: Collection[int]) -> dict[int, bytes]:
         """Each article's packed band keys (b"" when it has none)."""
         return {i: bytes(p or b"") for i, p in self._by_id(ids, articles.c.fingerprint).items()}

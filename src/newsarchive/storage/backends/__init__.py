@@ -356,9 +356,11 @@ class Backend(Protocol):
         places; the path as paths.columns makes it) whose SOURCE_KEY is not stored yet;
         return how many were."""
 
-    def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
-        """Insert rows (dicts with the same keys) into `table`, in bulk: rows derived from
-        articles just inserted, in the caller's write transaction."""
+    def insert_rows(
+        self, connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Insert rows (tuples of every column of `table`, in its order) in bulk: rows
+        derived from articles just inserted, in the caller's write transaction."""
 
     def band_holders(
         self, connection: Connection, keys: Sequence[int], head: int, excluding: Sequence[int]

@@ -108,17 +108,19 @@ class PostgreSQL:
                 )
         return inserted
 
-    def insert_rows(self, connection: Connection, table: Table, rows: Sequence[Any]) -> None:
+    def insert_rows(
+        self, connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]
+    ) -> None:
         if not rows:
             return
-        columns = list(rows[0])
+        columns = [column.name for column in table.columns]
         with (
             _wrapped(f"COPY {table.name}"),
             _driver(connection).cursor() as cursor,
             cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(tuple(row[c] for c in columns))
+                copy.write_row(row)
 
     def band_holders(
         self, connection: Connection, keys: Sequence[int], head: int, excluding: Sequence[int]
