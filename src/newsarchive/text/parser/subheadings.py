@@ -132,10 +132,9 @@ def _not_a_heading(text: str) -> bool:
 
 # A listicle's numbered part: "1. Garage", "15) Mother!", "#3 The budget".
 _NUMBERED = re.compile(r"(?:#\d{1,2}|\d{1,2}[.)])\s+\S")
-# Inside a line: a sentence ends and another begins (not after an initial: "U.S. troops"),
-# a colon opens a quote (`She wrote: "Is that ...`), or a quotation ends.
-# A mark inside quotes is a title's ("Should I Buy This?" Test), not a sentence's end; a
-# comma inside them ends a quotation ("It's over," a source said).
+# Inside a line: a sentence ends and another begins (not after an initial: "U.S. troops";
+# a mark inside quotes is a title's: `"Should I Buy This?" Test`), a colon opens a quote
+# (`She wrote: "Is that ...`), or a comma inside quotes ends one (`"It's over," a source`).
 _INNER_BREAK = re.compile(r"(?<![A-Z])[.!?…]\s+\S|:\s+[\"'“‘]|,[\"”’]\s")
 MAX_NUMBERED_ENDED_WORDS = 8
 _EMAIL = re.compile(r"\w@\w+\.\w")
@@ -143,8 +142,8 @@ _QUOTE_SAID = re.compile(r"[,”\"'’]\s+(?:he|she|they|it|we|[A-Z]\w+)\s+(?:sa
 
 
 def _inner_break(text: str) -> bool:
-    """A long heading is one phrase: no sentence or quote inside it (a listicle's number
-    aside)."""
+    """A heading is one phrase: no sentence ends inside it and no quotation (a listicle's
+    number aside)."""
     start = _NUMBERED.match(text)
     return bool(_INNER_BREAK.search(text, start.end() - 1 if start else 0))
 
