@@ -37,9 +37,9 @@ def bounds(data: bytes, format: str = "auto") -> Export | None:
         if guess == "lexisnexis":
             return _lexisnexis(data)
     export = split(data, format, read=False)
-    if export is None:
-        return None
-    pieces = tuple(dataclasses.replace(p, fields=None) for p in export.pieces)  # (HTML's)
+    if export is None or all(p.fields is None for p in export.pieces):
+        return export  # a text export's pieces: cut without their fields already
+    pieces = tuple(dataclasses.replace(p, fields=None) for p in export.pieces)  # HTML's
     return dataclasses.replace(export, pieces=pieces)
 
 
@@ -61,7 +61,7 @@ def _lexisnexis(data: bytes) -> Export | None:
         following = numbered[k + 1] if k + 1 < len(numbered) else None
         start = after
         chunk = data[start : following[0] if following else len(data)]
-        lines = _Document(chunk.decode(encoding, errors), encoding, chunk)
+        lines = Lines(chunk.decode(encoding, errors), encoding, 0, chunk)
         end = len(lines)
         if following is not None and following[2] == 1:
             end = cover_start(lines, 0, end, LN_COVER)  # another export's cover
@@ -83,37 +83,6 @@ def _lexisnexis(data: bytes) -> Export | None:
     if position < len(data):
         pieces.append(Piece("front", position, len(data)))
     return Export("lexisnexis", len(data), encoding, tuple(merged(pieces)))
-
-
-class _Document(Lines):
-    """A document's lines, with the byte start of only the lines asked for (`start`) where
-    LF alone ends them: every line's start, for each of 10,000 documents, was most of the
-    0.7 s it took to cut a 38 MB export a document at a time."""
-
-    def __init__(self, text: str, encoding: str, data: bytes) -> None:
-        super().__init__(text, encoding, 0, data)
-        self.data = data
-        self.lf = b"\r" not in data
-
-    def start(self, k: int) -> int:
-        """Where line `k` starts in the bytes (`len(data)` past the last line)."""
-        if not self.lf:
-            return self.starts[k]
-        if k == 0:
-            return 0
-        if k == len(self.text):
-            return len(self.data)
-        position = -1
-        if k <= len(self.text) // 2:
-            for _ in range(k):
-                position = self.data.index(b"\n", position + 1)
-            return position + 1
-        position = len(self.data)
-        # The line ends after line k-1, counted from the last (the text may not end in one).
-        ends = len(self.text) - k + (self.data.endswith(b"\n"))
-        for _ in range(ends):
-            position = self.data.rindex(b"\n", 0, position)
-        return position + 1
 
 
 def _encoding(data: bytes) -> tuple[str, int] | None:
