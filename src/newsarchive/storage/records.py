@@ -5,7 +5,7 @@ them for copy and import."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -240,8 +240,7 @@ class Records(Part):
         says = func.sum(case((a.c.dek_vote > 0, 1), else_=0))
         query = select(a.c.folder, func.count(a.c.dek_vote), says).group_by(a.c.folder)
         tallies: dict[str, tuple[int, int]] = {}
-        for chunk in [None] if folders is None else chunks(folders):
-            where = a.c.folder.is_not(None) if chunk is None else a.c.folder.in_(chunk)
+        for where in _in_folders(folders):
             for folder, votes, deks in self._rows(query.where(where)):
                 tallies[folder] = (votes, int(deks or 0))
         return tallies
@@ -253,8 +252,7 @@ class Records(Part):
         query = select(a.c.id, a.c.folder, a.c.dek_vote, a.c.dek_folder).order_by(a.c.id)
         query = query.where(a.c.dek_folder != verdict)
         found: list[DekVote] = []
-        for chunk in [None] if folders is None else chunks(folders):
-            where = a.c.folder.is_not(None) if chunk is None else a.c.folder.in_(chunk)
+        for where in _in_folders(folders):
             found += [DekVote(*row) for row in self._rows(query.where(where))]
         return found
 
@@ -267,6 +265,16 @@ class Records(Part):
 
     def sha256_of(self, article_id: int) -> str | None:
         return self._connection.scalar(select(articles.c.sha256).where(articles.c.id == article_id))
+
+
+def _in_folders(folders: Collection[str] | None) -> Iterator[Any]:
+    """Where clauses for the articles first read in these folders, a chunk of them a
+    clause; for every article read from a folder when `folders` is None."""
+    if folders is None:
+        yield articles.c.folder.is_not(None)
+        return
+    for chunk in chunks(folders):
+        yield articles.c.folder.in_(chunk)
 
 
 def _whole(json_text: bool = False) -> Any:
