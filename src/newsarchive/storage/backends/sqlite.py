@@ -108,10 +108,10 @@ class SQLite:
     def insert_rows(
         self, connection: Connection, table: Table, rows: Sequence[tuple[Any, ...]]
     ) -> None:
+        from newsarchive.storage.backends.sqlite_writes import insert_tuples
+
         if rows:  # plain integers and strings, bound as they are
-            names = ", ".join(column.name for column in table.columns)
-            marks = ", ".join("?" for _ in table.columns)
-            connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+            insert_tuples(connection, table, [column.name for column in table.columns], rows)
 
     def band_holders(
         self, connection: Connection, keys: Sequence[int], head: int, excluding: Sequence[int]

@@ -154,14 +154,28 @@ def insert(
         pick = operator.itemgetter(*names)
         tuples = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
 
-    quote = dialect.identifier_preparer.quote
+    return insert_tuples(connection, table, names, tuples, unique=unique)
+
+
+def insert_tuples(
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    unique: tuple[str, ...] = (),
+) -> int:
+    """Insert rows already bound as the driver takes them (values of the columns `names`,
+    in that order) in one executemany; rows clashing on `unique` are skipped. Returns how
+    many were inserted."""
+    quote = connection.dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
         f"VALUES ({', '.join('?' * len(names))})"
     )
     if unique:
         sql += f" ON CONFLICT ({', '.join(map(quote, unique))}) DO NOTHING"
-    return connection.exec_driver_sql(sql, tuples).rowcount
+    return int(connection.exec_driver_sql(sql, rows).rowcount)
 
 
 def _insert_articles(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> int:
