@@ -13,7 +13,7 @@ from newsarchive.text.exports.fields import (
     parse_date,
     put_field,
 )
-from newsarchive.text.exports.lines import Cut, Lines, trim
+from newsarchive.text.exports.lines import Cut, Lines, matching, trim
 
 FACTIVA_DOC = re.compile(
     r"^[ \t]*(?:AN[ \t]+)?(?:Document|Dokument|Documento|Documenti)[ \t]+([A-Za-z0-9]{16,})[ \t]*$"
@@ -47,7 +47,7 @@ _LANGUAGE_NAMES = {
 
 def factiva_cuts(lines: Lines, read: bool = True) -> list[Cut]:
     """The export's documents; `read`: with their fields (else where they lie alone)."""
-    ends = [i for i, line in enumerate(lines.text) if FACTIVA_DOC.match(line)]
+    ends = matching(FACTIVA_DOC, lines.text)
     cuts: list[Cut] = []
     start = 0
     for end in ends:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from newsarchive.text.exports.fields import Fields, build_fields, extend_field, put_field
-from newsarchive.text.exports.lines import Cut, Lines, trim
+from newsarchive.text.exports.lines import Cut, Lines, matching, trim
 
 _PQ_SEPARATOR = re.compile(r"^_{20,}[ \t]*$")
 
@@ -41,7 +41,7 @@ _PQ_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/ ]{0,40}?):(?:[ \t]+(.*))?$")
 
 def proquest_cuts(lines: Lines, read: bool = True) -> list[Cut]:
     """The export's documents; `read`: with their fields (else where they lie alone)."""
-    separators = [i for i, line in enumerate(lines.text) if _PQ_SEPARATOR.match(line)]
+    separators = matching(_PQ_SEPARATOR, lines.text)
     bounds = [*separators, len(lines)]
     cuts: list[Cut] = []
     start = 0
