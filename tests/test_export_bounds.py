@@ -4,6 +4,7 @@ every fixture and any mangling of them (line ends, encodings, byte-order marks, 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import pytest
@@ -83,17 +84,39 @@ def test_any_mangled_export_has_the_pieces_split_finds(data: bytes, format: str)
 @st.composite
 def _any_format_mangled(draw: st.DrawFn) -> bytes:
     """Any fixture as `_mangled_exports` mangles it, then maybe with a line of another
-    format's own (a Nexis Uni "Body" or "End of Document", a ProQuest label, a Factiva word
-    count or document line) or a blank line put somewhere, or its lines' starts unindented:
-    where cutting without reading the fields must still cut as reading them does."""
+    format's own (a Nexis Uni "Body" or "End of Document" in any case or language, a
+    ProQuest label or separator, a Factiva word count or document line) or a blank line put
+    somewhere, its lines' starts unindented, CR line ends, a cp1252 byte or a byte-order
+    mark: where cutting without reading the fields (a document at a time, for some formats)
+    must still cut as reading them does."""
     data = draw(_mangled_exports())
     for _ in range(draw(st.integers(0, 3))):
         at = draw(st.integers(0, len(data)))
+        bytewise = draw(st.sampled_from(["line", "line", "line", "cr", "latin", "bom"]))
+        if bytewise == "cr":
+            data = data.replace(b"\r\n", b"\n").replace(
+                b"\n", draw(st.sampled_from([b"\r", b"\r\n"]))
+            )
+            continue
+        if bytewise == "latin":
+            data = data[:at] + b"\xe9" + data[at:]
+            continue
+        if bytewise == "bom":
+            data = codecs.BOM_UTF8 + data
+            continue
         line = draw(
             st.sampled_from(
                 [
                     b"Body",
                     b"End of Document",
+                    b"  END OF DOCUMENT \t",
+                    b"Ende des Dokuments",
+                    "Ende des Do\u212auments".encode(),  # a Kelvin sign: K to re.I
+                    b"Fin du document and more",
+                    b"_" * 25 + b" \t",
+                    b"x" + b"_" * 30,
+                    b"Document 2 of 3",
+                    b"Report Information from ProQuest",
                     b"Load-Date: January 12, 2021",
                     b"Section: NEWS; Pg. 3",
                     b"Full text: a line",
@@ -131,3 +154,39 @@ def test_a_europresse_article_too_short_to_read_is_cut_where_reading_breaks() ->
     export = exports.split(data)
     assert export is not None and export.pieces[-1].kind == "remainder"
     _same(data)
+
+
+_END_LINES = [  # for the fixtures' "End of Document"
+    b"  END OF DOCUMENT \t",
+    b"Ende des Dokuments",
+    "Ende des Do\u212auments".encode(),  # a Kelvin sign, a K to an expression ignoring case
+    b"Fin du document",
+    b"Einde van document",
+]
+_SEPARATORS = [b"_" * 20, b"_" * 25 + b" \t", b"_" * 80]
+
+
+@pytest.mark.parametrize("line", _END_LINES)
+@pytest.mark.parametrize("name", ["nexis_uni_cover", "nexis_uni_crlf_truncated"])
+def test_a_document_ends_at_any_end_of_document_line_as_split_reads_it(
+    name: str, line: bytes
+) -> None:
+    """Nexis Uni documents are cut a document at a time, their last lines found in the
+    bytes: every spelling `split` reads as one is found."""
+    data = next(d for c, d in zip(CASES, FIXTURE_BYTES, strict=True) if c.stem == name)
+    changed = data.replace(b"End of Document", line)
+    assert changed != data
+    _same(changed, "auto")
+    _same(changed, "nexis-uni")
+
+
+@pytest.mark.parametrize("line", _SEPARATORS)
+@pytest.mark.parametrize("name", ["proquest_cover", "proquest_german"])
+def test_documents_lie_between_any_separator_line_as_split_reads_it(name: str, line: bytes) -> None:
+    """ProQuest documents are cut a document at a time, their separators found in the bytes:
+    every separator `split` reads as one is found."""
+    data = next(d for c, d in zip(CASES, FIXTURE_BYTES, strict=True) if c.stem == name)
+    changed = re.sub(rb"(?m)^_{20,}[ \t]*(?=\r?$)", line, data)
+    assert changed != data
+    _same(changed, "auto")
+    _same(changed, "proquest")

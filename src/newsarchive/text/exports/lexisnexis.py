@@ -226,10 +226,9 @@ def nexis_uni_cuts(lines: Lines, read: bool = True) -> list[Cut]:
     cuts: list[Cut] = []
     start = 0
     for end in ends:
-        first = _nu_start(lines, start, end)
-        first, _ = trim(lines, first, end)
+        first = nexis_uni_first(lines, start, end)
         fields = nexis_uni_fields(lines, first, end) if read else None
-        if fields is None and (read or not _nexis_uni_holds(lines, first, end)):
+        if fields is None and (read or not nexis_uni_holds(lines, first, end)):
             cuts.append(Cut("remainder", first, len(lines)))
             return cuts
         cuts.append(Cut("article", first, end + 1, fields))
@@ -238,6 +237,11 @@ def nexis_uni_cuts(lines: Lines, read: bool = True) -> list[Cut]:
     if first < last:
         cuts.append(Cut("remainder", first, len(lines)))
     return cuts
+
+
+def nexis_uni_first(lines: Lines, start: int, end: int) -> int:
+    """The first line of the article among lines [start, end), `end` its End of Document."""
+    return trim(lines, _nu_start(lines, start, end), end)[0]
 
 
 def _nu_start(lines: Lines, first: int, end: int) -> int:
@@ -302,7 +306,7 @@ def _nexis_uni_header_end(lines: Lines, first: int, end: int) -> int:
     return i
 
 
-def _nexis_uni_holds(lines: Lines, first: int, end: int) -> bool:
+def nexis_uni_holds(lines: Lines, first: int, end: int) -> bool:
     """Whether `nexis_uni_fields(lines, first, end)` reads an article (is not None),
     without reading its fields (what ingest's cut of an export needs): a date in the
     header, then a label or a line of the body, found as that function finds them."""

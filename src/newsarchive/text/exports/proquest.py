@@ -8,7 +8,7 @@ import re
 from newsarchive.text.exports.fields import Fields, build_fields, extend_field, put_field
 from newsarchive.text.exports.lines import Cut, Lines, matching, trim
 
-_PQ_SEPARATOR = re.compile(r"^_{20,}[ \t]*$")
+PQ_SEPARATOR = re.compile(r"^_{20,}[ \t]*$")
 
 _PQ_DOC_NUMBER = re.compile(r"^(?:Document|Dokument|Documento) \d+ (?:of|von|sur|de|di) \d+$")
 _PQ_COVER = re.compile(
@@ -41,25 +41,34 @@ _PQ_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/ ]{0,40}?):(?:[ \t]+(.*))?$")
 
 def proquest_cuts(lines: Lines, read: bool = True) -> list[Cut]:
     """The export's documents; `read`: with their fields (else where they lie alone)."""
-    separators = matching(_PQ_SEPARATOR, lines.text)
+    separators = matching(PQ_SEPARATOR, lines.text)
     bounds = [*separators, len(lines)]
     cuts: list[Cut] = []
     start = 0
     for stop in bounds:
-        first, last = trim(lines, start, stop)
+        found = proquest_document(lines, start, stop)
         start = stop + 1
-        if first >= last:
+        if found is None:
             continue
-        if _PQ_COVER.match(lines.stripped[first]):
-            continue  # cover or back matter: front
-        if _PQ_DOC_NUMBER.match(lines.stripped[first]):
-            first, last = trim(lines, first + 1, last)
+        first, last = found
         fields = proquest_fields(lines, first, last) if read else None
-        if fields is None and (read or not _proquest_holds(lines, first, last)):
+        if fields is None and (read or not proquest_holds(lines, first, last)):
             cuts.append(Cut("remainder", first, len(lines)))
             return cuts
         cuts.append(Cut("article", first, last, fields))
     return cuts
+
+
+def proquest_document(lines: Lines, start: int, stop: int) -> tuple[int, int] | None:
+    """The document among lines [start, stop), between separators, as [first, last) lines:
+    past its "Document N of M" line; None where there is none (blank lines), or it is the
+    cover or back matter (front)."""
+    first, last = trim(lines, start, stop)
+    if first >= last or _PQ_COVER.match(lines.stripped[first]):
+        return None
+    if _PQ_DOC_NUMBER.match(lines.stripped[first]):
+        first, last = trim(lines, first + 1, last)
+    return first, last
 
 
 def _title_end(lines: Lines, first: int, last: int) -> int:
@@ -70,7 +79,7 @@ def _title_end(lines: Lines, first: int, last: int) -> int:
     return i
 
 
-def _proquest_holds(lines: Lines, first: int, last: int) -> bool:
+def proquest_holds(lines: Lines, first: int, last: int) -> bool:
     """Whether `proquest_fields(lines, first, last)` reads an article (is not None),
     without reading its fields: a body's label ("Full text:"), or the label of its
     document ID or its publication, under the title."""
