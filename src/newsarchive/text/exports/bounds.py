@@ -10,9 +10,8 @@ and whether it is an article or where the format broke is told by the format's `
 the decision `split` takes by reading every field. A 38 MB export of 10,000 articles:
 0.8 s and a line list of the whole file in `split`; cut a document at a time rather than
 as one list of lines, Nexis Uni 0.60 -> 0.55 s and ProQuest 0.43 -> 0.25 s (CPU, medians
-of 3 on a busy machine). Any other text
-export is split without reading its articles' fields (`split(..., read=False)`), and an
-HTML one's fields are dropped.
+of 3 on a busy machine). Any other text export is split without reading its articles'
+fields (`split(..., read=False)`), and an HTML one's fields are dropped.
 """
 
 from __future__ import annotations
@@ -62,7 +61,7 @@ _UNDERSCORES = b"_" * 20
 _LINE_END = re.compile(rb"[\r\n]")
 _CHUNK = 1 << 20
 
-Span = tuple[str, int, int]  # kind, start and end in the file's bytes
+_Span = tuple[str, int, int]  # kind, start and end in the file's bytes
 
 
 def _by_document(data: bytes, format: str) -> Export | None:
@@ -74,7 +73,7 @@ def _by_document(data: bytes, format: str) -> Export | None:
         return None
     encoding, prefix = found
     errors = "surrogateescape" if encoding == "cp1252" else "strict"
-    spans = _BY_DOCUMENT[format](_Document(data, prefix, encoding, errors))
+    spans = _BY_DOCUMENT[format](_ExportBytes(data, prefix, encoding, errors))
     pieces: list[Piece] = []
     position = place = 0
     for kind, start, end in spans:
@@ -91,7 +90,7 @@ def _by_document(data: bytes, format: str) -> Export | None:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Document:
+class _ExportBytes:
     """A text export's bytes, decoded a stretch at a time."""
 
     data: bytes
@@ -148,9 +147,9 @@ def _finder(data: bytes, word: bytes, fold: bool) -> Callable[[int], int]:
 _Marked = tuple[int, int, re.Match[str]]
 
 
-def _lexisnexis(document: _Document) -> list[Span]:
+def _lexisnexis(document: _ExportBytes) -> list[_Span]:
     numbered = document.marked(_DOCUMENT, LN_DOCS_LINE)
-    spans: list[Span] = []
+    spans: list[_Span] = []
     for k, (line, start, _match) in enumerate(numbered):
         following = numbered[k + 1] if k + 1 < len(numbered) else None
         lines = document.lines(start, following[0] if following else len(document.data))
@@ -165,10 +164,10 @@ def _lexisnexis(document: _Document) -> list[Span]:
     return spans
 
 
-def _nexis_uni(document: _Document) -> list[Span]:
+def _nexis_uni(document: _ExportBytes) -> list[_Span]:
     """Each document ends at its End of Document line, after any cover (nexis_uni_cuts)."""
     size = len(document.data)
-    spans: list[Span] = []
+    spans: list[_Span] = []
     start = document.prefix
     for _line, after, _match in document.marked(_END_WORD, END_OF_DOC, fold=True):
         lines = document.lines(start, after)
@@ -181,10 +180,10 @@ def _nexis_uni(document: _Document) -> list[Span]:
     return spans + _rest(document, start)
 
 
-def _proquest(document: _Document) -> list[Span]:
+def _proquest(document: _ExportBytes) -> list[_Span]:
     """Documents lie between separator lines, some of them covers (proquest_cuts)."""
     size = len(document.data)
-    spans: list[Span] = []
+    spans: list[_Span] = []
     start = document.prefix
     separators = document.marked(_UNDERSCORES, PQ_SEPARATOR)
     for stop, after in [*((line, after) for line, after, _ in separators), (size, size)]:
@@ -199,7 +198,7 @@ def _proquest(document: _Document) -> list[Span]:
     return spans
 
 
-def _rest(document: _Document, start: int) -> list[Span]:
+def _rest(document: _ExportBytes, start: int) -> list[_Span]:
     """What follows an export's last document, when not blank: the rest, kept whole."""
     lines = document.lines(start, len(document.data))
     first, last = trim(lines, 0, len(lines))
