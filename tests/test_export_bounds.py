@@ -180,6 +180,18 @@ def test_a_document_ends_at_any_end_of_document_line_as_split_reads_it(
     _same(changed, "nexis-uni")
 
 
+@pytest.mark.parametrize(
+    "line", [b"Document FINCHR0020200111eg1b0000a", b"  AN Dokument FINCHR0020200111eg1b0000a \t"]
+)
+def test_a_factiva_document_ends_at_any_document_line_as_split_reads_it(line: bytes) -> None:
+    """Factiva documents are cut a document at a time, their last lines found in the bytes."""
+    data = next(d for c, d in zip(CASES, FIXTURE_BYTES, strict=True) if c.stem == "factiva_plain")
+    changed = re.sub(rb"(?m)^Document [A-Za-z0-9]{16,}(?=\r?$)", line, data)
+    assert changed != data
+    _same(changed, "auto")
+    _same(changed, "factiva")
+
+
 @pytest.mark.parametrize("line", _SEPARATORS)
 @pytest.mark.parametrize("name", ["proquest_cover", "proquest_german"])
 def test_documents_lie_between_any_separator_line_as_split_reads_it(name: str, line: bytes) -> None:

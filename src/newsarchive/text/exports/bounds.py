@@ -2,16 +2,17 @@
 whose workers read each article's fields once, as they parse it.
 
 `bounds(data, format)` gives the pieces `split` gives (kind, bytes, place), without fields.
-A LexisNexis classic, Nexis Uni or ProQuest export in UTF-8 or cp1252 (the common case, and
-tens of MB) is cut a document at a time: the lines that bound its documents ("N of M
-DOCUMENTS", "End of Document", a line of underscores) are found in the bytes, each
-document is decoded and read as lines on its own (the file is never one list of lines),
-and whether it is an article or where the format broke is told by the format's `*_holds`,
-the decision `split` takes by reading every field. A 38 MB export of 10,000 articles:
-0.8 s and a line list of the whole file in `split`; cut a document at a time rather than
-as one list of lines, Nexis Uni 0.60 -> 0.55 s and ProQuest 0.43 -> 0.25 s (CPU, medians
-of 3 on a busy machine). Any other text export is split without reading its articles'
-fields (`split(..., read=False)`), and an HTML one's fields are dropped.
+A LexisNexis classic, Nexis Uni, ProQuest or Factiva export in UTF-8 or cp1252 (the common
+case, and tens of MB) is cut a document at a time: the lines that bound its documents ("N
+of M DOCUMENTS", "End of Document", a line of underscores, "Document" and its number) are
+found in the bytes, each document is decoded and read as lines on its own (the file is
+never one list of lines), and whether it is an article or where the format broke is told
+by the format's `*_holds`, the decision `split` takes by reading every field. A 38 MB
+export of 10,000 articles: 0.8 s and a line list of the whole file in `split`; cut a
+document at a time rather than as one list of lines, Nexis Uni 0.60 -> 0.55 s, ProQuest
+0.43 -> 0.25 s and Factiva 0.37 -> 0.24 s (CPU, medians of 3 on a busy machine). Any other
+text export (Europresse's, Mediargus's) is split without reading its articles' fields
+(`split(..., read=False)`), and an HTML one's fields are dropped.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from newsarchive.text.exports import Export, Piece, merged, split
+from newsarchive.text.exports import HTML_FORMATS, Export, Piece, merged, split
 from newsarchive.text.exports.detect import HEAD_BYTES, looks_like_export
+from newsarchive.text.exports.factiva import FACTIVA_DOC, FACTIVA_SUMMARY, factiva_holds
+from newsarchive.text.exports.html import looks_like_html
 from newsarchive.text.exports.lexisnexis import (
     END_OF_DOC,
     LN_COVER,
@@ -42,7 +45,8 @@ def bounds(data: bytes, format: str = "auto") -> Export | None:
         guess = looks_like_export(data) if format == "auto" else format
         if guess is None:  # nearly every file ingest reads: looked at once, as split does
             return None
-        if guess in _BY_DOCUMENT:
+        # (A Factiva export delivered as HTML is split as such: split looks first.)
+        if guess in _BY_DOCUMENT and not (guess in HTML_FORMATS and looks_like_html(data)):
             return _by_document(data, guess)
     export = split(data, format, read=False)
     if export is None or all(p.fields is None for p in export.pieces):
@@ -52,11 +56,11 @@ def bounds(data: bytes, format: str = "auto") -> Export | None:
 
 
 # What every line that bounds a document holds, found in the bytes: UMENT in every word a
-# "N of M DOCUMENTS" line may end in; "ument" in any case in an End of Document line, in
-# any of its languages (no letter past ASCII is any of these five to a pattern ignoring
-# case); twenty underscores in a ProQuest separator line.
+# "N of M DOCUMENTS" line may end in; "ument" in a Factiva document's line, and in any case
+# in an End of Document line, in any of its languages (no letter past ASCII is any of these
+# five to a pattern ignoring case); twenty underscores in a ProQuest separator line.
 _DOCUMENT = b"UMENT"
-_END_WORD = b"ument"
+_UMENT = b"ument"
 _UNDERSCORES = b"_" * 20
 _LINE_END = re.compile(rb"[\r\n]")
 _CHUNK = 1 << 20
@@ -166,18 +170,50 @@ def _lexisnexis(document: _ExportBytes) -> list[_Span]:
 
 def _nexis_uni(document: _ExportBytes) -> list[_Span]:
     """Each document ends at its End of Document line, after any cover (nexis_uni_cuts)."""
+    ends = document.marked(_UMENT, END_OF_DOC, fold=True)
+    return _ended(document, ends, nexis_uni_first, nexis_uni_holds)
+
+
+def _factiva(document: _ExportBytes) -> list[_Span]:
+    """Each document ends at its "Document ..." line; a search summary may follow the last
+    (factiva_cuts)."""
+    ends = document.marked(_UMENT, FACTIVA_DOC)
+    return _ended(
+        document,
+        ends,
+        lambda lines, start, end: trim(lines, start, end)[0],
+        factiva_holds,
+        FACTIVA_SUMMARY,
+    )
+
+
+def _ended(
+    document: _ExportBytes,
+    ends: list[_Marked],
+    first_of: Callable[[Lines, int, int], int],
+    holds: Callable[[Lines, int, int], bool],
+    summary: re.Pattern[str] | None = None,
+) -> list[_Span]:
+    """The documents of an export whose each document ends at a line of its own (`ends`):
+    where one starts (`first_of` lines, 0, its end line) and whether it is an article
+    (`holds`), as the format's cuts decide; what follows the last is kept whole when not
+    blank, unless a `summary` line opens it (it is then front matter)."""
     size = len(document.data)
     spans: list[_Span] = []
     start = document.prefix
-    for _line, after, _match in document.marked(_END_WORD, END_OF_DOC, fold=True):
+    for _line, after, _match in ends:
         lines = document.lines(start, after)
-        end = len(lines) - 1  # the End of Document line
-        first = nexis_uni_first(lines, 0, end)
-        if not nexis_uni_holds(lines, first, end):
+        end = len(lines) - 1  # the document's last line
+        first = first_of(lines, 0, end)
+        if not holds(lines, first, end):
             return [*spans, ("remainder", start + lines.start(first), size)]
         spans.append(("article", start + lines.start(first), after))
         start = after
-    return spans + _rest(document, start)
+    lines = document.lines(start, size)
+    first, last = trim(lines, 0, len(lines))
+    if first < last and (summary is None or not summary.match(lines.stripped[first])):
+        spans.append(("remainder", start + lines.start(first), size))
+    return spans
 
 
 def _proquest(document: _ExportBytes) -> list[_Span]:
@@ -198,14 +234,12 @@ def _proquest(document: _ExportBytes) -> list[_Span]:
     return spans
 
 
-def _rest(document: _ExportBytes, start: int) -> list[_Span]:
-    """What follows an export's last document, when not blank: the rest, kept whole."""
-    lines = document.lines(start, len(document.data))
-    first, last = trim(lines, 0, len(lines))
-    return [("remainder", start + lines.start(first), len(document.data))] if first < last else []
-
-
-_BY_DOCUMENT = {"lexisnexis": _lexisnexis, "nexis-uni": _nexis_uni, "proquest": _proquest}
+_BY_DOCUMENT = {
+    "lexisnexis": _lexisnexis,
+    "nexis-uni": _nexis_uni,
+    "proquest": _proquest,
+    "factiva": _factiva,
+}
 
 
 def _encoding(data: bytes) -> tuple[str, int] | None:

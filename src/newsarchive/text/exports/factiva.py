@@ -21,7 +21,7 @@ FACTIVA_DOC = re.compile(
 _WORDS = r"(?:words|Wörter|W\xf6rter|mots|palabras|parole|woorden|ord|palavras|słów)"
 _FACTIVA_WC = re.compile(rf"^[ \t]*\d[\d,.]*[ \t]+{_WORDS}[ \t]*$", re.I)
 
-_FACTIVA_SUMMARY = re.compile(r"^(?:Search Summary|Suchzusammenfassung|Résumé de la recherche)")
+FACTIVA_SUMMARY = re.compile(r"^(?:Search Summary|Suchzusammenfassung|Résumé de la recherche)")
 _FACTIVA_CODE = re.compile(
     r"^(HD|BY|CR|WC|PD|ET|SN|SC|ED|PG|LA|CY|LP|TD|CT|RF|CO|IN|NS|RE|IPC|IPD|PUB|AN|SE|CLM|ART|"
     r"VOL|NGC|NGO)(?:[ \t]+(.*))?$"
@@ -53,13 +53,13 @@ def factiva_cuts(lines: Lines, read: bool = True) -> list[Cut]:
     for end in ends:
         first, _ = trim(lines, start, end)
         fields = factiva_fields(lines, first, end) if read else None
-        if fields is None and (read or not _factiva_holds(lines, first, end)):
+        if fields is None and (read or not factiva_holds(lines, first, end)):
             cuts.append(Cut("remainder", first, len(lines)))
             return cuts
         cuts.append(Cut("article", first, end + 1, fields))
         start = end + 1
     first, last = trim(lines, start, len(lines))
-    if first < last and not _FACTIVA_SUMMARY.match(lines.stripped[first]):
+    if first < last and not FACTIVA_SUMMARY.match(lines.stripped[first]):
         cuts.append(Cut("remainder", first, len(lines)))
     return cuts
 
@@ -74,7 +74,7 @@ def factiva_fields(lines: Lines, first: int, end: int) -> Fields | None:
     return _factiva_plain(lines, first, end, document_id.group(1))
 
 
-def _factiva_holds(lines: Lines, first: int, end: int) -> bool:
+def factiva_holds(lines: Lines, first: int, end: int) -> bool:
     """Whether `factiva_fields(lines, first, end)` reads an article (is not None), without
     reading its fields: one with field codes always does; a plain one when a word count
     is among its first 12 lines of text."""
