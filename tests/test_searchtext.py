@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.text.searchtext import indexed, marking_words, query_text
+from newsarchive.text.searchtext import _special, _spread, indexed, marking_words, query_text
 
 
 @pytest.mark.parametrize(
@@ -26,6 +26,20 @@ from newsarchive.text.searchtext import indexed, marking_words, query_text
 )
 def test_what_the_index_is_given(text: str | None, made: str | None) -> None:
     assert indexed(text) == made
+
+
+_MIXED = st.text(
+    alphabet=st.sampled_from(list("ab É©®™中国人民日本語한국어🔥\ufe0f\ufe0e←⌘─☃㊗〰🀄.\n"))
+)
+
+
+@given(_MIXED)
+def test_the_text_is_made_as_the_expression_makes_it(text: str) -> None:
+    """`indexed` looks for special characters with one class and makes each run or symbol
+    from there: the same text as the expression's substitution over the whole text, which
+    the index was built with (FTS5 must be given the same text to remove an article)."""
+    folded = text.casefold()
+    assert indexed(text) == (folded if text.isascii() else _special().sub(_spread, folded))
 
 
 def test_postgresql_leaves_case_to_its_configuration() -> None:
