@@ -186,12 +186,16 @@ def test_verify_of_a_long_article_holds_its_body_once(
         ("blocks = replace(blocks, 'paragraph', 'subheading')", "blocks"),
     ],
 )
+# Compared as they are, and (past a MiB: verify._TOGETHER_BYTES) as digests.
+@pytest.mark.parametrize("paragraphs", [200, 4000])
 def test_verify_still_finds_a_column_that_is_not_what_its_bytes_give(
-    run: Run, tmp_path: Path, archive_path: Path, change: str, column: str
+    run: Run, tmp_path: Path, archive_path: Path, change: str, column: str, paragraphs: int
 ) -> None:
     import sqlite3
 
-    (tmp_path / "huge.txt").write_text(_article(200), encoding="utf-8")
+    text = _article(paragraphs)
+    assert (len(text.encode()) > 1 << 20) == (paragraphs == 4000)
+    (tmp_path / "huge.txt").write_text(text, encoding="utf-8")
     assert run("ingest", tmp_path / "huge.txt").returncode == 0
     with sqlite3.connect(archive_path) as db:
         _as_newsarchive_connects(db)

@@ -257,6 +257,31 @@ def test_verify_finds_what_was_damaged(tmp_path: Path, run_process: Run) -> None
     assert lines[-1] == f"Checked 30 articles: {len(lines) - 1} problems."
 
 
+def test_verify_names_each_damaged_article_of_those_parsed_together(
+    tmp_path: Path, run_process: Run
+) -> None:
+    # Articles are parsed again many at a time (verify._check_all): each problem is still
+    # its own article's, in id order, and the articles around them are found whole.
+    db = tmp_path / "a.db"
+    _tree(tmp_path / "few", 30)
+    run_process("--db", db, "ingest", tmp_path / "few")
+    con = sqlite3.connect(db)
+    con.execute("UPDATE article_raw SET data = x'00' WHERE article_id = 3")
+    con.execute("UPDATE articles SET dateline = 'ELSEWHERE' WHERE id = 4")
+    con.execute("UPDATE articles SET word_count = word_count + 1 WHERE id IN (5, 29)")
+    con.commit()
+    con.close()
+    damaged = run_process("--db", db, "verify")
+    assert damaged.returncode == 1
+    assert damaged.stderr.decode().splitlines() == [
+        "problem: article 3: its raw bytes no longer match its SHA-256",
+        "problem: article 4: re-parsing gives other dateline than stored",
+        "problem: article 5: re-parsing gives other word_count than stored",
+        "problem: article 29: re-parsing gives other word_count than stored",
+        "Checked 30 articles: 4 problems.",
+    ]
+
+
 def _loaded(runs: list[list[str]], watched: tuple[str, ...]) -> tuple[str, list[str]]:
     """Run the CLI in one fresh interpreter with each of `runs` for arguments (each must
     succeed); what it printed, and which of the `watched` modules were then loaded."""

@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.model.records import STORY_KINDS, BlockKind, DateSource, MetaKind, MetaLine
@@ -21,6 +21,7 @@ from newsarchive.model.rows import (
     IndexTexts,
     MakeIndexTexts,
     StoredRow,
+    StoredValues,
     stored_row,
 )
 from newsarchive.text import paths
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
     from newsarchive.model.models import Article
-    from newsarchive.storage.records import StoredRecord
 
 # What parsing one file gives: its row, or why it is not an article.
 Prepared = ArticleValues | str
@@ -173,7 +173,21 @@ def _parts(work: Work) -> tuple[bytes, str, str | None, int]:
     return (*work, None, 0)
 
 
-def parse_again(records: Sequence[StoredRecord]) -> list[Prepared]:
+class Reread(Protocol):
+    """What parse_again reads of a stored article: a StoredRecord's fields (or those of
+    what verify sends its workers)."""
+
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def ingested_at(self) -> dt.datetime: ...
+    @property
+    def columns(self) -> StoredValues: ...
+
+
+def parse_again(records: Sequence[Reread]) -> list[Prepared]:
     """Each stored article's raw bytes read again (`prepare`), in order, with dates inferred
     as on the day it was ingested and its folder's verdict on a standfirst as it was read
     with: what verify, reparse, redate and import compare with its stored columns.
