@@ -23,31 +23,23 @@ Not a test: numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import ensure_corpus, newsarchive_command, source_of  # noqa: E402  (a sibling script)
-
-_PR_SET_CHILD_SUBREAPER = 36
-
-
-def _become_subreaper() -> bool:
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not on Linux
-        return False
+from common import (  # noqa: E402  (a sibling script)
+    become_subreaper,
+    ensure_corpus,
+    newsarchive_command,
+    run_tree,
+    source_of,
+)
 
 
 def _run(args: list[str], db: Path, source: str | None) -> tuple[float, float]:
@@ -56,27 +48,8 @@ def _run(args: list[str], db: Path, source: str | None) -> tuple[float, float]:
     env = {**os.environ, "NEWSARCHIVE_DB": str(db)}
     if source is not None:
         env["PYTHONPATH"] = source
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [*_command(source), *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, _usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    assert process.stderr is not None
-    err = process.stderr.read().decode()
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)  # (Popen's own wait: done)
-    while True:  # the orphans: the fork server and anything it left
-        try:
-            os.wait()
-        except ChildProcessError:
-            break
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode != 0:
-        raise SystemExit(f"newsarchive {' '.join(args)} failed: {err[-2000:]}")
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return seconds, cpu
+    run = run_tree([*_command(source), *args], env)
+    return run.seconds, run.cpu
 
 
 def _command(source: str | None) -> list[str]:
@@ -99,7 +72,7 @@ def main() -> int:
     corpus = args.corpus or Path(f"/tmp/bench-verify-{args.count}")
     ensure_corpus(corpus, args.count)
     files = sum(len(names) for _, _, names in os.walk(corpus))
-    if not _become_subreaper():
+    if not become_subreaper():
         print("(not a subreaper: CPU leaves out the workers)", file=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="verify-bench-"))
     sources: dict[str, str | None] = {"": None}
