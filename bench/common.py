@@ -89,8 +89,9 @@ class Run:
     peak_mib: int  # the largest resident set of the command's own process
 
 
-def run_tree(command: list[str], env: dict[str, str]) -> Run:
-    """Run `command` to its end, and every process it left (the fork server, its workers)."""
+def run_tree(command: list[str], env: dict[str, str] | None, ok: tuple[int, ...] = (0,)) -> Run:
+    """Run `command` to its end, and every process it left (the fork server, its workers);
+    an exit status not in `ok` ends the bench with its error."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -106,7 +107,7 @@ def run_tree(command: list[str], env: dict[str, str]) -> Run:
         except ChildProcessError:
             break
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode != 0:
+    if process.returncode not in ok:
         raise SystemExit(f"{' '.join(command)} failed: {err[-2000:]}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return Run(seconds, cpu, usage.ru_maxrss // 1024)  # KiB on Linux

@@ -11,10 +11,11 @@ turns each round, so neither side always gets the quieter moment): the shared fl
 (`bench_pipeline.py CORPUS --reps 1 --only "single process +FTS rebuild"`), `newsarchive
 ingest CORPUS` into a new archive, the same with `--jobs 0`, and with `--before`, the same
 two for an older commit's `src/` (exported with `git archive`, on this interpreter). Whole
-processes by wall clock, CPU (user + sys) from the children's resource usage. Prints
-medians, the ratio floor / newsarchive (the judged figure: higher is better; by the floor's
-whole process and by the time the floor reports for itself, which leaves out its start and
-its warming read), and `--jobs 0` CPU per article. Then, unless --no-stages, the per-stage
+processes by wall clock, CPU (user + sys) of every process of a run, the parsing workers
+too (the bench is their subreaper: common.run_tree; before, a default run's CPU left them
+out). Prints medians, the ratio floor / newsarchive (the judged figure: higher is better;
+by the floor's whole process and by the time the floor reports for itself, which leaves out
+its start and its warming read), and `--jobs 0` CPU per article. Then, unless --no-stages, the per-stage
 CPU table of the first corpus (stage_profile.py, in one process), for this code and the
 `--before` commit. Not a test: numbers depend on the machine.
 """
@@ -24,18 +25,21 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import newsarchive_command, source_of  # noqa: E402  (a sibling script)
+from common import (  # noqa: E402  (a sibling script)
+    become_subreaper,
+    newsarchive_command,
+    run_tree,
+    source_of,
+)
 
 FLOOR_VARIANT = "single process +FTS rebuild"
 
@@ -70,16 +74,10 @@ def _warm(corpus: Path) -> int:
 
 
 def _run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and CPU seconds (user + sys, the process and what it waited for)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 3):
-        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
-    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return wall, cpu
+    """Wall seconds and CPU seconds (user + sys of every process of the run, the parsing
+    workers too: common.run_tree; exit status 3, some files refused, is a run)."""
+    run = run_tree(command, env, ok=(0, 3))
+    return run.seconds, run.cpu
 
 
 def _whole(
@@ -172,6 +170,8 @@ def main() -> int:
         "--no-inline", action="store_true", help="leave out the --jobs 0 runs (a quicker round)"
     )
     args = parser.parse_args()
+    if not become_subreaper():
+        print("(not a subreaper: CPU leaves out the parsing workers)", file=sys.stderr)
     shared = _shared_bench(args.shared)
     corpora = [_corpus(args.root, shared, n) for n in args.count or [20_000]]
     with tempfile.TemporaryDirectory(prefix="floor-bench-") as tmp:
