@@ -25,7 +25,7 @@ from newsarchive.model.records import DateSource
 from newsarchive.model.rows import DATE_COLUMNS
 from newsarchive.ops.folder_deks import settle
 from newsarchive.ops.reread import reparsed_update, store_reparsed
-from newsarchive.ops.workers import parse_again
+from newsarchive.ops.workers import Prepared, parse_again_together
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.records import StoredRecord
 from newsarchive.text.parser import PARSER_VERSION
@@ -70,7 +70,8 @@ def reparse(
     with archive.reading() as store:
         report.stale = store.records.count_parsed_before(PARSER_VERSION)
     for batch in archive.batches(size=batch_size, parsed_before=PARSER_VERSION):
-        updates = [_update(record, report) for record in batch]
+        parsed = zip(batch, parse_again_together(batch), strict=True)
+        updates = [_update(record, values, report) for record, values in parsed]
         if not dry_run:
             store_reparsed(archive, batch, updates)
         if on_progress:
@@ -80,10 +81,9 @@ def reparse(
     return report
 
 
-def _update(record: StoredRecord, report: ReparseReport) -> dict[str, Any]:
-    """The columns to set for one stored row, counting what changes."""
+def _update(record: StoredRecord, values: Prepared, report: ReparseReport) -> dict[str, Any]:
+    """The columns to set for one stored row, read again as `values`, counting what changes."""
     report.checked += 1
-    (values,) = parse_again([record])
     if isinstance(values, str):
         report.unparsable += 1
         return {"id": record.id, "parser_version": PARSER_VERSION}
@@ -135,12 +135,11 @@ def redate(
     report = RedateReport()
     for batch in archive.batches(size=batch_size):
         updates = []
-        for record in batch:
-            report.checked += 1
-            if record.date_source == DateSource.CLI.value:
-                report.kept_given += 1
-                continue
-            (values,) = parse_again([record])
+        report.checked += len(batch)
+        given = [r for r in batch if r.date_source == DateSource.CLI.value]
+        report.kept_given += len(given)
+        read = [r for r in batch if r.date_source != DateSource.CLI.value]
+        for record, values in zip(read, parse_again_together(read), strict=True):
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue
             new = {c: cast(Mapping[str, Any], values)[c] for c in DATE_COLUMNS}

@@ -35,6 +35,7 @@ from newsarchive.ops.versions import (
 )
 from newsarchive.ops.workers import (
     POOL_MIN_ARTICLES,
+    TOGETHER_BYTES,
     Prepared,
     default_jobs,
     parse_again,
@@ -294,7 +295,7 @@ def _sent(record: StoredRecord, stored: Lookups) -> _Sent:
 def _check_all(work: list[_Sent]) -> list[_Checked]:
     """Each article against its raw bytes and the rows derived from it: the articles whose
     bytes still hash right parsed again together (parse_again), a run of them up to
-    _TOGETHER_BYTES at a time, so that their fingerprints are worked out in one pass as
+    TOGETHER_BYTES at a time, so that their fingerprints are worked out in one pass as
     ingest's are (one at a time, NumPy's cost per call made fingerprinting cost 220 µs an
     article rather than ~50: 20,000 generated articles)."""
     done: list[_Checked | None] = []
@@ -305,7 +306,7 @@ def _check_all(work: list[_Sent]) -> list[_Checked]:
         if not whole:
             done.append((problems, False, False))
             continue
-        if waiting and size + len(record.data) > _TOGETHER_BYTES:
+        if waiting and size + len(record.data) > TOGETHER_BYTES:
             _check_parsed(waiting, done)
             size = 0
         waiting.append((len(done), record, problems))
@@ -313,11 +314,6 @@ def _check_all(work: list[_Sent]) -> list[_Checked]:
         size += len(record.data)
     _check_parsed(waiting, done)
     return [checked for checked in done if checked is not None]
-
-
-# Bytes of articles parsed again together: a huge article is parsed alone, its stored body
-# and blocks let go first (see _check_parsed).
-_TOGETHER_BYTES = 1 << 20
 
 
 def _check_bytes(record: _Sent) -> tuple[list[Problem], bool]:
@@ -343,7 +339,7 @@ def _check_parsed(
     if not waiting:
         return
     records = [record for _, record, _ in waiting]
-    huge = len(records) == 1 and len(records[0].data) > _TOGETHER_BYTES
+    huge = len(records) == 1 and len(records[0].data) > TOGETHER_BYTES
     if huge:
         # The stored body and blocks as digests while the bytes are parsed again: a huge
         # article's body (as large as its text, twice that past Latin-1) and its 100,000
