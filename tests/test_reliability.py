@@ -242,12 +242,12 @@ def test_verify_finds_what_was_damaged(tmp_path: Path, run_process: Run) -> None
     clean = run_process("--db", db, "verify")
     assert clean.returncode == 0
     assert clean.stderr.decode() == "Checked 30 articles: all whole and exact.\n"
-    con = sqlite3.connect(db)
-    con.execute("UPDATE article_raw SET data = x'00' WHERE article_id = 3")
-    con.execute("DELETE FROM article_sources WHERE article_id = 7")
-    con.execute("DELETE FROM article_search_docsize WHERE id = 9")
-    con.commit()
-    con.close()
+    _damage(
+        db,
+        "UPDATE article_raw SET data = x'00' WHERE article_id = 3",
+        "DELETE FROM article_sources WHERE article_id = 7",
+        "DELETE FROM article_search_docsize WHERE id = 9",
+    )
     damaged = run_process("--db", db, "verify")
     assert damaged.returncode == 1
     lines = damaged.stderr.decode().splitlines()
@@ -265,12 +265,12 @@ def test_verify_names_each_damaged_article_of_those_parsed_together(
     db = tmp_path / "a.db"
     _tree(tmp_path / "few", 30)
     run_process("--db", db, "ingest", tmp_path / "few")
-    con = sqlite3.connect(db)
-    con.execute("UPDATE article_raw SET data = x'00' WHERE article_id = 3")
-    con.execute("UPDATE articles SET dateline = 'ELSEWHERE' WHERE id = 4")
-    con.execute("UPDATE articles SET word_count = word_count + 1 WHERE id IN (5, 29)")
-    con.commit()
-    con.close()
+    _damage(
+        db,
+        "UPDATE article_raw SET data = x'00' WHERE article_id = 3",
+        "UPDATE articles SET dateline = 'ELSEWHERE' WHERE id = 4",
+        "UPDATE articles SET word_count = word_count + 1 WHERE id IN (5, 29)",
+    )
     damaged = run_process("--db", db, "verify")
     assert damaged.returncode == 1
     assert damaged.stderr.decode().splitlines() == [
@@ -280,6 +280,15 @@ def test_verify_names_each_damaged_article_of_those_parsed_together(
         "problem: article 29: re-parsing gives other word_count than stored",
         "Checked 30 articles: 4 problems.",
     ]
+
+
+def _damage(db: Path, *statements: str) -> None:
+    """Change a stored archive behind the tool's back, as a fault or another program would."""
+    con = sqlite3.connect(db)
+    for statement in statements:
+        con.execute(statement)
+    con.commit()
+    con.close()
 
 
 def _loaded(runs: list[list[str]], watched: tuple[str, ...]) -> tuple[str, list[str]]:

@@ -269,14 +269,6 @@ class _Sent(NamedTuple):
     names: list[str]
     links: list[tuple[int, int, str]]
 
-    @property
-    def parser_version(self) -> int:
-        return self.columns["parser_version"]
-
-    @property
-    def date_source(self) -> str | None:
-        return self.columns["date_source"]
-
 
 def _sent(record: StoredRecord, stored: Lookups) -> _Sent:
     return _Sent(
@@ -363,9 +355,9 @@ def _compared(record: _Sent, values: Prepared, problems: list[Problem]) -> _Chec
     if isinstance(values, str):
         problems.append(Problem(record.id, f"its raw bytes no longer parse: {values}"))
         return problems, False, False
-    if record.parser_version != PARSER_VERSION:
+    if record.columns["parser_version"] != PARSER_VERSION:
         return problems, True, False
-    differ = changed_columns(values, record.columns, record.date_source)
+    differ = changed_columns(values, record.columns, record.columns["date_source"])
     unfingerprinted = record.columns["fingerprint"] is None
     if unfingerprinted:
         differ.remove("fingerprint")
