@@ -15,9 +15,9 @@ processes by wall clock, CPU (user + sys) of every process of a run, the parsing
 too (the bench is their subreaper: common.run_tree; before, a default run's CPU left them
 out). Prints medians, the ratio floor / newsarchive (the judged figure: higher is better;
 by the floor's whole process and by the time the floor reports for itself, which leaves out
-its start and its warming read), and `--jobs 0` CPU per article. Then, unless --no-stages, the per-stage
-CPU table of the first corpus (stage_profile.py, in one process), for this code and the
-`--before` commit. Not a test: numbers depend on the machine.
+its start and its warming read), and `--jobs 0` CPU per article. Then, unless
+--no-stages, the per-stage CPU table of the first corpus (stage_profile.py, in one
+process), for this code and the `--before` commit. Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
