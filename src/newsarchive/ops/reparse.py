@@ -135,10 +135,9 @@ def redate(
     report = RedateReport()
     for batch in archive.batches(size=batch_size):
         updates = []
-        report.checked += len(batch)
-        given = [r for r in batch if r.date_source == DateSource.CLI.value]
-        report.kept_given += len(given)
         read = [r for r in batch if r.date_source != DateSource.CLI.value]
+        report.checked += len(batch)
+        report.kept_given += len(batch) - len(read)
         for record, values in zip(read, parse_again_together(read), strict=True):
             if isinstance(values, str):  # it parsed once; a rule change cannot unparse it
                 continue

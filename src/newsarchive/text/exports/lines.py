@@ -59,16 +59,16 @@ class Lines:
         data = self._lf
         if data is None:
             return self.starts[k]
-        count = len(self.text)
-        if k >= count:
+        total = len(self.text)
+        if k >= total:
             return len(data)
         at, position = self._cursor
         if k < at:
             at, position = 0, self._prefix
-        if count - k < k - at:  # nearer the end (a document's last line, cut on its own)
+        if total - k < k - at:  # nearer the end (a document's last line, cut on its own)
             position = len(data)
             # The line ends after line k-1, counted from the last (the text may not end in one).
-            for _ in range(count - k + data.endswith(b"\n")):
+            for _ in range(total - k + data.endswith(b"\n")):
                 position = data.rindex(b"\n", 0, position)
             position += 1
         else:
