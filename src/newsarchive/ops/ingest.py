@@ -152,6 +152,7 @@ class Ingester:
         self.stopping = False  # set by stop(): finish the batch under way, read no more
         # The folders this run added articles read from files to (folder_deks.py).
         self._added_to: set[str] = set()
+        self._tallies = folder_deks.Tallies()
         self._made = 0  # batches started
 
     def stop(self) -> None:
@@ -372,6 +373,7 @@ class Ingester:
                 f.export.keep(f.place[0], f.data)
         now = self._started
         with storage_trouble(self.report.added), self._archive.writing() as store:
+            self._tallies.label(store, [a.row for a in fresh])
             inserted, ids, accepted, new_sources = store_batch(store, batch, fresh, now)
         for f in batch.files:
             if isinstance(reason := outcomes.get(f.sha256), str):
