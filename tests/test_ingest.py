@@ -96,6 +96,25 @@ def test_one_run_gives_contiguous_ids_to_what_it_stores(
     assert ids == list(range(1, 10))
 
 
+def test_a_long_runs_batches_grow_and_its_last_files_go_in_batches_of_the_batch_size(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Batches grow to GROWTH times the batch size from the fourth on (fewer, larger
+    transactions), but the run's last read is written in batches of the batch size: the
+    last batch is written with nothing left to parse beside it."""
+    folder = tmp_path / "in"
+    for i in range(100):
+        _write(folder, f"{i:03}.txt", f"Story {i}\n\nBody of story {i}.\n".encode())
+    written: list[int] = []
+    report = Ingester(
+        archive, batch_size=5, jobs=0, on_progress=lambda r: written.append(r.added)
+    ).run([folder])
+    sizes = [b - a for a, b in zip([0, *written], written, strict=False)]
+    # Read in 5, 5, 5, 10, 15, 20, 20 and a last read of 20, split into fives.
+    assert sizes == [5, 5, 5, 10, 15, 20, 20, 5, 5, 5, 5]
+    assert report.added == 100
+
+
 def test_bad_files_are_refused_and_good_files_beside_them_land(
     archive: Archive, tmp_path: Path
 ) -> None:

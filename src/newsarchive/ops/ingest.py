@@ -191,8 +191,8 @@ class Ingester:
         thresholds = gc.get_threshold()
         gc.set_threshold(thresholds[0] * 10, *thresholds[1:])
         try:
-            for reads in _batched(files_read, self._batch_size):
-                for batch in self._batches(reads):
+            for reads, last in _batched(files_read, self._batch_size):
+                for batch in self._batches(reads, last):
                     if self.stopping:
                         break
                     if pending is not None:
@@ -271,7 +271,7 @@ class Ingester:
             skipped[PAGE_WITHOUT_READER] = skipped.get(PAGE_WITHOUT_READER, 0) + 1
         return []
 
-    def _batches(self, reads: tuple[FileRead, ...]) -> Iterator[Batch]:
+    def _batches(self, reads: tuple[FileRead, ...], last: bool = False) -> Iterator[Batch]:
         """The files read, as batches being parsed. A file stored already is not looked at
         again (nor split: a re-ingest pays nothing for exports); the others are split when
         they are exports, and an export's articles go in batches of their own size, so that
@@ -283,7 +283,12 @@ class Ingester:
         as for the same articles in 10,000 files), and parsing starts with the first batch
         while the rest are cut. An export's batches grow as `_batched`'s do, batch by batch
         (up to BATCH_BYTES): one export of 10,000 articles was 10 batches of 1,000, where
-        the same articles as files are 6, and each batch costs its FTS5 segment and merges."""
+        the same articles as files are 6, and each batch costs its FTS5 segment and merges.
+
+        The `last` read's batches end in batches of the batch size: the run's last batch is
+        written with nothing left to parse beside it, one core idle, and at 4,000 files
+        that was a tenth of a 20,000-file run; in batches of 1,000, each is written while
+        the workers parse the next."""
         size = max(self._batch_size, len(reads))
         with storage_trouble(self.report.added), self._archive.reading() as store:
             known = store.known_ids({f.sha256 for f in reads})
@@ -293,17 +298,20 @@ class Ingester:
             return
         files: list[FileRead] = []
         held = 0
-        for read in reads:
-            for taken in [read] if read.sha256 in known else self._taken(read):
-                files.append(taken)
-                held += len(taken.data)
-                if held >= BATCH_BYTES or len(files) >= max(
-                    size, _grown(self._batch_size, self._made)
-                ):
-                    yield self._start(tuple(files), known)
-                    files, held = [], 0
-        if files:
-            yield self._start(tuple(files), known)
+        taken = (
+            t for read in reads for t in ([read] if read.sha256 in known else self._taken(read))
+        )
+        for item, final in _with_last(taken):
+            files.append(item)
+            held += len(item.data)
+            if final and last:  # the run's tail: below
+                break
+            if held >= BATCH_BYTES or len(files) >= max(size, _grown(self._batch_size, self._made)):
+                yield self._start(tuple(files), known)
+                files, held = [], 0
+        step = self._batch_size if last else max(len(files), 1)
+        for start in range(0, len(files), step):
+            yield self._start(tuple(files[start : start + step]), known)
 
     def _start(self, files: tuple[FileRead, ...], known: dict[str, int]) -> Batch:
         """Look up which articles cut from exports are stored, and start parsing the new."""
@@ -397,26 +405,42 @@ class Ingester:
         self._on_progress(self.report)
 
 
-def _batched(items: Iterable[FileRead], size: int) -> Iterator[tuple[FileRead, ...]]:
-    """The files in batches: `size` files each at first, then, from the fourth batch on,
-    up to GROWTH times as many (a long run writes fewer, larger transactions: each costs
-    its search-index segment and merges, its band-key look-ups and its commit; 20,000
-    articles indexed in batches of 4,000 cost FTS5 a quarter less CPU than in batches of
-    1,000); a batch ends early once it holds BATCH_BYTES of file data (so at most one
-    file's --max-size past that)."""
+def _batched(items: Iterable[FileRead], size: int) -> Iterator[tuple[tuple[FileRead, ...], bool]]:
+    """The files in batches, each with whether it is the last: `size` files each at first,
+    then, from the fourth batch on, up to GROWTH times as many (a long run writes fewer,
+    larger transactions: each costs its search-index segment and merges, its band-key
+    look-ups and its commit; 20,000 articles indexed in batches of 4,000 cost FTS5 a
+    quarter less CPU than in batches of 1,000); a batch ends early once it holds
+    BATCH_BYTES of file data (so at most one file's --max-size past that). One file is
+    read past a batch, to tell whether another follows."""
     iterator = iter(items)
+    ahead: list[FileRead] = []
     for number in itertools.count():
         wanted = _grown(size, number)
-        batch: list[FileRead] = []
-        held = 0
-        for item in iterator:
+        batch, ahead = ahead, []
+        held = sum(len(item.data) for item in batch)
+        while len(batch) < wanted and held < BATCH_BYTES:
+            item = next(iterator, None)
+            if item is None:
+                break
             batch.append(item)
             held += len(item.data)
-            if len(batch) >= wanted or held >= BATCH_BYTES:
-                break
         if not batch:
             return
-        yield tuple(batch)
+        ahead = list(itertools.islice(iterator, 1))
+        yield tuple(batch), not ahead
+        if not ahead:
+            return
+
+
+def _with_last(items: Iterable[FileRead]) -> Iterator[tuple[FileRead, bool]]:
+    """Each item, with whether it is the last (one item read ahead)."""
+    iterator = iter(items)
+    for item in iterator:
+        for after in iterator:
+            yield item, False
+            item = after
+        yield item, True
 
 
 def _grown(size: int, number: int) -> int:
