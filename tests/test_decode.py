@@ -197,3 +197,13 @@ def test_western_legacy_text_is_never_taken_for_a_multi_byte_encoding(
         pytest.skip("not in latin-1")
     decoded = decode(data)
     assert (decoded.encoding, decoded.text) == ("cp1252", text)
+
+
+@given(
+    st.text() | st.text(alphabet=st.sampled_from(list("a\t\n\r\x00\x1b\x7f\x80\x85\x9f\xa0£©Ā€")))
+)
+def test_controls_are_counted_in_utf8_as_in_the_text(text: str) -> None:
+    """_decode's "utf-8" text has its control characters counted in its bytes."""
+    from newsarchive.text.decode import _controls, _utf8_controls
+
+    assert _utf8_controls(text.encode()) == _controls(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,3 +80,34 @@ _NORMALISING = st.sampled_from(
 @given(st.lists(_NORMALISING, max_size=40).map("".join))
 def test_normalising_line_by_line_is_normalising_the_whole_text(text: str) -> None:
     assert fingerprint._normalised(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+def _word_hash(word: str) -> int:
+    """A word's hash by its definition: the polynomial hash of its code points plus one,
+    mixed (what _word_hashes works out for every word at once)."""
+    total = sum((ord(c) + 1) * pow(int(fingerprint._BASE), i, 2**64) for i, c in enumerate(word))
+    return int(fingerprint._mix(np.array([total % 2**64], dtype=np.uint64))[0])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_NORMALISING, max_size=40).map("".join))
+def test_words_are_hashed_as_their_definition_says(text: str) -> None:
+    """Case folding by a table of code points (or, for "ß" or an astral letter, by
+    str.casefold) finds and hashes the words `words` gives."""
+    _, hashes = fingerprint._word_hashes(fingerprint._nfkc(text))
+    assert hashes.tolist() == [_word_hash(w) for w in fingerprint.words(text)]
+
+
+def test_the_fold_table_is_casefold_character_by_character() -> None:
+    """Every code point of the BMP that folds to one character (surrogates aside): the
+    table's values are what str.casefold and the word test make of the text."""
+    text = "".join(
+        c
+        for c in map(chr, range(0x10000))
+        if not 0xD800 <= ord(c) <= 0xDFFF and len(c.casefold()) == 1
+    )
+    values = fingerprint._word_values(text)
+    assert values is not None
+    assert np.array_equal(values, fingerprint._folded_word_values(text.casefold()))
+    assert fingerprint._word_values("Straße") is None
+    assert fingerprint._word_values("𝔘𝔫𝔦") is None

@@ -508,3 +508,15 @@ def test_any_text_gives_the_row_or_refusal_the_validated_article_gives(text: str
     assert prepare([(data, "x/2020-01-02-a.txt")], today) == [
         _validated(data, "x/2020-01-02-a.txt", today)
     ]
+
+
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1f \x85\xa0\u2003\u2028\u3000"
+
+
+@given(st.text() | st.text(alphabet=st.sampled_from([*_SPACES, "a", "é", "’", "中", "🙂"])))
+def test_a_body_s_words_are_counted_as_split_counts_them(text: str) -> None:
+    """workers._word_count, from the text's bytes, is len(text.split()), whitespace past
+    ASCII or none."""
+    from newsarchive.ops.workers import _word_count
+
+    assert _word_count(text) == len(text.split())

@@ -100,3 +100,23 @@ def test_other_words_are_the_lines_that_are_not_the_story() -> None:
     assert other_words(None, "[]", '[{"kind": "paragraph"}]') is None
     assert other_words("Le Monde", "[]", "[]") == "Le Monde"
     assert other_words("Straße 中国人", "[]", "[]") == "strasse  中国 国人 人 "
+
+
+_FOLDING = st.text(alphabet=st.sampled_from([*"aZ .ÉéŁłßẞİıﬁΣς\u212aǅᏸ中©\u0345", "𐐀", "\udc80"]))
+
+
+@given(_FOLDING)
+def test_a_piece_is_case_folded_from_its_bytes_as_str_casefold_does(text: str) -> None:
+    """What sqlite_searchtext._casefolded makes of a piece's bytes is its text case-folded,
+    or nothing (bytes that are not UTF-8: here a lone surrogate, escaped)."""
+    import codecs
+
+    from newsarchive.storage.backends.sqlite_searchtext import _ASCII_BYTES, _casefolded
+
+    piece = text.encode("utf-8", "surrogateescape")
+    past, _ = codecs.utf_8_decode(piece.translate(None, _ASCII_BYTES), "surrogateescape", True)
+    made = _casefolded(piece, past)
+    if "\udc80" in text:
+        assert made is None
+    else:
+        assert made == text.casefold().encode()

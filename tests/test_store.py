@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import insert
 
 from newsarchive.model.records import DateSource
@@ -139,3 +141,30 @@ def test_the_same_article_twice_in_one_call_is_stored_once(
         assert store.add_articles([first, first], NOW) == {first.sha256: 1}
     with archive.reading() as store:
         assert store.count() == 1
+
+
+_JSONABLE = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+)
+_STRINGS = st.text() | st.sampled_from(["", 'é\u2028\U0001f525"\\\x00', "paragraph"])
+
+
+@given(
+    st.lists(
+        _STRINGS | st.dictionaries(_STRINGS, _STRINGS, max_size=4) | _JSONABLE,
+        max_size=5,
+    )
+)
+def test_a_row_s_json_is_what_json_dumps_makes(items: list[object]) -> None:
+    """rows._json_list and _json_blocks make lists of strings, and of dicts of strings, as
+    json.dumps does, and hand anything else to it."""
+    import json
+
+    from newsarchive.model.rows import _json_blocks, _json_list
+
+    assert _json_list(items) == json.dumps(items)
+    blocks = [{**item, "kind": "boilerplate"} for item in items if isinstance(item, dict)]
+    blocks += [{"kind": "paragraph"}, {"kind": "read_more", "text": "A\u00e9"}]
+    assert _json_blocks(blocks) == json.dumps(blocks)

@@ -302,11 +302,32 @@ def _words(fields: dict[str, Any], body: str) -> int:
     strings, three times the file, issue 22). The same count: no block's text holds a
     line end, so the body's words are its blocks' words."""
     if len(body) <= _SPLIT_WHOLE:
-        return len(body.split())
+        return _word_count(body)
     return sum(len(b["text"].split()) for b in fields["blocks"] if b["kind"] in STORY_KINDS)
 
 
 _SPLIT_WHOLE = 1 << 16
+
+
+def _word_count(text: str) -> int:
+    """len(text.split()), without making its words (500 strings for a generated body, most
+    of the instructions its row took), from the text's UTF-8: each byte made a space or
+    not (bytes.translate), and a word begins at each non-space after a space, or at the
+    start. The same count when no whitespace past ASCII is in the text (else split is
+    asked): an ASCII character is its one byte, any other is bytes that stay in its word.
+    _fields_values of 1,000 generated articles, callgrind: 249k -> 207k instructions."""
+    data = text.encode("utf-8", "surrogatepass")
+    if not text.isascii():
+        past = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        if any(map(str.isspace, past)):  # a no-break space, an em space: they split too
+            return len(text.split())
+    marked = data.translate(_SPACE_OR_NOT)
+    return marked.count(b" x") + marked.startswith(b"x")
+
+
+_ASCII_BYTES = bytes(range(128))
+# Each byte as a space (what str.split splits at below 0x80) or an "x".
+_SPACE_OR_NOT = bytes(ord(" ") if chr(b).isspace() and b < 0x80 else ord("x") for b in range(256))
 
 
 def _page_values(data: bytes, source: str) -> ArticleValues:

@@ -99,7 +99,7 @@ def _shingle_stream(parts: Sequence[str]) -> Iterator[Hashes]:
     carried = np.empty(0, dtype=np.uint64)  # the last words of the windows so far
     shingled = False
     for window in (window for part in parts for window in _windows(part)):
-        _, word_hashes = _word_hashes(_normalised(window))
+        _, word_hashes = _word_hashes(_nfkc(window))
         joined = np.concatenate((carried, word_hashes)) if len(carried) else word_hashes
         if len(joined) >= SHINGLE_WORDS:
             shingled = True
@@ -126,21 +126,64 @@ _SPACE = re.compile(r"\s")
 
 
 def _word_hashes(text: str) -> tuple[npt.NDArray[np.intp], Hashes]:
-    """Where each word of a normalised text starts (in code points), and its hash. A
-    word's hash does not depend on where it stands, so texts can be hashed joined."""
+    """Where each word of an NFKC text starts (in code points of its case-folded form), and
+    its hash. A word's hash does not depend on where it stands, so texts can be hashed
+    joined."""
+    values = _word_values(text)
+    if values is None:
+        values = _folded_word_values(text.casefold())
+    return _hashed_words(values)
+
+
+def _word_values(text: str) -> npt.NDArray[np.uint32] | None:
+    """Each code point of an NFKC text's case-folded form, plus one, where it is a word
+    character (what `\\w` matches), else 0: `_folded_word_values(text.casefold())`,
+    but by one look-up in a table per code point (_fold_table) instead of str.casefold
+    (which cost more than the hashing: 20 µs of a generated article's 75) and the test
+    of each folded character. The same values because casefold maps each character on its
+    own, without context: where every character folds to one, the folded text is the table's
+    folds in place, and the table holds what the word test makes of each. None when the
+    table cannot say (a character past the BMP, or one that folds to several, "ß" ->
+    "ss", which moves every position after it): the caller folds the text itself."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    in_word = np.zeros(len(points) + 2, dtype=np.bool_)
-    in_word[1:-1] = _is_word(points)
+    if not len(points):
+        return points
+    if points.max() > 0xFFFF:
+        return None
+    # np.take, not indexing: a third of its cost here (the indices made intp first, half).
+    values = np.take(_fold_table(), points.astype(np.intp))
+    return None if values.max() == _SEVERAL else values
+
+
+def _folded_word_values(folded: str) -> npt.NDArray[np.uint32]:
+    """`_word_values` of a text already case-folded, character by character (the way for
+    any text: astral characters, folds to several characters)."""
+    points = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    return np.where(_is_word(points), points + np.uint32(1), np.uint32(0))
+
+
+def _hashed_words(values: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.intp], Hashes]:
+    """Where each word starts, and its hash, from `_word_values`: the polynomial hash of
+    its code points plus one, from prefix sums over the whole text."""
+    count = len(values)
+    in_word = np.zeros(count + 2, dtype=np.bool_)
+    np.not_equal(values, 0, out=in_word[1:-1])
     edges = np.flatnonzero(in_word[1:] != in_word[:-1])
     starts, ends = edges[0::2], edges[1::2]
     if not len(starts):
         return starts, np.empty(0, dtype=np.uint64)
-    powers, inverse = _powers(len(points) + 1)
+    powers, inverse = _powers(count + 1)
     with np.errstate(over="ignore"):
-        prefix = np.zeros(len(points) + 1, dtype=np.uint64)
-        np.cumsum((points.astype(np.uint64) + _U64(1)) * powers[: len(points)], out=prefix[1:])
+        prefix = np.empty(count + 1, dtype=np.uint64)
+        prefix[0] = 0
+        # A character outside words adds 0 here, and is never inside a word's span below.
+        np.multiply(values, powers[:count], out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
         # A word's hash is (prefix[end] - prefix[start]) / BASE**start, mixed.
-        return starts, _mix((prefix[ends] - prefix[starts]) * inverse[starts])
+        hashed = np.take(prefix, ends)
+        hashed -= np.take(prefix, starts)
+        hashed *= np.take(inverse, starts)
+        return starts, _mix(hashed)
 
 
 def _combined(word_hashes: Hashes, span: int) -> Hashes:
@@ -196,7 +239,7 @@ def fingerprints(texts: Sequence[str]) -> list[list[int]]:
         if end == start + 1 and len(texts[start]) > _WINDOW_CHARACTERS:
             found.append(_long_fingerprint([texts[start]]))
         else:
-            found += _fingerprints([_normalised(t) for t in texts[start:end]])
+            found += _fingerprints([_nfkc(t) for t in texts[start:end]])
         start = end
     return found
 
@@ -236,11 +279,15 @@ def _long_fingerprint(parts: Sequence[str]) -> list[int]:
 
 
 def _fingerprints(texts: list[str]) -> list[list[int]]:
-    """`fingerprints` of normalised texts, in one pass."""
+    """`fingerprints` of NFKC texts (not yet case-folded), in one pass."""
     count = len(texts)
+    coded = _word_values("\0".join(texts))
+    if coded is None:  # folded by str.casefold: positions move
+        texts = [t.casefold() for t in texts]
+        coded = _folded_word_values("\0".join(texts))
     offsets = np.zeros(count + 1, dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts], out=offsets[1:])  # each text and a separator
-    starts, word_hashes = _word_hashes("\0".join(texts))
+    starts, word_hashes = _hashed_words(coded)
     text_of = np.searchsorted(offsets, starts, side="right") - 1  # each word's text
     words_in = np.bincount(text_of, minlength=count)
     found: list[list[int] | None] = [None] * count
@@ -302,8 +349,16 @@ def unpack(data: bytes) -> list[int]:
 
 
 def _normalised(text: str) -> str:
+    """The text words are found in: NFKC, case-folded."""
     if text.isascii():  # NFKC leaves ASCII be, and casefold is lower there: 10x quicker
         return text.lower()
+    return _nfkc(text).casefold()
+
+
+def _nfkc(text: str) -> str:
+    """The text in NFKC (what `_normalised` case-folds)."""
+    if text.isascii():
+        return text
     # Most text is in NFKC already, and asking costs a tenth of normalising it. Else only
     # the lines that are not are normalised (an ellipsis or a ligature in one paragraph
     # made a third of generated articles pay ~140 µs for the whole text): a line end is a
@@ -314,7 +369,26 @@ def _normalised(text: str) -> str:
             line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
             for line in text.split("\n")
         )
-    return text.casefold()
+    return text
+
+
+# In _fold_table: a character that case-folds to several.
+_SEVERAL = 0xFFFFFFFF
+
+
+@functools.cache
+def _fold_table() -> npt.NDArray[np.uint32]:
+    """For each code point of the Basic Multilingual Plane, what `_word_values` makes of
+    it: its case-folded code point plus one when that is a word character, 0 when it is
+    not, _SEVERAL when it folds to more than one character (about 10 ms, once a process)."""
+    values: list[int] = []
+    for point in range(0x10000):
+        folded = chr(point).casefold()
+        if len(folded) != 1:
+            values.append(_SEVERAL)
+        else:  # the word test of _word_table and _is_word (a BMP character may fold past it)
+            values.append(ord(folded) + 1 if folded.isalnum() or folded == "_" else 0)
+    return np.array(values, dtype=np.uint32)
 
 
 @functools.cache

@@ -144,10 +144,13 @@ def _char_key(char: str) -> str:
 
 def title_key(text: str) -> str:
     """The normal form two quotations of one title share; see the module docstring."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _INITIALS.sub(lambda m: m[0].replace(".", ""), text)
+    plain = text.isascii()  # NFKC leaves ASCII be, and upper().casefold() is lower() there
+    if not plain:
+        text = unicodedata.normalize("NFKC", text)
+    if "." in text:  # every initial has a dot: the search is skipped for most titles
+        text = _INITIALS.sub(lambda m: m[0].replace(".", ""), text)
     # upper() first: casefold alone leaves "ı" and "İ" apart from "I" and "i".
-    text = unicodedata.normalize("NFKC", text.upper().casefold())
+    text = text.lower() if plain else unicodedata.normalize("NFKC", text.upper().casefold())
     return " ".join(text.translate(_CHAR_KEYS).split())
 
 
@@ -223,10 +226,10 @@ def url_key(url: str) -> str | None:
 def _url_text(text: str) -> str | None:
     """The URL key of a link text that is itself a URL ("https://...", "www.x.com/a")."""
     text = text.strip()
-    if any(c.isspace() for c in text):
-        return None
     if "/" not in text and not text.lower().startswith("www."):
         return None  # "BBC.co.uk" alone names a site, not an article; "U.S." is no host
+    if any(c.isspace() for c in text):
+        return None
     return url_key(text)
 
 
@@ -255,6 +258,8 @@ def _truncated(text: str) -> tuple[list[str], str | None] | None:
     """A truncated link's words before its ellipsis (at least `PREFIX_WORDS`), the last
     split off when the ellipsis may have cut it ("for Bud..."), or None when the text is not
     truncated."""
+    if ".." not in text and "…" not in text:  # what every match holds: no search
+        return None
     match = _ELLIPSIS.search(text)
     if not match:
         return None
