@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import ParseError
 from newsarchive.model.records import BlockKind
 from newsarchive.text.decode import decode
-from newsarchive.text.parser import parse_article, units
+from newsarchive.text.parser import dek, parse_article, units
 
 from .conftest import FIXTURES, SEEDS
 
@@ -222,3 +222,11 @@ def test_text_the_wrap_shortcut_passes_by_is_not_wrapped(text: str) -> None:
             groups.append([])
         groups[-1].append(line.text)
     assert not units._is_hard_wrapped(groups)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MIXED)
+def test_bare_words_are_the_words_translate_gave(text: str) -> None:
+    table = {ord(mark): " " for mark in '"“”‘()[],.;:!?'}  # what dek.py had
+    old = set(text.translate(table).split())
+    assert dek.bare_words(text) == old
