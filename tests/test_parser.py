@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import ParseError
 from newsarchive.model.records import BlockKind
 from newsarchive.text.decode import decode
-from newsarchive.text.parser import parse_article
+from newsarchive.text.parser import dek, parse_article, units
 
 from .conftest import FIXTURES, SEEDS
 
@@ -157,3 +157,76 @@ def test_article_shaped_text_never_loses_a_word(lines: list[str]) -> None:
     words_out |= {w.strip("[]") for w in words_out}
     missing = [w for line in lines for w in line.split() if w.strip("[]") not in words_out]
     assert all(w.rstrip(":").lower() in CONSUMED or set(w) <= MARKS for w in missing), missing
+
+
+# -- shortcuts: each gives what the slower way it replaced gives -------------------------
+
+# Text built from what the parser's tests turn on (marks, brackets, quotes, labels, digits,
+# spaces and blank lines), so that the rare cases come up, not only random letters.
+PIECES = st.sampled_from(
+    [
+        *(" ", "  ", "\t", "\n", "\n\n", "\n \n", "-- ", "• ", "#", "|", "[", "]", "(", ")"),
+        *('"', "“", "”", "‘", "’", ",", ".", ":", ";", "!", "?", "…", "—", "–", "-", "/"),
+        *("READ MORE", "Related", "By ", "http://a.example/x", "www.", "2019", "Jan 5"),
+        *("I", "I’m", "we", "said", "Said", "SAYS", "Today", "ſ", "İ", "K", "Σ", "é", "\ufeff"),
+    ]
+)
+MIXED = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=40).map("".join)
+
+
+def _lines_as_they_were(text: str) -> list[tuple[int, str, bool, bool]]:
+    """units.non_blank_lines before it made its tuples directly."""
+    text = text.removeprefix("\ufeff")
+    out: list[tuple[int, str, bool, bool]] = []
+    gap = False
+    for number, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.strip()
+        if not stripped:
+            gap = True
+            continue
+        out.append((number, stripped, gap and bool(out), False))
+        gap = False
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(MIXED)
+def test_non_blank_lines_are_the_lines_they_were(text: str) -> None:
+    lines = units.non_blank_lines(text)
+    assert [tuple(line) for line in lines] == _lines_as_they_were(text)
+    assert all(type(line) is units.Unit for line in lines)
+
+
+# Lines of a hard-wrapped paragraph, short ones, marked header lines, a long one, a URL.
+WRAP_LINE = st.sampled_from(
+    [
+        *("w" * 60, "a wrapped line " * 4, "short", "-- Fri Mar 2, 2007", "--", "• http://a.b/c"),
+        *("x" * 120, "By Jane Doe", "READ MORE: x"),
+    ]
+)
+# A blank line before each line, or not.
+WRAPPED_TEXT = st.lists(st.tuples(st.booleans(), WRAP_LINE), min_size=1, max_size=24).map(
+    lambda pairs: "".join(("\n\n" if gap else "\n") + line for gap, line in pairs)
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(MIXED, WRAPPED_TEXT))
+def test_text_the_wrap_shortcut_passes_by_is_not_wrapped(text: str) -> None:
+    lines = units.non_blank_lines(text)
+    if units._may_be_wrapped(lines):
+        return
+    groups: list[list[str]] = []
+    for line in lines:
+        if line.gap_before or not groups:
+            groups.append([])
+        groups[-1].append(line.text)
+    assert not units._is_hard_wrapped(groups)
+
+
+@settings(max_examples=500, deadline=None)
+@given(MIXED)
+def test_bare_words_are_the_words_translate_gave(text: str) -> None:
+    table = {ord(mark): " " for mark in '"“”‘()[],.;:!?'}  # what dek.py had
+    old = set(text.translate(table).split())
+    assert dek.bare_words(text) == old

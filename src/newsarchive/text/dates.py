@@ -468,8 +468,20 @@ _DATE_OPENINGS = frozenset(
 
 
 def has_digit(text: str) -> bool:
-    """Substring tests: a pattern searched for over a line costs a hundred times more."""
-    return any(digit in text for digit in "0123456789")
+    """Substring tests: a pattern searched for over a line costs a hundred times more.
+    Written out, not any(...) over the digits: the generator cost as much as the tests."""
+    return (
+        "0" in text
+        or "1" in text
+        or "2" in text
+        or "3" in text
+        or "4" in text
+        or "5" in text
+        or "6" in text
+        or "7" in text
+        or "8" in text
+        or "9" in text
+    )
 
 
 # A label after a few words of page furniture: "CNNMoney (New York) First published ...".

@@ -4,6 +4,7 @@ body starts."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 import newsarchive.text.parser.metadata as metadata
 from newsarchive.model.records import BlockKind, MetaKind
@@ -98,5 +99,8 @@ def _after_scrap(blocks: Sequence[dict[str, str | None]], pos: int) -> bool:
 
 def _is_compact(units: Sequence[Unit]) -> bool:
     """Body lines not separated by blank lines (the seed's layout)."""
-    gaps = sum(unit.gap_before for unit in units[1:])
+    gaps: int = sum(map(_GAP_BEFORE, units[1:]))  # map: no generator frame a unit
     return gaps * 3 < max(1, len(units) - 1)
+
+
+_GAP_BEFORE = attrgetter("gap_before")

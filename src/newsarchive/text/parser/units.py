@@ -4,6 +4,7 @@ text a blank-line-separated paragraph joined into one."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
 import newsarchive.text.parser.metadata as metadata
@@ -32,20 +33,26 @@ Unit = _Line
 def non_blank_lines(text: str) -> list[_Line]:
     text = text.removeprefix("\ufeff")
     out: list[_Line] = []
-    gap = False
-    for number, raw in enumerate(text.split("\n"), 1):
-        stripped = raw.strip()
-        if not stripped:
+    gap = False  # a blank line since the last non-blank one (none before the first)
+    for number, stripped in enumerate(map(str.strip, text.split("\n")), 1):
+        if stripped:
+            out.append(_new_line(_Line, (number, stripped, gap, False)))
+            gap = False
+        elif out:
             gap = True
-            continue
-        out.append(_Line(number, stripped, gap and bool(out)))
-        gap = False
     return out
+
+
+# What `_Line(...)` does, without the Python-level `__new__` a NamedTuple calls: a third
+# of what reading a file's lines cost.
+_new_line = tuple.__new__
 
 
 def units_of(lines: Sequence[_Line]) -> list[Unit]:
     """Lines as units: in hard-wrapped text a blank-separated group is one unit, but for
     metadata and link lines, which are never wrapped."""
+    if not _may_be_wrapped(lines):
+        return list(lines)
     groups: list[list[_Line]] = []
     for line in lines:
         if line.gap_before or not groups:
@@ -89,6 +96,26 @@ def _standalone(text: str) -> bool:
         or dates.read_date_line(text)
         or related.RELATED_BARE.match(text)
     )
+
+
+def _may_be_wrapped(lines: Sequence[_Line]) -> bool:
+    """False where _is_hard_wrapped is sure to be, told from the number of lines and of
+    blank-separated groups alone, without making the groups: text with a blank line
+    between most lines (a web page's paragraphs) is not wrapped.
+
+    With G groups of L lines, at most L - G groups have more than one line. Dropping the
+    marked header lines takes away at most WRAP_HEADER_GROUPS groups and adds no line, so
+    _is_hard_wrapped sees G' >= G - 3 groups, at most L - G of them multi-line; it says
+    "not wrapped" when twice the multi-line groups are fewer than the groups (or there
+    are fewer than 2 groups), which 2 * (L - G) < G - 3 makes sure of."""
+    size = len(lines)
+    if size < 2:
+        return False  # one group at most: never wrapped
+    groups: int = 1 + sum(map(_GAP_BEFORE, lines[1:]))  # the first line opens a group
+    return 2 * (size - groups) >= groups - WRAP_HEADER_GROUPS
+
+
+_GAP_BEFORE = attrgetter("gap_before")
 
 
 def _is_hard_wrapped(groups: Sequence[Sequence[str]]) -> bool:
