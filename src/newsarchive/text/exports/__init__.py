@@ -188,14 +188,21 @@ def rebuilt(layout: Sequence[Sequence[Any]], filler: bytes, raws: Mapping[str, b
     return bytes(out)
 
 
-def article_fields(format: str, data: bytes) -> Fields | None:
+def article_fields(format: str, data: bytes, text: str | None = None) -> Fields | None:
     """The fields of one article's piece, cut from an export in `format` (as `split` read
-    them), or None when the bytes are not such an article."""
+    them), or None when the bytes are not such an article. `text`: the bytes as
+    decode.decode_text read them in UTF-8 (encoding "utf-8" or "utf-8-sig"), not decoded
+    again here. It is the text `_decode` gives (UTF-8, a byte-order mark dropped) but for
+    its line ends, CRLF and CR made LF, which no reader of a text export sees: `Lines` and
+    `str.splitlines` cut at each of them alike."""
     if format in HTML_FORMATS and html.looks_like_html(data):
         return _html_fields(format, data)
     if format in HTML_FORMATS and (markup := _utf16_markup(data)) is not None:
         return _html_fields(format, markup)
-    decoded = _decode(data)
+    if text is not None:
+        decoded: tuple[str, str, int] | None = (text, "utf-8", _utf8_mark(data))
+    else:
+        decoded = _decode(data)
     if decoded is None or format not in FORMATS:
         return None
     if format == "mediargus":
@@ -218,6 +225,11 @@ def article_fields(format: str, data: bytes) -> Fields | None:
             else None
         )
     return factiva_fields(lines, first, end) if factiva.FACTIVA_DOC.match(lines.text[end]) else None
+
+
+def _utf8_mark(data: bytes) -> int:
+    """The bytes of a UTF-8 byte-order mark `data` opens with."""
+    return len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
 
 
 def _from_raw(raw: html.Raw | None) -> Fields | None:

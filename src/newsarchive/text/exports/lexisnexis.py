@@ -335,12 +335,11 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
     other: list[tuple[str, str]] = []
     i = _nexis_uni_header_end(lines, first, end)
     header = [line for line in lines.stripped[first:i] if line]
-    published = None
-    at = next((n for n, line in enumerate(header) if parse_date(line) is not None), None)
+    dated = ((n, day) for n, line in enumerate(header) if (day := parse_date(line)) is not None)
+    at, published = next(dated, (None, None))
     if at is None:
         return None
     values["date_text"] = header[at]
-    published = parse_date(header[at])
     if at >= 1:
         values["publication"] = header[at - 1]
     if at >= 2:

@@ -1,0 +1,55 @@
+"""The shortcuts ingest takes with an export's articles give what the long way gives: the
+fields read from the text the worker decoded already (`article_fields(..., text)`)."""
+
+from __future__ import annotations
+
+import codecs
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsarchive.model.errors import NotAnArticleError
+from newsarchive.text import exports
+from newsarchive.text.decode import decode_text
+
+from .test_exports import _mangled_exports
+
+
+@st.composite
+def _articles(draw: st.DrawFn) -> tuple[str, bytes]:
+    """An article's piece of a mangled export (and its format), maybe with its line ends
+    made CR or CRLF, a UTF-8 byte-order mark or a cp1252 byte."""
+    export = None
+    while export is None:
+        data = draw(_mangled_exports())
+        export = exports.split(data)
+    articles = export.articles
+    if not articles:
+        return export.format, draw(st.binary(max_size=40))
+    article = draw(st.sampled_from(articles))
+    piece = export.indexed(data)[article.start : article.end]
+    change = draw(st.sampled_from(["none", "cr", "crlf", "bom", "latin"]))
+    if change == "cr":
+        piece = piece.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    elif change == "crlf":
+        piece = piece.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    elif change == "bom":
+        piece = codecs.BOM_UTF8 + piece
+    elif change == "latin":
+        at = draw(st.integers(0, len(piece)))
+        piece = piece[:at] + b"\xe9" + piece[at:]
+    return export.format, piece
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_articles())
+def test_fields_from_the_decoded_text_are_the_fields_from_the_bytes(
+    article: tuple[str, bytes],
+) -> None:
+    format, piece = article
+    try:
+        text, encoding, _newline = decode_text(piece)
+    except NotAnArticleError:
+        return
+    if encoding in ("utf-8", "utf-8-sig"):
+        assert exports.article_fields(format, piece, text) == exports.article_fields(format, piece)
