@@ -1,5 +1,6 @@
 """The shortcuts ingest takes with an export's articles give what the long way gives: the
-fields read from the text the worker decoded already (`article_fields(..., text)`)."""
+fields read from the text the worker decoded already (`article_fields(..., text)`), and
+whether a Mediargus article reads without reading it (`mediargus.holds`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
+from newsarchive.text.exports import mediargus
 
 from .test_exports import _mangled_exports
 
@@ -53,3 +55,34 @@ def test_fields_from_the_decoded_text_are_the_fields_from_the_bytes(
         return
     if encoding in ("utf-8", "utf-8-sig"):
         assert exports.article_fields(format, piece, text) == exports.article_fields(format, piece)
+
+
+_MEDIARGUS_LINES = [
+    "",
+    "   ",
+    "\t",
+    "1. Een titel",
+    "2. Nog een titel",
+    "Een titel",
+    "De Morgen, woensdag 30 november 2011, p. 23, 853w.",
+    "Le Soir, 1er décembre 2011",
+    " De Standaard, 30 november 2011, p. 4",
+    "30-11-2011, p.23",
+    "30-11-2011",
+    " 01-12-2011, p. 4 ",
+    "Lies Vermeulen",
+    "Een zin van de tekst, langer dan de titel.",
+    " © De Havenbode",
+    "\x0c",
+    "\x85",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_MEDIARGUS_LINES) | st.text(max_size=12), max_size=8),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_mediargus_holds_when_its_fields_read(lines: list[str], end: str) -> None:
+    text = end.join(lines)
+    assert mediargus.holds(text) == (mediargus.fields(text) is not None)

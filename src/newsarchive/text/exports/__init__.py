@@ -344,13 +344,15 @@ def _split_mediargus(text: str, encoding: str, size: int, read: bool) -> Export 
         # (the file itself is kept whole); its fields are read from that text, as ingest's
         # workers read them.
         encoded = article.encode("utf-8", errors="replace")
-        raw = mediargus.fields(encoded.decode("utf-8"))
+        readable = encoded.decode("utf-8")
+        # Without `read`, whether it is an article, not its fields (mediargus.holds).
+        raw = mediargus.fields(readable) if read else None
+        holds = raw is not None if read else mediargus.holds(readable)
         start = len(out)
         out += encoded
-        place += raw is not None
-        kind = "article" if raw is not None else "remainder"
-        fields = _from_raw(raw) if read else None
-        pieces.append(Piece(kind, start, len(out), fields, place if raw is not None else 0))
+        place += holds
+        kind = "article" if holds else "remainder"
+        pieces.append(Piece(kind, start, len(out), _from_raw(raw), place if holds else 0))
     if not place:
         return None
     return Export("mediargus", size, encoding, tuple(pieces), bytes(out))
