@@ -1,10 +1,12 @@
 """The shortcuts ingest takes with an export's articles give what the long way gives: the
-fields read from the text the worker decoded already (`article_fields(..., text)`), and
-whether a Mediargus article reads without reading it (`mediargus.holds`)."""
+fields read from the text the worker decoded already (`article_fields(..., text)`),
+whether a Mediargus article reads without reading it (`mediargus.holds`), and Europresse's
+text cut a document at a time (`bounds`) as `split` cuts it."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +16,8 @@ from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
 from newsarchive.text.exports import mediargus
 
-from .test_exports import _mangled_exports
+from .test_export_bounds import _same
+from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
 
 
 @st.composite
@@ -86,3 +89,56 @@ _MEDIARGUS_LINES = [
 def test_mediargus_holds_when_its_fields_read(lines: list[str], end: str) -> None:
     text = end.join(lines)
     assert mediargus.holds(text) == (mediargus.fields(text) is not None)
+
+
+_EUROPRESSE = [
+    data
+    for case, data in zip(CASES, FIXTURE_BYTES, strict=True)
+    if case.name.startswith("europresse_text")
+]
+_EUROPRESSE_LINES = [
+    "news·20200301·GV·0000000099",
+    "  news·20200301·GV·0000000099 \t",
+    "Numéro de document : news·20200114·GV·0000000001",
+    "Certificat émis le 7 décembre 2026 à UNIVERSITE-EXEMPLE.",
+    "Le présent document est protégé par les lois",
+    "Ce document est réservé à l'usage exclusif de l'utilisateur",
+    "La Gazette du Val",
+    "Un paragraphe · avec un point médian.",
+    "news·2020·GV",
+    "·",
+    "\xa0",
+    "",
+]
+
+
+@st.composite
+def _europresse_mangled(draw: st.DrawFn) -> bytes:
+    """Europresse text exports (their fixtures, cut, joined, mangled) with lines of theirs
+    put anywhere: a document number bare, padded or labelled (a certificate's number
+    under the article's), notices, blank lines, other middle dots; maybe in cp1252, with
+    CR or CRLF line ends or a byte-order mark."""
+    data = draw(st.sampled_from(_EUROPRESSE) | _mangled_exports())
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(data)))
+        line = draw(st.sampled_from(_EUROPRESSE_LINES)).encode()
+        data = data[:at] + b"\n" + line + b"\n" + data[at:]
+    change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
+    if change == "cr":
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    elif change == "crlf":
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    elif change == "cp1252":
+        with contextlib.suppress(UnicodeError):
+            data = data.decode("utf-8").encode("cp1252")
+    elif change == "bom":
+        data = codecs.BOM_UTF8 + data
+    return data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_europresse_mangled(), st.sampled_from(["auto", "europresse"]))
+def test_europresse_cut_a_document_at_a_time_is_cut_as_split_cuts_it(
+    data: bytes, format: str
+) -> None:
+    _same(data, format)
