@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
-from newsarchive.text.exports import mediargus
+from newsarchive.text.exports import lexisnexis, mediargus
 
 from .test_export_bounds import _same
 from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
@@ -142,3 +143,27 @@ def test_europresse_cut_a_document_at_a_time_is_cut_as_split_cuts_it(
     data: bytes, format: str
 ) -> None:
     _same(data, format)
+
+
+def test_the_letters_a_nexis_uni_cover_line_opens_with_are_its_words_first() -> None:
+    words = re.findall(r"(?:\^\(\?:|\|)([A-Za-z])", lexisnexis._NU_COVER.pattern)
+    assert len(words) >= 16
+    assert {w.upper() for w in words} | {w.lower() for w in words} == lexisnexis._NU_COVER_FIRSTS
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["User Name: x", "uSER nAME", "\u212aob", "Job Number: 1", "Documents (3)"])
+        | st.sampled_from(["ſearch Terms", "Datum und Uhrzeit", "Body", "", "  ", "x"])
+        | st.text(max_size=14),
+        max_size=8,
+    )
+)
+def test_a_nexis_uni_cover_is_found_among_the_lines_that_may_open_one(lines: list[str]) -> None:
+    stripped = [line.strip() for line in lines]
+    every = lexisnexis._NU_COVER_LINE.search("\n".join(["", *stripped]))
+    some = lexisnexis._NU_COVER_LINE.search(
+        "\n".join(["", *filter(lexisnexis._may_be_cover, stripped)])
+    )
+    assert (every is None) == (some is None)
