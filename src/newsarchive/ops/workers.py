@@ -256,12 +256,16 @@ def _export_values(
     Its fields are read here, once: ingest's main process only finds where articles lie
     (exports.bounds)."""
     from newsarchive.text import exports
-    from newsarchive.text.decode import decode
+    from newsarchive.text.decode import decode_text
     from newsarchive.text.parser import parse_fields
 
     readable = _with_utf16_bom(data)
-    encoding = decode(readable).encoding
-    found = exports.article_fields(origin, readable)
+    # Decoded once: the fields are read from this text when it is UTF-8's (the export's own
+    # reading of the bytes, exports.article_fields says why), and it refuses what decode does.
+    decoded, encoding, _newline = decode_text(readable)
+    utf8 = decoded if encoding in ("utf-8", "utf-8-sig") else None
+    found = exports.article_fields(origin, readable, utf8)
+    del decoded, utf8
     if found is None:
         raise NotAnArticleError(f"not a {exports.FORMAT_NAMES.get(origin, origin)} article")
     text = f"{found.headline or 'Untitled'}\n\n{found.body}\n"  # see _export_article
@@ -271,13 +275,17 @@ def _export_values(
     # sets those four fields alone; the dateline is found either way).
     bound = not_after if found.published is None else None
     fields, _vote = parse_fields(text, source=source, not_after=bound)
-    update = _export_update(found)
+    update = _export_update(found, meta=False)
     del update["publication"]  # a column of the row, not a field the parser gives
     fields.update(update)
     if not _valid(fields):
         return _validated_export_values(readable, encoding, len(data), origin, source, not_after)
     body = "\n".join([b["text"] for b in fields["blocks"] if b["kind"] in STORY_KINDS])
     values = _fields_values(fields, body, encoding, len(data), [])
+    # The row's meta as _fields_values makes it of the MetaLines _export_update makes: no
+    # line of Fields.lines() holds a line end (its words joined by spaces), the one thing
+    # a MetaLine refuses.
+    values["meta"] = [{"kind": _FIELD, "text": line} for line in found.lines()]
     values["publication"] = found.publication
     values["origin"] = origin
     return values
@@ -482,13 +490,19 @@ def _export_article(
     return parsed.model_copy(update=_export_update(fields))
 
 
-def _export_update(fields: Any) -> dict[str, Any]:
+_FIELD = MetaKind.FIELD.value
+
+
+def _export_update(fields: Any, meta: bool = True) -> dict[str, Any]:
     """What an export's fields (exports.fields.Fields) put over the parser's reading of the body:
-    headline, publication, every field as a metadata line, byline, URL, date."""
+    headline, publication, every field as a metadata line, byline, URL, date. `meta`: with
+    the metadata lines as MetaLines (else none, for a caller that makes the row's own)."""
     update: dict[str, Any] = {
         "headline": fields.headline or "",
         "publication": fields.publication,
-        "meta": tuple(MetaLine(kind=MetaKind.FIELD, text=line) for line in fields.lines()),
+        "meta": tuple(MetaLine(kind=MetaKind.FIELD, text=line) for line in fields.lines())
+        if meta
+        else (),
     }
     if fields.byline:
         update["byline"] = fields.byline

@@ -188,14 +188,21 @@ def rebuilt(layout: Sequence[Sequence[Any]], filler: bytes, raws: Mapping[str, b
     return bytes(out)
 
 
-def article_fields(format: str, data: bytes) -> Fields | None:
+def article_fields(format: str, data: bytes, text: str | None = None) -> Fields | None:
     """The fields of one article's piece, cut from an export in `format` (as `split` read
-    them), or None when the bytes are not such an article."""
+    them), or None when the bytes are not such an article. `text`: the bytes as
+    decode.decode_text read them in UTF-8 (encoding "utf-8" or "utf-8-sig"), not decoded
+    again here. It is the text `_decode` gives (UTF-8, a byte-order mark dropped) but for
+    its line ends, CRLF and CR made LF, which no reader of a text export sees: `Lines` and
+    `str.splitlines` cut at each of them alike."""
     if format in HTML_FORMATS and html.looks_like_html(data):
         return _html_fields(format, data)
     if format in HTML_FORMATS and (markup := _utf16_markup(data)) is not None:
         return _html_fields(format, markup)
-    decoded = _decode(data)
+    if text is not None:
+        decoded: tuple[str, str, int] | None = (text, "utf-8", _utf8_mark(data))
+    else:
+        decoded = _decode(data)
     if decoded is None or format not in FORMATS:
         return None
     if format == "mediargus":
@@ -218,6 +225,11 @@ def article_fields(format: str, data: bytes) -> Fields | None:
             else None
         )
     return factiva_fields(lines, first, end) if factiva.FACTIVA_DOC.match(lines.text[end]) else None
+
+
+def _utf8_mark(data: bytes) -> int:
+    """The bytes of a UTF-8 byte-order mark `data` opens with."""
+    return len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
 
 
 def _from_raw(raw: html.Raw | None) -> Fields | None:
@@ -332,13 +344,15 @@ def _split_mediargus(text: str, encoding: str, size: int, read: bool) -> Export 
         # (the file itself is kept whole); its fields are read from that text, as ingest's
         # workers read them.
         encoded = article.encode("utf-8", errors="replace")
-        raw = mediargus.fields(encoded.decode("utf-8"))
+        readable = encoded.decode("utf-8")
+        # Without `read`, whether it is an article, not its fields (mediargus.holds).
+        raw = mediargus.fields(readable) if read else None
+        holds = raw is not None if read else mediargus.holds(readable)
         start = len(out)
         out += encoded
-        place += raw is not None
-        kind = "article" if raw is not None else "remainder"
-        fields = _from_raw(raw) if read else None
-        pieces.append(Piece(kind, start, len(out), fields, place if raw is not None else 0))
+        place += holds
+        kind = "article" if holds else "remainder"
+        pieces.append(Piece(kind, start, len(out), _from_raw(raw), place if holds else 0))
     if not place:
         return None
     return Export("mediargus", size, encoding, tuple(pieces), bytes(out))

@@ -10,9 +10,10 @@ never one list of lines), and whether it is an article or where the format broke
 by the format's `*_holds`, the decision `split` takes by reading every field. A 38 MB
 export of 10,000 articles: 0.8 s and a line list of the whole file in `split`; cut a
 document at a time rather than as one list of lines, Nexis Uni 0.60 -> 0.55 s, ProQuest
-0.43 -> 0.25 s and Factiva 0.37 -> 0.24 s (CPU, medians of 3 on a busy machine). Any other
-text export (Europresse's, Mediargus's) is split without reading its articles' fields
-(`split(..., read=False)`), and an HTML one's fields are dropped.
+0.43 -> 0.25 s and Factiva 0.37 -> 0.24 s (CPU, medians of 3 on a busy machine). Europresse's
+text rendering is cut so too, from its document numbers (`_europresse`). Mediargus's text
+is split without reading its articles' fields (`split(..., read=False)`), and an HTML
+export's fields are dropped.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from newsarchive.text.exports import HTML_FORMATS, Export, Piece, merged, split
+from newsarchive.text.exports import HTML_FORMATS, Export, Piece, html, merged, split
 from newsarchive.text.exports.detect import HEAD_BYTES, looks_like_export
 from newsarchive.text.exports.factiva import FACTIVA_DOC, FACTIVA_SUMMARY, factiva_holds
 from newsarchive.text.exports.html import looks_like_html
@@ -106,11 +107,14 @@ class _ExportBytes:
         chunk = self.data[start:end]
         return Lines(chunk.decode(self.encoding, self.errors), self.encoding, 0, chunk)
 
-    def marked(self, word: bytes, line: re.Pattern[str], fold: bool = False) -> list[_Marked]:
-        """Each line `line` matches as decoded (as split matches every line), looked for
-        where `word` is (in ASCII lower case, `fold`), which every such line holds: (its
-        start, the next line's start, the match). Found by bytes.find, not an expression:
-        one for DO[CK]UMENT took 0.3 s of a 38 MB export's 0.6."""
+    def marked(
+        self, word: bytes, line: re.Pattern[str], fold: bool = False, strip: bool = False
+    ) -> list[_Marked]:
+        """Each line `line` matches as decoded (as split matches every line; `strip`: its
+        padding stripped first), looked for where `word` is (in ASCII lower case, `fold`),
+        which every such line holds: (its start, the next line's start, the match). Found
+        by bytes.find, not an expression: one for DO[CK]UMENT took 0.3 s of a 38 MB
+        export's 0.6."""
         data, out = self.data, []
         find = _finder(data, word, fold)
         at = find(self.prefix)
@@ -119,7 +123,8 @@ class _ExportBytes:
             ending = _LINE_END.search(data, at + len(word))
             end = ending.start() if ending else len(data)
             after = end + (2 if data[end : end + 2] == b"\r\n" else 1) if ending else end
-            match = line.match(data[start:end].decode(self.encoding, self.errors))
+            decoded = data[start:end].decode(self.encoding, self.errors)
+            match = line.match(decoded.strip() if strip else decoded)
             if match is not None:
                 out.append((start, after, match))
             at = find(after) if after < len(data) else -1
@@ -234,11 +239,61 @@ def _proquest(document: _ExportBytes) -> list[_Span]:
     return spans
 
 
+# The middle dot every Europresse document number holds ("news·20200114·GV·..."), in the
+# bytes of each encoding a text export is cut in (in UTF-8 no other character's bytes
+# hold these two; in cp1252 the byte is that character alone).
+_MIDDLE_DOT = {"utf-8": "·".encode(), "cp1252": "·".encode("cp1252")}
+
+
+def _europresse(document: _ExportBytes) -> list[_Span]:
+    """Europresse's text rendering (html.europresse_text_cuts, then the article-or-break
+    decision of exports._europresse_text), a document at a time, never one line list of
+    the file. Each article ends at its number's line; a number under nothing but blank
+    lines and Europresse's notices (the certificate's, the number again) ends the article
+    before it, so an article's end, and whether it is one (europresse_text_holds: three
+    lines of text or more, the last its number, which it always is here), are known once
+    the next number is found: the articles are gathered first, as [start, end, lines of
+    text], and decided after."""
+    size = len(document.data)
+    numbers = document.marked(_MIDDLE_DOT[document.encoding], html.EP_ID_LINE, strip=True)
+    found: list[list[int]] = []
+    start = document.prefix
+    for line, after, _match in numbers:
+        lines = document.lines(start, line)  # the lines above the number, to the last one
+        stripped = lines.stripped
+        first = notices = 0
+        while first < len(stripped) and (
+            not stripped[first] or html.EP_NOTICE.match(stripped[first])
+        ):
+            notices += bool(stripped[first])
+            first += 1
+        texts = len(stripped) - stripped.count("") + 1  # lines of text, the number's too
+        if first < len(stripped):
+            found.append([start + lines.start(first), after, texts - notices])
+        elif found:  # a number again, under the article's: its too
+            found[-1][1] = after
+            found[-1][2] += texts
+        start = after
+    spans: list[_Span] = []
+    for begin, end, texts in found:
+        if texts < 3:
+            return [*spans, ("remainder", begin, size)]
+        spans.append(("article", begin, end))
+    if found:
+        lines = document.lines(start, size)
+        stripped = lines.stripped
+        if any(line and not html.EP_NOTICE.match(line) for line in stripped):
+            first = next(i for i, line in enumerate(stripped) if line)
+            spans.append(("remainder", start + lines.start(first), size))
+    return spans
+
+
 _BY_DOCUMENT = {
     "lexisnexis": _lexisnexis,
     "nexis-uni": _nexis_uni,
     "proquest": _proquest,
     "factiva": _factiva,
+    "europresse": _europresse,
 }
 
 

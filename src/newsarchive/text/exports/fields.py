@@ -79,7 +79,8 @@ def build_fields(
 ) -> Fields:
     if published is None and values.get("date_text"):
         published = parse_date(values["date_text"])
-    text = "\n\n".join(" ".join(p.split("\n")).replace("  ", " ") for p in _paragraphs(body))
+    # Each paragraph's lines joined by a space ("\n" made " ", what joining its split did).
+    text = "\n\n".join([p.replace("\n", " ").replace("  ", " ") for p in _paragraphs(body)])
     return Fields(
         headline=values.get("headline") or None,
         byline=values.get("byline") or None,

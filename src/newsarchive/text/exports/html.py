@@ -234,7 +234,7 @@ def _europresse_role(tag: str, attrs: dict[str, str]) -> str | None:
 _EP_DOC_ID = re.compile(r"^([a-z]{2,12})·(\d{4})(\d{2})(\d{2})·\S+$")
 _EP_NUMBERED = re.compile(r"^(?:Numéro de document|Document number|Dokumentnummer)\s*:\s*(\S+)$")
 # A line that closes an article of the text rendering: its number, bare or labelled.
-_EP_ID_LINE = re.compile(
+EP_ID_LINE = re.compile(
     r"^(?:(?:Numéro de document|Document number|Dokumentnummer)\s*:\s*)?([a-z]{2,12}·\d{8}·\S+)$"
 )
 _EP_WORDS = re.compile(r"\b\d[\d.,]*\s+(?:mots|words|Wörter|palabras|parole|woorden)\b")
@@ -251,7 +251,7 @@ _EP_DATE = re.compile(
     rf"\b(?:\d{{1,2}}(?:er)?\.? (?:{_MONTHS}) \d{{4}}|(?:{_MONTHS}) \d{{1,2}}, \d{{4}})\b", re.I
 )
 # Lines of Europresse's own, not the article's: its notices and links.
-_EP_NOTICE = re.compile(
+EP_NOTICE = re.compile(
     r"^(?:Ce document est réservé à l'usage exclusif|Le présent document est protégé|"
     r"Certificat émis le|Cet article est paru dans|This article (?:was published|appeared) in|"
     r"Retour au début|Back to top|This document is reserved for the exclusive use|"
@@ -284,7 +284,7 @@ def europresse_fields(html: str) -> Raw | None:
     ended = False  # past the text: the copyright, the document's number
     for role, text in read:
         number = _EP_NUMBERED.match(text)
-        if role == "body" and not _EP_NOTICE.match(text):
+        if role == "body" and not EP_NOTICE.match(text):
             body.append(text)
         elif role == "body":
             other.append(("", text))  # Europresse's own line under the text
@@ -376,17 +376,17 @@ def europresse_text_cuts(stripped: list[str]) -> list[tuple[str, int, int]]:
     cuts: list[tuple[str, int, int]] = []
     start = 0
     for i, line in enumerate(stripped):
-        if "·" not in line or not _EP_ID_LINE.match(line):  # (a substring first: cheaper)
+        if "·" not in line or not EP_ID_LINE.match(line):  # (a substring first: cheaper)
             continue
         first = start
-        while first < i and (not stripped[first] or _EP_NOTICE.match(stripped[first])):
+        while first < i and (not stripped[first] or EP_NOTICE.match(stripped[first])):
             first += 1
         if first < i:
             cuts.append(("article", first, i + 1))
         elif cuts:  # a number again, under the first (the certificate): the article's too
             cuts[-1] = ("article", cuts[-1][1], i + 1)
         start = i + 1
-    rest = [line for line in stripped[start:] if line and not _EP_NOTICE.match(line)]
+    rest = [line for line in stripped[start:] if line and not EP_NOTICE.match(line)]
     if cuts and rest:
         first = next(i for i in range(start, len(stripped)) if stripped[i])
         cuts.append(("remainder", first, len(stripped)))
@@ -397,7 +397,7 @@ def europresse_text_holds(stripped: list[str]) -> bool:
     """Whether `europresse_text_fields(stripped)` reads an article (is not None), without
     reading it: three lines of text or more, the last its number."""
     lines = [line for line in stripped if line]
-    return len(lines) >= 3 and bool(_EP_ID_LINE.match(lines[-1]))
+    return len(lines) >= 3 and bool(EP_ID_LINE.match(lines[-1]))
 
 
 def europresse_text_fields(stripped: list[str]) -> Raw | None:
@@ -406,10 +406,10 @@ def europresse_text_fields(stripped: list[str]) -> Raw | None:
     the copyright, Europresse's notices and the document's number (maybe "Numéro de
     document : news·...", then the certificate's lines)."""
     lines = [line for line in stripped if line]
-    if len(lines) < 3 or not _EP_ID_LINE.match(lines[-1]):
+    if len(lines) < 3 or not EP_ID_LINE.match(lines[-1]):
         return None
-    at = next(n for n, line in enumerate(lines) if n and _EP_ID_LINE.match(line))
-    number = _EP_ID_LINE.match(lines[at])
+    at = next(n for n, line in enumerate(lines) if n and EP_ID_LINE.match(line))
+    number = EP_ID_LINE.match(lines[at])
     assert number is not None
     values: dict[str, str] = {"document_id": number.group(1)}
     other: list[tuple[str, str]] = []
@@ -420,7 +420,7 @@ def europresse_text_fields(stripped: list[str]) -> Raw | None:
         rest = rest[1:]
     # The trailer: from the first copyright or notice line on.
     end = next(
-        (n for n, line in enumerate(rest) if _COPYRIGHT.match(line) or _EP_NOTICE.match(line)),
+        (n for n, line in enumerate(rest) if _COPYRIGHT.match(line) or EP_NOTICE.match(line)),
         len(rest),
     )
     for line in [*rest[end:], *lines[at + 1 :]]:

@@ -102,6 +102,21 @@ def _block(stripped: list[str], first: int, last: int) -> list[str]:
     return out
 
 
+def holds(text: str) -> bool:
+    """Whether `fields(text)` reads an article (is not None), without reading it: what the
+    cut ingest makes needs. `fields` gives None only when the text has no line of text, or
+    its first one neither opens the article's text ("30-11-2011, p.23") nor has an outlet
+    line ("De Morgen, woensdag 30 november 2011, ...") as the next line of text."""
+    seen = (line for line in map(str.strip, text.splitlines()) if line)
+    first = next(seen, None)
+    if first is None:
+        return False
+    if _BODY_START.match(first):
+        return True
+    meta = next(seen, None)
+    return meta is not None and _META.match(meta) is not None
+
+
 def fields(text: str) -> Raw | None:
     """One article as `articles` gives it: title, outlet line and first lines from the
     list; then its text: "30-11-2011, p.23", [author and title again,] [editions,] the

@@ -1,0 +1,169 @@
+"""The shortcuts ingest takes with an export's articles give what the long way gives: the
+fields read from the text the worker decoded already (`article_fields(..., text)`),
+whether a Mediargus article reads without reading it (`mediargus.holds`), and Europresse's
+text cut a document at a time (`bounds`) as `split` cuts it."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsarchive.model.errors import NotAnArticleError
+from newsarchive.text import exports
+from newsarchive.text.decode import decode_text
+from newsarchive.text.exports import lexisnexis, mediargus
+
+from .test_export_bounds import _same
+from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
+
+
+@st.composite
+def _articles(draw: st.DrawFn) -> tuple[str, bytes]:
+    """An article's piece of a mangled export (and its format), maybe with its line ends
+    made CR or CRLF, a UTF-8 byte-order mark or a cp1252 byte."""
+    export = None
+    while export is None:
+        data = draw(_mangled_exports())
+        export = exports.split(data)
+    articles = export.articles
+    if not articles:
+        return export.format, draw(st.binary(max_size=40))
+    article = draw(st.sampled_from(articles))
+    piece = export.indexed(data)[article.start : article.end]
+    change = draw(st.sampled_from(["none", "cr", "crlf", "bom", "latin"]))
+    if change == "cr":
+        piece = piece.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    elif change == "crlf":
+        piece = piece.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    elif change == "bom":
+        piece = codecs.BOM_UTF8 + piece
+    elif change == "latin":
+        at = draw(st.integers(0, len(piece)))
+        piece = piece[:at] + b"\xe9" + piece[at:]
+    return export.format, piece
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_articles())
+def test_fields_from_the_decoded_text_are_the_fields_from_the_bytes(
+    article: tuple[str, bytes],
+) -> None:
+    format, piece = article
+    try:
+        text, encoding, _newline = decode_text(piece)
+    except NotAnArticleError:
+        return
+    if encoding in ("utf-8", "utf-8-sig"):
+        assert exports.article_fields(format, piece, text) == exports.article_fields(format, piece)
+
+
+_MEDIARGUS_LINES = [
+    "",
+    "   ",
+    "\t",
+    "1. Een titel",
+    "2. Nog een titel",
+    "Een titel",
+    "De Morgen, woensdag 30 november 2011, p. 23, 853w.",
+    "Le Soir, 1er décembre 2011",
+    " De Standaard, 30 november 2011, p. 4",
+    "30-11-2011, p.23",
+    "30-11-2011",
+    " 01-12-2011, p. 4 ",
+    "Lies Vermeulen",
+    "Een zin van de tekst, langer dan de titel.",
+    " © De Havenbode",
+    "\x0c",
+    "\x85",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_MEDIARGUS_LINES) | st.text(max_size=12), max_size=8),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_mediargus_holds_when_its_fields_read(lines: list[str], end: str) -> None:
+    text = end.join(lines)
+    assert mediargus.holds(text) == (mediargus.fields(text) is not None)
+
+
+_EUROPRESSE = [
+    data
+    for case, data in zip(CASES, FIXTURE_BYTES, strict=True)
+    if case.name.startswith("europresse_text")
+]
+_EUROPRESSE_LINES = [
+    "news·20200301·GV·0000000099",
+    "  news·20200301·GV·0000000099 \t",
+    "Numéro de document : news·20200114·GV·0000000001",
+    "Certificat émis le 7 décembre 2026 à UNIVERSITE-EXEMPLE.",
+    "Le présent document est protégé par les lois",
+    "Ce document est réservé à l'usage exclusif de l'utilisateur",
+    "La Gazette du Val",
+    "Un paragraphe · avec un point médian.",
+    "news·2020·GV",
+    "·",
+    "\xa0",
+    "",
+]
+
+
+@st.composite
+def _europresse_mangled(draw: st.DrawFn) -> bytes:
+    """Europresse text exports (their fixtures, cut, joined, mangled) with lines of theirs
+    put anywhere: a document number bare, padded or labelled (a certificate's number
+    under the article's), notices, blank lines, other middle dots; maybe in cp1252, with
+    CR or CRLF line ends or a byte-order mark."""
+    data = draw(st.sampled_from(_EUROPRESSE) | _mangled_exports())
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(data)))
+        line = draw(st.sampled_from(_EUROPRESSE_LINES)).encode()
+        data = data[:at] + b"\n" + line + b"\n" + data[at:]
+    change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
+    if change == "cr":
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    elif change == "crlf":
+        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    elif change == "cp1252":
+        with contextlib.suppress(UnicodeError):
+            data = data.decode("utf-8").encode("cp1252")
+    elif change == "bom":
+        data = codecs.BOM_UTF8 + data
+    return data
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_europresse_mangled(), st.sampled_from(["auto", "europresse"]))
+def test_europresse_cut_a_document_at_a_time_is_cut_as_split_cuts_it(
+    data: bytes, format: str
+) -> None:
+    _same(data, format)
+
+
+def test_the_letters_a_nexis_uni_cover_line_opens_with_are_its_words_first() -> None:
+    words = re.findall(r"(?:\^\(\?:|\|)([A-Za-z])", lexisnexis._NU_COVER.pattern)
+    assert len(words) >= 16
+    assert {w.upper() for w in words} | {w.lower() for w in words} == lexisnexis._NU_COVER_FIRSTS
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["User Name: x", "uSER nAME", "\u212aob", "Job Number: 1", "Documents (3)"])
+        | st.sampled_from(["ſearch Terms", "Datum und Uhrzeit", "Body", "", "  ", "x"])
+        | st.text(max_size=14),
+        max_size=8,
+    )
+)
+def test_a_nexis_uni_cover_is_found_among_the_lines_that_may_open_one(lines: list[str]) -> None:
+    stripped = [line.strip() for line in lines]
+    every = lexisnexis._NU_COVER_LINE.search("\n".join(["", *stripped]))
+    some = lexisnexis._NU_COVER_LINE.search(
+        "\n".join(["", *filter(lexisnexis._may_be_cover, stripped)])
+    )
+    assert (every is None) == (some is None)
