@@ -35,11 +35,8 @@ def _articles(draw: st.DrawFn) -> tuple[str, bytes]:
     article = draw(st.sampled_from(articles))
     piece = export.indexed(data)[article.start : article.end]
     change = draw(st.sampled_from(["none", "cr", "crlf", "bom", "latin"]))
-    if change == "cr":
-        piece = piece.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
-    elif change == "crlf":
-        piece = piece.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    elif change == "bom":
+    piece = _line_ends(piece, change)
+    if change == "bom":
         piece = codecs.BOM_UTF8 + piece
     elif change == "latin":
         at = draw(st.integers(0, len(piece)))
@@ -125,11 +122,8 @@ def _europresse_mangled(draw: st.DrawFn) -> bytes:
         line = draw(st.sampled_from(_EUROPRESSE_LINES)).encode()
         data = data[:at] + b"\n" + line + b"\n" + data[at:]
     change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
-    if change == "cr":
-        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
-    elif change == "crlf":
-        data = data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    elif change == "cp1252":
+    data = _line_ends(data, change)
+    if change == "cp1252":
         with contextlib.suppress(UnicodeError):
             data = data.decode("utf-8").encode("cp1252")
     elif change == "bom":
@@ -167,3 +161,12 @@ def test_a_nexis_uni_cover_is_found_among_the_lines_that_may_open_one(lines: lis
         "\n".join(["", *filter(lexisnexis._may_be_cover, stripped)])
     )
     assert (every is None) == (some is None)
+
+
+def _line_ends(data: bytes, change: str) -> bytes:
+    """The bytes with CR or CRLF line ends where `change` asks for them, else as they are."""
+    if change == "cr":
+        return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    if change == "crlf":
+        return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    return data
