@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
-from newsarchive.text.exports import lexisnexis, mediargus
+from newsarchive.text.exports import html, lexisnexis, mediargus
 
 from .test_export_bounds import _same
 from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
@@ -170,3 +170,9 @@ def _line_ends(data: bytes, change: str) -> bytes:
     if change == "crlf":
         return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     return data
+
+
+@given(st.from_regex(html.EP_ID_LINE, fullmatch=True))
+def test_every_europresse_number_line_holds_a_middle_dot(line: str) -> None:
+    """europresse_text_fields looks for "·" in a line before trying EP_ID_LINE on it."""
+    assert "·" in line
