@@ -21,14 +21,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsarchive.model.rows import ROW_COLUMNS, StoredRow
 from newsarchive.ops.reread import reparsed_update, store_reparsed
 from newsarchive.ops.workers import parse_again
 from newsarchive.storage.archive import Archive
 from newsarchive.storage.records import DekVote
-from newsarchive.storage.store import Store
 from newsarchive.text.parser.dek import folder_verdict, says
+
+if TYPE_CHECKING:
+    from newsarchive.storage.store import Store
 
 # The archive setting that says articles were stored whose folders are not settled yet.
 UNSETTLED = "deks_unsettled"
@@ -80,7 +83,8 @@ class Tallies:
     def label(self, store: Store, rows: list[StoredRow]) -> None:
         """Count these new articles' votes, then set the verdict of those it reads the same."""
         rows = [r for r in rows if r[_FOLDER] is not None and r[_VERDICT] == 0]
-        unseen = {r[_FOLDER] for r in rows} - self.votes.keys()
+        folders = {r[_FOLDER] for r in rows}
+        unseen = folders - self.votes.keys()
         if unseen:
             stored = store.records.folder_tallies(unseen)
             self.votes.update({f: list(stored.get(f, (0, 0))) for f in unseen})
@@ -89,7 +93,7 @@ class Tallies:
                 tally = self.votes[row[_FOLDER]]
                 tally[0] += 1
                 tally[1] += vote > 0
-        verdicts = {f: folder_verdict(*self.votes[f]) for f in {r[_FOLDER] for r in rows}}
+        verdicts = {f: folder_verdict(*self.votes[f]) for f in folders}
         for row in rows:
             verdict, vote = verdicts[row[_FOLDER]], row[_VOTE]
             if verdict and (vote is None or says(vote, verdict) == says(vote, 0)):
