@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
-from newsarchive.text.exports import html, lexisnexis, mediargus
+from newsarchive.text.exports import html, lexisnexis, mediargus, proquest
 
 from .test_export_bounds import _same
 from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
@@ -176,3 +176,62 @@ def _line_ends(data: bytes, change: str) -> bytes:
 def test_every_europresse_number_line_holds_a_middle_dot(line: str) -> None:
     """europresse_text_fields looks for "·" in a line before trying EP_ID_LINE on it."""
     assert "·" in line
+
+
+# Lines as ProQuest and Nexis Uni articles have them: labels of theirs, labels near the
+# length ProQuest allows one (40 and 41 characters after the first), prose with a ':' early
+# or late, and the characters that match a letter ignoring case without being one.
+_LABEL_WORDS = st.sampled_from(
+    [
+        *sorted(proquest._PQ_LABELS),
+        *sorted(proquest._PQ_OTHER_LABELS),
+        *proquest._PQ_BODY_WORDS,
+        *sorted(lexisnexis._NU_HEADER_LABELS),
+        *sorted(lexisnexis._NU_TRAILER_LABELS),
+        "Full text",
+        "Abstract",
+        "Section",
+        "LOAD-DATE",
+        "Load-Date",
+        "Publication info",
+        "Abdullah said",
+        "A" + "b" * 40,
+        "A" + "b" * 41,
+        "Ab" + " c" * 20,
+        "Éclat",
+        "Þorn",
+        "ıtem",
+        "\u212aey",
+        "ſection",
+        "x",
+        "",
+    ]
+)
+_AFTER_COLON = st.sampled_from(["", " ", "\t", "  x", " x: y", "x", "\u00a0x", " “quoted”"])
+
+
+@st.composite
+def _label_lines(draw: st.DrawFn) -> str:
+    """A line as an export's reader sees it (stripped): a label maybe, then ':' maybe."""
+    word = draw(_LABEL_WORDS | st.text(max_size=44))
+    case = draw(st.sampled_from(["as", "title", "upper", "lower"]))
+    word = {"as": word, "title": word.title(), "upper": word.upper(), "lower": word.lower()}[case]
+    colon = draw(st.sampled_from([":", "", " :", "::"]))
+    return (word + colon + draw(_AFTER_COLON | st.text(max_size=10))).strip()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_label_lines())
+def test_the_proquest_patterns_read_what_lies_before_a_line_s_first_colon(line: str) -> None:
+    """proquest_fields and proquest_holds ask the patterns only of lines with a ':' before
+    _PQ_COLON_BEFORE, _PQ_FULL_TEXT only where a body's label lies before it, and tell a
+    line of a body from the label that ends it by the text before it."""
+    colon = line.find(":", 0, proquest._PQ_COLON_BEFORE)
+    full = proquest._PQ_FULL_TEXT.match(line)
+    label = proquest._PQ_LABEL.match(line)
+    if colon < 0:
+        assert full is None and label is None
+    else:
+        assert (full is not None) <= (line[:colon] in proquest._PQ_BODY_LABELS)
+    if label is not None:
+        assert label.group(1) == line[:colon]
