@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
-from newsarchive.text.exports import html, lexisnexis, mediargus, proquest
+from newsarchive.text.exports import fields, html, lexisnexis, mediargus, proquest
 
 from .test_export_bounds import _same
 from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
@@ -235,3 +236,35 @@ def test_the_proquest_patterns_read_what_lies_before_a_line_s_first_colon(line: 
         assert (full is not None) <= (line[:colon] in proquest._PQ_BODY_LABELS)
     if label is not None:
         assert label.group(1) == line[:colon]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_label_lines())
+def test_the_nexis_uni_label_is_what_lies_before_a_line_s_first_colon(line: str) -> None:
+    """nexis_uni_fields (and _nexis_uni_header_end, nexis_uni_holds) ask _TITLE_LABEL only of
+    a line whose text before its first ':' is a label of the format."""
+    match = lexisnexis._TITLE_LABEL.match(line)
+    if match is not None:
+        assert match.group(1).lower() == lexisnexis._nu_label(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["Body", "Text", "Corps", "Tekst", "Cuerpo", "Testo", "body", "BODY"])
+    | st.text(max_size=8),
+    st.sampled_from(["", "\n", " ", "\r\n", "\u2028", "x"]),
+)
+def test_a_nexis_uni_body_line_is_one_of_its_words(word: str, end: str) -> None:
+    line = (word + end).strip()  # as Lines.stripped holds it
+    assert (lexisnexis._NU_BODY.match(line) is not None) == (line in lexisnexis._NU_BODY_LINES)
+
+
+def test_a_copyright_line_opens_with_a_c_a_sign_or_a_bracket() -> None:
+    """Every character fields.COPYRIGHT's match may open with, the pattern ignoring case (the
+    three words' first characters: C, ©, "("), is one of _COPYRIGHT_FIRSTS."""
+    firsts = {
+        chr(point)
+        for point in range(sys.maxunicode + 1)
+        if any(fields.COPYRIGHT.match(chr(point) + rest) for rest in ("opyright", "", "c)"))
+    }
+    assert firsts == lexisnexis._COPYRIGHT_FIRSTS

@@ -208,6 +208,8 @@ _NU_COVER = re.compile(
 )
 _TITLE_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/]*(?: [\w\-/]+){0,3}):(?:[ \t]+(.*))?$")
 _NU_BODY = re.compile(r"^(?:Body|Text|Corps|Tekst|Cuerpo|Testo)$")
+# The lines _NU_BODY matches, a stripped line (no line end: `$` is its end) being one of them.
+_NU_BODY_LINES = frozenset({"Body", "Text", "Corps", "Tekst", "Cuerpo", "Testo"})
 _NU_HEADER_LABELS = {
     "section", "length", "byline", "dateline", "highlight", "rubrik", "länge", "autor",
     "rubrique", "longueur", "auteur", "lengte", "rubriek",
@@ -302,6 +304,21 @@ def _may_be_cover(line: str) -> bool:
     return bool(line) and (line[0] in _NU_COVER_FIRSTS or not line[0].isascii())
 
 
+def _nu_label(line: str) -> str:
+    """The label `_TITLE_LABEL` reads from the (stripped) line, lower-cased, where it
+    matches: what lies before the line's first ':' (its label holds none, and opens the
+    line). Where the label it would be is none looked for, the pattern need not be asked
+    (tests/test_export_shortcuts.py holds it to that)."""
+    colon = line.find(":")
+    return line[:colon].lower() if colon > 0 else ""
+
+
+# What fields.COPYRIGHT's match opens with: a C in either case (no other character matches
+# one ignoring case), "©" or "(" (tests/test_export_shortcuts.py reads them off every
+# character).
+_COPYRIGHT_FIRSTS = frozenset("Cc©(")
+
+
 def _nexis_uni_header_end(lines: Lines, first: int, end: int) -> int:
     """Where the header (headline, publication, date, edition) ends: at the copyright, the
     first label or Body, or after its tenth line; blank lines between its lines are
@@ -309,12 +326,10 @@ def _nexis_uni_header_end(lines: Lines, first: int, end: int) -> int:
     i, count = first, 0
     while i < end and count < 10:
         stripped = lines.stripped[i]
-        match = _TITLE_LABEL.match(stripped)
-        label = match.group(1).lower() if match else ""
         if (
-            label in _NU_HEADER_LABELS
-            or _NU_BODY.match(stripped)
-            or fields.COPYRIGHT.match(stripped)
+            (_nu_label(stripped) in _NU_HEADER_LABELS and _TITLE_LABEL.match(stripped))
+            or stripped in _NU_BODY_LINES
+            or (stripped[:1] in _COPYRIGHT_FIRSTS and fields.COPYRIGHT.match(stripped))
         ):
             break
         count += bool(stripped)
@@ -332,14 +347,13 @@ def nexis_uni_holds(lines: Lines, first: int, end: int) -> bool:
         return False
     in_body = False
     for stripped in lines.stripped[i:end]:
-        match = _TITLE_LABEL.match(stripped)
-        lower = match.group(1).lower() if match else ""
-        if not in_body and _NU_BODY.match(stripped):
+        lower = _nu_label(stripped)
+        if not in_body and stripped in _NU_BODY_LINES:
             in_body = True
-        elif match and (
+        elif (
             (not in_body and (lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS))
             or lower in _NU_TRAILER_LABELS
-        ):
+        ) and _TITLE_LABEL.match(stripped):
             return True  # a label of the format
         elif stripped and in_body:
             return True  # a line of the body
@@ -367,14 +381,16 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
     seen_label = False
     while i < end:
         stripped = lines.stripped[i]
-        match = _TITLE_LABEL.match(stripped)
-        lower = match.group(1).lower() if match else ""
-        if not in_body and _NU_BODY.match(stripped):
+        # A label's match is asked for where what it would read is one of the format's
+        # (_nu_label, inline: a line of the body is read at each pass).
+        colon = stripped.find(":")
+        lower = stripped[:colon].lower() if colon > 0 else ""
+        if not in_body and stripped in _NU_BODY_LINES:
             in_body, label = True, None
-        elif match and (
+        elif (
             (not in_body and (lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS))
             or lower in _NU_TRAILER_LABELS
-        ):
+        ) and (match := _TITLE_LABEL.match(stripped)):
             in_body = False
             label, seen_label = match.group(1), True
             put_field(values, other, _LABELS.get(lower), label, (match.group(2) or "").strip())
@@ -384,7 +400,7 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
             body.append(stripped if not body or lines.blank(i - 1) else "\n" + stripped)
         elif label is not None:
             extend_field(values, other, _LABELS.get(label.lower()), label, stripped)
-        elif fields.COPYRIGHT.match(stripped) and "copyright" not in values:
+        elif "copyright" not in values and fields.COPYRIGHT.match(stripped):
             values["copyright"] = stripped
         else:
             other.append(("", stripped))
