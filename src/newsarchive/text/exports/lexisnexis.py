@@ -250,10 +250,10 @@ def _nu_start(lines: Lines, first: int, end: int) -> int:
     """Where the article begins among lines [first, end): after any cover page, at the
     block (lines without a blank between) holding its headline, publication and date."""
     # One search of the lines joined, each after a line end (a match a line cost more, and
-    # a search for `^` tries every character: 31 -> 7 µs a document), of the lines that may
-    # open as a cover's do (_may_be_cover): 116k -> 21k instructions a generated document.
+    # a search for `^` tries every character: 31 -> 7 µs a document), that passes over a
+    # line whose first character no cover's line opens with at once (_NU_COVER_LINE).
     head = lines.stripped[first : min(end, first + 400)]
-    if not _NU_COVER_LINE.search("\n".join(["", *filter(_may_be_cover, head)])):
+    if not _NU_COVER_LINE.search("\n".join(["", *head])):
         return first
     for i in range(first, end):
         stripped = lines.stripped[i]
@@ -286,22 +286,20 @@ def _nu_start(lines: Lines, first: int, end: int) -> int:
 
 
 _TOC_LINE = re.compile(r"^\d+\.\s")
-# _NU_COVER after a line end: the search skips from one to the next.
-_NU_COVER_LINE = re.compile("\n" + _NU_COVER.pattern.removeprefix("^"), re.I)
 # The letters _NU_COVER's words open with, in either case (tests/test_export_shortcuts.py
 # reads them off the pattern).
 _NU_COVER_FIRSTS = frozenset("UDJCSNBAudjcsnba")
-
-
-def _may_be_cover(line: str) -> bool:
-    """Whether `_NU_COVER` may match the (stripped) line, told by its first character: a
-    line of text whose first is ASCII, and none of the letters its words open with, never
-    matches (an ASCII character matches a letter ignoring case only as that letter in one
-    of its two cases; the other characters that do, the Kelvin sign's K, the long s, the
-    dotless i, are no ASCII and kept). Matches are within a line (no word of the pattern
-    holds a line end, and its closing \b is as true before the line end of the joined
-    lines as before the next line's), so the lines left out change no search."""
-    return bool(line) and (line[0] in _NU_COVER_FIRSTS or not line[0].isascii())
+# _NU_COVER after a line end (the search skips from one to the next), at a line whose
+# first character is one of _NU_COVER_FIRSTS or no ASCII: the lookahead, which keeps
+# case, passes over the other lines at once, where the words were tried one by one
+# ignoring case. It changes no search: an ASCII character matches a letter ignoring case
+# only as that letter in one of its two cases (the other characters that do, the Kelvin
+# sign's K, the long s, the dotless i, are no ASCII, and pass).
+_NU_COVER_LINE = re.compile(
+    f"\n(?=(?-i:[{''.join(sorted(_NU_COVER_FIRSTS))}\x80-\U0010ffff]))"
+    + _NU_COVER.pattern.removeprefix("^"),
+    re.I,
+)
 
 
 def _nu_label(line: str) -> str:
@@ -376,28 +374,30 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
         values["headline"] = " ".join(header[: at - 1])
     other += [("", line) for line in header[at + 1 :]]
     body: list[str] = []
-    in_body = False
     label = None
     seen_label = False
+    # Out of the body here: its lines are read by _nu_body, to the label that ends it (its
+    # match carried to this line).
+    ending: re.Match[str] | None = None
     while i < end:
         stripped = lines.stripped[i]
-        # A label's match is asked for where what it would read is one of the format's
-        # (_nu_label, inline: a line of the body is read at each pass).
-        colon = stripped.find(":")
-        lower = stripped[:colon].lower() if colon > 0 else ""
-        if not in_body and stripped in _NU_BODY_LINES:
-            in_body, label = True, None
-        elif (
-            (not in_body and (lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS))
-            or lower in _NU_TRAILER_LABELS
-        ) and (match := _TITLE_LABEL.match(stripped)):
-            in_body = False
+        lower = _nu_label(stripped)
+        match: re.Match[str] | None
+        if ending is not None:
+            match, ending = ending, None
+        elif stripped in _NU_BODY_LINES:
+            label = None
+            i, ending = _nu_body(lines.stripped, i + 1, end, body)
+            continue  # at the label that ends the body, or the end
+        elif lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS:
+            match = _TITLE_LABEL.match(stripped)
+        else:
+            match = None
+        if match:
             label, seen_label = match.group(1), True
             put_field(values, other, _LABELS.get(lower), label, (match.group(2) or "").strip())
         elif not stripped:
             label = None
-        elif in_body:
-            body.append(stripped if not body or lines.blank(i - 1) else "\n" + stripped)
         elif label is not None:
             extend_field(values, other, _LABELS.get(label.lower()), label, stripped)
         elif "copyright" not in values and fields.COPYRIGHT.match(stripped):
@@ -408,3 +408,25 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
     if not seen_label and not body:
         return None
     return build_fields(values, other, published, body)
+
+
+def _nu_body(
+    stripped: list[str], i: int, end: int, body: list[str]
+) -> tuple[int, re.Match[str] | None]:
+    """The body's lines from line `i` on put in `body`, as nexis_uni_fields puts them while
+    in its body, to the first line that ends it there (a trailer's label): it and the
+    label's match (else `end` and None). A body's lines, nearly all of an article, are read
+    with nothing else to ask of them."""
+    while i < end:
+        line = stripped[i]
+        colon = line.find(":")
+        if (
+            colon > 0
+            and line[:colon].lower() in _NU_TRAILER_LABELS
+            and (match := _TITLE_LABEL.match(line))
+        ):
+            return i, match
+        if line:
+            body.append(line if not body or not stripped[i - 1] else "\n" + line)
+        i += 1
+    return end, None
