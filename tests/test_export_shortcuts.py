@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
-from newsarchive.text.exports import fields, html, lexisnexis, mediargus, proquest
+from newsarchive.text.exports import bounds, fields, html, lexisnexis, mediargus, proquest
 
 from .test_export_bounds import _same
 from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
@@ -270,3 +270,75 @@ def test_a_copyright_line_opens_with_a_c_a_sign_or_a_bracket() -> None:
         if any(fields.COPYRIGHT.match(chr(point) + rest) for rest in ("opyright", "", "c)"))
     }
     assert firsts == lexisnexis._COPYRIGHT_FIRSTS
+
+
+_PROQUEST = [
+    data
+    for case, data in zip(CASES, FIXTURE_BYTES, strict=True)
+    if case.name.startswith("proquest")
+]
+_PROQUEST_LINES = [
+    "Full text: Der Text.",
+    "Abstract: Kurz.",
+    "ProQuest document ID: 12",
+    "Publication title: Die Zeitung",
+    "Title: Ein Titel",
+    "Author: Someone",
+    "Database: ProQuest Central",
+    "Document 3 of 9",
+    "Table of contents",
+    "Report Information from ProQuest",
+    "_" * 30,
+    "A line of text: with a colon in it",
+    "A line of text without one",
+    "\u00a0",
+    "  ",
+    "",
+]
+
+
+@st.composite
+def _proquest_mangled(draw: st.DrawFn) -> bytes:
+    """ProQuest exports (their fixtures, cut, joined, mangled) with lines of theirs put
+    anywhere; maybe in cp1252, with CR or CRLF line ends or a byte-order mark."""
+    data = draw(st.sampled_from(_PROQUEST) | _mangled_exports())
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(data)))
+        line = draw(st.sampled_from(_PROQUEST_LINES)).encode()
+        data = data[:at] + b"\n" + line + b"\n" + data[at:]
+    change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
+    data = _line_ends(data, change)
+    if change == "cp1252":
+        with contextlib.suppress(UnicodeError):
+            data = data.decode("utf-8").encode("cp1252")
+    elif change == "bom":
+        data = codecs.BOM_UTF8 + data
+    return data
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_proquest_mangled(), st.integers(0, 300), st.integers(0, 120))
+def test_a_proquest_document_cut_from_its_first_and_last_lines_is_cut_as_from_all(
+    data: bytes, head: int, tail: int
+) -> None:
+    """bounds._proquest reads a document's first and last lines where they tell, else the
+    whole document: with any sizes of either, the spans of reading it whole."""
+    found = bounds._encoding(data)
+    if found is None:
+        return
+    encoding, prefix = found
+    errors = "surrogateescape" if encoding == "cp1252" else "strict"
+    document = bounds._ExportBytes(data, prefix, encoding, errors)
+    whole = bounds._proquest(document, len(data), 0)
+    assert bounds._proquest(document, head, tail) == whole
+    assert bounds._proquest(document) == whole
+
+
+def test_the_letters_a_proquest_cover_line_opens_with_are_its_words_first() -> None:
+    """proquest_document asks _PQ_COVER only of a first line that opens with one of them or
+    with a character past ASCII: the ASCII characters that match one ignoring case."""
+    words = re.findall(r"(?:\^\(\?:|\|)([A-Za-z])", proquest._PQ_COVER.pattern)
+    assert len(words) >= 11
+    assert {w.upper() for w in words} | {w.lower() for w in words} == proquest._PQ_COVER_FIRSTS
+    opening = re.compile(f"[{''.join(words)}]", re.I)
+    assert {chr(c) for c in range(128) if opening.fullmatch(chr(c))} == proquest._PQ_COVER_FIRSTS

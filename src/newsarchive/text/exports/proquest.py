@@ -72,11 +72,27 @@ def proquest_document(lines: Lines, start: int, stop: int) -> tuple[int, int] | 
     past its "Document N of M" line; None where there is none (blank lines), or it is the
     cover or back matter (front)."""
     first, last = trim(lines, start, stop)
-    if first >= last or _PQ_COVER.match(lines.stripped[first]):
+    if first >= last or (
+        _may_be_cover(lines.stripped[first]) and _PQ_COVER.match(lines.stripped[first])
+    ):
         return None
     if _PQ_DOC_NUMBER.match(lines.stripped[first]):
         first, last = trim(lines, first + 1, last)
     return first, last
+
+
+# The letters _PQ_COVER's words open with, in either case (tests/test_export_shortcuts.py
+# reads them off the pattern).
+_PQ_COVER_FIRSTS = frozenset("RTIBCKrtibck")
+
+
+def _may_be_cover(line: str) -> bool:
+    """Whether `_PQ_COVER` may match the (stripped, not blank) line, told by its first
+    character: one that is ASCII, and none of the letters its words open with, never does
+    (an ASCII character matches a letter ignoring case only as that letter in one of its
+    two cases; the others that do, the Kelvin sign's K, the dotted and dotless i, are no
+    ASCII and pass). A document's first line is most often its number's."""
+    return line[0] in _PQ_COVER_FIRSTS or not line[0].isascii()
 
 
 def _title_end(lines: Lines, first: int, last: int) -> int:
@@ -103,8 +119,8 @@ def proquest_holds(lines: Lines, first: int, last: int) -> bool:
             continue  # neither pattern matches
         if stripped[:colon] in _PQ_BODY_LABELS and _PQ_FULL_TEXT.match(stripped):
             return True
-        match = _PQ_LABEL.match(stripped)
-        if match and _PQ_LABELS.get(match.group(1).lower()) in ("document_id", "publication"):
+        name = _PQ_LABELS.get(stripped[:colon].lower())  # the label's, where it matches
+        if name in ("document_id", "publication") and _PQ_LABEL.match(stripped):
             return True
     return False
 
