@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import sys
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from newsarchive.model.errors import NotAnArticleError
 from newsarchive.text import exports
 from newsarchive.text.decode import decode_text
-from newsarchive.text.exports import html, lexisnexis, mediargus
+from newsarchive.text.exports import bounds, fields, html, lexisnexis, mediargus, proquest
 
 from .test_export_bounds import _same
 from .test_exports import CASES, FIXTURE_BYTES, _mangled_exports
@@ -143,6 +144,10 @@ def test_the_letters_a_nexis_uni_cover_line_opens_with_are_its_words_first() -> 
     words = re.findall(r"(?:\^\(\?:|\|)([A-Za-z])", lexisnexis._NU_COVER.pattern)
     assert len(words) >= 16
     assert {w.upper() for w in words} | {w.lower() for w in words} == lexisnexis._NU_COVER_FIRSTS
+    # The ASCII characters that match one of them ignoring case are those letters.
+    opening = re.compile(f"[{''.join(words)}]", re.I)
+    ascii_matching = {chr(c) for c in range(128) if opening.fullmatch(chr(c))}
+    assert ascii_matching == lexisnexis._NU_COVER_FIRSTS
 
 
 @settings(max_examples=500, deadline=None)
@@ -154,13 +159,11 @@ def test_the_letters_a_nexis_uni_cover_line_opens_with_are_its_words_first() -> 
         max_size=8,
     )
 )
-def test_a_nexis_uni_cover_is_found_among_the_lines_that_may_open_one(lines: list[str]) -> None:
-    stripped = [line.strip() for line in lines]
-    every = lexisnexis._NU_COVER_LINE.search("\n".join(["", *stripped]))
-    some = lexisnexis._NU_COVER_LINE.search(
-        "\n".join(["", *filter(lexisnexis._may_be_cover, stripped)])
-    )
-    assert (every is None) == (some is None)
+def test_a_nexis_uni_cover_is_found_past_the_lines_that_cannot_open_one(lines: list[str]) -> None:
+    """_NU_COVER_LINE's lookahead on a line's first character changes no search."""
+    joined = "\n".join(["", *(line.strip() for line in lines)])
+    plain = re.compile("\n" + lexisnexis._NU_COVER.pattern.removeprefix("^"), re.I)
+    assert (lexisnexis._NU_COVER_LINE.search(joined) is None) == (plain.search(joined) is None)
 
 
 def _line_ends(data: bytes, change: str) -> bytes:
@@ -176,3 +179,166 @@ def _line_ends(data: bytes, change: str) -> bytes:
 def test_every_europresse_number_line_holds_a_middle_dot(line: str) -> None:
     """europresse_text_fields looks for "·" in a line before trying EP_ID_LINE on it."""
     assert "·" in line
+
+
+# Lines as ProQuest and Nexis Uni articles have them: labels of theirs, labels near the
+# length ProQuest allows one (40 and 41 characters after the first), prose with a ':' early
+# or late, and the characters that match a letter ignoring case without being one.
+_LABEL_WORDS = st.sampled_from(
+    [
+        *sorted(proquest._PQ_LABELS),
+        *sorted(proquest._PQ_OTHER_LABELS),
+        *proquest._PQ_BODY_WORDS,
+        *sorted(lexisnexis._NU_HEADER_LABELS),
+        *sorted(lexisnexis._NU_TRAILER_LABELS),
+        "Full text",
+        "Abstract",
+        "Section",
+        "LOAD-DATE",
+        "Load-Date",
+        "Publication info",
+        "Abdullah said",
+        "A" + "b" * 40,
+        "A" + "b" * 41,
+        "Ab" + " c" * 20,
+        "Éclat",
+        "Þorn",
+        "ıtem",
+        "\u212aey",
+        "ſection",
+        "x",
+        "",
+    ]
+)
+_AFTER_COLON = st.sampled_from(["", " ", "\t", "  x", " x: y", "x", "\u00a0x", " “quoted”"])
+
+
+@st.composite
+def _label_lines(draw: st.DrawFn) -> str:
+    """A line as an export's reader sees it (stripped): a label maybe, then ':' maybe."""
+    word = draw(_LABEL_WORDS | st.text(max_size=44))
+    case = draw(st.sampled_from(["as", "title", "upper", "lower"]))
+    word = {"as": word, "title": word.title(), "upper": word.upper(), "lower": word.lower()}[case]
+    colon = draw(st.sampled_from([":", "", " :", "::"]))
+    return (word + colon + draw(_AFTER_COLON | st.text(max_size=10))).strip()
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_label_lines())
+def test_the_proquest_patterns_read_what_lies_before_a_line_s_first_colon(line: str) -> None:
+    """proquest_fields and proquest_holds ask the patterns only of lines with a ':' before
+    _PQ_COLON_BEFORE, _PQ_FULL_TEXT only where a body's label lies before it, and tell a
+    line of a body from the label that ends it by the text before it."""
+    colon = line.find(":", 0, proquest._PQ_COLON_BEFORE)
+    full = proquest._PQ_FULL_TEXT.match(line)
+    label = proquest._PQ_LABEL.match(line)
+    if colon < 0:
+        assert full is None and label is None
+    else:
+        assert (full is not None) <= (line[:colon] in proquest._PQ_BODY_LABELS)
+    if label is not None:
+        assert label.group(1) == line[:colon]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_label_lines())
+def test_the_nexis_uni_label_is_what_lies_before_a_line_s_first_colon(line: str) -> None:
+    """nexis_uni_fields (and _nexis_uni_header_end, nexis_uni_holds) ask _TITLE_LABEL only of
+    a line whose text before its first ':' is a label of the format."""
+    match = lexisnexis._TITLE_LABEL.match(line)
+    if match is not None:
+        assert match.group(1).lower() == lexisnexis._nu_label(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["Body", "Text", "Corps", "Tekst", "Cuerpo", "Testo", "body", "BODY"])
+    | st.text(max_size=8),
+    st.sampled_from(["", "\n", " ", "\r\n", "\u2028", "x"]),
+)
+def test_a_nexis_uni_body_line_is_one_of_its_words(word: str, end: str) -> None:
+    line = (word + end).strip()  # as Lines.stripped holds it
+    assert (lexisnexis._NU_BODY.match(line) is not None) == (line in lexisnexis._NU_BODY_LINES)
+
+
+def test_a_copyright_line_opens_with_a_c_a_sign_or_a_bracket() -> None:
+    """Every character fields.COPYRIGHT's match may open with, the pattern ignoring case (the
+    three words' first characters: C, ©, "("), is one of _COPYRIGHT_FIRSTS."""
+    firsts = {
+        chr(point)
+        for point in range(sys.maxunicode + 1)
+        if any(fields.COPYRIGHT.match(chr(point) + rest) for rest in ("opyright", "", "c)"))
+    }
+    assert firsts == lexisnexis._COPYRIGHT_FIRSTS
+
+
+_PROQUEST = [
+    data
+    for case, data in zip(CASES, FIXTURE_BYTES, strict=True)
+    if case.name.startswith("proquest")
+]
+_PROQUEST_LINES = [
+    "Full text: Der Text.",
+    "Abstract: Kurz.",
+    "ProQuest document ID: 12",
+    "Publication title: Die Zeitung",
+    "Title: Ein Titel",
+    "Author: Someone",
+    "Database: ProQuest Central",
+    "Document 3 of 9",
+    "Table of contents",
+    "Report Information from ProQuest",
+    "_" * 30,
+    "A line of text: with a colon in it",
+    "A line of text without one",
+    "\u00a0",
+    "  ",
+    "",
+]
+
+
+@st.composite
+def _proquest_mangled(draw: st.DrawFn) -> bytes:
+    """ProQuest exports (their fixtures, cut, joined, mangled) with lines of theirs put
+    anywhere; maybe in cp1252, with CR or CRLF line ends or a byte-order mark."""
+    data = draw(st.sampled_from(_PROQUEST) | _mangled_exports())
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(data)))
+        line = draw(st.sampled_from(_PROQUEST_LINES)).encode()
+        data = data[:at] + b"\n" + line + b"\n" + data[at:]
+    change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
+    data = _line_ends(data, change)
+    if change == "cp1252":
+        with contextlib.suppress(UnicodeError):
+            data = data.decode("utf-8").encode("cp1252")
+    elif change == "bom":
+        data = codecs.BOM_UTF8 + data
+    return data
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_proquest_mangled(), st.integers(0, 300), st.integers(0, 120))
+def test_a_proquest_document_cut_from_its_first_and_last_lines_is_cut_as_from_all(
+    data: bytes, head: int, tail: int
+) -> None:
+    """bounds._proquest reads a document's first and last lines where they tell, else the
+    whole document: with any sizes of either, the spans of reading it whole."""
+    found = bounds._encoding(data)
+    if found is None:
+        return
+    encoding, prefix = found
+    errors = "surrogateescape" if encoding == "cp1252" else "strict"
+    document = bounds._ExportBytes(data, prefix, encoding, errors)
+    whole = bounds._proquest(document, len(data), 0)
+    assert bounds._proquest(document, head, tail) == whole
+    assert bounds._proquest(document) == whole
+
+
+def test_the_letters_a_proquest_cover_line_opens_with_are_its_words_first() -> None:
+    """proquest_document asks _PQ_COVER only of a first line that opens with one of them or
+    with a character past ASCII: the ASCII characters that match one ignoring case."""
+    words = re.findall(r"(?:\^\(\?:|\|)([A-Za-z])", proquest._PQ_COVER.pattern)
+    assert len(words) >= 11
+    assert {w.upper() for w in words} | {w.lower() for w in words} == proquest._PQ_COVER_FIRSTS
+    opening = re.compile(f"[{''.join(words)}]", re.I)
+    assert {chr(c) for c in range(128) if opening.fullmatch(chr(c))} == proquest._PQ_COVER_FIRSTS

@@ -208,6 +208,8 @@ _NU_COVER = re.compile(
 )
 _TITLE_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/]*(?: [\w\-/]+){0,3}):(?:[ \t]+(.*))?$")
 _NU_BODY = re.compile(r"^(?:Body|Text|Corps|Tekst|Cuerpo|Testo)$")
+# The lines _NU_BODY matches, a stripped line (no line end: `$` is its end) being one of them.
+_NU_BODY_LINES = frozenset({"Body", "Text", "Corps", "Tekst", "Cuerpo", "Testo"})
 _NU_HEADER_LABELS = {
     "section", "length", "byline", "dateline", "highlight", "rubrik", "länge", "autor",
     "rubrique", "longueur", "auteur", "lengte", "rubriek",
@@ -248,10 +250,10 @@ def _nu_start(lines: Lines, first: int, end: int) -> int:
     """Where the article begins among lines [first, end): after any cover page, at the
     block (lines without a blank between) holding its headline, publication and date."""
     # One search of the lines joined, each after a line end (a match a line cost more, and
-    # a search for `^` tries every character: 31 -> 7 µs a document), of the lines that may
-    # open as a cover's do (_may_be_cover): 116k -> 21k instructions a generated document.
+    # a search for `^` tries every character: 31 -> 7 µs a document), that passes over a
+    # line whose first character no cover's line opens with at once (_NU_COVER_LINE).
     head = lines.stripped[first : min(end, first + 400)]
-    if not _NU_COVER_LINE.search("\n".join(["", *filter(_may_be_cover, head)])):
+    if not _NU_COVER_LINE.search("\n".join(["", *head])):
         return first
     for i in range(first, end):
         stripped = lines.stripped[i]
@@ -284,22 +286,35 @@ def _nu_start(lines: Lines, first: int, end: int) -> int:
 
 
 _TOC_LINE = re.compile(r"^\d+\.\s")
-# _NU_COVER after a line end: the search skips from one to the next.
-_NU_COVER_LINE = re.compile("\n" + _NU_COVER.pattern.removeprefix("^"), re.I)
 # The letters _NU_COVER's words open with, in either case (tests/test_export_shortcuts.py
 # reads them off the pattern).
 _NU_COVER_FIRSTS = frozenset("UDJCSNBAudjcsnba")
+# _NU_COVER after a line end (the search skips from one to the next), at a line whose
+# first character is one of _NU_COVER_FIRSTS or no ASCII: the lookahead, which keeps
+# case, passes over the other lines at once, where the words were tried one by one
+# ignoring case. It changes no search: an ASCII character matches a letter ignoring case
+# only as that letter in one of its two cases (the other characters that do, the Kelvin
+# sign's K, the long s, the dotless i, are no ASCII, and pass).
+_NU_COVER_LINE = re.compile(
+    f"\n(?=(?-i:[{''.join(sorted(_NU_COVER_FIRSTS))}\x80-\U0010ffff]))"
+    + _NU_COVER.pattern.removeprefix("^"),
+    re.I,
+)
 
 
-def _may_be_cover(line: str) -> bool:
-    """Whether `_NU_COVER` may match the (stripped) line, told by its first character: a
-    line of text whose first is ASCII, and none of the letters its words open with, never
-    matches (an ASCII character matches a letter ignoring case only as that letter in one
-    of its two cases; the other characters that do, the Kelvin sign's K, the long s, the
-    dotless i, are no ASCII and kept). Matches are within a line (no word of the pattern
-    holds a line end, and its closing \b is as true before the line end of the joined
-    lines as before the next line's), so the lines left out change no search."""
-    return bool(line) and (line[0] in _NU_COVER_FIRSTS or not line[0].isascii())
+def _nu_label(line: str) -> str:
+    """The label `_TITLE_LABEL` reads from the (stripped) line, lower-cased, where it
+    matches: what lies before the line's first ':' (its label holds none, and opens the
+    line). Where the label it would be is none looked for, the pattern need not be asked
+    (tests/test_export_shortcuts.py holds it to that)."""
+    colon = line.find(":")
+    return line[:colon].lower() if colon > 0 else ""
+
+
+# What fields.COPYRIGHT's match opens with: a C in either case (no other character matches
+# one ignoring case), "©" or "(" (tests/test_export_shortcuts.py reads them off every
+# character).
+_COPYRIGHT_FIRSTS = frozenset("Cc©(")
 
 
 def _nexis_uni_header_end(lines: Lines, first: int, end: int) -> int:
@@ -309,12 +324,10 @@ def _nexis_uni_header_end(lines: Lines, first: int, end: int) -> int:
     i, count = first, 0
     while i < end and count < 10:
         stripped = lines.stripped[i]
-        match = _TITLE_LABEL.match(stripped)
-        label = match.group(1).lower() if match else ""
         if (
-            label in _NU_HEADER_LABELS
-            or _NU_BODY.match(stripped)
-            or fields.COPYRIGHT.match(stripped)
+            (_nu_label(stripped) in _NU_HEADER_LABELS and _TITLE_LABEL.match(stripped))
+            or stripped in _NU_BODY_LINES
+            or (stripped[:1] in _COPYRIGHT_FIRSTS and fields.COPYRIGHT.match(stripped))
         ):
             break
         count += bool(stripped)
@@ -332,14 +345,13 @@ def nexis_uni_holds(lines: Lines, first: int, end: int) -> bool:
         return False
     in_body = False
     for stripped in lines.stripped[i:end]:
-        match = _TITLE_LABEL.match(stripped)
-        lower = match.group(1).lower() if match else ""
-        if not in_body and _NU_BODY.match(stripped):
+        lower = _nu_label(stripped)
+        if not in_body and stripped in _NU_BODY_LINES:
             in_body = True
-        elif match and (
+        elif (
             (not in_body and (lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS))
             or lower in _NU_TRAILER_LABELS
-        ):
+        ) and _TITLE_LABEL.match(stripped):
             return True  # a label of the format
         elif stripped and in_body:
             return True  # a line of the body
@@ -362,29 +374,33 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
         values["headline"] = " ".join(header[: at - 1])
     other += [("", line) for line in header[at + 1 :]]
     body: list[str] = []
-    in_body = False
     label = None
     seen_label = False
+    # Out of the body here: its lines are read by _nu_body, to the label that ends it (its
+    # match carried to this line).
+    ending: re.Match[str] | None = None
     while i < end:
         stripped = lines.stripped[i]
-        match = _TITLE_LABEL.match(stripped)
-        lower = match.group(1).lower() if match else ""
-        if not in_body and _NU_BODY.match(stripped):
-            in_body, label = True, None
-        elif match and (
-            (not in_body and (lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS))
-            or lower in _NU_TRAILER_LABELS
-        ):
-            in_body = False
+        lower = _nu_label(stripped)
+        match: re.Match[str] | None
+        if ending is not None:
+            match, ending = ending, None
+        elif stripped in _NU_BODY_LINES:
+            label = None
+            i, ending = _nu_body(lines.stripped, i + 1, end, body)
+            continue  # at the label that ends the body, or the end
+        elif lower in _NU_HEADER_LABELS or lower in _NU_TRAILER_LABELS:
+            match = _TITLE_LABEL.match(stripped)
+        else:
+            match = None
+        if match:
             label, seen_label = match.group(1), True
             put_field(values, other, _LABELS.get(lower), label, (match.group(2) or "").strip())
         elif not stripped:
             label = None
-        elif in_body:
-            body.append(stripped if not body or lines.blank(i - 1) else "\n" + stripped)
         elif label is not None:
             extend_field(values, other, _LABELS.get(label.lower()), label, stripped)
-        elif fields.COPYRIGHT.match(stripped) and "copyright" not in values:
+        elif "copyright" not in values and fields.COPYRIGHT.match(stripped):
             values["copyright"] = stripped
         else:
             other.append(("", stripped))
@@ -392,3 +408,25 @@ def nexis_uni_fields(lines: Lines, first: int, end: int) -> Fields | None:
     if not seen_label and not body:
         return None
     return build_fields(values, other, published, body)
+
+
+def _nu_body(
+    stripped: list[str], i: int, end: int, body: list[str]
+) -> tuple[int, re.Match[str] | None]:
+    """The body's lines from line `i` on put in `body`, as nexis_uni_fields puts them while
+    in its body, to the first line that ends it there (a trailer's label): it and the
+    label's match (else `end` and None). A body's lines, nearly all of an article, are read
+    with nothing else to ask of them."""
+    while i < end:
+        line = stripped[i]
+        colon = line.find(":")
+        if (
+            colon > 0
+            and line[:colon].lower() in _NU_TRAILER_LABELS
+            and (match := _TITLE_LABEL.match(line))
+        ):
+            return i, match
+        if line:
+            body.append(line if not body or not stripped[i - 1] else "\n" + line)
+        i += 1
+    return end, None

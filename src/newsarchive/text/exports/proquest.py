@@ -18,7 +18,9 @@ _PQ_COVER = re.compile(
     re.I,
 )
 # The body's label, and the labels that end it (everything after the body is labelled).
-_PQ_FULL_TEXT = re.compile(r"^(?:Full text|Volltext|Texte intégral|Texto completo|Abstract):\s*")
+_PQ_BODY_WORDS = ("Full text", "Volltext", "Texte intégral", "Texto completo", "Abstract")
+_PQ_FULL_TEXT = re.compile(rf"^(?:{'|'.join(_PQ_BODY_WORDS)}):\s*")
+_PQ_BODY_LABELS = frozenset(_PQ_BODY_WORDS)
 _PQ_LABELS = {
     # label (lower case) -> field
     "title": "headline", "titel": "headline", "titre": "headline", "título": "headline",
@@ -37,6 +39,12 @@ _PQ_LABELS = {
     "copyright": "copyright", "word count": "length", "wortanzahl": "length",
 }  # fmt: skip
 _PQ_LABEL = re.compile(r"^([A-ZÀ-Þ][\w\-/ ]{0,40}?):(?:[ \t]+(.*))?$")
+# Both patterns read what lies before a line's first ':' (no character of a label is one),
+# which is there before this: a line without one there matches neither, one matches
+# _PQ_FULL_TEXT only where that is one of _PQ_BODY_LABELS, and _PQ_LABEL's label is that
+# (tests/test_export_shortcuts.py holds them to it). The lines of an article are told so
+# without asking the patterns, where they need not be.
+_PQ_COLON_BEFORE = 42
 
 
 def proquest_cuts(lines: Lines, read: bool = True) -> list[Cut]:
@@ -64,19 +72,41 @@ def proquest_document(lines: Lines, start: int, stop: int) -> tuple[int, int] | 
     past its "Document N of M" line; None where there is none (blank lines), or it is the
     cover or back matter (front)."""
     first, last = trim(lines, start, stop)
-    if first >= last or _PQ_COVER.match(lines.stripped[first]):
+    if first >= last or (
+        _may_be_cover(lines.stripped[first]) and _PQ_COVER.match(lines.stripped[first])
+    ):
         return None
     if _PQ_DOC_NUMBER.match(lines.stripped[first]):
         first, last = trim(lines, first + 1, last)
     return first, last
 
 
+# The letters _PQ_COVER's words open with, in either case (tests/test_export_shortcuts.py
+# reads them off the pattern).
+_PQ_COVER_FIRSTS = frozenset("RTIBCKrtibck")
+
+
+def _may_be_cover(line: str) -> bool:
+    """Whether `_PQ_COVER` may match the (stripped, not blank) line, told by its first
+    character: one that is ASCII, and none of the letters its words open with, never does
+    (an ASCII character matches a letter ignoring case only as that letter in one of its
+    two cases; the others that do, the Kelvin sign's K, the dotted and dotless i, are no
+    ASCII and pass). A document's first line is most often its number's."""
+    return line[0] in _PQ_COVER_FIRSTS or not line[0].isascii()
+
+
 def _title_end(lines: Lines, first: int, last: int) -> int:
     """Where the title above the labels ends: at a blank line or the first label."""
     i = first
-    while i < last and not lines.blank(i) and not _PQ_LABEL.match(lines.stripped[i]):
+    while i < last and not lines.blank(i) and not _pq_label(lines.stripped[i]):
         i += 1
     return i
+
+
+def _pq_label(line: str) -> re.Match[str] | None:
+    """_PQ_LABEL's match of the line, asked for only where it has a ':' before
+    _PQ_COLON_BEFORE (a title's line seldom has)."""
+    return _PQ_LABEL.match(line) if line.find(":", 0, _PQ_COLON_BEFORE) >= 0 else None
 
 
 def proquest_holds(lines: Lines, first: int, last: int) -> bool:
@@ -84,10 +114,13 @@ def proquest_holds(lines: Lines, first: int, last: int) -> bool:
     without reading its fields: a body's label ("Full text:"), or the label of its
     document ID or its publication, under the title."""
     for stripped in lines.stripped[_title_end(lines, first, last) : last]:
-        if _PQ_FULL_TEXT.match(stripped):
+        colon = stripped.find(":", 0, _PQ_COLON_BEFORE)
+        if colon < 0:
+            continue  # neither pattern matches
+        if stripped[:colon] in _PQ_BODY_LABELS and _PQ_FULL_TEXT.match(stripped):
             return True
-        match = _PQ_LABEL.match(stripped)
-        if match and _PQ_LABELS.get(match.group(1).lower()) in ("document_id", "publication"):
+        name = _PQ_LABELS.get(stripped[:colon].lower())  # the label's, where it matches
+        if name in ("document_id", "publication") and _PQ_LABEL.match(stripped):
             return True
     return False
 
@@ -101,10 +134,16 @@ def proquest_fields(lines: Lines, first: int, last: int) -> Fields | None:
     in_body = False
     label: str | None = None
     known = False
+    ending = None  # the match of the label that ended the body, the line's it is at
     while i < last:
         stripped = lines.stripped[i]
-        full = _PQ_FULL_TEXT.match(stripped)
-        match = _PQ_LABEL.match(stripped)
+        if ending is not None:  # in the body: only a label that ends it counts
+            full, match, ending = None, ending, None
+        elif (colon := stripped.find(":", 0, _PQ_COLON_BEFORE)) < 0:
+            full = match = None
+        else:
+            full = _PQ_FULL_TEXT.match(stripped) if stripped[:colon] in _PQ_BODY_LABELS else None
+            match = _PQ_LABEL.match(stripped)
         lower = match.group(1).lower() if match else ""
         if full and not in_body:
             in_body, label, known = True, None, True
@@ -112,13 +151,17 @@ def proquest_fields(lines: Lines, first: int, last: int) -> Fields | None:
             if name is None:
                 other.append(("Abstract", stripped[full.end() :]))
                 in_body, label = False, "Abstract"
-            elif rest := stripped[full.end() :]:
-                body.append(rest)
-        elif match and _pq_ends(lower) and (not in_body or _pq_ends(lower)):
+            else:
+                if rest := stripped[full.end() :]:
+                    body.append(rest)
+                i, ending = _pq_body(lines.stripped, i + 1, last, body)
+                continue  # at the label that ends the body (in_body), or the last line
+        elif match and lower in _PQ_ENDS:
             in_body = False
             label = match.group(1)
-            known = known or _PQ_LABELS.get(lower) in ("document_id", "publication")
-            put_field(values, other, _PQ_LABELS.get(lower), label, (match.group(2) or "").strip())
+            name = _PQ_LABELS.get(lower)
+            known = known or name in ("document_id", "publication")
+            put_field(values, other, name, label, (match.group(2) or "").strip())
         elif match and not in_body:
             label = match.group(1)
             other.append((label, (match.group(2) or "").strip()))
@@ -146,6 +189,24 @@ def proquest_fields(lines: Lines, first: int, last: int) -> Fields | None:
     return build_fields(values, other, None, body)
 
 
+def _pq_body(
+    stripped: list[str], i: int, last: int, body: list[str]
+) -> tuple[int, re.Match[str] | None]:
+    """The body's lines from line `i` on put in `body`, as proquest_fields puts them while
+    in its body, to the first line that ends it there (a label of _PQ_ENDS): it and the
+    label's match (else `last` and None). A body's lines, nearly all of an article, are
+    told apart by their first ':' (see _PQ_COLON_BEFORE), with nothing else to read."""
+    while i < last:
+        line = stripped[i]
+        colon = line.find(":", 0, _PQ_COLON_BEFORE)
+        if colon >= 0 and line[:colon].lower() in _PQ_ENDS and (match := _PQ_LABEL.match(line)):
+            return i, match
+        if line:
+            body.append(line if not body or not stripped[i - 1] else "\n" + line)
+        i += 1
+    return last, None
+
+
 # Labels found after a ProQuest body; one of them at a line's start ends the body.
 _PQ_OTHER_LABELS = {
     "subject", "location", "people", "company / organization", "identifier / keyword",
@@ -157,6 +218,4 @@ _PQ_OTHER_LABELS = {
     "quellentyp", "base de données", "base de datos", "sujet", "materia", "links",
 }  # fmt: skip
 
-
-def _pq_ends(lower: str) -> bool:
-    return lower in _PQ_OTHER_LABELS or lower in _PQ_LABELS
+_PQ_ENDS = frozenset(_PQ_OTHER_LABELS | _PQ_LABELS.keys())
