@@ -202,3 +202,42 @@ def test_documents_lie_between_any_separator_line_as_split_reads_it(name: str, l
     assert changed != data
     _same(changed, "auto")
     _same(changed, "proquest")
+
+
+_EUROPRESSE_LINES = [
+    "",
+    " \t",
+    "\xa0",  # a no-break space: blank to str.strip, not to bytes.strip
+    "\x1c",  # a separator that str.strip takes for whitespace
+    "Ce document est réservé à l'usage exclusif de l'utilisateur • Tous droits réservés",
+    "Le présent document est protégé par les lois et conventions internationales.",
+    "Certificat émis le 7 décembre 2026 à UNIVERSITE-EXEMPLE.",
+    "  CERTIFICATE ISSUED to someone",
+    "La Gazette du Val, no. 21874",
+    "Économie, mardi 14 janvier 2020 312 mots, p. 14",
+    "Les coopératives laitières du Val misent sur le bio",
+    "Jeanne Martin",
+    "Dans la vallée, les cuves ne se remplissent plus comme avant.",
+    "© 2020 La Gazette du Val. Tous droits réservés.",
+    "news·20200114·GV·0000000001",
+    "Numéro de document : news·20200114·GV·0000000002",
+    "  news·20200115·GV·0000000003  ",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_EUROPRESSE_LINES), max_size=40),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["utf-8", "cp1252"]),
+    st.booleans(),
+)
+def test_a_europresse_text_of_any_lines_is_cut_as_reading_it_cuts(
+    lines: list[str], newline: str, encoding: str, ended: bool
+) -> None:
+    """bounds reads each document's opening a line at a time (bounds._opening): the lines
+    of Europresse's own around its numbers, blank lines of every kind, any line ends and
+    either encoding, cut as split cuts them."""
+    text = newline.join(lines) + (newline if ended else "")
+    _same(text.encode(encoding), "europresse")
+    _same(text.encode(encoding), "auto")

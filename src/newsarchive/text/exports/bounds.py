@@ -280,26 +280,19 @@ def _europresse(document: _ExportBytes) -> list[_Span]:
     before it, so an article's end, and whether it is one (europresse_text_holds: three
     lines of text or more, the last its number, which it always is here), are known once
     the next number is found: the articles are gathered first, as [start, end, lines of
-    text], and decided after."""
+    text], and decided after. Only whether an article has three lines of text is asked, so
+    they are counted to three at most."""
     size = len(document.data)
     numbers = document.marked(_MIDDLE_DOT[document.encoding], html.EP_ID_LINE, strip=True)
     found: list[list[int]] = []
     start = document.prefix
     for line, after, _match in numbers:
-        lines = document.lines(start, line)  # the lines above the number, to the last one
-        stripped = lines.stripped
-        first = notices = 0
-        while first < len(stripped) and (
-            not stripped[first] or html.EP_NOTICE.match(stripped[first])
-        ):
-            notices += bool(stripped[first])
-            first += 1
-        texts = len(stripped) - stripped.count("") + 1  # lines of text, the number's too
-        if first < len(stripped):
-            found.append([start + lines.start(first), after, texts - notices])
+        begin, texts = _opening(document, start, line)  # the lines above the number
+        if begin is not None:
+            found.append([begin, after, texts + 1])  # the number's line is one of them
         elif found:  # a number again, under the article's: its too
             found[-1][1] = after
-            found[-1][2] += texts
+            found[-1][2] += texts + 1
         start = after
     spans: list[_Span] = []
     for begin, end, texts in found:
@@ -313,6 +306,46 @@ def _europresse(document: _ExportBytes) -> list[_Span]:
             first = next(i for i, line in enumerate(stripped) if line)
             spans.append(("remainder", start + lines.start(first), size))
     return spans
+
+
+def _opening(document: _ExportBytes, start: int, end: int) -> tuple[int | None, int]:
+    """Of the lines [start, end) of an Europresse document above its number's line: where
+    the first line of text that is not one of Europresse's notices starts (None: there is
+    none), and the lines of text from it on (else all of them), counted to 2 at most.
+
+    Read a line at a time from the top, each decoded alone: the text starts a line or two
+    below the notice that opens the document, and decoding the whole document and making
+    its lines took half the cut's time (1,000 generated articles: 201k instructions an
+    article). A line's bytes decode alone to what the document's decoded lines hold: the
+    file decodes whole (bounds checks it first) and LF ends its lines. With a CR in them,
+    as `Lines` reads them."""
+    data = document.data
+    if data.find(b"\r", start, end) >= 0:
+        lines = document.lines(start, end)
+        stripped = lines.stripped
+        first = 0
+        while first < len(stripped) and (
+            not stripped[first] or html.EP_NOTICE.match(stripped[first])
+        ):
+            first += 1
+        if first == len(stripped):
+            return None, len(stripped) - stripped.count("")
+        return start + lines.start(first), min(
+            2, len(stripped) - first - stripped[first:].count("")
+        )
+    begin, texts, at = None, 0, start
+    while at < end:
+        stop = data.find(b"\n", at, end)
+        stop = end if stop < 0 else stop
+        text = data[at:stop].decode(document.encoding, document.errors).strip()
+        if text:
+            if begin is None and not html.EP_NOTICE.match(text):
+                begin, texts = at, 0
+            texts += 1
+            if begin is not None and texts == 2:
+                break
+        at = stop + 1
+    return begin, texts
 
 
 _BY_DOCUMENT = {
