@@ -106,3 +106,19 @@ def test_trailer_firsts_are_every_character_the_trailer_patterns_can_start_with(
     one = re.compile("[" + "".join(re.escape(c) for c in sorted(literals)) + "]", re.I)
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     assert set(one.findall(every)) == html.TRAILER_FIRSTS
+
+
+_TRAILER_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(["©", "(c)", "(C)", "Copyright", "COPYRIGHTS", "Le présent document est "]),
+        st.sampled_from(["Certificat émis le", "THIS ARTICLE APPEARED IN", "Back to top", "The "]),
+        st.text(max_size=3),
+    ),
+    max_size=4,
+).map("".join)
+
+
+@given(_TRAILER_LINES)
+def test_the_trailer_pattern_matches_where_either_of_its_two_did(line: str) -> None:
+    either = html._COPYRIGHT.match(line) or html.EP_NOTICE.match(line)
+    assert bool(html._TRAILER.match(line)) == bool(either)

@@ -268,6 +268,8 @@ _COPYRIGHT = re.compile(r"^(?:©|\(c\)|Copyright\b)", re.I)
 # Every character either expression above can match first: their alternatives' first
 # characters, in either case (none of these letters has another form that re.I matches).
 TRAILER_FIRSTS = frozenset("©(cClLtTrRbBdD")
+# Either of them: one call where two were made (the same lines match).
+_TRAILER = re.compile(f"{_COPYRIGHT.pattern}|{EP_NOTICE.pattern}", re.I)
 # The article's address online, as the link under its text gives it (minet reads it so).
 _EP_LINK = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*["']?(https?://[^"'\s>]+)[^>]*>\s*"""
@@ -439,11 +441,7 @@ def europresse_text_fields(stripped: list[str]) -> Raw | None:
     # first character is not one of their first (a test holds it): the expressions run on
     # those alone, not on every line of the text (63 -> 36k instructions an article).
     end = next(
-        (
-            n
-            for n, line in enumerate(rest)
-            if line[0] in TRAILER_FIRSTS and (_COPYRIGHT.match(line) or EP_NOTICE.match(line))
-        ),
+        (n for n, line in enumerate(rest) if line[0] in TRAILER_FIRSTS and _TRAILER.match(line)),
         len(rest),
     )
     for line in [*rest[end:], *lines[at + 1 :]]:
