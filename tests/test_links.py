@@ -337,3 +337,13 @@ def test_an_ellipsis_is_looked_for_only_where_its_dots_are(text: str) -> None:
 
     if ".." not in text and "…" not in text:
         assert _ELLIPSIS.search(text) is None
+
+
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@given(st.text() | st.text(alphabet=[*_SPACES, "a", "/"]))
+def test_a_url_with_whitespace_is_told_by_split_as_by_isspace(text: str) -> None:
+    """url_key refuses an empty URL or one holding whitespace by `url.split() != [url]`:
+    split's whitespace is isspace's, every kind of it."""
+    assert (text.split() != [text]) == (not text or any(c.isspace() for c in text))

@@ -194,7 +194,7 @@ def url_key(url: str) -> str | None:
     # A closing bracket is the sentence's, unless the URL opened it (Wikipedia's "(band)").
     while url[-1:] in (")", "]") and url.count(url[-1]) > url.count(_OPENING[url[-1]]):
         url = url[:-1].rstrip(_URL_TAIL)
-    if not url or any(c.isspace() for c in url):
+    if url.split() != [url]:  # empty, or holds whitespace (split's is isspace's)
         return None
     lowered = url.lower()
     if lowered.startswith("//"):
@@ -217,7 +217,7 @@ def url_key(url: str) -> str | None:
     path = parts.path.rstrip("/")
     query = sorted(
         (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        for name, value in (parse_qsl(parts.query, keep_blank_values=True) if parts.query else ())
         if not name.lower().startswith("utm_") and name.lower() not in _TRACKING
     )
     return host + path + (f"?{urlencode(query)}" if query else "")
