@@ -112,15 +112,13 @@ _EUROPRESSE_LINES = [
 
 
 @st.composite
-def _europresse_mangled(draw: st.DrawFn) -> bytes:
-    """Europresse text exports (their fixtures, cut, joined, mangled) with lines of theirs
-    put anywhere: a document number bare, padded or labelled (a certificate's number
-    under the article's), notices, blank lines, other middle dots; maybe in cp1252, with
-    CR or CRLF line ends or a byte-order mark."""
-    data = draw(st.sampled_from(_EUROPRESSE) | _mangled_exports())
-    for _ in range(draw(st.integers(0, 4))):
+def _with_lines(draw: st.DrawFn, fixtures: list[bytes], lines: list[str], most: int) -> bytes:
+    """A format's exports (its fixtures, cut, joined, mangled) with up to `most` of its
+    `lines` put anywhere; maybe in cp1252, with CR or CRLF line ends or a byte-order mark."""
+    data = draw(st.sampled_from(fixtures) | _mangled_exports())
+    for _ in range(draw(st.integers(0, most))):
         at = draw(st.integers(0, len(data)))
-        line = draw(st.sampled_from(_EUROPRESSE_LINES)).encode()
+        line = draw(st.sampled_from(lines)).encode()
         data = data[:at] + b"\n" + line + b"\n" + data[at:]
     change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
     data = _line_ends(data, change)
@@ -130,6 +128,13 @@ def _europresse_mangled(draw: st.DrawFn) -> bytes:
     elif change == "bom":
         data = codecs.BOM_UTF8 + data
     return data
+
+
+def _europresse_mangled() -> st.SearchStrategy[bytes]:
+    """Europresse text exports with lines of theirs put anywhere: a document number bare,
+    padded or labelled (a certificate's number under the article's), notices, blank lines,
+    other middle dots."""
+    return _with_lines(_EUROPRESSE, _EUROPRESSE_LINES, 4)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -297,23 +302,9 @@ _PROQUEST_LINES = [
 ]
 
 
-@st.composite
-def _proquest_mangled(draw: st.DrawFn) -> bytes:
-    """ProQuest exports (their fixtures, cut, joined, mangled) with lines of theirs put
-    anywhere; maybe in cp1252, with CR or CRLF line ends or a byte-order mark."""
-    data = draw(st.sampled_from(_PROQUEST) | _mangled_exports())
-    for _ in range(draw(st.integers(0, 6))):
-        at = draw(st.integers(0, len(data)))
-        line = draw(st.sampled_from(_PROQUEST_LINES)).encode()
-        data = data[:at] + b"\n" + line + b"\n" + data[at:]
-    change = draw(st.sampled_from(["none", "cr", "crlf", "cp1252", "bom"]))
-    data = _line_ends(data, change)
-    if change == "cp1252":
-        with contextlib.suppress(UnicodeError):
-            data = data.decode("utf-8").encode("cp1252")
-    elif change == "bom":
-        data = codecs.BOM_UTF8 + data
-    return data
+def _proquest_mangled() -> st.SearchStrategy[bytes]:
+    """ProQuest exports with lines of theirs put anywhere."""
+    return _with_lines(_PROQUEST, _PROQUEST_LINES, 6)
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
