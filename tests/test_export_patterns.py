@@ -122,3 +122,15 @@ _TRAILER_LINES = st.lists(
 def test_the_trailer_pattern_matches_where_either_of_its_two_did(line: str) -> None:
     either = html._COPYRIGHT.match(line) or html.EP_NOTICE.match(line)
     assert bool(html._TRAILER.match(line)) == bool(either)
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
+    """What fields._single_spaced rests on."""
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert [c for c in spaces if c.isprintable()] == [" "]
+
+
+@given(st.text() | st.text(alphabet=[" ", "a", "\t", "\xa0", "\u2028", "\x1c", "é"]))
+def test_a_single_spaced_line_is_what_joining_its_words_makes(line: str) -> None:
+    if fields._single_spaced(line):
+        assert " ".join(line.split()) == line

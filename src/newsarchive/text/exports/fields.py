@@ -49,7 +49,14 @@ class Fields:
         )
         out = [f"{label}: {value}" for label, value in named if value]
         out += [f"{label}: {value}" if label else value for label, value in self.other]
-        return [" ".join(line.split()) for line in out]
+        return [line if _single_spaced(line) else " ".join(line.split()) for line in out]
+
+
+def _single_spaced(line: str) -> bool:
+    """Whether `" ".join(line.split())` is the line itself: no whitespace but single spaces
+    between words. Every whitespace character but the space is unprintable (a test checks
+    each), so two scans in C tell it, not a list of the line's words made and joined."""
+    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
 
 
 COPYRIGHT = re.compile(r"^(?:Copyright|©|\(c\)|Copyright ©)", re.I)
