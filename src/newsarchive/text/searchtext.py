@@ -155,8 +155,8 @@ def spread_symbols(data: bytes, chars: str) -> bytes | None:
     a variation selector right after it, made its word; None when `chars` holds a CJK
     character (its runs need `indexed`). In UTF-8 a character's bytes are found only where
     it stands, and a symbol's word is ASCII, so a replace a symbol makes what indexed's one
-    pass does (a Europresse article's other words, a © among them: the search over all of
-    them 49k -> 8k instructions)."""
+    pass does (an export's other words, a copyright's © among them, no longer sent to
+    indexed whole for it)."""
     symbols = []
     for char in set(chars):
         if char > "\xa8" and bisect_right(_SPECIAL_BOUNDS, ord(char)) % 2:
